@@ -1,0 +1,61 @@
+"""The one place that reads the environment. Every variable is documented in `.env.example`."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings read from the environment, with the defaults a new user needs."""
+
+    knowledge_db_url: str
+    knowledge_dir: Path
+    tracker_db_url: str
+    host: str
+    rasa_port: int
+    actions_port: int
+    web_port: int
+    max_message_chars: int
+    retention_days: int
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}/"
+
+
+def get_settings() -> Settings:
+    """Read the settings now (not at import time, so tests can change the environment)."""
+    var = PROJECT_DIR / "var"
+    return Settings(
+        knowledge_db_url=os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{var / 'knowledge.sqlite3'}",
+        knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR") or PROJECT_DIR / "knowledge"),
+        tracker_db_url=os.environ.get("TRACKER_DB_URL") or f"sqlite:///{var / 'conversations.sqlite3'}",
+        host=os.environ.get("BOT_HOST", "127.0.0.1"),
+        rasa_port=_int("RASA_PORT", 5005),
+        actions_port=_int("ACTIONS_PORT", 5055),
+        web_port=_int("WEB_PORT", 8000),
+        max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
+        retention_days=_int("RETENTION_DAYS", 30),
+    )

@@ -1,0 +1,252 @@
+"""The query functions actions use: plain dataclasses in, plain dataclasses out, no SQL outside.
+
+Nothing connects at import time. The default repository reads `KNOWLEDGE_DB_URL` (see bot/settings.py)
+on first use; its answers are cached, since the base only changes with a rebuild and a restart.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from knowledge.db import get_engine
+from knowledge.loader import TopicDef, load_topics
+from knowledge.models import Alias, Fact, Job, SkillLevel
+from knowledge.text import compact, fold
+
+REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
+_JOB_TITLE_PREFIX = re.compile(r"^(le |la |les |un |une |du |des |l')?(gestionnaire|gestionaire|gestionnair)s?( de| du| en)?\s+")
+
+
+class KnowledgeBaseUnavailable(RuntimeError):
+    """The knowledge base is missing, empty or unreadable."""
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    publisher: str
+    title: str
+    url: str | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class FactItem:
+    text: str
+    quote: str
+    group: str | None = None
+    level: int | None = None
+    level_label: str | None = None
+    skill_type: str | None = None
+    code: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TopicAnswer:
+    """What one job's sheet says on one topic; `facts` is empty when the sheet does not cover it."""
+
+    job: JobInfo
+    topic: str
+    label: str
+    facts: tuple[FactItem, ...]
+    source: SourceInfo
+    covered_topics: tuple[str, ...] = ()
+    instead: TopicAnswer | None = field(default=None)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.facts)
+
+
+class KnowledgeRepository:
+    """Read access to one knowledge base."""
+
+    def __init__(self, url: str, knowledge_dir: Path):
+        self.url = url
+        self.topics: dict[str, TopicDef] = load_topics(Path(knowledge_dir) / "topics.yml")
+        self._engine = None
+        self.topic_answer = lru_cache(maxsize=512)(self._topic_answer)
+        self.resolve_job = lru_cache(maxsize=2048)(self._resolve_job)
+
+    # -- connection ----------------------------------------------------------------------------
+    def _session(self) -> Session:
+        if self._engine is None:
+            parsed = make_url(self.url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+                if not Path(parsed.database).is_file():
+                    raise KnowledgeBaseUnavailable(f"knowledge base not found at {parsed.database}: {REBUILD_HINT}")
+            self._engine = get_engine(self.url)
+        return Session(self._engine)
+
+    def check(self) -> dict[str, int]:
+        """Fail with a clear message unless the base is readable and holds jobs; return facts per job."""
+        try:
+            with self._session() as session:
+                rows = session.execute(select(Fact.job_id, Fact.id)).all()
+                jobs = session.execute(select(Job.id)).scalars().all()
+        except SQLAlchemyError as error:
+            raise KnowledgeBaseUnavailable(f"knowledge base unreadable ({error.__class__.__name__}): {REBUILD_HINT}") from None
+        if not jobs:
+            raise KnowledgeBaseUnavailable(f"knowledge base is empty: {REBUILD_HINT}")
+        counts = {job: 0 for job in jobs}
+        for job_id, _ in rows:
+            counts[job_id] += 1
+        return counts
+
+    # -- jobs ----------------------------------------------------------------------------------
+    @lru_cache(maxsize=1)
+    def list_jobs(self) -> tuple[JobInfo, ...]:
+        """Every job of the base, in a stable order."""
+        with self._session() as session:
+            return tuple(JobInfo(j.id, j.name) for j in session.execute(select(Job).order_by(Job.id)).scalars())
+
+    def job(self, job_id: str) -> JobInfo | None:
+        return next((j for j in self.list_jobs() if j.id == job_id), None)
+
+    @lru_cache(maxsize=1)
+    def _aliases(self) -> dict[str, str]:
+        with self._session() as session:
+            return dict(session.execute(select(Alias.compact, Alias.job_id)).all())
+
+    def aliases(self) -> dict[str, list[str]]:
+        """Job id -> the aliases as written in the data files (for the generated NLU file)."""
+        with self._session() as session:
+            result: dict[str, list[str]] = {}
+            for job_id, alias in session.execute(select(Alias.job_id, Alias.alias).order_by(Alias.id)).all():
+                result.setdefault(job_id, []).append(alias)
+            return result
+
+    def _resolve_job(self, text: str | None) -> JobInfo | None:
+        """The job a student means ("MO", "back-office", "midle ofice", "gestionnaire de BO"...), or None."""
+        if not text or not text.strip():
+            return None
+        folded = _JOB_TITLE_PREFIX.sub("", fold(text)).strip(" ?!.")
+        aliases = self._aliases()
+        key = compact(folded)
+        job_id = aliases.get(key)
+        if job_id is None and len(key) >= 5:  # typos, but never on short codes like "mo"
+            close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.85)
+            job_id = aliases[close[0]] if close else None
+        return self.job(job_id) if job_id else None
+
+    # -- topics --------------------------------------------------------------------------------
+    def topic_of_text(self, text: str) -> str | None:
+        """The topic a free text points to by its keywords (used to focus a comparison), or None."""
+        words = fold(text)
+        best, best_pos = None, len(words) + 1
+        for topic in self.topics.values():
+            for keyword in topic.keywords:
+                # long keywords are word starts ("competence" -> "competences"); short ones whole words
+                tail = r"" if len(keyword) >= 5 else r"s?\b"
+                match = re.search(r"\b" + re.escape(fold(keyword)) + tail, words)
+                if match and topic.name != "definition" and match.start() < best_pos:
+                    best, best_pos = topic.name, match.start()
+        return best
+
+    def _source(self, job_id: str) -> SourceInfo:
+        with self._session() as session:
+            job = session.get(Job, job_id)
+            return SourceInfo(job.source_publisher, job.source_title, job.source_url, job.source_quote)
+
+    def _facts(self, job_id: str, topic: str, skill_type: str | None = None) -> tuple[FactItem, ...]:
+        with self._session() as session:
+            labels = dict(session.execute(select(SkillLevel.level, SkillLevel.label).where(SkillLevel.job_id == job_id)).all())
+            query = select(Fact).where(Fact.job_id == job_id, Fact.topic == topic).order_by(Fact.position)
+            if skill_type:
+                query = query.where(Fact.skill_type == skill_type)
+            return tuple(
+                FactItem(
+                    text=f.text,
+                    quote=f.quote,
+                    group=f.group_label,
+                    level=f.level,
+                    level_label=labels.get(f.level) if f.level else None,
+                    skill_type=f.skill_type,
+                    code=f.code,
+                    url=f.url,
+                )
+                for f in session.execute(query).scalars()
+            )
+
+    def covered_topics(self, job_id: str) -> tuple[str, ...]:
+        """Topics this job's sheet covers, in catalogue order (source always included)."""
+        with self._session() as session:
+            present = set(session.execute(select(Fact.topic).where(Fact.job_id == job_id).distinct()).scalars())
+        return tuple(t for t in self.topics if t in present or t == "source")
+
+    def _topic_answer(self, job_id: str, topic: str) -> TopicAnswer:
+        """What the sheet of `job_id` says on `topic`; never another job's facts."""
+        job = self.job(job_id)
+        if job is None:
+            raise KeyError(f"unknown job {job_id!r}")
+        if topic not in self.topics:
+            raise KeyError(f"unknown topic {topic!r}")
+        definition = self.topics[topic]
+        source = self._source(job_id)
+        if topic == "source":
+            facts = (FactItem(text=source.publisher, quote=source.quote, url=source.url),)
+        else:
+            facts = self._facts(job_id, topic)
+        instead = None
+        if not facts and definition.instead_topic:
+            alt = self._facts(job_id, definition.instead_topic, definition.instead_type)
+            if alt:
+                instead = TopicAnswer(job, definition.instead_topic, self.topics[definition.instead_topic].label, alt, source)
+        return TopicAnswer(job, topic, definition.label, facts, source, self.covered_topics(job_id), instead)
+
+    def compare(self, topic: str) -> tuple[TopicAnswer, ...]:
+        """Every job side by side on one topic."""
+        return tuple(self.topic_answer(job.id, topic) for job in self.list_jobs())
+
+
+@lru_cache(maxsize=1)
+def default_repository() -> KnowledgeRepository:
+    """The repository configured by the environment (built on first use, then shared)."""
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    return KnowledgeRepository(settings.knowledge_db_url, settings.knowledge_dir)
+
+
+def list_jobs() -> tuple[JobInfo, ...]:
+    """Every known job."""
+    return default_repository().list_jobs()
+
+
+def resolve_job(text: str | None) -> JobInfo | None:
+    """The job a student's wording means, or None."""
+    return default_repository().resolve_job(text)
+
+
+def topic_answer(job_id: str, topic: str) -> TopicAnswer:
+    """One job's facts on one topic (empty facts = the sheet doesn't say)."""
+    return default_repository().topic_answer(job_id, topic)
+
+
+def compare(topic: str) -> tuple[TopicAnswer, ...]:
+    """All jobs side by side on one topic."""
+    return default_repository().compare(topic)
+
+
+def topic_of_text(text: str) -> str | None:
+    """The topic a free text names by keyword, or None."""
+    return default_repository().topic_of_text(text)
+
+
+def topics() -> dict[str, TopicDef]:
+    """The topic catalogue."""
+    return default_repository().topics

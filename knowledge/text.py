@@ -1,0 +1,36 @@
+"""Text folding: one way to compare what students type, and one way to compare quotes with sheets."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+def fold(text: str) -> str:
+    """Lowercase, no accents, apostrophes and whitespace folded: how user text is compared."""
+    return " ".join(strip_accents(text.translate(_APOSTROPHES)).lower().split())
+
+
+def compact(text: str) -> str:
+    """`fold` without spaces, hyphens or dots, so "Back-Office", "back office" and "backoffice" meet."""
+    return re.sub(r"[\s\-_.']+", "", fold(text))
+
+
+def normalise_sheet_text(text: str) -> str:
+    """Fold a sheet (or a quote) for provenance checks, undoing the PDF extraction's artefacts.
+
+    Artefacts (see the sheets' README): bullets printed as a line-initial "n " and "\ufffd", words split
+    by a hyphen at the end of a line, and lost ligatures ("O!ce" = "Office", "a!aires" = "affaires").
+    Accents are kept: a quote must match the sheet's own spelling.
+    """
+    text = text.translate(_APOSTROPHES).replace("\ufffd", "")
+    text = re.sub(r"(?m)^\s*n\s+", "", text)
+    text = re.sub(r"(?<=\w)-[ \t]*\n\s*(?=\w)", "", text)
+    text = re.sub(r"(?i)(?<=\w)!ce\b", "ffice", text)
+    text = re.sub(r"(?<=\w)!(?=\w)", "ff", text)
+    return " ".join(text.lower().split())

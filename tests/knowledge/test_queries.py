@@ -1,0 +1,116 @@
+"""Job resolution, absent topics and comparisons through the query module."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge import queries
+
+SPELLINGS = {
+    "middle-office": [
+        "middle office", "middle-office", "middleoffice", "MO", "mo", "Mo", "gestionnaire middle office",
+        "Gestionnaire Middle-Office", "MIDDLE OFFICE", "middle", "le middle", "midle ofice", "midle office",
+        "middle ofice", "gestionnaire de middle office", "gestionnaire MO", "Middle Office ?", "middle_office",
+        "le gestionnaire middle-office", "middle offices", "middle.office",
+    ],
+    "back-office": [
+        "back office", "back-office", "backoffice", "BO", "bo", "gestionnaire de back-office",
+        "Gestionnaire de Back-Office", "BACK OFFICE", "back", "le back", "bak office", "back ofice",
+        "backofice", "gestionnaire back office", "gestionnaire BO", "Back-Öffice", "back  office",
+        "gestionnaire de back office", "le back-office", "back offices", "bakoffice",
+    ],
+}
+UNKNOWN = ["trader", "boulanger", "infirmière", "", "   ", None, "office", "front office", "m", "comptable"]
+
+
+@pytest.mark.parametrize("text,job_id", [(t, j) for j, ts in SPELLINGS.items() for t in ts])
+def test_resolve_job_spellings(repo, text, job_id):
+    job = repo.resolve_job(text)
+    assert job is not None and job.id == job_id, text
+
+
+@pytest.mark.parametrize("text", UNKNOWN)
+def test_resolve_unknown_job(repo, text):
+    assert repo.resolve_job(text) is None
+
+
+def test_list_jobs(repo):
+    assert [j.id for j in repo.list_jobs()] == ["back-office", "middle-office"]
+
+
+@pytest.mark.parametrize("job_id,topic", [
+    ("back-office", "rhythm"), ("back-office", "figures"), ("back-office", "trainings"),
+    ("middle-office", "qualities"), ("middle-office", "salary"), ("back-office", "salary"),
+    ("middle-office", "telework"), ("back-office", "telework"),
+])
+def test_absent_topics_say_so_and_never_borrow(repo, job_id, topic):
+    answer = repo.topic_answer(job_id, topic)
+    assert not answer.found and answer.facts == ()
+    assert answer.job.id == job_id
+    assert topic not in answer.covered_topics
+
+
+def test_absent_topic_offers_what_the_sheet_has(repo):
+    qualities = repo.topic_answer("middle-office", "qualities")
+    assert {f.skill_type for f in qualities.instead.facts} == {"comportementale"}
+    trainings = repo.topic_answer("back-office", "trainings")
+    assert trainings.instead.topic == "studies" and any("BTS Banque" == f.text for f in trainings.instead.facts)
+    assert repo.topic_answer("back-office", "rhythm").instead is None
+
+
+def test_facts_belong_to_their_job(repo):
+    mo = {f.text for f in repo.topic_answer("middle-office", "skills").facts}
+    bo = {f.text for f in repo.topic_answer("back-office", "skills").facts}
+    assert not mo & bo
+
+
+def test_compare_side_by_side(repo):
+    answers = repo.compare("missions")
+    assert [a.job.id for a in answers] == ["back-office", "middle-office"]
+    assert all(a.found for a in answers)
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("compare les compétences du middle et du back", "skills"),
+    ("difference de salaire entre les deux", "salary"),
+    ("les etudes c'est pareil ?", "studies"),
+    ("back office vs middle office", None),
+])
+def test_topic_of_text(repo, text, topic):
+    assert repo.topic_of_text(text) == topic
+
+
+def test_unknown_job_or_topic_raises(repo):
+    with pytest.raises(KeyError):
+        repo.topic_answer("trader", "skills")
+    with pytest.raises(KeyError):
+        repo.topic_answer("back-office", "horoscope")
+
+
+def test_module_functions_use_configured_base(default_kb):
+    assert queries.resolve_job("BO").id == "back-office"
+    assert queries.topic_answer("middle-office", "figures").facts[0].text == "1 220 emplois"
+
+
+def test_nothing_connects_at_import():
+    import importlib
+
+    import knowledge.db
+
+    knowledge.db.get_engine.cache_clear()
+    importlib.reload(queries)
+    assert knowledge.db.get_engine.cache_info().currsize == 0
+
+
+def test_missing_base_names_the_rebuild_command(tmp_path):
+    repo = queries.KnowledgeRepository(f"sqlite:///{tmp_path / 'absent.sqlite3'}", queries.Path("knowledge"))
+    with pytest.raises(queries.KnowledgeBaseUnavailable, match="make kb"):
+        repo.check()
+    assert not (tmp_path / "absent.sqlite3").exists()
+
+
+def test_corrupt_base_names_the_rebuild_command(tmp_path):
+    bad = tmp_path / "corrupt.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    repo = queries.KnowledgeRepository(f"sqlite:///{bad}", queries.Path("knowledge"))
+    with pytest.raises(queries.KnowledgeBaseUnavailable, match="make kb"):
+        repo.check()
