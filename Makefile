@@ -6,19 +6,23 @@ VENV     := .venv
 PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
 STAMP    := $(VENV)/.installed
+MODELS   := models
 export PYTHONPATH := $(CURDIR)
-# Quiet TensorFlow's C++ logs and keep it to the machine's 2 cores.
+# Quiet TensorFlow's C++ logs; silence SQLAlchemy 2.0 migration notes from Rasa's own code.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+RASA_DATA := --domain domain.yml --data data
 
-.PHONY: help install kb nlu test test-kb
+.PHONY: help install kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate review \
+        bench purge forget lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
 
+# ---------------------------------------------------------------- install (idempotent)
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
 	@set -e; \
-	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
 	  interpreter=$$(scripts/find_python.sh); \
 	  echo ">> creating $(VENV) with $$interpreter"; rm -rf $(VENV); $$interpreter -m venv $(VENV); \
 	fi; \
@@ -27,20 +31,92 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_pyt
 	$(PY) -m pip check; \
 	echo ">> Python packages ready in $$(( $$(date +%s) - start )) s"; touch $@
 
-install: $(STAMP) ## install what is missing (idempotent)
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node.js) is needed to install the chat page's socket.io client" >&2; exit 1; }
+	@echo ">> installing the chat page's JavaScript (npm ci)"; npm ci --no-audit --no-fund --silent
 
-var/knowledge.sqlite3: $(STAMP) $(wildcard knowledge/jobs/*.yml knowledge/sheets/*.txt knowledge/*.py) knowledge/topics.yml
-	$(PY) -m knowledge build
+/usr/bin/chromium:
+	@echo ">> installing Debian's chromium for the browser tests"
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
+install: $(STAMP) node_modules/.package-lock.json ## install what is missing (idempotent)
+
+# ---------------------------------------------------------------- knowledge base and data
 kb: $(STAMP) ## build the knowledge base (SQLite under var/, or KNOWLEDGE_DB_URL)
-	$(PY) -m knowledge build
+	@$(PY) -m knowledge build
 
 nlu: $(STAMP) ## regenerate data/nlu/jobs_generated.yml from the knowledge files' aliases
-	$(PY) -m knowledge nlu
+	@$(PY) -m knowledge nlu
 
-test-kb: $(STAMP) ## knowledge base tests only
-	$(PY) -m pytest -q tests/knowledge
+validate: $(STAMP) ## check domain, NLU data, stories and rules (rasa data validate --fail-on-warnings)
+	@$(PY) -m knowledge nlu --check
+	@# tests/validation declares the responses that custom actions send (see the file's header)
+	@$(RASA) data validate --fail-on-warnings $(RASA_DATA) tests/validation --config config.yml > var/validate.log 2>&1 \
+	  || { grep -E "UserWarning|ERROR|rror" var/validate.log; echo "validation failed (full log: var/validate.log)" >&2; exit 1; }
+	@echo ">> data valid (rasa data validate --fail-on-warnings)"
 
-test: $(STAMP) ## install what is missing and run every test
-	$(PY) -m knowledge nlu --check
+train: $(STAMP) ## train the model; a no-op when data, domain and config are unchanged
+	@mkdir -p var; start=$$(date +%s); echo ">> rasa train (only retrains what changed; a full training takes ~3 min)"; \
+	$(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) > var/train.log 2>&1 \
+	  || { tail -30 var/train.log; exit 1; }; \
+	grep -qE "Nothing changed|no training" var/train.log && echo ">> model up to date ($$(( $$(date +%s) - start )) s)" \
+	  || echo ">> model trained in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"
+
+# ---------------------------------------------------------------- run
+run: install ## install, build the knowledge base, train if needed, start everything, print the chat URL
+	@mkdir -p var; $(MAKE) --no-print-directory kb nlu train
+	@$(PY) -m bot.stack run
+
+shell: install ## chat in the terminal (rasa shell) with the action server started and stopped with it
+	@mkdir -p var; $(MAKE) --no-print-directory kb train
+	@$(PY) -m bot.stack shell
+
+# ---------------------------------------------------------------- tests
+test: install /usr/bin/chromium ## install what is missing and run every test
+	@mkdir -p var; $(MAKE) --no-print-directory kb validate train
 	$(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory test-core test-nlu
+
+test-unit: $(STAMP) ## fast tests: knowledge base, actions, data (no servers)
+	$(PY) -m pytest -q tests/knowledge tests/actions tests/bot
+
+test-e2e: install ## end-to-end tests against the running servers (REST, browser, faults)
+	$(PY) -m pytest -q tests/e2e tests/web
+
+test-core: $(STAMP) ## rasa test core on tests/test_stories.yml: every story must pass
+	@$(RASA) test core --stories tests/test_stories.yml --model $(MODELS) --out results/core \
+	  --fail-on-prediction-errors > var/test-core.log 2>&1 || { tail -40 var/test-core.log; exit 1; }
+	@grep -hE "Correct:|Accuracy" results/core/*.txt 2>/dev/null | head -3; echo ">> every test story passes"
+
+test-nlu: $(STAMP) ## rasa test nlu on the held-out set; fails below intent F1 0.92 / job F1 0.95
+	@$(RASA) test nlu --nlu tests/nlu/holdout.yml --model $(MODELS) --out results/nlu > var/test-nlu.log 2>&1 \
+	  || { tail -30 var/test-nlu.log; exit 1; }
+	@$(PY) scripts/check_nlu_scores.py results/nlu
+
+# ---------------------------------------------------------------- operators
+evaluate: $(STAMP) ## reports under results/: held-out NLU (confusion matrix, histogram), test stories
+	@$(MAKE) --no-print-directory train
+	@$(MAKE) --no-print-directory test-nlu || true
+	@$(MAKE) --no-print-directory test-core || true
+	@echo ">> reports: results/nlu/ (intent_report.json, intent_confusion_matrix.png, intent_histogram.png), results/core/"
+
+review: $(STAMP) ## list stored student messages that hit the fallback or had low confidence -> results/review/
+	@$(PY) -m bot.conversations review
+
+purge: $(STAMP) ## delete stored conversations older than RETENTION_DAYS (default 30)
+	@$(PY) -m bot.conversations purge
+
+forget: $(STAMP) ## delete one student's conversation: make forget SENDER=<sender id>
+	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
+	@$(PY) -m bot.conversations forget "$(SENDER)"
+
+bench: install ## start the stack and measure latency, throughput, start-up, training, memory -> results/bench.json
+	@mkdir -p var; $(MAKE) --no-print-directory kb train
+	@$(PY) -m bot.bench
+
+lock: $(STAMP) ## re-pin every Python package in constraints.txt from the current install
+	@{ head -2 constraints.txt; $(PY) -m pip freeze | grep -v '^-e'; } > constraints.new && mv constraints.new constraints.txt
+
+clean: ## remove generated files (models, results, var); keeps .venv and node_modules
+	rm -rf models results var .pytest_cache

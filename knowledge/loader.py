@@ -39,6 +39,7 @@ class TopicDef:
     label: str
     ask: str
     keywords: tuple[str, ...]
+    next: tuple[str, ...] = ()
     instead_topic: str | None = None
     instead_type: str | None = None
     in_sheets: bool = True
@@ -104,10 +105,15 @@ def load_topics(path: Path) -> dict[str, TopicDef]:
             label=spec["label"],
             ask=spec["ask"],
             keywords=tuple(spec.get("keywords") or ()),
+            next=tuple(spec.get("next") or ()),
             instead_topic=instead.get("topic"),
             instead_type=instead.get("type"),
             in_sheets=bool(spec.get("in_sheets", True)),
         )
+    for topic in topics.values():
+        for name in [*topic.next, topic.instead_topic]:
+            if name and name not in topics:
+                raise DataFileError(path, None, f"topic {topic.name!r} refers to unknown topic {name!r}")
     return topics
 
 

@@ -33,3 +33,41 @@ def default_kb(kb_url, monkeypatch):
     queries.default_repository.cache_clear()
     yield
     queries.default_repository.cache_clear()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, kb_url):
+    """The real bot (action server, Rasa server, chat page) on free loopback ports, with a fresh tracker store."""
+    import os
+
+    from bot.settings import get_settings
+    from bot.stack import Stack
+
+    if not any((PROJECT_DIR / "models").glob("*.tar.gz")):
+        pytest.fail("no trained model in models/: run `make train` (make test does it)")
+    env = {
+        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+        "KNOWLEDGE_DB_URL": kb_url, "BOT_HOST": "127.0.0.1",
+        "TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'conversations.sqlite3'}",
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    running = Stack(get_settings(), quiet=True)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

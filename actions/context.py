@@ -1,0 +1,80 @@
+"""Plain functions that read the conversation: which job and topic a message is about, which buttons follow."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from knowledge import queries
+from knowledge.queries import JobInfo, TopicAnswer
+
+TOPIC_INTENT_PREFIX = "ask_"
+DEFAULT_TOPIC = "definition"
+MAX_SUGGESTIONS = 4
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def topic_of_intent(intent: str) -> str | None:
+    """`ask_skills` -> `skills` when that topic exists; other intents name no topic."""
+    if intent.startswith(TOPIC_INTENT_PREFIX) and intent[len(TOPIC_INTENT_PREFIX):] in queries.topics():
+        return intent[len(TOPIC_INTENT_PREFIX):]
+    return None
+
+
+def requested_topic(tracker: Tracker) -> str:
+    """The topic asked now, else the one in context ("et pour le back ?"), else the job's definition."""
+    return topic_of_intent(latest_intent(tracker)) or tracker.get_slot("topic") or DEFAULT_TOPIC
+
+
+def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
+    """Known jobs named in the latest message, in order, without repeats."""
+    jobs: list[JobInfo] = []
+    for value in tracker.get_latest_entity_values("job"):
+        job = queries.resolve_job(str(value))
+        if job and job not in jobs:
+            jobs.append(job)
+    return jobs
+
+
+def mentions_other_job(tracker: Tracker) -> bool:
+    return any(True for _ in tracker.get_latest_entity_values("other_job"))
+
+
+def context_job(tracker: Tracker) -> JobInfo | None:
+    """The job the conversation is about (the `job` slot), if it names a known job."""
+    return queries.resolve_job(tracker.get_slot("job"))
+
+
+def payload(intent: str, job_id: str | None = None) -> str:
+    return f"/{intent}" + (json.dumps({"job": job_id}) if job_id else "")
+
+
+def job_buttons() -> list[dict[str, Any]]:
+    """One button per known job, keeping the topic in context."""
+    return [{"title": job.name, "payload": payload("inform_job", job.id)} for job in queries.list_jobs()]
+
+
+def topic_buttons(job_id: str | None, topics: list[str]) -> list[dict[str, Any]]:
+    catalogue = queries.topics()
+    return [{"title": catalogue[t].ask, "payload": payload(f"ask_{t}", job_id)} for t in topics[:MAX_SUGGESTIONS]]
+
+
+def suggestions(answer: TopicAnswer) -> list[dict[str, Any]]:
+    """2-4 likely next questions: the topic's `next` topics the sheet covers, then the other job."""
+    catalogue = queries.topics()
+    wanted = [t for t in catalogue[answer.topic].next if t in answer.covered_topics and t != answer.topic]
+    if len(wanted) < 2:
+        wanted += [t for t in answer.covered_topics if t not in wanted and t != answer.topic]
+    buttons = topic_buttons(answer.job.id, wanted[: MAX_SUGGESTIONS - 1])
+    others = [job for job in queries.list_jobs() if job.id != answer.job.id]
+    if len(others) == 1:
+        buttons.append({"title": f"Et pour le {lower_first(others[0].name)} ?", "payload": payload("inform_job", others[0].id)})
+    return buttons
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,37 @@
+"""Starts the action server after checking the knowledge base, so a missing base fails loudly at start."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the action server (rasa_sdk) for the actions/ package.")
+    settings = get_settings()
+    parser.add_argument("--port", type=int, default=settings.actions_port)
+    parser.add_argument("--host", default=settings.host)
+    args = parser.parse_args(argv)
+
+    from knowledge.queries import KnowledgeBaseUnavailable, default_repository
+
+    try:
+        counts = default_repository().check()
+    except KnowledgeBaseUnavailable as error:
+        print(f"Action server not started: {error}", file=sys.stderr)
+        return 1
+    print("Knowledge base OK: " + ", ".join(f"{job}: {n} facts" for job, n in counts.items()), flush=True)
+
+    from rasa_sdk.endpoint import run
+
+    logging.basicConfig(level=logging.INFO)
+    os.environ["SANIC_HOST"] = args.host  # rasa_sdk reads its bind address from here (default 0.0.0.0)
+    run("actions", port=args.port, cors_origins="")  # no CORS: web pages must not call actions directly
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Operators' tools on the stored conversations (Rasa's SQL tracker store, table `events`).
+
+    python -m bot.conversations review [--threshold 0.6]   # messages to label -> results/review/
+    python -m bot.conversations purge [--days N]           # delete conversations older than N days
+    python -m bot.conversations forget SENDER_ID           # delete one student's conversation
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy import MetaData, Table, create_engine, delete, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+
+from bot.settings import PROJECT_DIR, get_settings
+
+FALLBACK_INTENTS = {"nlu_fallback"}
+REVIEW_DIR = PROJECT_DIR / "results" / "review"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    text: str
+    count: int
+    predicted_intent: str
+    confidence: float
+    reason: str
+
+
+def _events(engine: Engine) -> Table:
+    return Table("events", MetaData(), autoload_with=engine)
+
+
+def _engine(url: str) -> Engine:
+    return create_engine(url, future=True)
+
+
+def messages_to_review(url: str, threshold: float) -> list[ReviewItem]:
+    """User messages that hit the fallback or were understood with confidence below `threshold`, with counts."""
+    engine = _engine(url)
+    events = _events(engine)
+    seen: Counter = Counter()
+    details: dict[str, tuple[str, float, str]] = {}
+    with engine.connect() as connection:
+        for (data,) in connection.execute(select(events.c.data).where(events.c.type_name == "user")):
+            event = json.loads(data)
+            text = (event.get("text") or "").strip()
+            if not text or text.startswith("/"):  # button payloads are not student wording
+                continue
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
+            if name in FALLBACK_INTENTS:
+                reason = "fallback"
+            elif confidence < threshold:
+                reason = "low_confidence"
+            else:
+                continue
+            key = " ".join(text.lower().split())
+            seen[key] += 1
+            details.setdefault(key, (name, confidence, reason))
+    return [ReviewItem(text, count, *details[text]) for text, count in seen.most_common()]
+
+
+def write_review(items: list[ReviewItem], folder: Path = REVIEW_DIR) -> tuple[Path, Path]:
+    """Write the messages with counts, and a Rasa NLU draft grouped by predicted intent, to label and move."""
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = folder / "messages.yml"
+    listing.write_text("# Student messages the bot did not understand well, most frequent first (make review).\n"
+                       + yaml.safe_dump({"messages": [item.__dict__ for item in items]}, allow_unicode=True,
+                                        sort_keys=False), encoding="utf-8")
+    by_intent: dict[str, list[str]] = {}
+    for item in items:
+        by_intent.setdefault(item.predicted_intent or "nlu_fallback", []).append(item.text)
+    lines = ["# DRAFT to label (make review): each message sits under the intent the bot guessed.",
+             "# Move each line to the right intent in data/nlu/*.yml, annotate jobs as [middle office](job),",
+             "# delete what is not worth learning, then `make validate train evaluate`.",
+             'version: "3.1"', "nlu:"]
+    for intent, texts in sorted(by_intent.items()):
+        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {' '.join(t.split())}" for t in texts]
+    draft = folder / "nlu_draft.yml"
+    draft.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing, draft
+
+
+def purge(url: str, days: int) -> int:
+    """Delete every event older than `days` days; returns how many were deleted."""
+    engine = _engine(url)
+    events = _events(engine)
+    cutoff = time.time() - days * 86400
+    with engine.begin() as connection:
+        return connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
+
+
+def forget(url: str, sender_id: str) -> int:
+    """Delete one conversation (all events of one sender id); returns how many events were deleted."""
+    engine = _engine(url)
+    events = _events(engine)
+    with engine.begin() as connection:
+        return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
+
+
+def count_senders(url: str) -> int:
+    engine = _engine(url)
+    events = _events(engine)
+    with engine.connect() as connection:
+        return connection.execute(select(func.count(func.distinct(events.c.sender_id)))).scalar_one()
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m bot.conversations", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    review = sub.add_parser("review", help="write the messages to label under results/review/")
+    review.add_argument("--threshold", type=float, default=0.6, help="confidence below which a message is listed")
+    purge_cmd = sub.add_parser("purge", help="delete conversations older than --days")
+    purge_cmd.add_argument("--days", type=int, default=settings.retention_days)
+    forget_cmd = sub.add_parser("forget", help="delete one student's conversation by sender id")
+    forget_cmd.add_argument("sender_id")
+    args = parser.parse_args(argv)
+    url = settings.tracker_db_url
+    try:
+        if args.command == "review":
+            items = messages_to_review(url, args.threshold)
+            listing, draft = write_review(items)
+            total = sum(item.count for item in items)
+            print(f"{len(items)} distinct messages to review ({total} in all) -> {listing.relative_to(PROJECT_DIR)}, "
+                  f"{draft.relative_to(PROJECT_DIR)}")
+        elif args.command == "purge":
+            if args.days < 0:
+                print("--days must be 0 or more", file=sys.stderr)
+                return 2
+            print(f"Deleted {purge(url, args.days)} events older than {args.days} days.")
+        else:
+            deleted = forget(url, args.sender_id)
+            print(f"Deleted {deleted} events of sender {args.sender_id!r}." if deleted
+                  else f"No conversation found for sender {args.sender_id!r}.")
+    except NoSuchTableError:
+        print(f"No stored conversations yet at {url} (start the bot with `make run`).", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"Cannot read the conversation store at {url}: {error.__class__.__name__}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

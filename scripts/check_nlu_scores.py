@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Reads `rasa test nlu` reports and fails below the bars: intent macro-F1 >= 0.92, `job` entity F1 >= 0.95."""
+import json
+import sys
+from pathlib import Path
+
+INTENT_BAR, JOB_BAR = 0.92, 0.95
+
+
+def main(results: str = "results/nlu") -> int:
+    folder = Path(results)
+    intents = json.loads((folder / "intent_report.json").read_text())
+    entities = json.loads((folder / "DIETClassifier_report.json").read_text())
+    intent_f1 = intents["macro avg"]["f1-score"]
+    job_f1 = entities.get("job", {}).get("f1-score", 0.0)
+    print(f"held-out NLU: intent macro-F1 = {intent_f1:.3f} (bar {INTENT_BAR}), accuracy = {intents['accuracy']:.3f}, "
+          f"job entity F1 = {job_f1:.3f} (bar {JOB_BAR}), messages = {intents['macro avg']['support']}")
+    weak = sorted((v["f1-score"], k) for k, v in intents.items() if isinstance(v, dict) and "support" in v
+                  and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.9)
+    for f1, name in weak:
+        print(f"  weak intent: {name} F1 = {f1:.3f}")
+    if intent_f1 < INTENT_BAR or job_f1 < JOB_BAR:
+        print("FAILED: held-out NLU scores are below the bar", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

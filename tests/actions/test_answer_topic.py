@@ -1,0 +1,133 @@
+"""action_answer_topic with real Trackers, a CollectingDispatcher and the real SQLite base."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.answer_topic import ActionAnswerTopic
+from tests.actions.conftest import make_tracker
+
+JOB = {"middle-office": {"entity": "job", "value": "middle-office"}, "back-office": {"entity": "job", "value": "back-office"}}
+
+# One fact per topic and job that must be in the answer (exact sheet wording, as curated).
+EXPECTED = {
+    ("middle-office", "definition"): "intermédiaire entre le front-office",
+    ("middle-office", "missions"): "reporting quotidien",
+    ("middle-office", "studies"): "Master - Finance (RNCP 32159)",
+    ("middle-office", "rhythm"): "Les déplacements sont peu fréquents.",
+    ("middle-office", "skills"): "Encadrer une équipe (niveau Maîtrise, technique)",
+    ("middle-office", "interlocutors"): "services support des clients",
+    ("middle-office", "careers"): "Secrétaire général",
+    ("middle-office", "trainings"): "MIF 2 (Markets in Financial Instruments Directive)",
+    ("middle-office", "figures"): "1 220 emplois",
+    ("middle-office", "source"): "Observatoire des métiers des activités des marchés financiers (IDCC 2931)",
+    ("back-office", "definition"): "Il enregistre les opérations financières",
+    ("back-office", "missions"): "Gérer les outils monétiques",
+    ("back-office", "studies"): "BTS Banque",
+    ("back-office", "skills"): "Connaissances juridiques de base associées aux prêts et garanties",
+    ("back-office", "qualities"): "Rigueur et organisation",
+    ("back-office", "interlocutors"): "conseillers de clientèle et chargés d'affaires",
+    ("back-office", "careers"): "Responsable d'unité de traitements bancaires",
+    ("back-office", "source"): "https://desmetiersquibougent.jinvestislavenir.fr/",
+}
+
+
+def run(tracker, dispatcher):
+    return ActionAnswerTopic().run(dispatcher, tracker, {})
+
+
+@pytest.mark.parametrize("job_id,topic", list(EXPECTED))
+def test_answers_every_topic_with_sheet_facts_source_and_buttons(dispatcher, job_id, topic):
+    events = run(make_tracker(f"ask_{topic}", [JOB[job_id]]), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == f"utter_answer_{topic}"
+    assert EXPECTED[(job_id, topic)] in message["facts"]
+    if topic != "source":
+        assert message["source"] and message["source"] in ("Observatoire des métiers des activités des marchés "
+                                                            "financiers (IDCC 2931)", "La banque, des métiers qui "
+                                                            "bougent ! — Kit pédagogique des métiers de la banque")
+    assert 2 <= len(message["buttons"]) <= 4
+    assert SlotSet("job", job_id) in events and SlotSet("topic", topic) in events
+
+
+def test_other_jobs_facts_never_leak(dispatcher):
+    run(make_tracker("ask_skills", [JOB["back-office"]]), dispatcher)
+    assert "tableau de bord" not in dispatcher.messages[0]["facts"]
+
+
+def test_job_written_any_way_is_resolved(dispatcher):
+    run(make_tracker("ask_missions", [{"entity": "job", "value": "midle ofice"}]), dispatcher)
+    assert "valorisation" in dispatcher.messages[0]["facts"]
+
+
+def test_no_job_and_no_context_asks_which_job_with_buttons(dispatcher):
+    events = run(make_tracker("ask_qualities"), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_job"
+    assert [b["payload"] for b in message["buttons"]] == ['/inform_job{"job": "back-office"}',
+                                                          '/inform_job{"job": "middle-office"}']
+    assert events == [SlotSet("topic", "qualities")]
+
+
+def test_answer_after_clarification_uses_topic_in_context(dispatcher):
+    run(make_tracker("inform_job", [JOB["back-office"]], slots={"topic": "qualities"}), dispatcher)
+    assert dispatcher.messages[0]["response"] == "utter_answer_qualities"
+
+
+def test_followup_other_job_keeps_topic(dispatcher):
+    tracker = make_tracker("inform_job", [JOB["back-office"]], slots={"job": "back-office", "topic": "skills"})
+    run(tracker, dispatcher)
+    assert "applicatifs de gestion" in dispatcher.messages[0]["facts"]
+
+
+def test_followup_other_topic_keeps_job(dispatcher):
+    run(make_tracker("ask_careers", slots={"job": "middle-office", "topic": "definition"}), dispatcher)
+    assert "Auditeur" in dispatcher.messages[0]["facts"]
+
+
+def test_job_alone_without_topic_gives_definition(dispatcher):
+    run(make_tracker("inform_job", [JOB["middle-office"]]), dispatcher)
+    assert dispatcher.messages[0]["response"] == "utter_answer_definition"
+
+
+def test_topic_absent_from_sheet_says_so_and_offers_covered_topics(dispatcher):
+    run(make_tracker("ask_rhythm", [JOB["back-office"]]), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_not_in_sheet" and message["topic_label"] == "rythme de travail"
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads and all('"back-office"' in p or "middle-office" in p for p in payloads)
+    assert "facts" not in message
+
+
+def test_absent_topic_with_something_instead(dispatcher):
+    run(make_tracker("ask_qualities", [JOB["middle-office"]]), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_not_in_sheet_instead"
+    assert "Gérer des situations de stress" in message["facts"] and "Encadrer" not in message["facts"]
+
+
+@pytest.mark.parametrize("intent", ["ask_salary", "ask_telework"])
+def test_topics_no_sheet_covers(dispatcher, intent):
+    run(make_tracker(intent, [JOB["back-office"]]), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_not_in_any_sheet" and message["buttons"]
+
+
+def test_unknown_job_gives_no_facts(dispatcher):
+    events = run(make_tracker("ask_skills", [{"entity": "other_job", "value": "trader"}],
+                              slots={"job": "middle-office"}), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_unknown_job" and "facts" not in message
+    assert not any(e.get("name") == "job" for e in events)
+
+
+def test_two_jobs_in_one_question_compares(dispatcher):
+    run(make_tracker("ask_skills", [JOB["middle-office"], JOB["back-office"]]), dispatcher)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_compare"
+    assert "tableau de bord" in message["facts"] and "applicatifs de gestion" in message["facts"]
+
+
+def test_unresolvable_job_slot_is_ignored(dispatcher):
+    run(make_tracker("ask_missions", slots={"job": "<script>"}), dispatcher)
+    assert dispatcher.messages[0]["response"] == "utter_ask_job"

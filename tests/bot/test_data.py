@@ -1,0 +1,73 @@
+"""Consistency of the domain, the training data and the held-out test set."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from bot.settings import PROJECT_DIR
+from knowledge.loader import load_topics
+
+DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+VALIDATION = yaml.safe_load((PROJECT_DIR / "tests/validation/action_responses.yml").read_text(encoding="utf-8"))
+ACTION_SOURCES = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT_DIR / "actions").glob("*.py"))
+CHANNEL_SOURCE = (PROJECT_DIR / "bot/channels.py").read_text(encoding="utf-8")
+TOPICS = load_topics(PROJECT_DIR / "knowledge/topics.yml")
+
+
+def _sent_by_code() -> set[str]:
+    names = set(re.findall(r'response="(utter_\w+)"', ACTION_SOURCES))
+    names |= set(re.findall(r'"(utter_\w+)"', CHANNEL_SOURCE))
+    names |= {f"utter_answer_{t}" for t, d in TOPICS.items() if d.in_sheets}
+    names.add("utter_default")  # Rasa's action_default_fallback (RulePolicy core fallback)
+    return names
+
+
+def test_every_topic_has_its_answer_response():
+    for topic, definition in TOPICS.items():
+        if definition.in_sheets:
+            assert f"utter_answer_{topic}" in DOMAIN["responses"], topic
+
+
+def test_every_topic_has_its_intent():
+    assert {f"ask_{t}" for t in TOPICS} <= set(DOMAIN["intents"])
+
+
+def test_validation_list_matches_responses_sent_by_code():
+    declared = {step["action"] for step in VALIDATION["rules"][0]["steps"] if "action" in step}
+    assert declared == _sent_by_code()
+    assert declared <= set(DOMAIN["responses"])
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text).replace("\u2019", "'").lower()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return " ".join(re.sub(r"[^\w' ]", " ", text).split())
+
+
+def _examples(path: Path) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    result = {}
+    for block in data.get("nlu", []):
+        if "intent" in block:
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    result[_norm(line.strip()[2:])] = block["intent"]
+    return result
+
+
+def test_held_out_messages_are_never_trained_on():
+    training = {}
+    for path in (PROJECT_DIR / "data").rglob("*.yml"):
+        training.update(_examples(path))
+    held_out = _examples(PROJECT_DIR / "tests/nlu/holdout.yml")
+    assert len(held_out) >= 150
+    overlap = sorted(set(training) & set(held_out))
+    assert not overlap, f"held-out messages found in data/: {overlap[:10]}"
+
+
+def test_held_out_covers_every_intent():
+    held_out = set(_examples(PROJECT_DIR / "tests/nlu/holdout.yml").values())
+    assert set(DOMAIN["intents"]) <= held_out
