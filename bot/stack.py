@@ -154,6 +154,10 @@ class Stack:
         self.stop()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def shell(settings: Settings) -> int:
     """`rasa shell` in this terminal, with the action server started before and stopped after."""
     stack = Stack(settings)
@@ -183,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "shell":
         return shell(settings)
     stack = Stack(settings)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C, `kill` and a closed terminal all stop every server (even when started in the background,
+    # where SIGINT would otherwise be ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
         stack.start()
         took = ", ".join(f"{name} {secs:.0f} s" for name, secs in stack.ready_seconds.items())

@@ -1,0 +1,190 @@
+"""`make bench`: starts the stack on free ports and measures what the performance budgets are about.
+
+Prints a table and writes results/bench.json: REST latency p50/p95/p99 for factual questions (action server
+and knowledge base in the loop), sequential and with 20 concurrent conversations, throughput, errors,
+start-up time per server, training time (no-op, and full with --full-train), peak RSS per process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+
+from bot.settings import PROJECT_DIR, get_settings
+from bot.stack import Stack, child_env
+
+QUESTIONS = [
+    "quelles competences pour le middle office ?", "c'est quoi les missions du back office ?",
+    "quelles etudes pour le back office ?", "quel est le rythme de travail en middle office ?",
+    "quelles qualites pour le back office ?", "avec qui travaille le middle office ?",
+    "quelles evolutions apres le back office ?", "formations recommandees pour le middle office",
+    "combien d'emplois en middle office ?", "c'est quoi un gestionnaire de back office ?",
+]
+BUDGETS = {  # name: (measured key, limit, unit)
+    "sequential p50": ("sequential.p50_ms", 30, "ms"),
+    "sequential p95": ("sequential.p95_ms", 60, "ms"),
+    "20 concurrent p95": ("concurrent.p95_ms", 800, "ms"),
+    "20 concurrent errors": ("concurrent.errors", 0, ""),
+    "Rasa ready": ("ready_s.rasa", 40, "s"),
+    "no-op train": ("train_s.noop", 10, "s"),
+    "Rasa RSS": ("peak_rss_mb.rasa", 1536, "MB"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"n": len(ordered), "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
+            "mean_ms": statistics.fmean(ordered)}
+
+
+def _ask(url: str, sender: str, text: str) -> tuple[float, bool]:
+    import urllib.request
+
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            messages = json.loads(response.read() or b"[]")
+        ok = response.status == 200 and bool(messages) and "Oups" not in (messages[0].get("text") or "")
+    except OSError:
+        ok = False
+    return (time.perf_counter() - start) * 1000, ok
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS of each process tree every 100 ms and keeps the peak."""
+
+    def __init__(self, processes: dict[str, subprocess.Popen]):
+        super().__init__(daemon=True)
+        self.processes, self.peak = processes, {name: 0 for name in processes}
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            for name, process in list(self.processes.items()):
+                try:
+                    root = psutil.Process(process.pid)
+                    rss = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+                    self.peak[name] = max(self.peak.get(name, 0), rss)
+                except psutil.Error:
+                    pass
+            time.sleep(0.1)
+
+
+def _train(extra: list[str], out: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--out", out, *extra], cwd=PROJECT_DIR,
+                   env=child_env(get_settings()), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _get(data: dict, dotted: str):
+    for key in dotted.split("."):
+        data = data.get(key, {}) if isinstance(data, dict) else {}
+    return data if data != {} else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sequential", type=int, default=300, help="messages sent one after the other")
+    parser.add_argument("--users", type=int, default=20, help="concurrent conversations")
+    parser.add_argument("--per-user", type=int, default=15, help="messages per concurrent conversation")
+    parser.add_argument("--full-train", action="store_true", help="also time a full training from scratch (~3 min)")
+    args = parser.parse_args(argv)
+
+    results: dict = {"train_s": {}, "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print(">> timing a no-op training (nothing changed)", flush=True)
+    results["train_s"]["noop"] = round(_train([], "models"), 2)
+    if args.full_train:
+        print(">> timing a full training (--force, into a temporary folder)", flush=True)
+        with tempfile.TemporaryDirectory() as out:
+            results["train_s"]["full"] = round(_train(["--force"], out), 1)
+
+    tracker = Path(tempfile.mkdtemp()) / "bench-conversations.sqlite3"
+    os.environ.update({"RASA_PORT": str(_free_port()), "ACTIONS_PORT": str(_free_port()),
+                       "WEB_PORT": str(_free_port()), "TRACKER_DB_URL": f"sqlite:///{tracker}"})
+    stack = Stack(get_settings(), with_web=False)
+    sampler = None
+    try:
+        stack.start()
+        sampler = RssSampler(stack.processes)
+        sampler.start()
+        results["ready_s"] = {name: round(secs, 1) for name, secs in stack.ready_seconds.items()}
+        url = stack.settings.rasa_url + "/webhooks/rest/webhook"
+        for i in range(20):  # warm-up: first calls build TensorFlow graphs and caches
+            _ask(url, "warmup", QUESTIONS[i % len(QUESTIONS)])
+
+        print(f">> {args.sequential} sequential factual questions", flush=True)
+        timings, errors = [], 0
+        for i in range(args.sequential):
+            ms, ok = _ask(url, f"seq-{i // 10}", QUESTIONS[i % len(QUESTIONS)])
+            timings.append(ms)
+            errors += not ok
+        results["sequential"] = {**_percentiles(timings), "errors": errors}
+
+        print(f">> {args.users} concurrent conversations x {args.per_user} messages", flush=True)
+
+        def user(index: int) -> list[tuple[float, bool]]:
+            return [_ask(url, f"conc-{index}", QUESTIONS[(index + j) % len(QUESTIONS)]) for j in range(args.per_user)]
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.users) as pool:
+            samples = [s for batch in pool.map(user, range(args.users)) for s in batch]
+        wall = time.perf_counter() - start
+        results["concurrent"] = {**_percentiles([ms for ms, _ in samples]),
+                                 "errors": sum(not ok for _, ok in samples),
+                                 "throughput_msg_s": round(len(samples) / wall, 1)}
+    finally:
+        if sampler:
+            sampler.running = False
+            sampler.join()
+            results["peak_rss_mb"] = {name: round(rss / 2**20) for name, rss in sampler.peak.items()}
+        stack.stop()
+
+    out = PROJECT_DIR / "results" / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    seq, conc = results["sequential"], results["concurrent"]
+    print(f"\n{'measure':28s} {'value':>12s}")
+    for label, value in [
+        ("sequential p50 / p95 / p99", f"{seq['p50_ms']:.1f} / {seq['p95_ms']:.1f} / {seq['p99_ms']:.1f} ms"),
+        ("20 concurrent p50 / p95 / p99", f"{conc['p50_ms']:.0f} / {conc['p95_ms']:.0f} / {conc['p99_ms']:.0f} ms"),
+        ("throughput (concurrent)", f"{conc['throughput_msg_s']} msg/s"),
+        ("errors (seq / concurrent)", f"{seq['errors']} / {conc['errors']}"),
+        ("ready: actions / rasa", f"{results['ready_s'].get('actions')} / {results['ready_s'].get('rasa')} s"),
+        ("train: no-op / full", f"{results['train_s']['noop']} / {results['train_s'].get('full', '-')} s"),
+        ("peak RSS: actions / rasa", f"{results['peak_rss_mb'].get('actions')} / {results['peak_rss_mb'].get('rasa')} MB"),
+    ]:
+        print(f"{label:30s} {value}")
+    print("\nbudget                   measured   limit  verdict")
+    failed = 0
+    for name, (key, limit, unit) in BUDGETS.items():
+        value = _get(results, key)
+        ok = value is not None and value <= limit
+        failed += not ok
+        print(f"{name:22s} {value!s:>10} {limit:>6}{unit:3s} {'ok' if ok else 'OVER'}")
+    print(f"\nwritten to {out.relative_to(PROJECT_DIR)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Exposure (loopback only, API off, CORS for the page only) and privacy (logs, purge, forget, review)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import psutil
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+from bot.settings import PROJECT_DIR
+from tests.e2e.chat import Chat
+
+
+def _listening_addresses(pid: int) -> set[str]:
+    process = psutil.Process(pid)
+    addresses = set()
+    for proc in [process, *process.children(recursive=True)]:
+        for conn in proc.net_connections(kind="inet"):
+            if conn.status == psutil.CONN_LISTEN:
+                addresses.add(conn.laddr.ip)
+    return addresses
+
+
+def test_every_server_listens_on_loopback_only(stack):
+    for name, process in stack.processes.items():
+        addresses = _listening_addresses(process.pid)
+        assert addresses and addresses <= {"127.0.0.1"}, (name, addresses)
+
+
+def _get(url: str, headers: dict | None = None, method: str = "GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+@pytest.mark.parametrize("path", ["/status", "/version", "/conversations/someone/tracker", "/model/parse", "/domain"])
+def test_rasa_http_api_is_off(stack, path):
+    status, _ = _get(stack.settings.rasa_url + path)
+    assert status in (403, 404, 405), (path, status)
+
+
+def test_cors_allows_only_the_chat_page(stack):
+    url = stack.settings.rasa_url + "/webhooks/rest/webhook"
+    page = stack.settings.web_url.rstrip("/")
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    _, allowed = _get(url, {"Origin": page, **preflight}, method="OPTIONS")
+    assert allowed.get("Access-Control-Allow-Origin") == page
+    _, denied = _get(url, {"Origin": "http://evil.example", **preflight}, method="OPTIONS")
+    assert denied.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_action_server_is_not_open_to_web_pages(stack):
+    url = f"http://{stack.settings.host}:{stack.settings.actions_port}/webhook"
+    _, headers = _get(url, {"Origin": stack.settings.web_url.rstrip("/"), "Access-Control-Request-Method": "POST"},
+                      method="OPTIONS")
+    assert headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_message_text_never_reaches_the_logs(stack):
+    marker = f"zorglub{uuid.uuid4().hex[:8]}"
+    Chat(stack.settings.rasa_url).ask(f"quelles competences pour le middle office {marker} ?")
+    time.sleep(0.5)
+    for log in (PROJECT_DIR / "var" / "logs").glob(f"*-{stack.settings.rasa_port}.log"):
+        assert marker not in log.read_text(errors="replace"), log
+
+
+def _tools(*args, url):
+    env = dict(os.environ, TRACKER_DB_URL=url, PYTHONPATH=str(PROJECT_DIR))
+    return subprocess.run([sys.executable, "-m", "bot.conversations", *args], cwd=PROJECT_DIR, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _senders(url: str) -> set[str]:
+    with create_engine(url, future=True).connect() as connection:
+        return set(connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())
+
+
+def test_review_lists_what_students_typed_that_the_bot_missed(stack):
+    url = os.environ["TRACKER_DB_URL"]
+    for _ in range(2):
+        chat = Chat(stack.settings.rasa_url)
+        chat.ask("blorbo flimzap quxx")
+        chat.ask("quelles competences pour le back office ?")
+    result = _tools("review", url=url)
+    assert result.returncode == 0, result.stderr
+    listing = yaml.safe_load((PROJECT_DIR / "results/review/messages.yml").read_text(encoding="utf-8"))["messages"]
+    entry = next(m for m in listing if m["text"] == "blorbo flimzap quxx")
+    assert entry["count"] >= 2
+    assert not any("competences pour le back office" in m["text"] for m in listing)
+    draft = yaml.safe_load((PROJECT_DIR / "results/review/nlu_draft.yml").read_text(encoding="utf-8"))
+    assert any("blorbo flimzap quxx" in block["examples"] for block in draft["nlu"])
+
+
+def test_forget_one_student_and_purge_old_conversations(stack):
+    url = os.environ["TRACKER_DB_URL"]
+    forgotten, old, kept = (Chat(stack.settings.rasa_url) for _ in range(3))
+    for chat in (forgotten, old, kept):
+        chat.ask("salut")
+    assert {forgotten.sender, old.sender, kept.sender} <= _senders(url)
+    result = _tools("forget", forgotten.sender, url=url)
+    assert result.returncode == 0 and "Deleted" in result.stdout
+    assert forgotten.sender not in _senders(url)
+    with create_engine(url, future=True).begin() as connection:
+        connection.execute(text("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = :s"),
+                           {"s": old.sender})
+    result = _tools("purge", "--days", "30", url=url)
+    assert result.returncode == 0, result.stderr
+    remaining = _senders(url)
+    assert old.sender not in remaining and kept.sender in remaining
