@@ -9,6 +9,7 @@ The sentences are domain.yml responses, read once at start-up.
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -131,4 +132,16 @@ class GuardedSocketIOInput(SocketIOInput):
         # Rasa lets any origin open the socket; allow the chat page's origin only.
         page = settings.web_url.rstrip("/")
         self.sio.eio.cors_allowed_origins = [page, page.replace("127.0.0.1", "localhost")]
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            # Replaces Rasa 3.6's handler, which calls the coroutine `enter_room` without awaiting it with
+            # python-socketio 5, so replies never reached the page (RasaHQ/rasa#13027).
+            data = data if isinstance(data, dict) else {}
+            session_id = str(data.get("session_id") or uuid.uuid4().hex)
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
         return blueprint

@@ -1,8 +1,12 @@
-"""Runs Rasa's command line (`python -m bot.rasa_server run ...`) with one measured speed fix.
+"""Rasa's command line (`python -m bot.rasa_server train|run|shell|test ...`) with two measured fixes.
 
-Rasa 3.6 checks every action server reply with `jsonschema.validate(result, schema)`, which rebuilds a
-validator for the large events schema on each call (~23 ms of a ~41 ms reply, profiled with py-spy,
-see docs/performance.md). Here the validator is built once; replies are checked exactly as before.
+Every Rasa command of the project goes through here, so training and serving see the same pipeline.
+1. Speed: Rasa 3.6 checks every action server reply with `jsonschema.validate(result, schema)`, which
+   rebuilds a validator for the large events schema on each call (about half of a reply's time).
+   Here the validator is built once; replies are checked exactly as before.
+2. Memory: Rasa's SpacyNLP loads the spaCy pipeline twice (two graph nodes) with every component but the
+   parser, although the NLU uses only the tokenizer and the word vectors. Here it is loaded once, without
+   the unused trained components (tagger, lemmatizer, NER...). Figures: docs/performance.md.
 """
 from __future__ import annotations
 
@@ -30,8 +34,36 @@ def install_cached_action_validator() -> None:
     RemoteAction._validate_action_result = validate_action_result
 
 
+# spaCy components Rasa's pipeline does not use: tokens and static word vectors need none of them.
+UNUSED_SPACY_COMPONENTS = ["tok2vec", "morphologizer", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
+                           "senter"]
+
+
+def install_shared_spacy_model() -> None:
+    """Make SpacyNLP load each spaCy pipeline once, without the components the NLU does not use."""
+    from functools import lru_cache
+
+    import spacy
+    from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+
+    original = SpacyNLP.load_model
+
+    @lru_cache(maxsize=4)
+    def load_model(spacy_model_name: str) -> SpacyModel:
+        if not spacy_model_name:
+            return original(spacy_model_name)  # Rasa's "missing model configuration" error
+        try:
+            language = spacy.load(spacy_model_name, exclude=UNUSED_SPACY_COMPONENTS)
+        except OSError:
+            return original(spacy_model_name)  # Rasa's own "model not installed" message
+        return SpacyModel(model=language, model_name=spacy_model_name)
+
+    SpacyNLP.load_model = staticmethod(load_model)
+
+
 def main() -> None:
     install_cached_action_validator()
+    install_shared_spacy_model()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

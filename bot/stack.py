@@ -19,7 +19,6 @@ from sqlalchemy.engine.url import make_url
 
 from bot.settings import PROJECT_DIR, Settings, get_settings
 
-VENV_BIN = Path(sys.executable).parent
 LOG_DIR = PROJECT_DIR / "var" / "logs"
 
 
@@ -108,7 +107,8 @@ class Stack:
     def start_rasa(self) -> None:
         s = self.settings
         self._say(f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~30 s)")
-        command = [str(VENV_BIN / "rasa"), "run", "--model", self.model, "--endpoints", str(write_endpoints(s)),
+        # bot.rasa_server = Rasa's own CLI with the action-result validator built once (docs/performance.md)
+        command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model, "--endpoints", str(write_endpoints(s)),
                    "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", s.host,
                    "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/")]
         process, log = self._spawn("rasa", command)
@@ -164,7 +164,7 @@ def shell(settings: Settings) -> int:
     try:
         stack.start_actions()
         print(">> loading the model for `rasa shell` (~30 s); type /stop to quit", flush=True)
-        return subprocess.call([str(VENV_BIN / "rasa"), "shell", "--model", stack.model, "--endpoints",
+        return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", stack.model, "--endpoints",
                                 str(write_endpoints(settings)), "--port", str(settings.rasa_port)],
                                cwd=PROJECT_DIR, env=child_env(settings))
     except (RuntimeError, TimeoutError) as error:

@@ -1,0 +1,395 @@
+/* The students' chat page: talks to Rasa's socket.io channel and keeps the conversation in localStorage.
+ *
+ * Protocol (Rasa SocketIOInput, session_persistence: true): on connect, emit "session_request"
+ * {session_id}; the server answers "session_confirm"; then emit "user_uttered" {message, session_id}
+ * and receive "bot_uttered" events ({text, quick_replies | buttons}).
+ * Bot and user texts are always inserted with textContent / createElement, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var config = Object.assign(
+    { socketUrl: "http://127.0.0.1:5005", maxChars: 500, retentionDays: 30 },
+    window.BOT_CONFIG || {}
+  );
+  var STORAGE_KEY = "orientation-chat:v1";
+  var REPLY_TIMEOUT_MS = 15000;
+  var MAX_STORED_MESSAGES = 200;
+  var WELCOME =
+    "Salut ! Pose-moi tes questions sur deux métiers : gestionnaire middle-office et gestionnaire de " +
+    "back-office. Tu peux aussi choisir une suggestion ci-dessous.";
+  var STARTERS = [
+    { title: "C'est quoi le middle-office ?", payload: '/ask_definition{"job": "middle-office"}' },
+    { title: "Les missions du back-office", payload: '/ask_missions{"job": "back-office"}' },
+    { title: "Compare les deux métiers", payload: "/compare_jobs" },
+  ];
+  var TEXT = {
+    typing: "Le bot écrit…",
+    timeout:
+      "Le bot ne répond pas pour le moment. Vérifie ta connexion, puis réessaie dans un instant.",
+    disconnected: "Connexion perdue avec le bot. Reconnexion en cours…",
+    unreachable: "Impossible de joindre le bot pour le moment. Nouvelle tentative automatique…",
+    reconnected: "Reconnecté : tu peux continuer.",
+    noLibrary: "La discussion ne peut pas démarrer : recharge la page ou réessaie plus tard.",
+    you: "Toi : ",
+    bot: "Le bot : ",
+  };
+
+  var els = {
+    log: document.getElementById("messages"),
+    typing: document.getElementById("typing"),
+    suggestions: document.getElementById("suggestions"),
+    form: document.getElementById("composer"),
+    input: document.getElementById("message-input"),
+    charCount: document.getElementById("char-count"),
+    status: document.getElementById("connection-status"),
+    newConversation: document.getElementById("new-conversation"),
+    retention: document.getElementById("retention-days"),
+  };
+
+  var state = loadState() || freshState();
+  var socket = null;
+  var sessionReady = false; // session_confirm received on the current connection
+  var pending = []; // messages typed while the session was not ready
+  var awaitingReply = false;
+  var replyTimer = null;
+  var replyStart = null; // first bot message of the current reply (for scrolling)
+  var everConnected = false;
+  var lostConnection = false;
+  var restarting = false;
+  var statusTimer = null;
+
+  // ---------------------------------------------------------------------------------------- state
+  function newSessionId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return b.toString(16).padStart(2, "0");
+      })
+      .join("");
+  }
+
+  function freshState() {
+    return {
+      sessionId: newSessionId(),
+      messages: [{ role: "bot", text: WELCOME }],
+      suggestions: STARTERS.slice(),
+    };
+  }
+
+  function isSuggestion(item) {
+    return item && typeof item.title === "string" && typeof item.payload === "string" && item.title.trim();
+  }
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || "null");
+      if (!saved || typeof saved.sessionId !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(saved.sessionId)) {
+        return null;
+      }
+      var messages = Array.isArray(saved.messages) ? saved.messages : [];
+      return {
+        sessionId: saved.sessionId,
+        messages: messages.filter(function (m) {
+          return m && (m.role === "user" || m.role === "bot") && typeof m.text === "string";
+        }),
+        suggestions: Array.isArray(saved.suggestions) ? saved.suggestions.filter(isSuggestion) : [],
+      };
+    } catch (error) {
+      return null; // storage unavailable or corrupted: start afresh
+    }
+  }
+
+  function saveState() {
+    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    try {
+      window.localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+    } catch (error) {
+      /* private mode or full storage: the conversation just won't survive a reload */
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- render
+  var URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
+
+  /** Appends `text` to `parent` as text nodes, with http(s) links as <a> elements (never HTML). */
+  function appendText(parent, text) {
+    var last = 0;
+    text.replace(URL_PATTERN, function (match, offset) {
+      var url = match.replace(/[.,;:!?)»]+$/, "");
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.textContent = url;
+      parent.appendChild(link);
+      last = offset + url.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderMessage(message) {
+    var item = document.createElement("p");
+    item.className = "message message-" + message.role;
+    var who = document.createElement("span");
+    who.className = "sr-only";
+    who.textContent = message.role === "user" ? TEXT.you : message.role === "bot" ? TEXT.bot : "";
+    item.appendChild(who);
+    appendText(item, message.text);
+    els.log.appendChild(item);
+    return item;
+  }
+
+  function scrollToBottom() {
+    els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  /** Shows a long reply from its start; a short one entirely. */
+  function scrollToReply() {
+    if (replyStart && els.log.scrollHeight - replyStart.offsetTop > els.log.clientHeight) {
+      els.log.scrollTop = replyStart.offsetTop - 8;
+    } else {
+      scrollToBottom();
+    }
+  }
+
+  function addMessage(role, text) {
+    var message = { role: role, text: text };
+    state.messages.push(message);
+    saveState();
+    return renderMessage(message);
+  }
+
+  function addNotice(text) {
+    // Errors are shown, not stored: they make no sense after a reload.
+    var item = renderMessage({ role: "error", text: text });
+    scrollToBottom();
+    return item;
+  }
+
+  function renderSuggestions() {
+    els.suggestions.replaceChildren();
+    state.suggestions.forEach(function (suggestion) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "suggestion";
+      button.textContent = suggestion.title;
+      button.addEventListener("click", function () {
+        send(suggestion.payload, suggestion.title);
+      });
+      els.suggestions.appendChild(button);
+    });
+  }
+
+  function setSuggestions(list) {
+    state.suggestions = list.filter(isSuggestion).map(function (s) {
+      return { title: s.title.trim(), payload: s.payload };
+    });
+    saveState();
+    renderSuggestions();
+  }
+
+  function renderAll() {
+    els.log.replaceChildren();
+    state.messages.forEach(renderMessage);
+    renderSuggestions();
+    scrollToBottom();
+  }
+
+  function setStatus(text, ok) {
+    window.clearTimeout(statusTimer);
+    els.status.textContent = text;
+    els.status.classList.toggle("is-ok", Boolean(ok));
+    if (ok) {
+      statusTimer = window.setTimeout(function () {
+        els.status.textContent = "";
+      }, 4000);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ typing + timeout
+  function startWaiting() {
+    awaitingReply = true;
+    replyStart = null;
+    els.typing.textContent = TEXT.typing;
+    els.typing.classList.add("is-active");
+    window.clearTimeout(replyTimer);
+    replyTimer = window.setTimeout(function () {
+      if (awaitingReply) {
+        stopWaiting();
+        addNotice(TEXT.timeout);
+      }
+    }, REPLY_TIMEOUT_MS);
+  }
+
+  function stopWaiting() {
+    awaitingReply = false;
+    window.clearTimeout(replyTimer);
+    els.typing.textContent = "";
+    els.typing.classList.remove("is-active");
+  }
+
+  // --------------------------------------------------------------------------------------- socket
+  function emitMessage(text) {
+    socket.emit("user_uttered", { message: text, session_id: state.sessionId });
+  }
+
+  function flushPending() {
+    while (pending.length && sessionReady && socket && socket.connected) {
+      emitMessage(pending.shift());
+    }
+  }
+
+  /** The connection state, on <html data-chat="..."> (for styling and tests). */
+  function markConnection(value) {
+    document.documentElement.setAttribute("data-chat", value);
+  }
+
+  function requestSession() {
+    sessionReady = false;
+    socket.emit("session_request", { session_id: state.sessionId });
+  }
+
+  function onBotUttered(data) {
+    if (!data || typeof data !== "object") {
+      return;
+    }
+    if (awaitingReply) {
+      stopWaiting();
+    }
+    if (typeof data.text === "string" && data.text.trim()) {
+      var item = addMessage("bot", data.text);
+      if (!replyStart) {
+        replyStart = item;
+      }
+      scrollToReply();
+    }
+    var buttons = Array.isArray(data.quick_replies) && data.quick_replies.length
+      ? data.quick_replies
+      : Array.isArray(data.buttons) ? data.buttons : [];
+    if (buttons.length) {
+      setSuggestions(buttons);
+    }
+  }
+
+  function connect() {
+    markConnection("connecting");
+    if (typeof window.io !== "function") {
+      setStatus(TEXT.noLibrary);
+      return;
+    }
+    socket = window.io(config.socketUrl, {
+      path: "/socket.io",
+      // WebSocket only: no CORS preflight/headers involved (HTTP long-polling would need the Rasa server to
+      // send exactly one Access-Control-Allow-Origin header), and one connection instead of many requests.
+      transports: ["websocket"],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 5000,
+      timeout: 10000,
+    });
+    socket.on("connect", function () {
+      requestSession();
+      if (lostConnection && !restarting) {
+        setStatus(TEXT.reconnected, true);
+      } else if (!restarting) {
+        setStatus("");
+      }
+      everConnected = true;
+      lostConnection = false;
+      restarting = false;
+    });
+    socket.on("session_confirm", function (sessionId) {
+      var confirmed = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
+      if (confirmed && confirmed !== state.sessionId) {
+        return; // a late answer to a session we left ("Nouvelle conversation")
+      }
+      sessionReady = true;
+      markConnection("ready");
+      flushPending();
+    });
+    socket.on("bot_uttered", onBotUttered);
+    socket.on("disconnect", function () {
+      sessionReady = false;
+      markConnection("offline");
+      if (!restarting) {
+        lostConnection = true;
+        setStatus(TEXT.disconnected);
+      }
+    });
+    socket.on("connect_error", function () {
+      sessionReady = false;
+      markConnection("offline");
+      setStatus(everConnected ? TEXT.disconnected : TEXT.unreachable);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------- user input
+  function send(payload, shown) {
+    var text = String(payload || "").trim();
+    if (!text) {
+      return;
+    }
+    if (text.length > config.maxChars) {
+      text = text.slice(0, config.maxChars);
+    }
+    addMessage("user", shown || text);
+    setSuggestions([]);
+    startWaiting();
+    scrollToBottom();
+    if (socket && socket.connected && sessionReady) {
+      emitMessage(text);
+    } else {
+      pending.push(text);
+    }
+  }
+
+  function updateCharCount() {
+    var length = els.input.value.length;
+    var near = length >= config.maxChars - 50;
+    els.charCount.textContent = near ? length + " / " + config.maxChars + " caractères" : "";
+    els.charCount.classList.toggle("is-limit", length >= config.maxChars);
+  }
+
+  function newConversation() {
+    stopWaiting();
+    pending = [];
+    state = freshState();
+    saveState();
+    renderAll();
+    setStatus("");
+    if (socket) {
+      // A new connection leaves the old session's room, so nothing from it can arrive here.
+      restarting = true;
+      socket.disconnect();
+      socket.connect();
+    }
+    els.input.value = "";
+    updateCharCount();
+    els.input.focus();
+  }
+
+  // ----------------------------------------------------------------------------------------- start
+  els.input.maxLength = config.maxChars;
+  els.retention.textContent = String(config.retentionDays);
+  els.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = els.input.value;
+    if (!text.trim()) {
+      els.input.focus();
+      return;
+    }
+    els.input.value = "";
+    updateCharCount();
+    send(text);
+    els.input.focus();
+  });
+  els.input.addEventListener("input", updateCharCount);
+  els.newConversation.addEventListener("click", newConversation);
+
+  saveState();
+  renderAll();
+  connect();
+})();

@@ -1,0 +1,188 @@
+"""Serves the students' chat page (bot/web/) with the standard library only.
+
+    python -m bot.web_server [--port N] [--host H]
+
+Routes: the files of bot/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
+by `npm ci`), and /config.js (the page's settings: Rasa's URL, the longest message, the retention period).
+Everything else is a 404: no directory listing, nothing outside bot/web/, no hidden files.
+Every answer carries a strict Content-Security-Policy: scripts and styles from this origin only, network
+connections to the Rasa server only. Access logs are one short line without query strings.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import posixpath
+import sys
+import time
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+from bot.settings import PROJECT_DIR, Settings, get_settings
+
+WEB_DIR = PROJECT_DIR / "bot" / "web"
+SOCKET_IO_CLIENT = PROJECT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def content_security_policy(settings: Settings) -> str:
+    rasa = settings.rasa_url.rstrip("/")
+    websocket = "ws" + rasa[len("http"):] if rasa.startswith("http") else rasa
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        f"connect-src {rasa} {websocket}",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def config_js(settings: Settings) -> bytes:
+    config = {"socketUrl": settings.rasa_url, "maxChars": settings.max_message_chars,
+              "retentionDays": settings.retention_days}
+    return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode("utf-8")
+
+
+def url_path(raw: str) -> str:
+    """The path of a request target, without query string or fragment (also for "//x" targets)."""
+    return raw.split("?", 1)[0].split("#", 1)[0]
+
+
+def resolve_static(url_path: str, web_dir: Path = WEB_DIR) -> Path | None:
+    """The file of `web_dir` that `url_path` names, or None (unknown, a directory, hidden or outside)."""
+    path = unquote(url_path, errors="strict")
+    if "\x00" in path or "\\" in path:
+        return None
+    if path in ("", "/"):
+        path = "/index.html"
+    parts = [part for part in posixpath.normpath(path).split("/") if part]
+    if not parts or any(part.startswith(".") for part in parts):
+        return None
+    root = web_dir.resolve()
+    candidate = root.joinpath(*parts).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+class ChatPageHandler(BaseHTTPRequestHandler):
+    server_version = "orientation-chat"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args, settings: Settings, csp: str, config: bytes, **kwargs):
+        self.settings, self.csp, self.config = settings, csp, config
+        super().__init__(*args, **kwargs)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    # --- routing -------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def _serve(self, send_body: bool) -> None:
+        path = url_path(self.path)
+        if path == "/config.js":
+            return self._send(HTTPStatus.OK, self.config, CONTENT_TYPES[".js"], send_body)
+        if path == "/vendor/socket.io.min.js":
+            return self._send_file(SOCKET_IO_CLIENT, send_body)
+        try:
+            target = resolve_static(path)
+        except UnicodeDecodeError:
+            target = None
+        if target is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found\n", CONTENT_TYPES[".txt"], send_body)
+        return self._send_file(target, send_body)
+
+    def _send_file(self, target: Path, send_body: bool) -> None:
+        try:
+            body = target.read_bytes()
+        except OSError:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found\n", CONTENT_TYPES[".txt"], send_body)
+        self._send(HTTPStatus.OK, body, CONTENT_TYPES.get(target.suffix, "application/octet-stream"), send_body)
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Content-Security-Policy", self.csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    # --- quiet logs: method, path without its query string, status ------------------------------
+    def log_request(self, code="-", size="-") -> None:
+        method = (self.command or "-")[:10]
+        path = url_path(getattr(self, "path", None) or "")[:200] if self.command else "-"
+        status = code.value if isinstance(code, HTTPStatus) else code
+        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {method} {path} {status}\n")
+
+    def log_error(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
+        # The base class logs errors with the raw request line (query included): log the status only.
+        pass
+
+
+def make_server(settings: Settings, port: int | None = None, host: str | None = None) -> ThreadingHTTPServer:
+    handler = partial(ChatPageHandler, settings=settings, csp=content_security_policy(settings),
+                      config=config_js(settings))
+    server = ThreadingHTTPServer((host or settings.host, settings.web_port if port is None else port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Serve the students' chat page (bot/web/).")
+    parser.add_argument("--port", type=int, default=settings.web_port)
+    parser.add_argument("--host", default=settings.host)
+    args = parser.parse_args(argv)
+    if not SOCKET_IO_CLIENT.is_file():
+        print(f"Chat page not started: the socket.io client ({SOCKET_IO_CLIENT}) is missing; "
+              "run make install (it runs npm ci).", file=sys.stderr)
+        return 1
+    if not (WEB_DIR / "index.html").is_file():
+        print(f"Chat page not started: {WEB_DIR / 'index.html'} is missing.", file=sys.stderr)
+        return 1
+    try:
+        server = make_server(settings, port=args.port, host=args.host)
+    except OSError as error:
+        print(f"Chat page not started: cannot listen on {args.host}:{args.port} ({error}).", file=sys.stderr)
+        return 1
+    print(f"Chat page on http://{args.host}:{args.port}/ (Rasa at {settings.rasa_url})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The chat page's static server (bot/web_server.py), in-process: routes, headers, no traversal, no listing."""
+from __future__ import annotations
+
+import http.client
+import threading
+
+import pytest
+
+from bot import web_server
+from bot.settings import get_settings
+
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not web_server.SOCKET_IO_CLIENT.is_file():
+        pytest.fail("node_modules/socket.io-client is missing: run make install (npm ci)")
+    settings = get_settings()
+    httpd = web_server.make_server(settings, port=0, host="127.0.0.1")  # a free port: no clash
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield settings, httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def get(port: int, path: str, method: str = "GET"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.putrequest(method, path, skip_host=False, skip_accept_encoding=True)  # path sent as is
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+def test_page_and_assets(server):
+    settings, port = server
+    for path, kind in [("/", "text/html"), ("/index.html", "text/html"), ("/app.js", "text/javascript"),
+                       ("/style.css", "text/css"), ("/vendor/socket.io.min.js", "text/javascript"),
+                       ("/config.js", "text/javascript")]:
+        response, body = get(port, path)
+        assert response.status == 200, path
+        assert response.getheader("Content-Type").startswith(kind), path
+        assert body
+
+
+def test_config_comes_from_settings(server):
+    settings, port = server
+    _, body = get(port, "/config.js")
+    text = body.decode()
+    assert text.startswith("window.BOT_CONFIG = ")
+    assert f'"socketUrl": "{settings.rasa_url}"' in text
+    assert f'"maxChars": {settings.max_message_chars}' in text
+    assert f'"retentionDays": {settings.retention_days}' in text
+
+
+def test_security_headers(server):
+    settings, port = server
+    for path in ["/", "/config.js", "/nothing-here"]:
+        response, _ = get(port, path)
+        csp = response.getheader("Content-Security-Policy")
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+        rasa = settings.rasa_url
+        assert f"connect-src {rasa} ws://{rasa.split('://', 1)[1]}" in csp
+        assert "unsafe-inline" not in csp and "*" not in csp
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+        assert response.getheader("Referrer-Policy") == "no-referrer"
+
+
+@pytest.mark.parametrize("path", [
+    "/../bot/settings.py", "/..%2fsettings.py", "/%2e%2e/%2e%2e/bot/settings.py", "/..%2f..%2fMakefile",
+    "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "//etc/passwd", "/....//....//etc/passwd", "/..\\..\\Makefile",
+    "/%5c..%5c..%5cMakefile", "/%00index.html", "/%ff", "/.gitignore", "/nothing-here", "/vendor/",
+    "/vendor/../../package.json", "/node_modules/socket.io-client/package.json",
+])
+def test_traversal_and_unknown_paths_are_404(server, path):
+    _, port = server
+    response, body = get(port, path)
+    assert response.status == 404, path
+    assert b"BOT_CONFIG" not in body and b"[Service]" not in body and b"root:" not in body
+
+
+def test_no_directory_listing(server):
+    _, port = server
+    for path in ["/", "/vendor/", "/?C=M;O=A"]:
+        response, body = get(port, path)
+        assert b"Directory listing" not in body
+        assert response.status in (200, 404)
+        if response.status == 200:
+            assert b"<title>" in body  # index.html, not a listing
+
+
+def test_head_has_no_body(server):
+    _, port = server
+    response, body = get(port, "/", method="HEAD")
+    assert response.status == 200 and body == b""
+
+
+def test_logs_have_no_query_string(server, capfd):
+    _, port = server
+    get(port, "/app.js?token=secret123")
+    get(port, "/nothing?token=secret456")
+    err = capfd.readouterr().err
+    assert "/app.js 200" in err and "/nothing 404" in err
+    assert "secret" not in err
+
+
+def test_missing_client_library_is_a_clear_error(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(web_server, "SOCKET_IO_CLIENT", tmp_path / "socket.io.min.js")
+    assert web_server.main(["--port", "0"]) == 1
+    assert "run make install" in capsys.readouterr().err
