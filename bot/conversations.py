@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,11 @@ class ReviewItem:
     reason: str
 
 
+def _printable(text: str) -> str:
+    """The text without control characters (a pasted NUL or escape code must not break the YAML files)."""
+    return " ".join("".join(c if unicodedata.category(c) != "Cc" else " " for c in text).split())
+
+
 def _events(engine: Engine) -> Table:
     return Table("events", MetaData(), autoload_with=engine)
 
@@ -51,7 +57,7 @@ def messages_to_review(url: str, threshold: float) -> list[ReviewItem]:
     with engine.connect() as connection:
         for (data,) in connection.execute(select(events.c.data).where(events.c.type_name == "user")):
             event = json.loads(data)
-            text = (event.get("text") or "").strip()
+            text = _printable(event.get("text") or "")
             if not text or text.startswith("/"):  # button payloads are not student wording
                 continue
             intent = (event.get("parse_data") or {}).get("intent") or {}
