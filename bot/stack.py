@@ -48,6 +48,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         "PYTHONPATH": str(PROJECT_DIR),
         "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        # Rasa 3.6's dependencies print dozens of deprecation warnings at start: noise for advisors and logs
+        "PYTHONWARNINGS": env.get("PYTHONWARNINGS", "ignore"),
         "RASA_PORT": str(settings.rasa_port),
         "ACTIONS_PORT": str(settings.actions_port),
         "WEB_PORT": str(settings.web_port),
@@ -165,7 +167,8 @@ def shell(settings: Settings) -> int:
         stack.start_actions()
         print(">> loading the model for `rasa shell` (~30 s); type /stop to quit", flush=True)
         return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", stack.model, "--endpoints",
-                                str(write_endpoints(settings)), "--port", str(settings.rasa_port)],
+                                str(write_endpoints(settings)), "--interface", settings.host,
+                                "--port", str(settings.rasa_port)],
                                cwd=PROJECT_DIR, env=child_env(settings))
     except (RuntimeError, TimeoutError) as error:
         print(f"Could not start the action server: {error}", file=sys.stderr)
@@ -184,13 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "endpoints":
         print(write_endpoints(settings))
         return 0
-    if args.command == "shell":
-        return shell(settings)
-    stack = Stack(settings)
     # Ctrl-C, `kill` and a closed terminal all stop every server (even when started in the background,
     # where SIGINT would otherwise be ignored).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
+    if args.command == "shell":
+        return shell(settings)
+    stack = Stack(settings)
     try:
         stack.start()
         took = ", ".join(f"{name} {secs:.0f} s" for name, secs in stack.ready_seconds.items())
