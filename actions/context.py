@@ -31,13 +31,17 @@ def requested_topic(tracker: Tracker) -> str:
 
 
 def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
-    """Known jobs named in the latest message, in order, without repeats."""
+    """Known jobs named in the latest message, in order, without repeats.
+
+    The `job` entities come first; when the NLU found none, the message is searched for an alias
+    written word for word (a spelling the entity extractor missed).
+    """
     jobs: list[JobInfo] = []
     for value in tracker.get_latest_entity_values("job"):
         job = queries.resolve_job(str(value))
         if job and job not in jobs:
             jobs.append(job)
-    return jobs
+    return jobs or queries.jobs_in_text(tracker.latest_message.get("text") or "")
 
 
 def mentions_other_job(tracker: Tracker) -> bool:

@@ -22,7 +22,8 @@ from knowledge.models import Alias, Fact, Job, SkillLevel
 from knowledge.text import compact, fold
 
 REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
-_JOB_TITLE_PREFIX = re.compile(r"^(le |la |les |un |une |du |des |l')?(gestionnaire|gestionaire|gestionnair)s?( de| du| en)?\s+")
+# Words before a job name that are not part of it: "et pour le", "gestionnaire de", "un"...
+_JOB_TITLE_PREFIX = re.compile(r"^((et|pour|le|la|les|un|une|du|de|des|l'|en|au|aux|gestionnaires?|gestionaires?)\s+)+")
 
 
 class KnowledgeBaseUnavailable(RuntimeError):
@@ -138,10 +139,23 @@ class KnowledgeRepository:
         aliases = self._aliases()
         key = compact(folded)
         job_id = aliases.get(key)
-        if job_id is None and len(key) >= 5:  # typos, but never on short codes like "mo"
-            close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.85)
+        if job_id is None and len(key) >= 5:  # typos ("middel", "bck office"), never on short codes like "mo"
+            candidates = [alias for alias in aliases if alias[:1] == key[:1]]
+            close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
             job_id = aliases[close[0]] if close else None
         return self.job(job_id) if job_id else None
+
+    def jobs_in_text(self, text: str) -> list[JobInfo]:
+        """Jobs whose alias appears word for word in a message (when the NLU found no `job` entity)."""
+        words = re.findall(r"[a-z0-9]+", fold(text or ""))
+        aliases, found = self._aliases(), []
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                job_id = aliases.get("".join(words[start:start + size]))
+                job = self.job(job_id) if job_id else None
+                if job and job not in found:
+                    found.append(job)
+        return found
 
     # -- topics --------------------------------------------------------------------------------
     def topic_of_text(self, text: str) -> str | None:
@@ -230,6 +244,11 @@ def list_jobs() -> tuple[JobInfo, ...]:
 def resolve_job(text: str | None) -> JobInfo | None:
     """The job a student's wording means, or None."""
     return default_repository().resolve_job(text)
+
+
+def jobs_in_text(text: str) -> list[JobInfo]:
+    """Jobs named word for word in a message."""
+    return default_repository().jobs_in_text(text)
 
 
 def topic_answer(job_id: str, topic: str) -> TopicAnswer:

@@ -114,3 +114,20 @@ def test_corrupt_base_names_the_rebuild_command(tmp_path):
     repo = queries.KnowledgeRepository(f"sqlite:///{bad}", queries.Path("knowledge"))
     with pytest.raises(queries.KnowledgeBaseUnavailable, match="make kb"):
         repo.check()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("et pour le backoffice ?", ["back-office"]),
+    ("les etudes en middle office et en back office", ["middle-office", "back-office"]),
+    ("quelles competences pour le MO", ["middle-office"]),
+    ("un conseiller en gestion de patrimoine", []),
+    ("c'est quoi ton bureau", []),
+])
+def test_jobs_in_text(repo, text, expected):
+    assert [j.id for j in repo.jobs_in_text(text)] == expected
+
+
+@pytest.mark.parametrize("text,job_id", [("middel", "middle-office"), ("midl office", "middle-office"),
+                                         ("bck office", "back-office"), ("back offise", "back-office")])
+def test_more_typos(repo, text, job_id):
+    assert repo.resolve_job(text).id == job_id
