@@ -67,7 +67,8 @@ $(MODEL_STAMP): $(TRAIN_INPUTS) | $(STAMP)
 	echo ">> rasa train (retrains only what changed; a full training takes ~3-4 min)"; \
 	$(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) > var/train.log 2>&1 \
 	  || { tail -30 var/train.log; exit 1; }; \
-	echo ">> model ready in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"; touch $@
+	echo ">> model ready in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"; \
+	ls -t $(MODELS)/*.tar.gz | tail -n +4 | xargs -r rm -f; touch $@  # keep the 3 newest models
 
 train: $(STAMP) $(MODEL_STAMP) ## train the model; a no-op when data, domain and config are unchanged
 	@echo ">> model up to date: $$(ls -t $(MODELS)/*.tar.gz | head -1)"
