@@ -23,6 +23,8 @@ from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from bot.settings import PROJECT_DIR, get_settings
 
 FALLBACK_INTENTS = {"nlu_fallback"}
+# Also listed: what the bot judged out of scope, where real questions it should know often end up.
+OUT_OF_SCOPE_INTENTS = {"out_of_scope"}
 REVIEW_DIR = PROJECT_DIR / "results" / "review"
 
 
@@ -49,7 +51,8 @@ def _engine(url: str) -> Engine:
 
 
 def messages_to_review(url: str, threshold: float) -> list[ReviewItem]:
-    """User messages that hit the fallback or were understood with confidence below `threshold`, with counts."""
+    """User messages that hit the fallback, were judged out of scope, or were understood with confidence below
+    `threshold`, with counts."""
     engine = _engine(url)
     events = _events(engine)
     seen: Counter = Counter()
@@ -64,6 +67,8 @@ def messages_to_review(url: str, threshold: float) -> list[ReviewItem]:
             name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
             if name in FALLBACK_INTENTS:
                 reason = "fallback"
+            elif name in OUT_OF_SCOPE_INTENTS:
+                reason = "out_of_scope"
             elif confidence < threshold:
                 reason = "low_confidence"
             else:
