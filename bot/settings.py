@@ -31,6 +31,7 @@ class Settings:
     web_port: int
     max_message_chars: int
     retention_days: int
+    rasa_api_token: str | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -58,4 +59,5 @@ def get_settings() -> Settings:
         web_port=_int("WEB_PORT", 8000),
         max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
         retention_days=_int("RETENTION_DAYS", 30),
+        rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
     )

@@ -42,6 +42,13 @@ def write_endpoints(settings: Settings, target: Path | None = None) -> Path:
     return target
 
 
+def rasa_api_arguments(settings: Settings) -> list[str]:
+    """Rasa's HTTP API (model, tracker endpoints) stays off unless RASA_API_TOKEN is set; then it needs the token."""
+    if not settings.rasa_api_token:
+        return []
+    return ["--enable-api", "--auth-token", settings.rasa_api_token]
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -113,6 +120,7 @@ class Stack:
         command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model, "--endpoints", str(write_endpoints(s)),
                    "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", s.host,
                    "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/")]
+        command += rasa_api_arguments(s)
         process, log = self._spawn("rasa", command)
         self.ready_seconds["rasa"] = wait_http(f"{s.rasa_url}/webhooks/rest/", process, 180, log)
 

@@ -71,3 +71,13 @@ def test_held_out_messages_are_never_trained_on():
 def test_held_out_covers_every_intent():
     held_out = set(_examples(PROJECT_DIR / "tests/nlu/holdout.yml").values())
     assert set(DOMAIN["intents"]) <= held_out
+
+
+def test_rasa_http_api_needs_a_token(monkeypatch):
+    from bot.settings import get_settings
+    from bot.stack import rasa_api_arguments
+
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    assert rasa_api_arguments(get_settings()) == []
+    monkeypatch.setenv("RASA_API_TOKEN", "s3cret")
+    assert rasa_api_arguments(get_settings()) == ["--enable-api", "--auth-token", "s3cret"]

@@ -1,0 +1,51 @@
+"""Two sets of student conversations, written apart from the training data (tests/e2e/student_conversations*.yml),
+asked of the running bot over REST with fresh senders. The bar: at least 95 % of conversations right.
+
+A reply passes when, folded (lowercase, no accents), it contains the expected concepts (any alternative of
+a list counts; `min` of them when given) and none of the `must_not` strings. Macros: HONEST (the bot says
+the sheet doesn't give it), SCOPE (it says what it can help with), FACTS (words of the sheets' facts).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.chat import Chat, fold
+
+HERE = Path(__file__).resolve().parent
+MACROS = {
+    "HONEST": ["ne donne pas", "ne donnent pas", "ne precise pas", "pas d'information"],
+    "SCOPE": ["middle-office", "back-office", "je ne peux pas", "je ne connais que"],
+    "FACTS": ["valorisation", "monetique", "reclamation", "echeance", "reporting", "succession",
+              "reglement-livraison", "bts banque", "licence professionnelle", "tableau de bord"],
+}
+
+
+def _alternatives(concept) -> list[str]:
+    options = concept if isinstance(concept, list) else [concept]
+    return [fold(x) for option in options for x in MACROS.get(str(option), [str(option)])]
+
+
+def _turn_ok(turn: dict, reply: str) -> bool:
+    concepts = turn.get("must", [])
+    hits = sum(any(alt in reply for alt in _alternatives(c)) for c in concepts)
+    forbidden = [alt for c in turn.get("must_not", []) for alt in _alternatives(c) if alt in reply]
+    return hits >= turn.get("min", len(concepts)) and not forbidden
+
+
+@pytest.mark.parametrize("name", ["student_conversations.yml", "student_conversations_b.yml"])
+def test_student_conversations(stack, name):
+    cases = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["cases"]
+    failures = []
+    for case in cases:
+        chat = Chat(stack.settings.rasa_url)
+        for turn in case["turns"]:
+            reply = chat.ask(turn["user"])
+            if not _turn_ok(turn, reply):
+                failures.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
+                break
+    score = 1 - len(failures) / len(cases)
+    print(f"{name}: {score:.1%} ({len(cases) - len(failures)}/{len(cases)})")
+    assert score >= 0.95, "\n".join(failures)
