@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import yaml

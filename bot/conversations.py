@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from sqlalchemy import MetaData, Table, create_engine, delete, func, select
+from sqlalchemy import MetaData, Table, create_engine, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
@@ -115,13 +115,6 @@ def forget(url: str, sender_id: str) -> int:
     events = _events(engine)
     with engine.begin() as connection:
         return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
-
-
-def count_senders(url: str) -> int:
-    engine = _engine(url)
-    events = _events(engine)
-    with engine.connect() as connection:
-        return connection.execute(select(func.count(func.distinct(events.c.sender_id)))).scalar_one()
 
 
 def main(argv: list[str] | None = None) -> int:

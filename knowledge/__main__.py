@@ -5,7 +5,6 @@ import argparse
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
 from bot.settings import PROJECT_DIR, get_settings
 from knowledge import builder, nlu_export
