@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain domain.yml --data data
 
-.PHONY: help install kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate review \
+.PHONY: help install postgres-server kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate review \
         bench purge forget lock clean
 
 help: ## list the targets
@@ -40,6 +40,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@echo ">> installing Debian's chromium for the browser tests"
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+# PostgreSQL server binaries, for the test that builds the knowledge base into a real PostgreSQL
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo ">> installing Debian's postgresql for the tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
 
 install: $(STAMP) node_modules/.package-lock.json ## install what is missing (idempotent)
 
@@ -83,7 +89,7 @@ shell: install ## chat in the terminal (rasa shell) with the action server start
 	@$(PY) -m bot.stack shell
 
 # ---------------------------------------------------------------- tests
-test: install /usr/bin/chromium ## install what is missing and run every test
+test: install /usr/bin/chromium postgres-server ## install what is missing and run every test
 	@mkdir -p var; $(MAKE) --no-print-directory kb validate train
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory test-core test-nlu

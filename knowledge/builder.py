@@ -29,18 +29,21 @@ def _check_aliases(jobs: list[JobData]) -> None:
                 raise DataFileError(job.data_path, None, f"alias {alias!r} is also an alias of {owner[key]!r}")
 
 
-def _rows(job: JobData) -> list:
-    rows: list = [
-        Job(
-            id=job.id,
-            name=job.name,
-            sheet_file=job.sheet_path.name,
-            source_publisher=job.source_publisher,
-            source_title=job.source_title,
-            source_url=job.source_url,
-            source_quote=job.source_quote,
-        )
-    ]
+def _job_row(job: JobData) -> Job:
+    return Job(
+        id=job.id,
+        name=job.name,
+        sheet_file=job.sheet_path.name,
+        source_publisher=job.source_publisher,
+        source_title=job.source_title,
+        source_url=job.source_url,
+        source_quote=job.source_quote,
+    )
+
+
+def _dependent_rows(job: JobData) -> list:
+    """Aliases, skill levels and facts of one job (inserted after every job row exists)."""
+    rows: list = []
     seen = set()
     for alias in [job.id, job.name, *job.aliases]:
         if compact(alias) not in seen:
@@ -86,6 +89,10 @@ def build(url: str, knowledge_dir: Path) -> BuildReport:
     with Session(engine) as session, session.begin():
         for table in (Fact, SkillLevel, Alias, Job):
             session.execute(delete(table))
+        # Jobs first: without ORM relationships the unit of work does not order inserts by foreign key,
+        # which PostgreSQL enforces (SQLite does not, by default).
+        session.add_all([_job_row(job) for job in jobs])
+        session.flush()
         for job in jobs:
-            session.add_all(_rows(job))
+            session.add_all(_dependent_rows(job))
     return BuildReport(url=url, jobs={job.id: len(job.facts) for job in jobs})

@@ -70,3 +70,35 @@ def stack(tmp_path_factory, kb_url):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL server on a free loopback port (Debian's postgresql, installed by `make test`)."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins:
+        pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")
+    bindir = bins[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="kb-pg-"))
+    folder.chmod(0o777)  # the server runs as the `postgres` user when the tests run as root
+    port = free_port()
+
+    def run(command: str) -> None:
+        wrapper = ["su", "postgres", "-c", command] if os.geteuid() == 0 else ["sh", "-c", command]
+        subprocess.run(wrapper, check=True, capture_output=True, timeout=120)
+
+    run(f"{bindir}/initdb -D {folder}/data -A trust -U kb")
+    run(f"{bindir}/pg_ctl -D {folder}/data -l {folder}/server.log -w start "
+        f"-o '-p {port} -k {folder} -c listen_addresses=127.0.0.1'")
+    try:
+        run(f"{bindir}/createdb -h 127.0.0.1 -p {port} -U kb knowledge")
+        yield f"postgresql://kb@127.0.0.1:{port}/knowledge"
+    finally:
+        run(f"{bindir}/pg_ctl -D {folder}/data -m fast -w stop")
+        shutil.rmtree(folder, ignore_errors=True)

@@ -141,3 +141,15 @@ def test_cli_show(kb_url):
 def test_cli_missing_base(tmp_path):
     result = _cli("show", "BO", url=f"sqlite:///{tmp_path / 'none.sqlite3'}")
     assert result.returncode == 1 and "make kb" in result.stderr
+
+
+def test_builds_into_postgresql(postgres_url):
+    """The same builder and queries against a real PostgreSQL server (KNOWLEDGE_DB_URL=postgresql://...)."""
+    first = builder.build(postgres_url, KNOWLEDGE_DIR)
+    again = builder.build(postgres_url, KNOWLEDGE_DIR)
+    assert first.jobs == again.jobs and _fact_count(postgres_url) == sum(first.jobs.values())
+    repo = KnowledgeRepository(postgres_url, KNOWLEDGE_DIR)
+    assert repo.check() == first.jobs
+    skills = repo.topic_answer("middle-office", "skills").facts
+    assert len(skills) == 12 and skills[2].level_label == "Maîtrise"
+    assert repo.resolve_job("BO").id == "back-office"
