@@ -13,22 +13,19 @@ from knowledge import queries
 from knowledge.render import facts_block
 
 
-def source_facts(answer: queries.TopicAnswer) -> str:
-    source = answer.source
-    lines = [f"• Éditeur : {source.publisher}", f"• Fiche : {source.title}"]
-    lines.append(f"• En ligne : {source.url}" if source.url else "• La fiche n'indique pas d'adresse web.")
-    return "\n".join(lines)
-
-
 def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswer) -> None:
     """Send one topic answer with its source and follow-up buttons (or the honest "not in the sheet")."""
     job_name = context.lower_first(answer.job.name)
     topic_label = answer.label.lower()
     buttons = context.suggestions(answer)
-    if answer.found:
-        facts = source_facts(answer) if answer.topic == "source" else facts_block(answer.facts)
-        dispatcher.utter_message(response=f"utter_answer_{answer.topic}", job_name=job_name, facts=facts,
-                                 source=answer.source.publisher, buttons=buttons)
+    if answer.topic == "source":
+        source = answer.source
+        dispatcher.utter_message(response="utter_answer_source" if source.url else "utter_answer_source_no_url",
+                                 job_name=job_name, publisher=source.publisher, title=source.title, url=source.url,
+                                 buttons=buttons)
+    elif answer.found:
+        dispatcher.utter_message(response=f"utter_answer_{answer.topic}", job_name=job_name,
+                                 facts=facts_block(answer.facts), source=answer.source.publisher, buttons=buttons)
     elif answer.instead:
         dispatcher.utter_message(response="utter_not_in_sheet_instead", job_name=job_name, topic_label=topic_label,
                                  instead_label=answer.instead.label.lower(), facts=facts_block(answer.instead.facts),

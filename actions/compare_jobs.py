@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from bot.wording import response_text
 from knowledge import queries
 from knowledge.render import facts_block
 
@@ -24,7 +25,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
     answers = queries.compare(topic)
     sections = []
     for answer in answers:
-        body = facts_block(answer.facts) if answer.found else "• La fiche ne donne pas d'information sur ce sujet."
+        body = facts_block(answer.facts) if answer.found else response_text("utter_compare_not_in_sheet")
         sections.append(f"▸ {answer.job.name}\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone

@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
 
@@ -76,7 +77,8 @@ def suggestions(answer: TopicAnswer) -> list[dict[str, Any]]:
     buttons = topic_buttons(answer.job.id, wanted[: MAX_SUGGESTIONS - 1])
     others = [job for job in queries.list_jobs() if job.id != answer.job.id]
     if len(others) == 1:
-        buttons.append({"title": f"Et pour le {lower_first(others[0].name)} ?", "payload": payload("inform_job", others[0].id)})
+        title = response_text("utter_button_other_job", job_name=lower_first(others[0].name))
+        buttons.append({"title": title, "payload": payload("inform_job", others[0].id)})
     return buttons
 
 

@@ -12,14 +12,14 @@ import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot.settings import PROJECT_DIR, get_settings
+from bot.settings import get_settings
+from bot.wording import response_text
 
 logger = logging.getLogger(__name__)
 _FALLBACK_WORDING = {
@@ -27,15 +27,6 @@ _FALLBACK_WORDING = {
     "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). Pose ta question en une ou deux phrases.",
     "utter_action_failed": "Oups, je n'arrive pas à répondre pour le moment. Réessaie dans un instant.",
 }
-
-
-def _wording() -> dict[str, str]:
-    """The channel's sentences from domain.yml (first variation), so operators edit them there."""
-    try:
-        responses = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8")).get("responses", {})
-    except (OSError, yaml.YAMLError, AttributeError):
-        responses = {}
-    return {key: (responses.get(key) or [{"text": text}])[0]["text"] for key, text in _FALLBACK_WORDING.items()}
 
 
 class _CountingOutput(OutputChannel):
@@ -55,15 +46,16 @@ class _CountingOutput(OutputChannel):
 
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
-    wording = _wording()
+    def say(key: str, **values: object) -> str:
+        return response_text(key, _FALLBACK_WORDING[key], **values)
 
     async def guarded(message: UserMessage) -> None:
         output, text = message.output_channel, message.text
         if not isinstance(text, str) or not text.strip():
-            await output.send_text_message(message.sender_id, wording["utter_empty_message"])
+            await output.send_text_message(message.sender_id, say("utter_empty_message"))
             return
         if len(text) > max_chars:
-            await output.send_text_message(message.sender_id, wording["utter_message_too_long"].format(max_chars=max_chars))
+            await output.send_text_message(message.sender_id, say("utter_message_too_long", max_chars=max_chars))
             return
         counting = _CountingOutput(output)
         message.output_channel = counting
@@ -73,7 +65,7 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
             logger.exception("message handling failed for sender %s", message.sender_id)
         if counting.sent == 0:
             logger.warning("no reply was produced for sender %s: sending the apology", message.sender_id)
-            await output.send_text_message(message.sender_id, wording["utter_action_failed"])
+            await output.send_text_message(message.sender_id, say("utter_action_failed"))
 
     return guarded
 

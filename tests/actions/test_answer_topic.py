@@ -20,7 +20,6 @@ EXPECTED = {
     ("middle-office", "careers"): "Secrétaire général",
     ("middle-office", "trainings"): "MIF 2 (Markets in Financial Instruments Directive)",
     ("middle-office", "figures"): "1 220 emplois",
-    ("middle-office", "source"): "Observatoire des métiers des activités des marchés financiers (IDCC 2931)",
     ("back-office", "definition"): "Il enregistre les opérations financières",
     ("back-office", "missions"): "Gérer les outils monétiques",
     ("back-office", "studies"): "BTS Banque",
@@ -28,7 +27,6 @@ EXPECTED = {
     ("back-office", "qualities"): "Rigueur et organisation",
     ("back-office", "interlocutors"): "conseillers de clientèle et chargés d'affaires",
     ("back-office", "careers"): "Responsable d'unité de traitements bancaires",
-    ("back-office", "source"): "https://desmetiersquibougent.jinvestislavenir.fr/",
 }
 
 
@@ -42,12 +40,24 @@ def test_answers_every_topic_with_sheet_facts_source_and_buttons(dispatcher, job
     [message] = dispatcher.messages
     assert message["response"] == f"utter_answer_{topic}"
     assert EXPECTED[(job_id, topic)] in message["facts"]
-    if topic != "source":
-        assert message["source"] and message["source"] in ("Observatoire des métiers des activités des marchés "
-                                                            "financiers (IDCC 2931)", "La banque, des métiers qui "
-                                                            "bougent ! — Kit pédagogique des métiers de la banque")
+    assert message["source"] in ("Observatoire des métiers des activités des marchés "
+                                 "financiers (IDCC 2931)", "La banque, des métiers qui "
+                                 "bougent ! — Kit pédagogique des métiers de la banque")
     assert 2 <= len(message["buttons"]) <= 4
     assert SlotSet("job", job_id) in events and SlotSet("topic", topic) in events
+
+
+@pytest.mark.parametrize("job_id,response,publisher,url", [
+    ("middle-office", "utter_answer_source_no_url", "Observatoire des métiers des activités des marchés financiers "
+     "(IDCC 2931)", None),
+    ("back-office", "utter_answer_source", "La banque, des métiers qui bougent ! — Kit pédagogique des métiers de la "
+     "banque", "https://desmetiersquibougent.jinvestislavenir.fr/"),
+])
+def test_source_answer_names_publisher_and_link(dispatcher, job_id, response, publisher, url):
+    run(make_tracker("ask_source", [JOB[job_id]]), dispatcher)
+    [message] = dispatcher.messages
+    assert (message["response"], message["publisher"], message["url"]) == (response, publisher, url)
+    assert message["title"].startswith("Fiche métier") and message["buttons"]
 
 
 def test_other_jobs_facts_never_leak(dispatcher):

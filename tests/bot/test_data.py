@@ -18,8 +18,7 @@ TOPICS = load_topics(PROJECT_DIR / "knowledge/topics.yml")
 
 
 def _sent_by_code() -> set[str]:
-    names = set(re.findall(r'response="(utter_\w+)"', ACTION_SOURCES))
-    names |= set(re.findall(r'"(utter_\w+)"', CHANNEL_SOURCE))
+    names = set(re.findall(r'"(utter_\w+)"', ACTION_SOURCES + CHANNEL_SOURCE))
     names |= {f"utter_answer_{t}" for t, d in TOPICS.items() if d.in_sheets}
     names.add("utter_default")  # Rasa's action_default_fallback (RulePolicy core fallback)
     return names

@@ -1,0 +1,27 @@
+"""Short texts that are not whole bot messages (button titles, a line inside an answer, channel notices)
+also live in domain.yml `responses`, so operators edit all wording in one place. Read once, then cached."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+from bot.settings import PROJECT_DIR
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict:
+    try:
+        data = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data.get("responses") or {}
+
+
+def response_text(key: str, default: str | None = None, **values: object) -> str:
+    """The first variation's text of a domain.yml response, filled with `values`."""
+    variations = _responses().get(key) or []
+    template = variations[0].get("text") if variations else default
+    if template is None:
+        raise KeyError(f"domain.yml has no response {key!r}")
+    return template.format(**values)
