@@ -1,4 +1,4 @@
-"""Answers a question about one topic of one job, or asks which job, or says the sheet is silent."""
+"""Answers a question about one job: the planner says what (a fact, a yes/no, a subset, whole topics), this sends it."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,17 +7,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, planner
 from actions.compare_jobs import dispatch_comparison
+from actions.planner import Part, Plan
+from bot.wording import response_text
 from knowledge import queries
-from knowledge.render import facts_block
+from knowledge.render import fact_line, facts_block
+
+# The domain.yml response of each kind of precise answer part
+PART_RESPONSES = {
+    planner.YES: "utter_fact_yes",
+    planner.FACTS: "utter_fact_found",
+    planner.NO_OTHER_JOB: "utter_fact_no_other_job",
+    planner.SILENT_OTHER_JOB: "utter_fact_silent_other_job",
+    planner.NOT_IN_SHEET: "utter_fact_not_in_sheet",
+    planner.FILTERED: "utter_facts_filtered",
+    planner.FILTER_NONE: "utter_filter_none",
+    planner.FILTER_UNRATED: "utter_filter_unrated",
+}
 
 
-def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswer) -> None:
+def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswer, buttons: list | None = None) -> None:
     """Send one topic answer with its source and follow-up buttons (or the honest "not in the sheet")."""
     job_name = context.lower_first(answer.job.name)
     topic_label = answer.label.lower()
-    buttons = context.suggestions(answer)
+    buttons = context.suggestions(answer) if buttons is None else buttons
     if answer.topic == "source":
         source = answer.source
         dispatcher.utter_message(response="utter_answer_source" if source.url else "utter_answer_source_no_url",
@@ -35,30 +49,103 @@ def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswe
                                  buttons=buttons)
 
 
+def quoted_facts(facts: tuple[queries.FactItem, ...], attribute: str | None = None) -> str:
+    """One fact inline « in quotes », several as bullets; a diploma's link when the link or code is asked."""
+    def line(fact: queries.FactItem) -> str:
+        text = fact_line(fact)
+        return f"{text} : {fact.url}" if attribute in ("code", "url") and fact.url else text
+    if len(facts) == 1:
+        return f"« {line(facts[0])} »"
+    return "\n" + "\n".join(f"• {line(f)}" for f in facts)
+
+
+def _where(topic: str, facts: tuple[queries.FactItem, ...]) -> str:
+    label = queries.topics()[topic].label.lower()
+    groups = {f.group for f in facts}
+    return f"{label} › {facts[0].group}" if len(groups) == 1 and facts and facts[0].group else label
+
+
+def _filter_label(part: Part) -> str:
+    return " + ".join(f.label for f in part.filters)
+
+
+def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -> None:
+    """Send one part of a plan with its domain response."""
+    answer = queries.topic_answer(part.job.id, part.topic)
+    if part.kind == planner.TOPIC or (part.kind == planner.NOT_IN_SHEET and not answer.found):
+        dispatch_answer(dispatcher, answer, buttons)
+        return
+    values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
+                              "source": answer.source.publisher}
+    if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB):
+        other = part.other
+        values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
+                      facts=quoted_facts((other.fact,)),
+                      source=queries.topic_answer(other.job.id, other.topic).source.publisher)
+    elif part.kind in (planner.YES, planner.FACTS):
+        values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
+    elif part.kind == planner.FILTERED:
+        values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
+                      facts=facts_block(part.facts))
+    elif part.kind == planner.FILTER_UNRATED:
+        names = queries.vocabulary().filter_names
+        values.update(filter_name=" ni par ".join(dict.fromkeys(names[f.kind] for f in part.filters)),
+                      facts=facts_block(part.facts))
+    else:  # NOT_IN_SHEET, FILTER_NONE: the honest gap, then what the sheet does say on the topic
+        values.update(filter_label=_filter_label(part), facts=facts_block(answer.facts))
+    dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, **values)
+
+
+def precise_buttons(part: Part) -> list[dict[str, Any]]:
+    """After a precise answer: the whole topic, then the same question for the other job."""
+    label = queries.topics()[part.topic].label.lower()
+    buttons = [{"title": response_text("utter_button_see_all", topic_label=label),
+                "payload": context.payload(f"ask_{part.topic}", part.job.id)}]
+    others = [job for job in queries.list_jobs() if job.id != part.job.id]
+    if len(others) == 1:
+        title = response_text("utter_button_other_job", job_name=context.lower_first(others[0].name))
+        buttons.append({"title": title, "payload": context.payload("inform_job", others[0].id)})
+    return buttons
+
+
+def dispatch_plan(dispatcher: CollectingDispatcher, plan: Plan) -> None:
+    """Send every part; follow-up buttons go under the last one only (one set of choices on a phone)."""
+    for index, part in enumerate(plan.parts):
+        last = index == len(plan.parts) - 1
+        if part.kind == planner.TOPIC:
+            answer = queries.topic_answer(part.job.id, part.topic)
+            dispatch_answer(dispatcher, answer, context.suggestions(answer) if last else [])
+        else:
+            dispatch_part(dispatcher, part, precise_buttons(part) if last else [])
+
+
 class ActionAnswerTopic(Action):
-    """Answer the asked (or remembered) topic for the named (or remembered) job."""
+    """Answer the asked (or remembered) question for the named (or remembered) job."""
 
     def name(self) -> str:
         return "action_answer_topic"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         topic = context.requested_topic(tracker)
+        text = context.question_text(tracker)
         catalogue = queries.topics()
         named = context.mentioned_jobs(tracker)
         events: list[dict[str, Any]] = [SlotSet("topic", topic)]
         if not catalogue[topic].in_sheets:
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                      buttons=context.topic_buttons(None, list(catalogue[topic].next)))
-            return events
+            return [*events, SlotSet("question", None)]
         if len(named) > 1:
             dispatch_comparison(dispatcher, topic)
-            return events
+            return [*events, SlotSet("question", None)]
         if not named and context.mentions_other_job(tracker):
             dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
             return events
         job = named[0] if named else context.context_job(tracker)
-        if job is None:
+        plan = planner.plan_answer(text, topic, job, context.filter_entities(tracker), job_named=bool(named))
+        if plan.ask_job:
             dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
-            return events
-        dispatch_answer(dispatcher, queries.topic_answer(job.id, topic))
-        return [*events, SlotSet("job", job.id)]
+            return [*events, SlotSet("question", text if plan.precise else None)]
+        dispatch_plan(dispatcher, plan)
+        return [SlotSet("topic", plan.topic), SlotSet("job", plan.job.id),
+                SlotSet("question", text if plan.precise else None)]

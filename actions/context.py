@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from bot.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
+from knowledge.vocabulary import FILTER_KINDS, FilterValue
 
 TOPIC_INTENT_PREFIX = "ask_"
 DEFAULT_TOPIC = "definition"
@@ -29,6 +30,30 @@ def topic_of_intent(intent: str) -> str | None:
 def requested_topic(tracker: Tracker) -> str:
     """The topic asked now, else the one in context ("et pour le back ?"), else the job's definition."""
     return topic_of_intent(latest_intent(tracker)) or tracker.get_slot("topic") or DEFAULT_TOPIC
+
+
+def question_text(tracker: Tracker) -> str:
+    """The question to answer: the message, or the remembered one when the message only names a job.
+
+    A button payload ("/ask_skills{...}") asks for a whole topic: it has no text to narrow the answer.
+    """
+    text = tracker.latest_message.get("text") or ""
+    if latest_intent(tracker) == "inform_job" or text.startswith("/"):
+        remembered = tracker.get_slot("question")
+        return remembered if isinstance(remembered, str) and latest_intent(tracker) == "inform_job" else ""
+    return text
+
+
+def filter_entities(tracker: Tracker) -> list[FilterValue]:
+    """The filters the NLU found (skill type and level, study level, diploma kind), as vocabulary values."""
+    vocabulary = queries.vocabulary()
+    found: list[FilterValue] = []
+    for kind in FILTER_KINDS:
+        for value in tracker.get_latest_entity_values(kind):
+            item = vocabulary.filter_value(kind, str(value))
+            if item and item not in found:
+                found.append(item)
+    return found
 
 
 def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:

@@ -12,7 +12,7 @@ from knowledge.loader import DataFileError
 from knowledge.queries import KnowledgeBaseUnavailable, KnowledgeRepository
 from knowledge.render import answer_text
 
-NLU_FILE = PROJECT_DIR / "data" / "nlu" / "jobs_generated.yml"
+NLU_DIR = PROJECT_DIR / "data" / "nlu"
 
 
 def _show(repo: KnowledgeRepository, job_text: str, topic: str | None, as_json: bool) -> int:
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
                       "interlocutors, careers, trainings, figures, source")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     sub.add_parser("check", help="exit 1 with a message unless the base is built and readable")
-    nlu = sub.add_parser("nlu", help=f"generate {NLU_FILE.relative_to(PROJECT_DIR)} from the aliases")
-    nlu.add_argument("--check", action="store_true", help="exit 1 if the generated file is stale")
+    nlu = sub.add_parser("nlu", help="generate data/nlu/*_generated.yml (job aliases, filter lookup tables)")
+    nlu.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
     args = parser.parse_args(argv)
     settings = get_settings()
     try:
@@ -55,12 +55,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "nlu":
             if args.check:
-                if not NLU_FILE.is_file() or NLU_FILE.read_text(encoding="utf-8") != nlu_export.render(settings.knowledge_dir):
-                    print(f"{NLU_FILE} is stale: run `make nlu`", file=sys.stderr)
-                    return 1
-                return 0
-            changed = nlu_export.write(settings.knowledge_dir, NLU_FILE)
-            print(f"{NLU_FILE.relative_to(PROJECT_DIR)} {'updated' if changed else 'up to date'}")
+                stale = nlu_export.stale(settings.knowledge_dir, NLU_DIR)
+                for path in stale:
+                    print(f"{path.relative_to(PROJECT_DIR)} is stale: run `make nlu`", file=sys.stderr)
+                return 1 if stale else 0
+            changed = nlu_export.write(settings.knowledge_dir, NLU_DIR)
+            for path in changed:
+                print(f"{path.relative_to(PROJECT_DIR)} updated")
+            if not changed:
+                print("data/nlu/*_generated.yml up to date")
             return 0
         repo = KnowledgeRepository(settings.knowledge_db_url, settings.knowledge_dir)
         if args.command == "check":

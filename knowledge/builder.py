@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session
 
@@ -66,6 +65,8 @@ def _dependent_rows(job: JobData) -> list:
             skill_type=f.skill_type,
             code=f.code,
             url=f.url,
+            aliases="\n".join(f.aliases) or None,
+            direction=f.direction,
         )
         for f in job.facts
     ]
@@ -85,10 +86,10 @@ def build(url: str, knowledge_dir: Path) -> BuildReport:
     _check_aliases(jobs)
     ensure_sqlite_dir(url)
     engine = get_engine(url)
+    # The base is derived data: its tables are recreated, so a new column never needs a migration.
+    Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
-        for table in (Fact, SkillLevel, Alias, Job):
-            session.execute(delete(table))
         # Jobs first: without ORM relationships the unit of work does not order inserts by foreign key,
         # which PostgreSQL enforces (SQLite does not, by default).
         session.add_all([_job_row(job) for job in jobs])

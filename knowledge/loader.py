@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 LINE_KEY = "__line__"
-FACT_KEYS = {"text", "quote", "level", "type", "code", "url", LINE_KEY}
+FACT_KEYS = {"text", "quote", "level", "type", "code", "url", "aliases", LINE_KEY}
+DIRECTIONS = {"from", "to"}  # careers groups: jobs one comes from / moves on to
 SKILL_TYPES = {"technique", "comportementale", "organisationnelle"}
 
 
@@ -57,6 +58,8 @@ class FactData:
     skill_type: str | None = None
     code: str | None = None
     url: str | None = None
+    aliases: tuple[str, ...] = ()  # other words students use for this fact (search only, never said)
+    direction: str | None = None
 
 
 @dataclass
@@ -124,7 +127,8 @@ def _require_text(path: Path, mapping: dict, key: str, where: str) -> str:
     return str(value).strip()
 
 
-def _fact(path: Path, raw: Any, topic: str, position: int, group: str | None, group_quote: str | None) -> FactData:
+def _fact(path: Path, raw: Any, topic: str, position: int, group: str | None, group_quote: str | None,
+          direction: str | None = None) -> FactData:
     if not isinstance(raw, dict):
         raise DataFileError(path, None, f"topic {topic!r}: each fact must be a mapping with `text` and `quote`")
     line = raw.get(LINE_KEY)
@@ -134,6 +138,9 @@ def _fact(path: Path, raw: Any, topic: str, position: int, group: str | None, gr
     level = raw.get("level")
     if level is not None and level not in (1, 2, 3, 4):
         raise DataFileError(path, line, f"topic {topic!r}: `level` must be 1, 2, 3 or 4, got {level!r}")
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise DataFileError(path, line, f"topic {topic!r}: `aliases` must be a list of non-empty strings")
     skill_type = raw.get("type")
     if skill_type is not None and skill_type not in SKILL_TYPES:
         raise DataFileError(path, line, f"topic {topic!r}: `type` must be one of {sorted(SKILL_TYPES)}")
@@ -148,6 +155,8 @@ def _fact(path: Path, raw: Any, topic: str, position: int, group: str | None, gr
         skill_type=skill_type,
         code=raw.get("code"),
         url=raw.get("url"),
+        aliases=tuple(a.strip() for a in aliases),
+        direction=direction,
     )
 
 
@@ -162,7 +171,11 @@ def _facts(path: Path, topic: str, items: Any) -> list[FactData]:
             group_quote = _require_text(path, item, "group_quote", where)
             if not isinstance(item.get("facts"), list) or not item["facts"]:
                 raise DataFileError(path, item.get(LINE_KEY), f"{where}: group {group!r} needs a list `facts`")
-            facts += [_fact(path, raw, topic, len(facts) + i, group, group_quote) for i, raw in enumerate(item["facts"])]
+            direction = item.get("direction")
+            if direction is not None and direction not in DIRECTIONS:
+                raise DataFileError(path, item.get(LINE_KEY), f"{where}: `direction` must be one of {sorted(DIRECTIONS)}")
+            facts += [_fact(path, raw, topic, len(facts) + i, group, group_quote, direction)
+                      for i, raw in enumerate(item["facts"])]
         else:
             facts.append(_fact(path, item, topic, len(facts), None, None))
     return facts

@@ -53,3 +53,5 @@ class Fact(Base):
     skill_type = Column(String(64))
     code = Column(String(64))
     url = Column(Text)
+    aliases = Column(Text)  # search words, one per line
+    direction = Column(String(8))  # careers: "from" or "to"

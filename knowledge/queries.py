@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from knowledge.db import get_engine
 from knowledge.loader import TopicDef, load_topics
+from knowledge.matching import Analyzer, FactIndex, IndexedFact
+from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
 from knowledge.models import Alias, Fact, Job, SkillLevel
 from knowledge.text import compact, fold
 
@@ -54,6 +56,20 @@ class FactItem:
     skill_type: str | None = None
     code: str | None = None
     url: str | None = None
+    aliases: tuple[str, ...] = ()
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class FoundFact:
+    """One fact a message is about: where it is (job, topic) and how much of the message it matches."""
+
+    job: JobInfo
+    topic: str
+    fact: FactItem
+    coverage: float
+    matched: tuple[str, ...] = ()
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -76,9 +92,11 @@ class TopicAnswer:
 class KnowledgeRepository:
     """Read access to one knowledge base."""
 
-    def __init__(self, url: str, knowledge_dir: Path):
+    def __init__(self, url: str, knowledge_dir: Path, stemmer: str = "snowball"):
         self.url = url
         self.topics: dict[str, TopicDef] = load_topics(Path(knowledge_dir) / "topics.yml")
+        self.vocabulary: Vocabulary = load_vocabulary(Path(knowledge_dir) / "vocabulary.yml")
+        self.stemmer = stemmer
         self._engine = None
         self.topic_answer = lru_cache(maxsize=512)(self._topic_answer)
         self.resolve_job = lru_cache(maxsize=2048)(self._resolve_job)
@@ -192,6 +210,8 @@ class KnowledgeRepository:
                     skill_type=f.skill_type,
                     code=f.code,
                     url=f.url,
+                    aliases=tuple((f.aliases or "").splitlines()),
+                    direction=f.direction,
                 )
                 for f in session.execute(query).scalars()
             )
@@ -221,6 +241,59 @@ class KnowledgeRepository:
             if alt:
                 instead = TopicAnswer(job, definition.instead_topic, self.topics[definition.instead_topic].label, alt, source)
         return TopicAnswer(job, topic, definition.label, facts, source, self.covered_topics(job_id), instead)
+
+    # -- precise questions ----------------------------------------------------------------------
+    @lru_cache(maxsize=1)
+    def fact_index(self) -> FactIndex:
+        """The search index over every fact of every job (built once, on first use)."""
+        job_words = {w for aliases in self.aliases().values() for a in aliases for w in re.findall(r"[a-z0-9]+", fold(a))}
+        analyzer = Analyzer(self.vocabulary, ignored_words=job_words, stemmer=self.stemmer)
+        facts = [
+            IndexedFact(job.id, topic, position, fact.text, fact.group, fact.aliases, key=fact)
+            for job in self.list_jobs()
+            for topic in self.topics
+            if topic != "source"
+            for position, fact in enumerate(self.topic_answer(job.id, topic).facts)
+        ]
+        return FactIndex(facts, analyzer)
+
+    def find_facts(self, text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:
+        """Facts the message mentions, best first; `topic` breaks ties in favour of the asked topic.
+
+        Args:
+            text: the student's message (typos, no accents and SMS forms are fine).
+            job_ids: the jobs to search (None: every job).
+            topic: the topic the NLU understood, if any.
+        """
+        matches = self.fact_index().search(text, job_ids)
+        matches.sort(key=lambda m: (-m.coverage, m.fact.topic != topic))
+        return [FoundFact(self.job(m.fact.job_id), m.fact.topic, m.fact.key, m.coverage, m.matched, m.weight)
+                for m in matches]
+
+    def content_terms(self, text: str) -> list[str]:
+        """The terms of a message the fact search reads (empty: it names only a topic or a job)."""
+        return self.fact_index().query_terms(text)
+
+    def filtered_facts(self, job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
+        """The facts of one topic that pass every filter; None when the sheet does not carry what a filter reads.
+
+        Skill types and levels are the sheet's own ratings; diploma kinds and study levels are words of the
+        diploma's text ("BTS Banque", "Niveau 5 BTS/DUT (bac + 2)").
+        """
+        facts = self.topic_answer(job_id, topic).facts
+        for item in filters:
+            if item.kind == "skill_type":
+                if not any(f.skill_type for f in facts):
+                    return None
+                facts = tuple(f for f in facts if f.skill_type == item.value)
+            elif item.kind == "skill_level":
+                if not any(f.level for f in facts):
+                    return None
+                facts = tuple(f for f in facts if f.level == int(item.value))
+            else:
+                facts = tuple(f for f in facts if any(re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])",
+                                                                fold(f.text)) for word in item.match))
+        return facts
 
     def compare(self, topic: str) -> tuple[TopicAnswer, ...]:
         """Every job side by side on one topic."""
@@ -264,6 +337,26 @@ def compare(topic: str) -> tuple[TopicAnswer, ...]:
 def topic_of_text(text: str) -> str | None:
     """The topic a free text names by keyword, or None."""
     return default_repository().topic_of_text(text)
+
+
+def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:
+    """Facts a message mentions, best first (see KnowledgeRepository.find_facts)."""
+    return default_repository().find_facts(text, job_ids, topic)
+
+
+def filtered_facts(job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
+    """One topic's facts that pass the filters (None: the sheet does not rate or classify them)."""
+    return default_repository().filtered_facts(job_id, topic, filters)
+
+
+def content_terms(text: str) -> list[str]:
+    """The terms of a message the fact search reads."""
+    return default_repository().content_terms(text)
+
+
+def vocabulary() -> Vocabulary:
+    """The words of precise questions (knowledge/vocabulary.yml)."""
+    return default_repository().vocabulary
 
 
 def topics() -> dict[str, TopicDef]:

@@ -76,7 +76,7 @@ def test_no_job_and_no_context_asks_which_job_with_buttons(dispatcher):
     assert message["response"] == "utter_ask_job"
     assert [b["payload"] for b in message["buttons"]] == ['/inform_job{"job": "back-office"}',
                                                           '/inform_job{"job": "middle-office"}']
-    assert events == [SlotSet("topic", "qualities")]
+    assert events == [SlotSet("topic", "qualities"), SlotSet("question", None)]
 
 
 def test_answer_after_clarification_uses_topic_in_context(dispatcher):

@@ -57,19 +57,33 @@ def _examples(path: Path) -> dict[str, str]:
     return result
 
 
+def _held_out() -> dict[str, str]:
+    """Every held-out NLU file (tests/nlu/*.yml): the original set and the precise-questions set."""
+    result: dict[str, str] = {}
+    for path in sorted((PROJECT_DIR / "tests/nlu").glob("*.yml")):
+        result.update(_examples(path))
+    return result
+
+
 def test_held_out_messages_are_never_trained_on():
     training = {}
     for path in (PROJECT_DIR / "data").rglob("*.yml"):
         training.update(_examples(path))
-    held_out = _examples(PROJECT_DIR / "tests/nlu/holdout.yml")
-    assert len(held_out) >= 150
+    held_out = _held_out()
+    assert len(held_out) >= 350
     overlap = sorted(set(training) & set(held_out))
     assert not overlap, f"held-out messages found in data/: {overlap[:10]}"
 
 
 def test_held_out_covers_every_intent():
-    held_out = set(_examples(PROJECT_DIR / "tests/nlu/holdout.yml").values())
+    held_out = set(_held_out().values())
     assert set(DOMAIN["intents"]) <= held_out
+
+
+def test_held_out_annotates_every_filter_entity():
+    text = "".join(p.read_text(encoding="utf-8") for p in (PROJECT_DIR / "tests/nlu").glob("*.yml"))
+    for entity in ("skill_type", "skill_level", "study_level", "diploma_kind"):
+        assert text.count(f"]({entity})") >= 15, entity
 
 
 def test_rasa_http_api_needs_a_token(monkeypatch):

@@ -1,0 +1,186 @@
+"""The answer planner: from the intent's topic and the message's words, what exactly to answer.
+
+Plain Python over `knowledge.queries` (no Rasa here): the action turns each `Part` into a `domain.yml`
+response. The intent picks a section of the sheet; the planner narrows it to what the student asked —
+one fact, a yes or a no, a filtered subset, or several topics — and otherwise answers the whole topic.
+Rules that keep it honest: "oui" only with a fact of the asked job's sheet that matches the message;
+never "the sheet is silent" while a fact of that sheet matches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge import queries
+from knowledge.question import OPEN, YES_NO, QuestionShape, analyse
+from knowledge.queries import FactItem, FoundFact, JobInfo
+from knowledge.vocabulary import FilterValue
+
+STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
+# to answer from another topic than the intent's, the match must rest on a rare word (a word in 3 facts
+# of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
+ROUTING_WEIGHT = 3.0
+CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
+MAX_FACTS = 3
+MAX_TOPICS = 3
+
+# Kinds of answer parts (each has its response in domain.yml, see actions/answer_topic.py)
+TOPIC = "topic"  # the whole topic, as before the planner
+YES = "yes"  # a fact of the asked job's sheet says so
+NO_OTHER_JOB = "no_other_job"  # only another job's sheet says so
+SILENT_OTHER_JOB = "silent_other_job"  # the asked sheet has no such section; another job's sheet says it
+NOT_IN_SHEET = "not_in_sheet"  # no sheet says so: the honest gap and what the sheet does say
+FACTS = "facts"  # the few facts the question is about
+FILTERED = "filtered"  # the facts passing the filters, with a count
+FILTER_NONE = "filter_none"  # no fact passes the filters
+FILTER_UNRATED = "filter_unrated"  # the sheet does not rate/classify what the filter reads
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str
+    job: JobInfo
+    topic: str
+    facts: tuple[FactItem, ...] = ()
+    other: FoundFact | None = None
+    filters: tuple[FilterValue, ...] = ()
+    total: int = 0
+    attribute: str | None = None
+
+
+@dataclass
+class Plan:
+    parts: list[Part] = field(default_factory=list)
+    ask_job: bool = False  # no job named, none in context, and no fact decides it
+    precise: bool = False  # worth remembering the question for "et pour le back-office ?"
+
+    @property
+    def topic(self) -> str | None:
+        return self.parts[0].topic if self.parts else None
+
+    @property
+    def job(self) -> JobInfo | None:
+        return self.parts[0].job if self.parts else None
+
+
+def _strong(found: list[FoundFact], job_ids: set[str]) -> list[FoundFact]:
+    return [f for f in found if f.job.id in job_ids and f.coverage >= STRONG]
+
+
+def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
+    """The best match and those close to it, preferring the asked topic on a tie, at most MAX_FACTS."""
+    if not found:
+        return []
+    best = max(found, key=lambda f: (f.coverage, f.topic == topic))
+    close = [f for f in found if f.coverage >= best.coverage * CLOSE_TO_BEST and f.job == best.job]
+    close.sort(key=lambda f: (-f.coverage, f.topic != best.topic))
+    same_topic = [f for f in close if f.topic == best.topic]
+    return same_topic[:MAX_FACTS]
+
+
+def _filters_for(shape: QuestionShape, topic: str) -> tuple[FilterValue, ...]:
+    vocabulary = queries.vocabulary()
+    return tuple(f for f in shape.filters if vocabulary.filter_topics.get(f.kind) == topic)
+
+
+def _filter_part(job: JobInfo, topic: str, filters: tuple[FilterValue, ...], form: str) -> Part:
+    everything = queries.topic_answer(job.id, topic).facts
+    kept = queries.filtered_facts(job.id, topic, filters)
+    if kept is None:
+        return Part(FILTER_UNRATED, job, topic, everything, filters=filters, total=len(everything))
+    if not kept:
+        return Part(FILTER_NONE, job, topic, everything, filters=filters, total=len(everything))
+    kind = YES if form == YES_NO else FILTERED
+    return Part(kind, job, topic, kept, filters=filters, total=len(everything))
+
+
+def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[Part]:
+    parts = []
+    for topic in topics:
+        filters = _filters_for(shape, topic)
+        parts.append(_filter_part(job, topic, filters, shape.form) if filters else Part(TOPIC, job, topic))
+    return parts
+
+
+def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
+    return Part(FACTS, found.job, found.topic, (found.fact,), attribute=attribute)
+
+
+def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
+                job_named: bool = True) -> Plan:
+    """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
+
+    Args:
+        text: the student's message ("" for a button payload).
+        topic: the topic the NLU understood, else the conversation's.
+        job: the job named or in context; None when neither (a matching fact may then decide it).
+        entity_filters: the filter entities the NLU extracted, resolved to vocabulary values.
+        job_named: False when `job` only comes from the conversation's context.
+    """
+    catalogue = queries.topics()
+    shape = analyse(text, queries.vocabulary(), entity_filters)
+    named = [t for t in shape.topics_named if t in catalogue and catalogue[t].in_sheets]
+    if topic not in named and catalogue[topic].in_sheets:
+        named = [topic, *named]
+    terms = queries.content_terms(shape.content)
+    all_jobs = {j.id for j in queries.list_jobs()}
+    found = queries.find_facts(shape.content, None, topic) if terms else []
+    if shape.attribute == "job" and not job_named:
+        job = None  # "MIF 2, c'est pour quel métier ?": the facts decide, not the conversation's job
+
+    # an attribute of a diploma (RNCP code, link): only facts that carry one, narrowed by diploma filters
+    if shape.attribute in ("code", "url") and terms:
+        coded = [f for f in _strong(found, all_jobs) if f.fact.code or f.fact.url]
+        filters = _filters_for(shape, "studies")
+        if filters:
+            coded = [f for f in coded if queries.filtered_facts(f.job.id, f.topic, filters) is not None
+                     and f.fact in queries.filtered_facts(f.job.id, f.topic, filters)]
+        if coded:
+            return Plan([_with_attribute(f, shape.attribute) for f in _best_group(coded, topic)], precise=True)
+
+    if job is None:
+        strong = _strong(found, all_jobs)
+        if not strong:
+            return Plan(ask_job=True, precise=bool(terms or shape.filters or len(named) > 1))
+        # the facts decide the job: every job whose sheet has the best-matching fact
+        best = strong[0].coverage
+        parts = []
+        for job_id in dict.fromkeys(f.job.id for f in strong if f.coverage >= best * CLOSE_TO_BEST):
+            group = _best_group([f for f in strong if f.job.id == job_id], topic)
+            parts.append(Part(YES if shape.form == YES_NO else FACTS, group[0].job, group[0].topic,
+                              tuple(f.fact for f in group), attribute=shape.attribute))
+        return Plan(parts[:2], precise=True)
+
+    own = _strong(found, {job.id})
+    others = _strong(found, all_jobs - {job.id})
+
+    if shape.form == YES_NO and terms:
+        if own:
+            group = _best_group(own, topic)
+            return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
+        if not shape.filters or not _filters_for(shape, topic):
+            if others:
+                other = _best_group(others, topic)[0]
+                covered = other.topic in queries.topic_answer(job.id, other.topic).covered_topics
+                kind = NO_OTHER_JOB if covered else SILENT_OTHER_JOB
+                return Plan([Part(kind, job, other.topic, other=other)], precise=True)
+            return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
+
+    # filters ("seulement les compétences comportementales", "quels BTS") narrow one topic
+    if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99):
+        topics = [t for t in named if _filters_for(shape, t)] + [t for t in named if not _filters_for(shape, t)]
+        return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape), precise=True)
+
+    if own and (shape.form != YES_NO or not terms):
+        group = _best_group(own, topic)
+        if group[0].topic == topic or group[0].weight >= ROUTING_WEIGHT:
+            return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
+                        precise=True)
+    if not own and others and not job_named and shape.form != YES_NO:
+        group = _best_group(others, topic)  # the conversation's job has no such fact; the other job's sheet has
+        if group[0].weight >= ROUTING_WEIGHT:
+            return Plan([Part(FACTS, group[0].job, group[0].topic, tuple(f.fact for f in group),
+                              attribute=shape.attribute)], precise=True)
+
+    if len(named) > 1:
+        return Plan(_topic_parts(job, named[:MAX_TOPICS], shape), precise=True)
+    return Plan([Part(TOPIC, job, topic)])

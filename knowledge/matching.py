@@ -1,0 +1,153 @@
+"""Which facts a message is about: a small weighted term search over every fact of every job.
+
+A message and each fact are reduced to terms: folded words, minus function words, question words and
+job names, with students' short forms expanded, then stemmed (Snowball's French stemmer; a hand-written
+prefix stemmer is kept for comparison, see docs/performance.md). A query term counts by its rarity
+among the facts (inverse document frequency; a word no fact uses counts as the rarest); it matches a
+fact term exactly, as a prefix ("compta" / "comptable") or within a typo. A fact's `coverage` is the
+share of the message's term weight it matches: 1.0 means every content word of the message is in it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.text import fold
+from knowledge.vocabulary import Vocabulary
+
+GROUP_WEIGHT = 0.6  # a word of the fact's group heading counts less than a word of the fact itself
+PREFIX_SIMILARITY, TYPO_SIMILARITY = 0.9, 0.8
+
+
+@dataclass(frozen=True)
+class IndexedFact:
+    """One fact as the search sees it; `key` is an opaque reference the caller gave (its FactItem...)."""
+
+    job_id: str
+    topic: str
+    position: int
+    text: str
+    group: str | None
+    aliases: tuple[str, ...]
+    key: object
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    fact: IndexedFact
+    coverage: float  # 0..1: share of the message's term weight this fact matches
+    matched: tuple[str, ...]  # the message's terms it matched
+    weight: float = 0.0  # the matched terms' rarity, summed (a rare word weighs ~3-5, a common one ~1-2)
+
+
+class Analyzer:
+    """Turns folded text into search terms."""
+
+    def __init__(self, vocabulary: Vocabulary, ignored_words: Iterable[str] = (), stemmer: str = "snowball"):
+        self.vocabulary = vocabulary
+        phrases = [*(n for names in vocabulary.topic_names.values() for n in names),
+                   *(c for cues in vocabulary.attributes.values() for c in cues)]
+        cue_words = {w for phrase in phrases for w in re.findall(r"[a-z0-9]+", phrase)}
+        self.ignored = set(vocabulary.stopwords) | set(vocabulary.generic_words) | set(ignored_words) | cue_words
+        if stemmer == "snowball":
+            import snowballstemmer
+
+            self._stem = snowballstemmer.stemmer("french").stemWord
+        elif stemmer == "prefix":
+            self._stem = _prefix_stem
+        else:
+            raise ValueError(f"unknown stemmer {stemmer!r}")
+        self.stem = lru_cache(maxsize=8192)(self._stem)
+
+    def terms(self, text: str) -> list[str]:
+        words = re.findall(r"[a-z0-9]+", fold(text))
+        terms = []
+        for word in words:
+            if word in self.ignored:
+                continue
+            word = self.vocabulary.abbreviations.get(word, word)
+            for part in word.split():
+                if part not in self.ignored:
+                    terms.append(self.stem(part))
+        return list(dict.fromkeys(terms))
+
+
+def _prefix_stem(word: str) -> str:
+    """The hand-written baseline: a word's first 6 letters, plural 's'/'x' dropped."""
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    return word[:6]
+
+
+@lru_cache(maxsize=65536)
+def similarity(query_term: str, fact_term: str) -> float:
+    """1 for the same stem, 0.9 when one is a prefix of the other (4+ letters), 0.8 for a typo (1 letter, 2 from 8 letters)."""
+    if query_term == fact_term:
+        return 1.0
+    if query_term.isdigit() or fact_term.isdigit():
+        return 0.0
+    shorter = min(len(query_term), len(fact_term))
+    if shorter >= 4 and (fact_term.startswith(query_term) or query_term.startswith(fact_term)):
+        return PREFIX_SIMILARITY
+    if shorter >= 5 and Levenshtein.distance(query_term, fact_term, score_cutoff=2) <= (1 if shorter < 8 else 2):
+        return TYPO_SIMILARITY
+    return 0.0
+
+
+class FactIndex:
+    """Every fact's terms, their rarity, and the search."""
+
+    def __init__(self, facts: Iterable[IndexedFact], analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.facts = list(facts)
+        self._terms: list[dict[str, float]] = []
+        document_frequency: dict[str, int] = {}
+        for fact in self.facts:
+            weights: dict[str, float] = {}
+            for term in analyzer.terms(fact.group or ""):
+                weights[term] = GROUP_WEIGHT
+            for term in analyzer.terms(" ".join([fact.text, *fact.aliases])):
+                weights[term] = 1.0
+            self._terms.append(weights)
+            for term in weights:
+                document_frequency[term] = document_frequency.get(term, 0) + 1
+        self._length = {fact: sum(w == 1.0 for w in terms.values()) for fact, terms in zip(self.facts, self._terms)}
+        total = max(len(self.facts), 1)
+        self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
+        self._unknown_idf = math.log(1 + total / 0.5)
+
+    def weight(self, term: str) -> float:
+        return self._idf.get(term, self._unknown_idf)
+
+    def search(self, text: str, job_ids: Iterable[str] | None = None, min_coverage: float = 0.01) -> list[FactMatch]:
+        """Facts of `job_ids` (all when None) matching the message, best first (ties: the sheet's order)."""
+        query = self.analyzer.terms(text)
+        if not query:
+            return []
+        weights = {term: self.weight(term) for term in query}
+        total = sum(weights.values())
+        wanted = set(job_ids) if job_ids is not None else None
+        matches = []
+        for fact, fact_terms in zip(self.facts, self._terms):
+            if wanted is not None and fact.job_id not in wanted:
+                continue
+            score, matched = 0.0, []
+            for term, weight in weights.items():
+                best = max((similarity(term, t) * w for t, w in fact_terms.items()), default=0.0)
+                if best:
+                    score += weight * best
+                    matched.append(term)
+            coverage = score / total
+            if coverage >= min_coverage:
+                matches.append(FactMatch(fact, round(coverage, 4), tuple(matched), round(score, 4)))
+        # on a tie, the shorter fact first: "master finance" is "Master - Finance" before "Master Gestion, spécialité finance"
+        matches.sort(key=lambda m: (-m.coverage, self._length[m.fact]))
+        return matches
+
+    def query_terms(self, text: str) -> list[str]:
+        return self.analyzer.terms(text)

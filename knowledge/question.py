@@ -1,0 +1,78 @@
+"""What shape a student's message has: yes/no or open question, which attribute, filters, topics named.
+
+Plain functions over the vocabulary (no Rasa): the answer planner reads them beside the NLU's intent.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.text import fold
+from knowledge.vocabulary import FilterValue, Vocabulary, contains_phrase
+
+YES_NO, OPEN, STATEMENT = "yes_no", "open", "statement"
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    form: str  # YES_NO, OPEN or STATEMENT
+    attribute: str | None  # "level", "code", "url", "job" or None
+    topics_named: tuple[str, ...]  # topics the message names, in the order written
+    filters: tuple[FilterValue, ...]
+    content: str  # the folded message without its filter words (what the fact search reads)
+
+
+def _form(folded: str, vocabulary: Vocabulary) -> str:
+    if any(contains_phrase(folded, w) for w in vocabulary.wh_words):
+        return OPEN
+    if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
+        return YES_NO
+    # French inversion: "gère-t-il", "faut-il", "peut-on"
+    if re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded):
+        return YES_NO
+    return STATEMENT
+
+
+def _attribute(folded: str, vocabulary: Vocabulary) -> str | None:
+    for name, cues in vocabulary.attributes.items():
+        if any(contains_phrase(folded, cue) for cue in cues):
+            return name
+    return None
+
+
+def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    for topic, names in vocabulary.topic_names.items():
+        starts = [m.start() for m in (contains_phrase(folded, n) for n in names) if m]
+        if starts:
+            found.append((min(starts), topic))
+    return tuple(topic for _, topic in sorted(found))
+
+
+def find_filters(folded: str, vocabulary: Vocabulary) -> tuple[list[FilterValue], str]:
+    """Filters written in the message (longest spelling first, no overlaps) and the message without them."""
+    spellings = sorted(((w, f) for f in vocabulary.filters for w in f.words), key=lambda pair: -len(pair[0]))
+    found: list[FilterValue] = []
+    text = folded
+    for word, item in spellings:
+        match = contains_phrase(text, word)
+        if match:
+            if item not in found:
+                found.append(item)
+            text = text[:match.start()] + " " * len(word) + text[match.end():]
+    return found, " ".join(text.split())
+
+
+def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None = None) -> QuestionShape:
+    """The shape of one message; `entity_filters` (from the NLU) come first, the text adds what they miss."""
+    folded = fold(text or "")
+    found, content = find_filters(folded, vocabulary)
+    filters = list(entity_filters or [])
+    filters += [f for f in found if f not in filters]
+    return QuestionShape(
+        form=_form(folded, vocabulary),
+        attribute=_attribute(folded, vocabulary),
+        topics_named=_topics_named(folded, vocabulary),
+        filters=tuple(filters),
+        content=content,
+    )

@@ -1,0 +1,212 @@
+"""The answer planner through action_answer_topic: real Trackers, a CollectingDispatcher, the real SQLite base.
+
+One test per kind of precise question (yes, no, not in any sheet, one attribute, filters, two topics,
+routing, the job decided by a fact, follow-ups), and the rule that "oui" always rests on a fact.
+"""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_topic import ActionAnswerTopic
+from knowledge import queries
+from tests.actions.conftest import make_tracker
+
+JOB = {"mo": {"entity": "job", "value": "middle-office"}, "bo": {"entity": "job", "value": "back-office"}}
+
+
+def ask(intent: str, text: str, job: str | None = None, slots: dict | None = None, entities: list | None = None):
+    """Run the action on one message; return (messages, events)."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent, ([JOB[job]] if job else []) + (entities or []), slots=slots, text=text)
+    events = ActionAnswerTopic().run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def only(messages) -> dict:
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def slot(events, name):
+    return next((e["value"] for e in events if e.get("event") == "slot" and e["name"] == name), "unset")
+
+
+# ---------------------------------------------------------------- yes / no
+
+@pytest.mark.parametrize("intent,text,job,words", [
+    ("ask_missions", "le gestionnaire de back office gère les outils monétiques ?", "bo", "Gérer les outils monétiques"),
+    ("ask_missions", "c'est lui qui lance les procédures de recouvrement ?", "bo", "recouvrement"),
+    ("ask_qualities", "faut-il avoir l'esprit d'équipe ?", "bo", "Esprit d'équipe"),
+    ("ask_careers", "après le middle office on peut devenir auditeur ?", "mo", "Auditeur"),
+    ("ask_studies", "est-ce que le BUT GEA mène au back office ?", "bo", "GEA"),
+    ("ask_interlocutors", "il parle avec les clients ?", "mo", "clients"),
+])
+def test_yes_quotes_the_fact_of_the_asked_sheet(default_kb, intent, text, job, words):
+    message = only(ask(intent, text, job)[0])
+    assert message["response"] == "utter_fact_yes"
+    assert words in message["facts"] and message["facts"].startswith(("«", "\n•"))
+    assert message["source"]
+    assert message["buttons"][0]["title"].startswith("Voir tout")
+
+
+def test_no_when_only_the_other_job_has_it(default_kb):
+    messages, events = ask("ask_missions", "le back office fait du reporting pour le management ?", "bo")
+    message = only(messages)
+    assert message["response"] == "utter_fact_no_other_job"
+    assert message["job_name"] == "gestionnaire de back-office"
+    assert message["other_job_name"] == "gestionnaire middle-office" and "reporting" in message["facts"]
+    assert slot(events, "job") == "back-office"
+
+
+def test_honest_gap_when_no_sheet_has_it_with_what_the_sheet_says(default_kb):
+    message = only(ask("ask_careers", "depuis le middle office on peut devenir trader ?", "mo")[0])
+    assert message["response"] == "utter_fact_not_in_sheet"
+    assert "Auditeur" in message["facts"] and "Secrétaire général" in message["facts"]
+
+
+def test_silent_sheet_is_not_a_no(default_kb):
+    """The back-office sheet has no work rhythm at all: it says so, then what the other sheet says."""
+    message = only(ask("ask_rhythm", "au back office on bosse pour couvrir les marchés du monde ?", "bo")[0])
+    assert message["response"] == "utter_fact_silent_other_job"
+    assert "marchés du monde" in message["facts"]
+
+
+@pytest.mark.parametrize("text", [
+    "le back office fait du trading ?", "on peut devenir pilote de ligne ?", "il code en python ?",
+    "faut-il un doctorat ?", "le back office travaille le dimanche ?", "on gagne bien sa vie ?",
+    "le back office vend des voitures ?", "il faut un permis de conduire ?",
+])
+@pytest.mark.parametrize("intent", ["ask_missions", "ask_studies", "ask_careers", "ask_skills", "ask_rhythm"])
+def test_never_oui_without_a_fact_of_the_asked_sheet(default_kb, text, intent):
+    for message in ask(intent, text, "bo")[0]:
+        assert message.get("response") != "utter_fact_yes", (intent, text, message)
+
+
+def test_every_oui_rests_on_a_fact_that_matches_the_question(default_kb):
+    """Yes answers only ever quote facts of the asked job's sheet whose words are in the question."""
+    questions = [
+        ("ask_missions", "il traite les réclamations ?"), ("ask_missions", "il gère les successions ?"),
+        ("ask_skills", "faut-il connaître les prêts et garanties ?"), ("ask_studies", "un BTS banque ça marche ?"),
+        ("ask_careers", "on peut devenir conseiller clientèle particuliers ?"),
+    ]
+    sheet = {f.text for t in queries.topics() if t != "source" for f in queries.topic_answer("back-office", t).facts}
+    for intent, text in questions:
+        message = only(ask(intent, text, "bo")[0])
+        assert message["response"] == "utter_fact_yes", text
+        quoted = [line.strip("•« »\n") for line in message["facts"].split("\n") if line.strip()]
+        assert quoted and all(q in sheet for q in quoted), (text, quoted)
+
+
+# ---------------------------------------------------------------- one attribute of one fact
+
+def test_one_skill_level_not_the_list(default_kb):
+    message = only(ask("ask_skills", "quel niveau d'anglais on demande au middle office ?", "mo")[0])
+    assert message["response"] == "utter_fact_found"
+    assert message["facts"] == "« Utiliser l'anglais en contexte professionnel (niveau Maîtrise, comportementale) »"
+
+
+def test_a_diploma_code_and_link_without_a_job(default_kb):
+    messages, events = ask("ask_studies", "c'est quoi le numéro RNCP du master finance ?")
+    message = only(messages)
+    assert "RNCP 32159" in message["facts"] and "https://www.francecompetences.fr/recherche/rncp/32159" in message["facts"]
+    assert message["job_name"] == "gestionnaire middle-office"
+    assert slot(events, "job") == "middle-office" and slot(events, "topic") == "studies"
+
+
+def test_which_job_a_training_is_for_ignores_the_conversation_job(default_kb):
+    message = only(ask("ask_trainings", "la formation MIF 2 elle est recommandée pour quel métier ?",
+                       slots={"job": "back-office"})[0])
+    assert message["job_name"] == "gestionnaire middle-office" and "MIF 2" in message["facts"]
+
+
+# ---------------------------------------------------------------- filters
+
+def test_skill_type_filter_with_a_count(default_kb):
+    entities = [{"entity": "skill_type", "value": "comportementales"}]
+    message = only(ask("ask_skills", "donne moi seulement les compétences comportementales", "mo", entities=entities)[0])
+    assert message["response"] == "utter_facts_filtered"
+    assert (message["count"], message["total"]) == (4, 12)
+    assert "stress" in message["facts"] and "Encadrer" not in message["facts"]
+
+
+def test_skill_level_filter_from_the_text_alone(default_kb):
+    message = only(ask("ask_skills", "quelles compétences de niveau expertise ?", "mo")[0])
+    assert message["count"] == 2 and "écarts" in message["facts"] and "stress" not in message["facts"]
+
+
+def test_diploma_kind_filter(default_kb):
+    message = only(ask("ask_studies", "quels masters pour le back office ?", "bo")[0])
+    assert message["response"] == "utter_facts_filtered" and message["count"] == 5
+    assert "BTS" not in message["facts"]
+
+
+def test_filter_nothing_passes_is_an_honest_gap(default_kb):
+    message = only(ask("ask_studies", "faut-il un doctorat pour le back office ?", "bo")[0])
+    assert message["response"] == "utter_filter_none"
+    assert "BTS Banque" in message["facts"]
+
+
+def test_filter_the_sheet_does_not_rate(default_kb):
+    message = only(ask("ask_skills", "les compétences techniques du back office", "bo")[0])
+    assert message["response"] == "utter_filter_unrated" and message["filter_name"] == "type"
+    assert "Maîtrise de l'anglais" in message["facts"]
+
+
+# ---------------------------------------------------------------- two topics, routing
+
+def test_two_topics_in_one_message_are_both_answered(default_kb):
+    messages, events = ask("ask_studies", "quelles études et quelles compétences pour le back office ?", "bo")
+    assert [m["response"] for m in messages] == ["utter_answer_studies", "utter_answer_skills"]
+    assert messages[0]["buttons"] == [] and messages[1]["buttons"]
+    assert slot(events, "question")
+
+
+def test_routing_to_the_section_that_matches(default_kb):
+    """Classified as missions, but the question is about a rhythm fact of the same sheet."""
+    message = only(ask("ask_missions", "comment ça se passe avec la crise sanitaire au middle ?", "mo")[0])
+    assert message["response"] == "utter_fact_found" and "crise sanitaire" in message["facts"]
+
+
+def test_a_whole_topic_question_still_gets_the_whole_topic(default_kb):
+    messages, events = ask("ask_missions", "qu'est-ce qu'il fait de ses journées un gestionnaire back office ?", "bo")
+    message = only(messages)
+    assert message["response"] == "utter_answer_missions" and message["facts"].count("•") == 6
+    assert slot(events, "question") is None
+
+
+def test_a_button_payload_asks_for_the_whole_topic(default_kb):
+    message = only(ask("ask_skills", '/ask_skills{"job": "middle-office"}', "mo")[0])
+    assert message["response"] == "utter_answer_skills"
+
+
+# ---------------------------------------------------------------- follow-ups keep the question
+
+def test_et_pour_le_back_office_asks_the_same_precise_question(default_kb):
+    first, events = ask("ask_skills", "quel niveau d'anglais au middle office ?", "mo")
+    slots = {"job": slot(events, "job"), "topic": slot(events, "topic"), "question": slot(events, "question")}
+    message = only(ask("inform_job", "et pour le back-office ?", "bo", slots=slots)[0])
+    assert message["response"] == "utter_fact_found" and "Maîtrise de l'anglais" in message["facts"]
+    assert message["job_name"] == "gestionnaire de back-office"
+
+
+def test_a_fact_only_one_sheet_has_decides_the_job(default_kb):
+    messages, events = ask("ask_missions", "il fait la facturation des clients ?")
+    message = only(messages)
+    assert message["response"] == "utter_fact_yes" and "facturation" in message["facts"]
+    assert message["job_name"] == "gestionnaire middle-office" and slot(events, "job") == "middle-office"
+
+
+def test_a_fact_both_sheets_have_is_answered_for_each_job(default_kb):
+    messages, _ = ask("ask_skills", "il faut parler anglais ?")
+    assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_fact_yes"]
+    assert {m["job_name"] for m in messages} == {"gestionnaire middle-office", "gestionnaire de back-office"}
+
+
+def test_a_precise_question_is_remembered_while_asking_the_job(default_kb):
+    messages, events = ask("ask_studies", "faut-il un doctorat ?")
+    assert only(messages)["response"] == "utter_ask_job"
+    slots = {"topic": slot(events, "topic"), "question": slot(events, "question")}
+    message = only(ask("inform_job", "le back", "bo", slots=slots)[0])
+    assert message["response"] == "utter_filter_none"

@@ -1,0 +1,145 @@
+"""Which facts a message is about: the search, the question's shape, the filters and the vocabulary file."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.loader import DataFileError
+from knowledge.matching import Analyzer, FactIndex
+from knowledge.question import OPEN, STATEMENT, YES_NO, analyse
+from knowledge.vocabulary import load_vocabulary
+
+# (message, job searched or None for all, job of the expected fact, words of the expected best fact)
+# Also the labelled set of `make bench`'s scorer comparison (bot/bench_matching.py).
+LABELLED = [
+    ("le back office gère les outils monétiques ?", "back-office", "back-office", "outils monétiques"),
+    ("il lance les procedures de recouvrement ?", "back-office", "back-office", "recouvrement"),
+    ("ils traitent les RECLAMATIONS ?", "back-office", "back-office", "réclamations clients"),
+    ("il traite les reclamtions", "back-office", "back-office", "réclamations clients"),
+    ("les heritages c'est lui ?", "back-office", "back-office", "succession"),
+    ("il achete et vend des titres en bourse ?", "back-office", "back-office", "achat et de vente de titres"),
+    ("encadrer une equipe", "middle-office", "middle-office", "Encadrer une équipe"),
+    ("niveau d'anglais", "middle-office", "middle-office", "anglais"),
+    ("le tableau de bord", "middle-office", "middle-office", "tableau de bord"),
+    ("gerer le stress", "middle-office", "middle-office", "stress"),
+    ("il fait la facturation des clients ?", "middle-office", "middle-office", "facturation"),
+    ("reporting pour le management", None, "middle-office", "reporting"),
+    ("le rncp du master finance", None, "middle-office", "Master - Finance"),
+    ("la licence pro assurance banque finance", None, "middle-office", "Assurance, banque, finance"),
+    ("MIF 2", None, "middle-office", "MIF 2"),
+    ("la certif AMF", None, "middle-office", "AMF"),
+    ("1 220", None, "middle-office", "1 220"),
+    ("controleur de gestion", "middle-office", "middle-office", "Contrôleur de gestion"),
+    ("devenir auditeur", "middle-office", "middle-office", "Auditeur"),
+    ("secretaire general", None, "middle-office", "Secrétaire général"),
+    ("le BUT GEA", "back-office", "back-office", "GEA"),
+    ("bac pro gestion administration", "back-office", "back-office", "Gestion administration"),
+    ("esprit d'equipe", "back-office", "back-office", "Esprit d'équipe"),
+    ("rigueur", "back-office", "back-office", "Rigueur"),
+    ("couvrir les marches du monde", "middle-office", "middle-office", "marchés du monde"),
+    ("des horaires assez stables", "middle-office", "middle-office", "stables"),
+    ("conseillers de clientele", "back-office", "back-office", "conseillers de clientèle"),
+    ("crise sanitaire", "middle-office", "middle-office", "crise sanitaire"),
+    ("reglement livraison", "middle-office", "middle-office", "règlement-livraison"),
+    ("prets et garanties", "back-office", "back-office", "prêts et garanties"),
+]
+
+
+@pytest.mark.parametrize("text,searched,job_id,words", LABELLED)
+def test_best_fact_is_the_one_the_message_names(repo, text, searched, job_id, words):
+    found = repo.find_facts(text, (searched,) if searched else None)
+    assert found, text
+    best = found[0]
+    assert best.job.id == job_id and words.lower() in best.fact.text.lower(), (text, best)
+    assert best.coverage >= 0.5
+
+
+@pytest.mark.parametrize("text", ["devenir trader ?", "il code en python ?", "le doctorat", "la boulangerie"])
+def test_words_no_sheet_has_match_nothing_strongly(repo, text):
+    assert all(f.coverage < 0.5 for f in repo.find_facts(text)), text
+
+
+def test_message_with_only_topic_and_job_words_has_no_content(repo):
+    assert repo.content_terms("quelles sont les missions du gestionnaire middle office ?") == []
+    assert repo.content_terms("c'est quoi les competences du back") == []
+
+
+def test_search_stays_within_the_jobs_asked(repo):
+    assert all(f.job.id == "back-office" for f in repo.find_facts("reporting management", ("back-office",)))
+
+
+def test_prefix_scorer_is_a_working_baseline(repo):
+    vocabulary = repo.vocabulary
+    snowball = repo.fact_index()
+    prefix = FactIndex(snowball.facts, Analyzer(vocabulary, snowball.analyzer.ignored, stemmer="prefix"))
+    assert prefix.search("les reclamations")[0].fact.text == "Traiter les réclamations clients"
+    with pytest.raises(ValueError):
+        Analyzer(vocabulary, stemmer="porter")
+
+
+@pytest.mark.parametrize("text,form", [
+    ("le back office gère les outils monétiques ?", YES_NO),
+    ("est-ce que le BUT GEA mène au back office", YES_NO),
+    ("faut-il un doctorat pour le back office", YES_NO),
+    ("gère-t-il les successions", YES_NO),
+    ("quel niveau d'anglais au middle office ?", OPEN),
+    ("c koi le rncp du master finance", OPEN),
+    ("donne moi les competences comportementales", OPEN),
+    ("les missions du back office", STATEMENT),
+])
+def test_question_form(repo, text, form):
+    assert analyse(text, repo.vocabulary).form == form
+
+
+def test_question_attribute_topics_and_filters(repo):
+    shape = analyse("quelles études et quelles compétences comportementales pour le BO ?", repo.vocabulary)
+    assert shape.topics_named == ("studies", "skills")
+    assert [(f.kind, f.value) for f in shape.filters] == [("skill_type", "comportementale")]
+    assert "comportementales" not in shape.content
+    assert analyse("c'est quoi le numéro RNCP du master finance", repo.vocabulary).attribute == "code"
+    assert analyse("le lien france compétences de la licence", repo.vocabulary).attribute == "url"
+    assert analyse("encadrer une équipe, c'est quel niveau ?", repo.vocabulary).attribute == "level"
+    assert analyse("MIF 2 c'est pour quel métier ?", repo.vocabulary).attribute == "job"
+    levels = analyse("avec un bac+2 ou un bac pro", repo.vocabulary).filters
+    assert [(f.kind, f.value) for f in levels] == [("diploma_kind", "bac pro"), ("study_level", "bac+2")]
+
+
+def test_entity_values_resolve_to_filters(repo):
+    vocabulary = repo.vocabulary
+    assert vocabulary.filter_value("skill_type", "Comportementaux").value == "comportementale"
+    assert vocabulary.filter_value("skill_level", "maîtrise").value == "3"
+    assert vocabulary.filter_value("diploma_kind", "BTS").value == "bts"
+    assert vocabulary.filter_value("skill_type", "banane") is None
+    assert vocabulary.filter_value("skill_type", None) is None
+
+
+def _filters(repo, **kinds):
+    return tuple(repo.vocabulary.filter_value(kind, value) for kind, value in kinds.items())
+
+
+def test_filtered_facts(repo):
+    behavioural = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_type="comportementale"))
+    assert [f.text for f in behavioural] == ["Créer et maintenir une relation de confiance", "Gérer des situations de stress",
+                                            "Travailler en équipe", "Utiliser l'anglais en contexte professionnel"]
+    expert = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_level="expertise"))
+    assert len(expert) == 2 and all(f.level == 4 for f in expert)
+    both = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_type="technique", skill_level="avancé"))
+    assert {f.text for f in both} == {"Analyser et anticiper des évolutions de marchés financiers ou clients",
+                                      "Déterminer les résultats quotidiens par produit, ligne de produits"}
+    masters = repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="master"))
+    assert len(masters) == 5 and all("Master" in f.text for f in masters)
+    assert [f.text for f in repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="bts"))] == ["BTS Banque"]
+    assert repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="doctorat")) == ()
+    bac2 = repo.filtered_facts("middle-office", "studies", _filters(repo, study_level="bac+2"))
+    assert [f.text for f in bac2] == ["Niveau 5 BTS/DUT (bac + 2)"]
+
+
+def test_filter_a_sheet_does_not_rate_is_unanswerable_not_empty(repo):
+    assert repo.filtered_facts("back-office", "skills", _filters(repo, skill_type="technique")) is None
+    assert repo.filtered_facts("back-office", "skills", _filters(repo, skill_level="expertise")) is None
+
+
+def test_vocabulary_rejects_yaml_booleans(tmp_path):
+    path = tmp_path / "vocabulary.yml"
+    path.write_text("stopwords: [le, on, la]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="quote the words"):
+        load_vocabulary(path)
