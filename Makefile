@@ -14,11 +14,11 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain domain.yml --data data
 
-.PHONY: help install postgres-server kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate review \
+.PHONY: help install postgres-server kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate eval review \
         bench purge forget lock clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
 
 # ---------------------------------------------------------------- install (idempotent)
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
@@ -74,7 +74,8 @@ $(MODEL_STAMP): $(TRAIN_INPUTS) | $(STAMP)
 	$(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) > var/train.log 2>&1 \
 	  || { tail -30 var/train.log; exit 1; }; \
 	echo ">> model ready in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"; \
-	ls -t $(MODELS)/*.tar.gz | tail -n +4 | xargs -r rm -f; touch $@  # keep the 3 newest models
+	ls -t $(MODELS)/*.tar.gz | tail -n +4 | xargs -r rm -f; \
+	touch -d @$$start $@  # stamped with the start time: a file edited during training retrains next time
 
 train: $(STAMP) $(MODEL_STAMP) ## train the model; a no-op when data, domain and config are unchanged
 	@echo ">> model up to date: $$(ls -t $(MODELS)/*.tar.gz | head -1)"
@@ -116,6 +117,16 @@ evaluate: $(STAMP) ## reports under results/: held-out NLU (confusion matrix, hi
 	@$(MAKE) --no-print-directory test-nlu || true
 	@$(MAKE) --no-print-directory test-core || true
 	@echo ">> reports: results/nlu/ (intent_report.json, intent_confusion_matrix.png, intent_histogram.png), results/core/"
+
+EVAL_RUNNER := ../shared/eval/run_eval.py
+RASA_URL    ?= http://127.0.0.1:$(or $(RASA_PORT),5005)
+eval: $(STAMP) ## answer quality of a running bot (make run): dev set, then tests/e2e conversation sets -> results/eval/
+	@test -f $(EVAL_RUNNER) || { echo "error: $(EVAL_RUNNER) not found (the shared evaluation folder beside this clone)" >&2; exit 1; }
+	@curl -sf $(RASA_URL)/ >/dev/null || { echo "error: no bot at $(RASA_URL): start it with \`make run\` in another terminal" >&2; exit 1; }
+	@mkdir -p results/eval
+	@for cases in ../shared/eval/dev_cases.yml tests/e2e/student_conversations*.yml; do \
+	  name=$$(basename $$cases .yml); echo ">> $$cases"; \
+	  $(PY) $(EVAL_RUNNER) --url $(RASA_URL) --cases $$cases --json results/eval/$$name.json | tail -1; done
 
 review: $(STAMP) ## list stored student messages that hit the fallback or had low confidence -> results/review/
 	@$(PY) -m bot.conversations review

@@ -21,6 +21,7 @@ PART_RESPONSES = {
     planner.NO_OTHER_JOB: "utter_fact_no_other_job",
     planner.SILENT_OTHER_JOB: "utter_fact_silent_other_job",
     planner.NOT_IN_SHEET: "utter_fact_not_in_sheet",
+    planner.OTHER_DIRECTION: "utter_fact_other_direction",
     planner.FILTERED: "utter_facts_filtered",
     planner.FILTER_NONE: "utter_filter_none",
     planner.FILTER_UNRATED: "utter_filter_unrated",
@@ -82,7 +83,7 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
                       facts=quoted_facts((other.fact,)),
                       source=queries.topic_answer(other.job.id, other.topic).source.publisher)
-    elif part.kind in (planner.YES, planner.FACTS):
+    elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION):
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),

@@ -29,6 +29,7 @@ YES = "yes"  # a fact of the asked job's sheet says so
 NO_OTHER_JOB = "no_other_job"  # only another job's sheet says so
 SILENT_OTHER_JOB = "silent_other_job"  # the asked sheet has no such section; another job's sheet says it
 NOT_IN_SHEET = "not_in_sheet"  # no sheet says so: the honest gap and what the sheet does say
+OTHER_DIRECTION = "other_direction"  # a career move the sheet gives the other way round
 FACTS = "facts"  # the few facts the question is about
 FILTERED = "filtered"  # the facts passing the filters, with a count
 FILTER_NONE = "filter_none"  # no fact passes the filters
@@ -156,6 +157,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     if shape.form == YES_NO and terms:
         if own:
             group = _best_group(own, topic)
+            direction = queries.career_direction(text) if group[0].topic == "careers" else None
+            if direction:
+                same = [f for f in group if f.fact.direction in (None, direction)]
+                if not same:  # "après le MO, contrôleur de gestion ?": the sheet has it as a job one comes from
+                    return Plan([Part(OTHER_DIRECTION, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
+                group = same
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):
             if others:

@@ -2,7 +2,10 @@
 
 Prints a table and writes results/bench.json: REST latency p50/p95/p99 for factual questions (action server
 and knowledge base in the loop), sequential and with 20 concurrent conversations, throughput, errors,
-start-up time per server, training time (no-op, and full with --full-train), peak RSS per process.
+start-up time per server, training time (no-op, and full with --full-train), peak RSS per process; CPU
+milliseconds per message of each server (figures that travel between machines better than wall times);
+whole-topic against precise questions; and, in process, what the answer planner adds per message and how
+the fact search's two scorers compare (bot/bench_planner.py).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import psutil
 
+from bot.bench_planner import PRECISE_QUESTIONS, planner_cost, scorer_comparison
 from bot.settings import PROJECT_DIR, get_settings
 from bot.stack import Stack, child_env
 
@@ -39,7 +43,17 @@ BUDGETS = {  # name: (measured key, limit, unit)
     "Rasa ready": ("ready_s.rasa", 40, "s"),
     "no-op train": ("train_s.noop", 10, "s"),
     "Rasa RSS": ("peak_rss_mb.rasa", 1536, "MB"),
+    "planner adds (p50)": ("planner.precise_questions.added_p50_ms", 3, "ms"),
 }
+
+
+def _cpu_seconds(process: subprocess.Popen) -> float:
+    """User + system CPU time of a process tree so far."""
+    try:
+        root = psutil.Process(process.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+    except psutil.Error:
+        return 0.0
 
 
 def _free_port() -> int:
@@ -112,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results: dict = {"train_s": {}, "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print(">> answer planner: cost per message in process, and the fact search's scorers", flush=True)
+    results["planner"] = planner_cost()
+    results["scorers"] = scorer_comparison()
     print(">> timing a no-op `make train` (nothing changed)", flush=True)
     subprocess.run(["make", "--no-print-directory", "train"], cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL)
     start = time.perf_counter()
@@ -136,13 +153,18 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(20):  # warm-up: first calls build TensorFlow graphs and caches
             _ask(url, "warmup", QUESTIONS[i % len(QUESTIONS)])
 
-        print(f">> {args.sequential} sequential factual questions", flush=True)
-        timings, errors = [], 0
-        for i in range(args.sequential):
-            ms, ok = _ask(url, f"seq-{i // 10}", QUESTIONS[i % len(QUESTIONS)])
-            timings.append(ms)
-            errors += not ok
-        results["sequential"] = {**_percentiles(timings), "errors": errors}
+        for name, questions in (("sequential", QUESTIONS), ("sequential_precise", [q for _, q in PRECISE_QUESTIONS])):
+            print(f">> {args.sequential} sequential {'precise' if 'precise' in name else 'whole-topic'} questions",
+                  flush=True)
+            timings, errors = [], 0
+            cpu_before = {n: _cpu_seconds(p) for n, p in stack.processes.items()}
+            for i in range(args.sequential):
+                ms, ok = _ask(url, f"{name}-{i // 10}", questions[i % len(questions)])
+                timings.append(ms)
+                errors += not ok
+            cpu_ms = {n: round((_cpu_seconds(p) - cpu_before[n]) * 1000 / args.sequential, 1)
+                      for n, p in stack.processes.items()}
+            results[name] = {**_percentiles(timings), "errors": errors, "cpu_ms_per_message": cpu_ms}
 
         print(f">> {args.users} concurrent conversations x {args.per_user} messages", flush=True)
 
@@ -166,10 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     out = PROJECT_DIR / "results" / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    seq, conc = results["sequential"], results["concurrent"]
+    seq, conc, precise = results["sequential"], results["concurrent"], results["sequential_precise"]
+    planner, scorers = results["planner"], results["scorers"]
     print(f"\n{'measure':28s} {'value':>12s}")
     for label, value in [
         ("sequential p50 / p95 / p99", f"{seq['p50_ms']:.1f} / {seq['p95_ms']:.1f} / {seq['p99_ms']:.1f} ms"),
+        ("  precise questions", f"{precise['p50_ms']:.1f} / {precise['p95_ms']:.1f} / {precise['p99_ms']:.1f} ms"),
+        ("CPU ms/msg rasa / actions", f"{seq['cpu_ms_per_message'].get('rasa')} / {seq['cpu_ms_per_message'].get('actions')}"),
+        ("  precise questions", f"{precise['cpu_ms_per_message'].get('rasa')} / {precise['cpu_ms_per_message'].get('actions')}"),
+        ("planner adds p50 (topic/precise)", f"{planner['topic_questions']['added_p50_ms']} / "
+                                            f"{planner['precise_questions']['added_p50_ms']} ms"),
+        ("scorer top-1 snowball / prefix", f"{scorers['snowball']['top1']} / {scorers['prefix']['top1']}"),
         ("20 concurrent p50 / p95 / p99", f"{conc['p50_ms']:.0f} / {conc['p95_ms']:.0f} / {conc['p99_ms']:.0f} ms"),
         ("throughput (concurrent)", f"{conc['throughput_msg_s']} msg/s"),
         ("errors (seq / concurrent)", f"{seq['errors']} / {conc['errors']}"),

@@ -86,14 +86,17 @@ def build(url: str, knowledge_dir: Path) -> BuildReport:
     _check_aliases(jobs)
     ensure_sqlite_dir(url)
     engine = get_engine(url)
-    # The base is derived data: its tables are recreated, so a new column never needs a migration.
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
-    with Session(engine) as session, session.begin():
-        # Jobs first: without ORM relationships the unit of work does not order inserts by foreign key,
-        # which PostgreSQL enforces (SQLite does not, by default).
-        session.add_all([_job_row(job) for job in jobs])
-        session.flush()
-        for job in jobs:
-            session.add_all(_dependent_rows(job))
+    # The base is derived data: its tables are recreated (so a new column never needs a migration), in one
+    # transaction with the inserts, so a failed build leaves the previous base as it was.
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        Base.metadata.create_all(connection)
+        with Session(bind=connection, future=True) as session:
+            # Jobs first: without ORM relationships the unit of work does not order inserts by foreign key,
+            # which PostgreSQL enforces (SQLite does not, by default).
+            session.add_all([_job_row(job) for job in jobs])
+            session.flush()
+            for job in jobs:
+                session.add_all(_dependent_rows(job))
+            session.flush()
     return BuildReport(url=url, jobs={job.id: len(job.facts) for job in jobs})

@@ -270,6 +270,13 @@ class KnowledgeRepository:
         return [FoundFact(self.job(m.fact.job_id), m.fact.topic, m.fact.key, m.coverage, m.matched, m.weight)
                 for m in matches]
 
+    def career_direction(self, text: str) -> str | None:
+        """Whether a career question is about where one comes from ("from") or where one goes ("to")."""
+        from knowledge.question import career_direction
+
+        job_words = {w for aliases in self.aliases().values() for a in aliases for w in re.findall(r"[a-z0-9]+", fold(a))}
+        return career_direction(text, self.vocabulary, job_words - {"gestionnaire", "de", "le", "la"})
+
     def content_terms(self, text: str) -> list[str]:
         """The terms of a message the fact search reads (empty: it names only a topic or a job)."""
         return self.fact_index().query_terms(text)
@@ -347,6 +354,11 @@ def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | N
 def filtered_facts(job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
     """One topic's facts that pass the filters (None: the sheet does not rate or classify them)."""
     return default_repository().filtered_facts(job_id, topic, filters)
+
+
+def career_direction(text: str) -> str | None:
+    """"from", "to" or None: the direction a career question asks about."""
+    return default_repository().career_direction(text)
 
 
 def content_terms(text: str) -> list[str]:

@@ -63,6 +63,23 @@ def find_filters(folded: str, vocabulary: Vocabulary) -> tuple[list[FilterValue]
     return found, " ".join(text.split())
 
 
+def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
+    """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
+    folded = fold(text or "")
+    if any(contains_phrase(folded, cue) for cue in vocabulary.career_from):
+        return "from"
+    words = re.findall(r"[a-z0-9]+", folded)
+    verbs = [i for i, w in enumerate(words) if w in vocabulary.become_verbs]
+    jobs = [i for i, w in enumerate(words) if w in job_words]
+    if any(words[i - 1] == "vers" or (i > 1 and words[i - 2] == "vers") for i in jobs if i > 0):
+        return "from"  # "analyste crédit vers le middle office"
+    if verbs and jobs and min(verbs) < max(jobs):  # "X peut devenir gestionnaire MO"
+        return "from" if not any(contains_phrase(folded, cue) for cue in vocabulary.career_to) else "to"
+    if any(contains_phrase(folded, cue) for cue in vocabulary.career_to) or verbs:
+        return "to"  # "après le MO...", "on peut devenir auditeur ?" (from the job in context)
+    return None
+
+
 def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None = None) -> QuestionShape:
     """The shape of one message; `entity_filters` (from the NLU) come first, the text adds what they miss."""
     folded = fold(text or "")

@@ -32,6 +32,9 @@ class Vocabulary:
     filter_names: dict[str, str]  # kind -> how the answer names it ("type", "niveau")
     filters: tuple[FilterValue, ...]
     abbreviations: dict[str, str]
+    career_from: tuple[str, ...] = ()
+    career_to: tuple[str, ...] = ()
+    become_verbs: tuple[str, ...] = ()
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -94,4 +97,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         filter_names=filter_names,
         filters=tuple(filters),
         abbreviations=abbreviations,
+        career_from=_folded_list(path, data.get("career_from") or [], "career_from"),
+        career_to=_folded_list(path, data.get("career_to") or [], "career_to"),
+        become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
     )

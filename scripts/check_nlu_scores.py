@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 INTENT_BAR, JOB_BAR = 0.92, 0.95
+FILTER_ENTITIES = ("skill_type", "skill_level", "study_level", "diploma_kind")
 
 
 def main(results: str = "results/nlu") -> int:
@@ -19,6 +20,14 @@ def main(results: str = "results/nlu") -> int:
                   and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.9)
     for f1, name in weak:
         print(f"  weak intent: {name} F1 = {f1:.3f}")
+    # the filter entities (informative): DIET learns them from the annotations, the RegexEntityExtractor
+    # reads them from the generated lookup tables; the planner reads both
+    for report in ("DIETClassifier_report.json", "RegexEntityExtractor_report.json"):
+        path = folder / report
+        if path.is_file():
+            scores = json.loads(path.read_text())
+            line = ", ".join(f"{e} {scores[e]['f1-score']:.3f}" for e in FILTER_ENTITIES if e in scores)
+            print(f"  filter entities F1 ({report.split('_')[0]}): {line or '-'}")
     if intent_f1 < INTENT_BAR or job_f1 < JOB_BAR:
         print("FAILED: held-out NLU scores are below the bar", file=sys.stderr)
         return 1

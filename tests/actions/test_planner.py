@@ -210,3 +210,44 @@ def test_a_precise_question_is_remembered_while_asking_the_job(default_kb):
     slots = {"topic": slot(events, "topic"), "question": slot(events, "question")}
     message = only(ask("inform_job", "le back", "bo", slots=slots)[0])
     assert message["response"] == "utter_filter_none"
+
+
+def test_a_career_move_the_sheet_gives_the_other_way_round_is_not_a_yes(default_kb):
+    message = only(ask("ask_careers", "après le middle office on peut devenir contrôleur de gestion ?", "mo")[0])
+    assert message["response"] == "utter_fact_other_direction"
+    assert "d'où l'on vient" in message["where"] and "Contrôleur de gestion" in message["facts"]
+    message = only(ask("ask_careers", "un contrôleur de gestion peut devenir gestionnaire middle office ?", "mo")[0])
+    assert message["response"] == "utter_fact_yes" and "d'où l'on vient" in message["where"]
+
+
+@pytest.fixture()
+def third_job_kb(tmp_path, monkeypatch):
+    """The real knowledge files plus a third job added as data only (its sheet and one data file)."""
+    from knowledge import builder
+    from tests.knowledge.test_builder import THIRD_JOB, THIRD_SHEET, _copy_knowledge
+
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "sheets" / "conseiller-patrimoine.txt").write_text(THIRD_SHEET, encoding="utf-8")
+    (knowledge / "jobs" / "patrimoine.yml").write_text(THIRD_JOB, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'kb3.sqlite3'}"
+    builder.build(url, knowledge)
+    monkeypatch.setenv("KNOWLEDGE_DB_URL", url)
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
+    queries.default_repository.cache_clear()
+    yield
+    queries.default_repository.cache_clear()
+
+
+def test_a_third_job_added_as_data_answers_precise_questions(third_job_kb):
+    patrimoine = {"entity": "job", "value": "patrimoine"}
+    message = only(ask("ask_missions", "le cgp propose des placements ?", entities=[patrimoine])[0])
+    assert message["response"] == "utter_fact_yes" and "Proposer des placements adaptés" in message["facts"]
+    message = only(ask("ask_missions", "le cgp traite les réclamations clients ?", entities=[patrimoine])[0])
+    assert message["response"] == "utter_fact_no_other_job"
+    assert message["other_job_name"] == "gestionnaire de back-office"
+    message = only(ask("ask_careers", "le cgp peut devenir trader ?", entities=[patrimoine])[0])
+    assert message["response"] == "utter_not_in_sheet"  # no careers section at all: the topic's honest gap
+    message = only(ask("ask_qualities", "il faut de la discrétion ?")[0])  # the fact decides the job
+    assert message["response"] == "utter_fact_yes" and message["job_name"] == "conseiller en gestion de patrimoine"
+    messages, _ = ask("ask_missions", "quelles missions et quelles qualités pour un cgp ?", entities=[patrimoine])
+    assert [m["response"] for m in messages] == ["utter_answer_missions", "utter_answer_qualities"]

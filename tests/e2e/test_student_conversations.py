@@ -1,5 +1,7 @@
-"""Two sets of student conversations, written apart from the training data (tests/e2e/student_conversations*.yml),
-asked of the running bot over REST with fresh senders. The bar: at least 95 % of conversations right.
+"""Three sets of student conversations, written apart from the training data (tests/e2e/student_conversations*.yml),
+asked of the running bot over REST with fresh senders. Sets A and B (whole topics, follow-ups, gaps): at least
+95 % right. Set C (precise questions: yes/no, one attribute, filters, two topics; written by a helper who saw
+only the job sheets, measured before and after the answer planner and never tuned to): at least 85 %.
 
 A reply passes when, folded (lowercase, no accents), it contains the expected concepts (any alternative of
 a list counts; `min` of them when given) and none of the `must_not` strings. Macros: HONEST (the bot says
@@ -16,7 +18,8 @@ from tests.e2e.chat import Chat, fold
 
 HERE = Path(__file__).resolve().parent
 MACROS = {
-    "HONEST": ["ne donne pas", "ne donnent pas", "ne precise pas", "pas d'information"],
+    "HONEST": ["ne donne pas", "ne donnent pas", "ne precise pas", "pas d'information", "n'en parle pas",
+               "ne parle pas", "ne cite pas", "ne cite rien", "ne le cite pas", "ne classe pas"],
     "SCOPE": ["middle-office", "back-office", "je ne peux pas", "je ne connais que"],
     "FACTS": ["valorisation", "monetique", "reclamation", "echeance", "reporting", "succession",
               "reglement-livraison", "bts banque", "licence professionnelle", "tableau de bord"],
@@ -35,7 +38,10 @@ def _turn_ok(turn: dict, reply: str) -> bool:
     return hits >= turn.get("min", len(concepts)) and not forbidden
 
 
-@pytest.mark.parametrize("name", ["student_conversations.yml", "student_conversations_b.yml"])
+BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.85}
+
+
+@pytest.mark.parametrize("name", list(BARS))
 def test_student_conversations(stack, name):
     cases = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["cases"]
     failures = []
@@ -48,4 +54,4 @@ def test_student_conversations(stack, name):
                 break
     score = 1 - len(failures) / len(cases)
     print(f"{name}: {score:.1%} ({len(cases) - len(failures)}/{len(cases)})")
-    assert score >= 0.95, "\n".join(failures)
+    assert score >= BARS[name], "\n".join(failures)

@@ -3,46 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.bench_planner import LABELLED
 from knowledge.loader import DataFileError
 from knowledge.matching import Analyzer, FactIndex
 from knowledge.question import OPEN, STATEMENT, YES_NO, analyse
 from knowledge.vocabulary import load_vocabulary
-
-# (message, job searched or None for all, job of the expected fact, words of the expected best fact)
-# Also the labelled set of `make bench`'s scorer comparison (bot/bench_matching.py).
-LABELLED = [
-    ("le back office gère les outils monétiques ?", "back-office", "back-office", "outils monétiques"),
-    ("il lance les procedures de recouvrement ?", "back-office", "back-office", "recouvrement"),
-    ("ils traitent les RECLAMATIONS ?", "back-office", "back-office", "réclamations clients"),
-    ("il traite les reclamtions", "back-office", "back-office", "réclamations clients"),
-    ("les heritages c'est lui ?", "back-office", "back-office", "succession"),
-    ("il achete et vend des titres en bourse ?", "back-office", "back-office", "achat et de vente de titres"),
-    ("encadrer une equipe", "middle-office", "middle-office", "Encadrer une équipe"),
-    ("niveau d'anglais", "middle-office", "middle-office", "anglais"),
-    ("le tableau de bord", "middle-office", "middle-office", "tableau de bord"),
-    ("gerer le stress", "middle-office", "middle-office", "stress"),
-    ("il fait la facturation des clients ?", "middle-office", "middle-office", "facturation"),
-    ("reporting pour le management", None, "middle-office", "reporting"),
-    ("le rncp du master finance", None, "middle-office", "Master - Finance"),
-    ("la licence pro assurance banque finance", None, "middle-office", "Assurance, banque, finance"),
-    ("MIF 2", None, "middle-office", "MIF 2"),
-    ("la certif AMF", None, "middle-office", "AMF"),
-    ("1 220", None, "middle-office", "1 220"),
-    ("controleur de gestion", "middle-office", "middle-office", "Contrôleur de gestion"),
-    ("devenir auditeur", "middle-office", "middle-office", "Auditeur"),
-    ("secretaire general", None, "middle-office", "Secrétaire général"),
-    ("le BUT GEA", "back-office", "back-office", "GEA"),
-    ("bac pro gestion administration", "back-office", "back-office", "Gestion administration"),
-    ("esprit d'equipe", "back-office", "back-office", "Esprit d'équipe"),
-    ("rigueur", "back-office", "back-office", "Rigueur"),
-    ("couvrir les marches du monde", "middle-office", "middle-office", "marchés du monde"),
-    ("des horaires assez stables", "middle-office", "middle-office", "stables"),
-    ("conseillers de clientele", "back-office", "back-office", "conseillers de clientèle"),
-    ("crise sanitaire", "middle-office", "middle-office", "crise sanitaire"),
-    ("reglement livraison", "middle-office", "middle-office", "règlement-livraison"),
-    ("prets et garanties", "back-office", "back-office", "prêts et garanties"),
-]
-
 
 @pytest.mark.parametrize("text,searched,job_id,words", LABELLED)
 def test_best_fact_is_the_one_the_message_names(repo, text, searched, job_id, words):
