@@ -143,10 +143,12 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
             return events
         job = named[0] if named else context.context_job(tracker)
-        plan = planner.plan_answer(text, topic, job, context.filter_entities(tracker), job_named=bool(named))
+        remembered = tracker.get_slot("question")
+        plan = planner.plan_answer(text, topic, job, context.filter_entities(tracker), job_named=bool(named),
+                                   previous_question=remembered if isinstance(remembered, str) else None)
         if plan.ask_job:
             dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
-            return [*events, SlotSet("question", text if plan.precise else None)]
+            return [*events, SlotSet("question", plan.question if plan.precise else None)]
         dispatch_plan(dispatcher, plan)
         return [SlotSet("topic", plan.topic), SlotSet("job", plan.job.id),
-                SlotSet("question", text if plan.precise else None)]
+                SlotSet("question", plan.question if plan.precise else None)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import queries
-from knowledge.question import OPEN, YES_NO, QuestionShape, analyse
+from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.vocabulary import FilterValue
 
@@ -53,6 +53,7 @@ class Plan:
     parts: list[Part] = field(default_factory=list)
     ask_job: bool = False  # no job named, none in context, and no fact decides it
     precise: bool = False  # worth remembering the question for "et pour le back-office ?"
+    question: str = ""  # the question as understood (with the previous one for a bare attribute)
 
     @property
     def topic(self) -> str | None:
@@ -75,6 +76,9 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     close = [f for f in found if f.coverage >= best.coverage * CLOSE_TO_BEST and f.job == best.job]
     close.sort(key=lambda f: (-f.coverage, f.topic != best.topic))
     same_topic = [f for f in close if f.topic == best.topic]
+    if len({f.fact.group for f in same_topic}) == 1 and len({f.coverage for f in same_topic}) == 1 and best.fact.group:
+        # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
+        return same_topic
     return same_topic[:MAX_FACTS]
 
 
@@ -107,7 +111,7 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
-                job_named: bool = True) -> Plan:
+                job_named: bool = True, previous_question: str | None = None) -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -116,7 +120,19 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         job: the job named or in context; None when neither (a matching fact may then decide it).
         entity_filters: the filter entities the NLU extracted, resolved to vocabulary values.
         job_named: False when `job` only comes from the conversation's context.
+        previous_question: the last precise question, for "et elle est à quel niveau ?" (an attribute
+            asked of the fact just answered).
     """
+    shape = analyse(text, queries.vocabulary(), entity_filters)
+    if previous_question and shape.attribute and not queries.content_terms(shape.content):
+        text = f"{previous_question} {text}"
+    plan = _plan(text, topic, job, entity_filters, job_named)
+    plan.question = text
+    return plan
+
+
+def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None,
+          job_named: bool) -> Plan:
     catalogue = queries.topics()
     shape = analyse(text, queries.vocabulary(), entity_filters)
     named = [t for t in shape.topics_named if t in catalogue and catalogue[t].in_sheets]
@@ -154,7 +170,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     own = _strong(found, {job.id})
     others = _strong(found, all_jobs - {job.id})
 
-    if shape.form == YES_NO and terms:
+    # students often drop the "?": a statement naming a fact of a sheet is answered as a yes/no question
+    asks_yes_no = shape.form == YES_NO or (shape.form == STATEMENT and bool(own or others))
+    if asks_yes_no and terms:
         if own:
             group = _best_group(own, topic)
             direction = queries.career_direction(text) if group[0].topic == "careers" else None
@@ -170,19 +188,20 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
                 covered = other.topic in queries.topic_answer(job.id, other.topic).covered_topics
                 kind = NO_OTHER_JOB if covered else SILENT_OTHER_JOB
                 return Plan([Part(kind, job, other.topic, other=other)], precise=True)
-            return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
+            if shape.form == YES_NO:
+                return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
 
     # filters ("seulement les compétences comportementales", "quels BTS") narrow one topic
     if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99):
         topics = [t for t in named if _filters_for(shape, t)] + [t for t in named if not _filters_for(shape, t)]
         return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape), precise=True)
 
-    if own and (shape.form != YES_NO or not terms):
+    if own and (not asks_yes_no or not terms):
         group = _best_group(own, topic)
         if group[0].topic == topic or group[0].weight >= ROUTING_WEIGHT:
             return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
                         precise=True)
-    if not own and others and not job_named and shape.form != YES_NO:
+    if not own and others and not job_named and not asks_yes_no:
         group = _best_group(others, topic)  # the conversation's job has no such fact; the other job's sheet has
         if group[0].weight >= ROUTING_WEIGHT:
             return Plan([Part(FACTS, group[0].job, group[0].topic, tuple(f.fact for f in group),

@@ -116,7 +116,7 @@ class FactIndex:
             self._terms.append(weights)
             for term in weights:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
-        self._length = {fact: sum(w == 1.0 for w in terms.values()) for fact, terms in zip(self.facts, self._terms)}
+        self._length = {fact: len(analyzer.terms(fact.text)) for fact in self.facts}
         total = max(len(self.facts), 1)
         self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + total / 0.5)

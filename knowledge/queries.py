@@ -249,7 +249,7 @@ class KnowledgeRepository:
         job_words = {w for aliases in self.aliases().values() for a in aliases for w in re.findall(r"[a-z0-9]+", fold(a))}
         analyzer = Analyzer(self.vocabulary, ignored_words=job_words, stemmer=self.stemmer)
         facts = [
-            IndexedFact(job.id, topic, position, fact.text, fact.group, fact.aliases, key=fact)
+            IndexedFact(job.id, topic, position, fact.text, fact.group, (*fact.aliases, fact.code or ""), key=fact)
             for job in self.list_jobs()
             for topic in self.topics
             if topic != "source"

@@ -251,3 +251,16 @@ def test_a_third_job_added_as_data_answers_precise_questions(third_job_kb):
     assert message["response"] == "utter_fact_yes" and message["job_name"] == "conseiller en gestion de patrimoine"
     messages, _ = ask("ask_missions", "quelles missions et quelles qualités pour un cgp ?", entities=[patrimoine])
     assert [m["response"] for m in messages] == ["utter_answer_missions", "utter_answer_qualities"]
+
+
+def test_an_attribute_asked_next_is_about_the_fact_just_answered(default_kb):
+    _, events = ask("ask_skills", "gérer le stress c'est une compétence du middle ?", "mo")
+    slots = {"job": slot(events, "job"), "topic": slot(events, "topic"), "question": slot(events, "question")}
+    message = only(ask("ask_skills", "et elle est à quel niveau ?", slots=slots)[0])
+    assert message["response"] == "utter_fact_found"
+    assert message["facts"] == "« Gérer des situations de stress (niveau Avancé, comportementale) »"
+
+
+def test_a_statement_without_question_mark_naming_the_other_jobs_fact(default_kb):
+    message = only(ask("ask_missions", "le back office fait la valorisation des opérations", "bo")[0])
+    assert message["response"] == "utter_fact_no_other_job" and "valorisation" in message["facts"]
