@@ -19,6 +19,7 @@ STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted)
 # to answer from another topic than the intent's, the match must rest on a rare word (a word in 3 facts
 # of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
 ROUTING_WEIGHT = 3.0
+ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
 MAX_TOPICS = 3
@@ -73,6 +74,9 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     if not found:
         return []
     best = max(found, key=lambda f: (f.coverage, f.topic == topic))
+    in_topic = [f for f in found if f.topic == topic]
+    if in_topic and best.topic != topic and in_topic[0].coverage >= max(STRONG, best.coverage * ROUTE_MARGIN):
+        best = in_topic[0]  # another section is only a little better: the asked topic wins
     close = [f for f in found if f.coverage >= best.coverage * CLOSE_TO_BEST and f.job == best.job]
     close.sort(key=lambda f: (-f.coverage, f.topic != best.topic))
     same_topic = [f for f in close if f.topic == best.topic]
@@ -198,6 +202,8 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
 
     if own and (not asks_yes_no or not terms):
         group = _best_group(own, topic)
+        if len(group) >= MAX_FACTS and len({f.fact.group for f in group}) > 1:
+            return Plan([Part(TOPIC, job, group[0].topic)])  # ties across the sheet's headings: show them all
         if group[0].topic == topic or group[0].weight >= ROUTING_WEIGHT:
             return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
                         precise=True)

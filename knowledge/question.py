@@ -23,8 +23,8 @@ class QuestionShape:
 
 
 def _form(folded: str, vocabulary: Vocabulary) -> str:
-    if any(contains_phrase(folded, w) for w in vocabulary.wh_words):
-        return OPEN
+    if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or _attribute(folded, vocabulary):
+        return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
         return YES_NO
     # French inversion: "gère-t-il", "faut-il", "peut-on"
@@ -49,13 +49,22 @@ def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(topic for _, topic in sorted(found))
 
 
-def find_filters(folded: str, vocabulary: Vocabulary) -> tuple[list[FilterValue], str]:
-    """Filters written in the message (longest spelling first, no overlaps) and the message without them."""
+def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None
+                 ) -> tuple[list[FilterValue], str]:
+    """Filters written in the message (longest spelling first, no overlaps) and the message without them.
+
+    `skipped` receives the diploma kinds written as a starting point ("après le bac"), not as a filter.
+    """
     spellings = sorted(((w, f) for f in vocabulary.filters for w in f.words), key=lambda pair: -len(pair[0]))
     found: list[FilterValue] = []
     text = folded
     for word, item in spellings:
         match = contains_phrase(text, word)
+        if match and item.kind == "diploma_kind" and re.search(r"\bapres (le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?$",
+                                                              text[:match.start()]):
+            if skipped is not None:
+                skipped.append(item)
+            continue  # "quelles études après le bac": a starting point, not the diploma asked about
         if match:
             if item not in found:
                 found.append(item)
@@ -83,8 +92,9 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
 def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None = None) -> QuestionShape:
     """The shape of one message; `entity_filters` (from the NLU) come first, the text adds what they miss."""
     folded = fold(text or "")
-    found, content = find_filters(folded, vocabulary)
-    filters = list(entity_filters or [])
+    skipped: list[FilterValue] = []
+    found, content = find_filters(folded, vocabulary, skipped)
+    filters = [f for f in entity_filters or [] if f in found or f not in skipped]
     filters += [f for f in found if f not in filters]
     return QuestionShape(
         form=_form(folded, vocabulary),

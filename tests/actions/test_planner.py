@@ -264,3 +264,25 @@ def test_an_attribute_asked_next_is_about_the_fact_just_answered(default_kb):
 def test_a_statement_without_question_mark_naming_the_other_jobs_fact(default_kb):
     message = only(ask("ask_missions", "le back office fait la valorisation des opérations", "bo")[0])
     assert message["response"] == "utter_fact_no_other_job" and "valorisation" in message["facts"]
+
+
+def test_being_in_contact_is_working_with(default_kb):
+    """The middle-office sheet says "en contact direct avec le client"; the back-office one "éventuellement les clients"."""
+    message = only(ask("ask_interlocutors", "en back office on est en contact avec les clients ?", "bo")[0])
+    assert message["response"] == "utter_fact_yes" and "Éventuellement les clients" in message["facts"]
+
+
+def test_after_the_bac_is_a_starting_point_not_a_filter(default_kb):
+    message = only(ask("ask_studies", "je peux faire quelle formation après le bac pour bosser en back office ?", "bo")[0])
+    assert message["response"] == "utter_answer_studies"
+
+
+def test_a_value_asked_is_not_a_yes(default_kb):
+    message = only(ask("ask_figures", "niveau d'étude demandé dans les offres de middle office ?", "mo")[0])
+    assert message["response"] != "utter_fact_yes" and "Licence (bac + 3)" in message["facts"]
+
+
+def test_after_the_bac_is_not_a_filter_even_when_the_nlu_extracts_it(default_kb):
+    entities = [{"entity": "diploma_kind", "value": "bac"}]
+    message = only(ask("ask_studies", "quelles etudes apres le bac pour le back office ?", "bo", entities=entities)[0])
+    assert message["response"] == "utter_answer_studies"

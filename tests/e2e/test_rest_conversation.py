@@ -27,7 +27,7 @@ TOPIC_CASES = {
     "bo-careers": ("quelles perspectives d'evolution en back office ?", ["responsable d'unite de traitements bancaires", "charge d'affaires professionnels"], ["auditeur"]),
     "mo-trainings": ("quelles formations recommandees pour le middle office ?", ["fraude interne / externe", "mif 2", "rgpd"], []),
     "bo-trainings": ("quelles formations recommandees pour le back office ?", [HONEST, "bts banque"], ["fraude"]),
-    "mo-figures": ("combien d'emplois en middle office ?", ["1 220", "entre 2 et 5 ans"], ["%"]),
+    "mo-figures": ("les chiffres cles du middle office ?", ["1 220", "entre 2 et 5 ans"], ["%"]),
     "bo-figures": ("combien d'emplois en back office ?", [HONEST], ["1 220"]),
     "mo-source": ("d'ou viennent tes infos sur le middle office ?", ["observatoire des metiers", "idcc 2931"], []),
     "bo-source": ("d'ou viennent tes infos sur le back office ?", ["desmetiersquibougent.jinvestislavenir.fr"], []),
@@ -99,3 +99,40 @@ def test_comparison(stack):
 def test_every_factual_answer_offers_buttons(stack):
     messages = Chat(stack.settings.rasa_url).say("quelles etudes pour le back office ?")
     assert 2 <= len(messages[-1]["buttons"]) <= 4
+
+
+# Precise questions (the answer planner): (question, must be in the reply, must not)
+PRECISE_CASES = {
+    "yes": ("le back office gere les reclamations clients ?", ["oui", "traiter les reclamations clients", "source"], []),
+    "no-other-job": ("le back office fait du reporting ?", ["non, pas d'apres sa fiche", "gestionnaire middle-office",
+                                                            "reporting quotidien"], ["oui"]),
+    "not-in-any-sheet": ("apres le middle office on peut devenir trader ?", ["n'en parle pas", "auditeur"], ["oui"]),
+    "one-attribute": ("quel niveau d'anglais pour le middle office ?", ["anglais en contexte professionnel (niveau maitrise"],
+                      ["tableau de bord", "encadrer"]),
+    "code-and-link": ("c'est quoi le code rncp du master finance ?", ["rncp 32159", "francecompetences.fr/recherche/rncp/32159"],
+                      ["licence"]),
+    "count": ("combien d'emplois en middle office ?", ["1 220 emplois", "voir tout"], []),
+    "filter": ("donne moi seulement les competences comportementales du middle office",
+               ["4 competences comportementales sur 12", "stress"], ["tableau de bord", "encadrer une equipe"]),
+    "filter-none": ("faut il un doctorat pour le back office ?", ["n'en parle pas", "bts banque"], ["oui"]),
+    "two-topics": ("quelles etudes et quelles competences pour le back office ?", ["bts banque", "maitrise de l'anglais"], []),
+}
+
+
+@pytest.mark.parametrize("case", list(PRECISE_CASES))
+def test_precise_answers(stack, case):
+    question, must, must_not = PRECISE_CASES[case]
+    reply = Chat(stack.settings.rasa_url).ask(question)
+    for fact in must:
+        assert fact in reply, f"{case}: {fact!r} missing in {reply[:400]!r}"
+    for fact in must_not:
+        assert fact not in reply, f"{case}: {fact!r} must not be in {reply[:400]!r}"
+
+
+def test_precise_question_then_et_pour_le_back_office(stack):
+    chat = Chat(stack.settings.rasa_url)
+    assert "anglais en contexte professionnel" in chat.ask("quel niveau d'anglais au middle office ?")
+    reply = chat.ask("et pour le back-office ?")
+    assert "maitrise de l'anglais" in reply and "applicatifs" not in reply
+    reply = chat.ask("et les qualites ?")
+    assert "rigueur et organisation" in reply
