@@ -16,6 +16,7 @@ from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.vocabulary import FilterValue
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
+PARTIAL = 0.3  # a fact matching part of it: shown as what the sheet says, never as a "oui"
 # to answer from another topic than the intent's, the match must rest on a rare word (a word in 3 facts
 # of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
 ROUTING_WEIGHT = 3.0
@@ -110,6 +111,12 @@ def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[
     return parts
 
 
+def other_topics_named(text: str, topic: str) -> list[str]:
+    """Topics the message names besides `topic` ("le salaire et les horaires ?")."""
+    catalogue = queries.topics()
+    return [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue and t != topic]
+
+
 def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
     return Part(FACTS, found.job, found.topic, (found.fact,), attribute=attribute)
 
@@ -139,8 +146,13 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
           job_named: bool) -> Plan:
     catalogue = queries.topics()
     shape = analyse(text, queries.vocabulary(), entity_filters)
-    named = [t for t in shape.topics_named if t in catalogue and catalogue[t].in_sheets]
-    if topic not in named and catalogue[topic].in_sheets:
+    named = [t for t in shape.topics_named if t in catalogue]
+    filter_topics = [t for t in dict.fromkeys(queries.vocabulary().filter_topics[f.kind] for f in shape.filters)
+                     if t in catalogue]
+    if filter_topics and topic not in named:
+        # "c koi les BUT ki mènent au BO": a diploma kind asks about studies, whatever the intent guessed
+        named = [*filter_topics, *(t for t in named if t not in filter_topics)]
+    elif topic not in named:
         named = [topic, *named]
     terms = queries.content_terms(shape.content)
     all_jobs = {j.id for j in queries.list_jobs()}
@@ -192,6 +204,10 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
                 covered = other.topic in queries.topic_answer(job.id, other.topic).covered_topics
                 kind = NO_OTHER_JOB if covered else SILENT_OTHER_JOB
                 return Plan([Part(kind, job, other.topic, other=other)], precise=True)
+            partial = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL]
+            if partial:  # never "the sheet is silent" while one of its facts matches: show it, without a yes
+                group = _best_group(partial, topic)
+                return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             if shape.form == YES_NO:
                 return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
 

@@ -286,3 +286,9 @@ def test_after_the_bac_is_not_a_filter_even_when_the_nlu_extracts_it(default_kb)
     entities = [{"entity": "diploma_kind", "value": "bac"}]
     message = only(ask("ask_studies", "quelles etudes apres le bac pour le back office ?", "bo", entities=entities)[0])
     assert message["response"] == "utter_answer_studies"
+
+
+def test_a_topic_no_sheet_covers_is_said_beside_the_other_topic(default_kb):
+    messages, _ = ask("ask_salary", "le salaire et les horaires du middle office ?", "mo")
+    assert [m["response"] for m in messages] == ["utter_not_in_sheet", "utter_answer_rhythm"]
+    assert messages[0]["topic_label"] == "salaire"
