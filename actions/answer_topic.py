@@ -132,7 +132,8 @@ class ActionAnswerTopic(Action):
         catalogue = queries.topics()
         named = context.mentioned_jobs(tracker)
         events: list[dict[str, Any]] = [SlotSet("topic", topic)]
-        if not catalogue[topic].in_sheets and not planner.other_topics_named(text, topic):
+        if not catalogue[topic].in_sheets and not planner.other_topics_named(text, topic) \
+                and not planner.names_a_fact(text):
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                      buttons=context.topic_buttons(None, list(catalogue[topic].next)))
             return [*events, SlotSet("question", None)]

@@ -70,6 +70,11 @@ def _strong(found: list[FoundFact], job_ids: set[str]) -> list[FoundFact]:
     return [f for f in found if f.job.id in job_ids and f.coverage >= STRONG]
 
 
+def _by_heading(found: FoundFact) -> bool:
+    """Whether a fact matches the message only through words of its heading."""
+    return bool(found.fact.group) and set(found.matched) <= set(queries.content_terms(found.fact.group))
+
+
 def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     """The best match and those close to it, preferring the asked topic on a tie, at most MAX_FACTS."""
     if not found:
@@ -81,6 +86,13 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     close = [f for f in found if f.coverage >= best.coverage * CLOSE_TO_BEST and f.job == best.job]
     close.sort(key=lambda f: (-f.coverage, f.topic != best.topic))
     same_topic = [f for f in close if f.topic == best.topic]
+    if _by_heading(best):
+        # the best fact matches no more than its heading does ("combien d'années d'expérience"): the whole
+        # heading, and every other heading of the topic that matches as well
+        headings = {f.fact.group for f in close if f.topic == best.topic and _by_heading(f)}
+        order = queries.topic_answer(best.job.id, best.topic).facts
+        chosen = [f for f in found if f.job == best.job and f.topic == best.topic and f.fact.group in headings]
+        return sorted(chosen, key=lambda f: order.index(f.fact))
     if len({f.fact.group for f in same_topic}) == 1 and len({f.coverage for f in same_topic}) == 1 and best.fact.group:
         # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
         return same_topic
@@ -109,6 +121,13 @@ def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[
         filters = _filters_for(shape, topic)
         parts.append(_filter_part(job, topic, filters, shape.form) if filters else Part(TOPIC, job, topic))
     return parts
+
+
+def names_a_fact(text: str) -> bool:
+    """Whether a fact of some sheet matches the message strongly (so no "the sheets don't say")."""
+    shape = analyse(text, queries.vocabulary())
+    found = queries.find_facts(shape.content) if queries.content_terms(shape.content) else []
+    return any(f.coverage >= STRONG for f in found)
 
 
 def other_topics_named(text: str, topic: str) -> list[str]:
@@ -204,7 +223,7 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
                 covered = other.topic in queries.topic_answer(job.id, other.topic).covered_topics
                 kind = NO_OTHER_JOB if covered else SILENT_OTHER_JOB
                 return Plan([Part(kind, job, other.topic, other=other)], precise=True)
-            partial = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL]
+            partial = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL and f.topic == topic]
             if partial:  # never "the sheet is silent" while one of its facts matches: show it, without a yes
                 group = _best_group(partial, topic)
                 return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
@@ -220,7 +239,9 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
         group = _best_group(own, topic)
         if len(group) >= MAX_FACTS and len({f.fact.group for f in group}) > 1:
             return Plan([Part(TOPIC, job, group[0].topic)])  # ties across the sheet's headings: show them all
-        if group[0].topic == topic or group[0].weight >= ROUTING_WEIGHT:
+        in_topic = max((f.coverage for f in found if f.job.id == job.id and f.topic == topic), default=0.0)
+        far_better = group[0].weight >= ROUTING_WEIGHT and in_topic < group[0].coverage * ROUTE_MARGIN
+        if group[0].topic == topic or far_better:
             return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
                         precise=True)
     if not own and others and not job_named and not asks_yes_no:

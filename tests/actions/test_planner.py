@@ -292,3 +292,14 @@ def test_a_topic_no_sheet_covers_is_said_beside_the_other_topic(default_kb):
     messages, _ = ask("ask_salary", "le salaire et les horaires du middle office ?", "mo")
     assert [m["response"] for m in messages] == ["utter_not_in_sheet", "utter_answer_rhythm"]
     assert messages[0]["topic_label"] == "salaire"
+
+
+def test_a_fact_wins_over_a_topic_no_sheet_covers(default_kb):
+    """Classified as telework, but the message names a rhythm fact of the middle-office sheet."""
+    message = only(ask("ask_telework", "au middle on bosse en horaires decales pour couvrir les marchés du monde ?", "mo")[0])
+    assert message["response"] == "utter_fact_yes" and "marchés du monde" in message["facts"]
+
+
+def test_a_heading_that_matches_gives_its_whole_list(default_kb):
+    message = only(ask("ask_figures", "les offres demandent combien d'années d'expérience au middle ?", "mo")[0])
+    assert message["facts"].count("•") == 3 and "Entre 5 et 10 ans" in message["facts"]
