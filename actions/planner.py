@@ -23,6 +23,7 @@ ROUTING_WEIGHT = 3.0
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
+SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
 
 # Kinds of answer parts (each has its response in domain.yml, see actions/answer_topic.py)
@@ -164,6 +165,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
 def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None,
           job_named: bool) -> Plan:
     catalogue = queries.topics()
+    if topic == SOURCE_TOPIC:  # where the facts come from: not a fact to search
+        return Plan([Part(TOPIC, job, topic)]) if job else Plan(ask_job=True)
     shape = analyse(text, queries.vocabulary(), entity_filters)
     named = [t for t in shape.topics_named if t in catalogue]
     filter_topics = [t for t in dict.fromkeys(queries.vocabulary().filter_topics[f.kind] for f in shape.filters)

@@ -303,3 +303,8 @@ def test_a_fact_wins_over_a_topic_no_sheet_covers(default_kb):
 def test_a_heading_that_matches_gives_its_whole_list(default_kb):
     message = only(ask("ask_figures", "les offres demandent combien d'années d'expérience au middle ?", "mo")[0])
     assert message["facts"].count("•") == 3 and "Entre 5 et 10 ans" in message["facts"]
+
+
+def test_where_the_facts_come_from_is_the_source_topic(default_kb):
+    message = only(ask("ask_source", "d'ou viennent tes infos sur le back office ?", "bo")[0])
+    assert message["response"] == "utter_answer_source"
