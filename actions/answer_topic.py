@@ -131,7 +131,9 @@ class ActionAnswerTopic(Action):
         text = context.question_text(tracker)
         catalogue = queries.topics()
         named = context.mentioned_jobs(tracker)
-        events: list[dict[str, Any]] = [SlotSet("topic", topic)]
+        # never let one odd value spoil the conversation: a job slot the actions cannot read is emptied
+        reset = [SlotSet("job", None)] if context.slot_is_unreadable(tracker, "job") else []
+        events: list[dict[str, Any]] = [*reset, SlotSet("topic", topic)]
         if not catalogue[topic].in_sheets and not planner.other_topics_named(text, topic) \
                 and not planner.names_a_fact(text):
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),

@@ -29,7 +29,10 @@ def topic_of_intent(intent: str) -> str | None:
 
 def requested_topic(tracker: Tracker) -> str:
     """The topic asked now, else the one in context ("et pour le back ?"), else the job's definition."""
-    return topic_of_intent(latest_intent(tracker)) or tracker.get_slot("topic") or DEFAULT_TOPIC
+    remembered = tracker.get_slot("topic")
+    if not isinstance(remembered, str) or remembered not in queries.topics():
+        remembered = None
+    return topic_of_intent(latest_intent(tracker)) or remembered or DEFAULT_TOPIC
 
 
 def question_text(tracker: Tracker) -> str:
@@ -64,7 +67,7 @@ def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
     """
     jobs: list[JobInfo] = []
     for value in tracker.get_latest_entity_values("job"):
-        job = queries.resolve_job(str(value))
+        job = queries.resolve_job(value) if isinstance(value, str) else None
         if job and job not in jobs:
             jobs.append(job)
     return jobs or queries.jobs_in_text(tracker.latest_message.get("text") or "")
@@ -76,7 +79,18 @@ def mentions_other_job(tracker: Tracker) -> bool:
 
 def context_job(tracker: Tracker) -> JobInfo | None:
     """The job the conversation is about (the `job` slot), if it names a known job."""
-    return queries.resolve_job(tracker.get_slot("job"))
+    value = tracker.get_slot("job")
+    return queries.resolve_job(value) if isinstance(value, str) else None
+
+
+def slot_is_unreadable(tracker: Tracker, name: str) -> bool:
+    """A slot holding what the actions cannot read (not text, or a job the base does not know)."""
+    value = tracker.get_slot(name)
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return True
+    return name == "job" and queries.resolve_job(value) is None
 
 
 def payload(intent: str, job_id: str | None = None) -> str:

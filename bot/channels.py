@@ -3,6 +3,7 @@
 They wrap Rasa's REST and socket.io channels (same URLs: /webhooks/rest/webhook, /socket.io):
 - a body that is not a JSON object, or a message that is not text, gets a 400 (REST);
 - an empty, blank or too long message gets a French explanation and is not processed;
+- a slash-command that is not one of the bot's own button payloads is refused (bot/payloads.py);
 - when processing sends nothing (action server down, an error), the student gets a French apology.
 The sentences are domain.yml responses, read once at start-up.
 """
@@ -18,6 +19,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot.payloads import is_offered_payload
 from bot.settings import get_settings
 from bot.wording import response_text
 
@@ -26,6 +28,7 @@ _FALLBACK_WORDING = {
     "utter_empty_message": "Ton message est vide : pose-moi une question sur le middle-office ou le back-office.",
     "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). Pose ta question en une ou deux phrases.",
     "utter_action_failed": "Oups, je n'arrive pas à répondre pour le moment. Réessaie dans un instant.",
+    "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, ou utilise les boutons.",
 }
 
 
@@ -56,6 +59,9 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
             return
         if len(text) > max_chars:
             await output.send_text_message(message.sender_id, say("utter_message_too_long", max_chars=max_chars))
+            return
+        if text.lstrip().startswith("/") and not is_offered_payload(text):
+            await output.send_text_message(message.sender_id, say("utter_payload_refused"))
             return
         counting = _CountingOutput(output)
         message.output_channel = counting

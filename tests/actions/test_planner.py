@@ -308,3 +308,12 @@ def test_a_heading_that_matches_gives_its_whole_list(default_kb):
 def test_where_the_facts_come_from_is_the_source_topic(default_kb):
     message = only(ask("ask_source", "d'ou viennent tes infos sur le back office ?", "bo")[0])
     assert message["response"] == "utter_answer_source"
+
+
+@pytest.mark.parametrize("poison", [123, {"a": 1}, ["x"], "trader"])
+def test_a_job_slot_the_actions_cannot_read_is_emptied_and_the_conversation_goes_on(default_kb, poison):
+    messages, events = ask("ask_missions", "et ses missions ?", slots={"job": poison, "topic": "skills"})
+    assert only(messages)["response"] == "utter_ask_job"
+    assert slot(events, "job") is None
+    message = only(ask("ask_missions", "les missions du back office", "bo", slots={"job": poison})[0])
+    assert message["response"] == "utter_answer_missions"

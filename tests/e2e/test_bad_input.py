@@ -58,3 +58,14 @@ def test_limit_is_documented_and_applied_at_the_boundary(stack):
     chat = Chat(stack.settings.rasa_url)
     assert "trop long" in chat.ask("x" * (limit + 1))
     assert "trop long" not in chat.ask("quelles competences pour le back office ? " + " " * (limit - 60))
+
+
+@pytest.mark.parametrize("payload", ['/ask_missions{"job":123}', '/ask_missions{"job":{"a":1}}', "/restart",
+                                     '/inform_job{"job": "trader"}', "/nlu_fallback"])
+def test_slash_commands_other_than_the_bots_buttons_are_refused_and_nothing_is_poisoned(stack, payload):
+    chat = Chat(stack.settings.rasa_url)
+    assert "monetiques" in chat.ask("les missions du back office ?")
+    reply = chat.ask(payload)
+    assert "pose ta question avec tes mots" in reply
+    reply = chat.ask("et ses competences ?")  # the conversation's job is still the back-office
+    assert "applicatifs de gestion" in reply

@@ -1,0 +1,38 @@
+"""Slash-commands: the bot's own button payloads pass, anything else is refused (real knowledge base)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.payloads import is_offered_payload
+
+
+@pytest.fixture(autouse=True)
+def _kb(default_kb):
+    yield
+
+
+@pytest.mark.parametrize("text", [
+    '/inform_job{"job": "back-office"}', '/ask_skills{"job": "middle-office"}', "/ask_missions", "/compare_jobs",
+    ' /ask_definition{"job":"back-office"} ',
+])
+def test_the_bots_own_payloads_pass(text):
+    assert is_offered_payload(text)
+
+
+@pytest.mark.parametrize("text", [
+    '/ask_missions{"job":123}', '/ask_missions{"job":{"a":1}}', '/ask_missions{"job": "trader"}',
+    '/ask_missions{"topic": "skills"}', '/ask_missions{"job": "back-office", "question": "x"}', "/nlu_fallback",
+    "/restart", "/session_start", '/ask_missions{not json', "/", "/ quoi", "/ASK_MISSIONS", "/goodbye{}",
+    "/action_answer_topic", '/ask_skills[{"job": "back-office"}]',
+])
+def test_anything_else_is_refused(text):
+    assert not is_offered_payload(text)
+
+
+def test_refused_when_the_knowledge_base_is_unreadable(monkeypatch, tmp_path):
+    from knowledge import queries
+
+    monkeypatch.setenv("KNOWLEDGE_DB_URL", f"sqlite:///{tmp_path / 'missing.sqlite3'}")
+    queries.default_repository.cache_clear()
+    assert not is_offered_payload('/ask_skills{"job": "middle-office"}')
+    queries.default_repository.cache_clear()
