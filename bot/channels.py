@@ -25,7 +25,7 @@ from bot.wording import response_text
 
 logger = logging.getLogger(__name__)
 _FALLBACK_WORDING = {
-    "utter_empty_message": "Ton message est vide : pose-moi une question sur le middle-office ou le back-office.",
+    "utter_empty_message": "Ton message est vide : pose-moi une question sur ces métiers : {known_jobs}.",
     "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). Pose ta question en une ou deux phrases.",
     "utter_action_failed": "Oups, je n'arrive pas à répondre pour le moment. Réessaie dans un instant.",
     "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, ou utilise les boutons.",
@@ -47,10 +47,20 @@ class _CountingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
+def _jobs_wording() -> dict[str, str]:
+    """{known_jobs} and {jobs_count} for the channels' own sentences (from the knowledge base)."""
+    from knowledge import queries
+
+    try:
+        return queries.jobs_wording()
+    except Exception:  # noqa: BLE001 - the base unreadable: a neutral wording rather than no reply
+        return {"known_jobs": "les métiers de mes fiches", "jobs_count": "quelques"}
+
+
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
     def say(key: str, **values: object) -> str:
-        return response_text(key, _FALLBACK_WORDING[key], **values)
+        return response_text(key, _FALLBACK_WORDING[key], **{**_jobs_wording(), **values})
 
     async def guarded(message: UserMessage) -> None:
         output, text = message.output_channel, message.text

@@ -361,6 +361,15 @@ def career_direction(text: str) -> str | None:
     return default_repository().career_direction(text)
 
 
+def jobs_wording() -> dict[str, str]:
+    """The known jobs as the bot's sentences name them: {known_jobs} ("gestionnaire de back-office et
+    gestionnaire middle-office") and {jobs_count} ("deux"), so that adding a job changes every sentence."""
+    names = [job.name[:1].lower() + job.name[1:] for job in list_jobs()]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    count = (default_repository().vocabulary.number_words or {}).get(len(names), str(len(names)))
+    return {"known_jobs": joined, "jobs_count": count}
+
+
 def content_terms(text: str) -> list[str]:
     """The terms of a message the fact search reads."""
     return default_repository().content_terms(text)

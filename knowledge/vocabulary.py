@@ -35,6 +35,7 @@ class Vocabulary:
     career_from: tuple[str, ...] = ()
     career_to: tuple[str, ...] = ()
     become_verbs: tuple[str, ...] = ()
+    number_words: dict[int, str] | None = None
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -100,4 +101,5 @@ def load_vocabulary(path: Path) -> Vocabulary:
         career_from=_folded_list(path, data.get("career_from") or [], "career_from"),
         career_to=_folded_list(path, data.get("career_to") or [], "career_to"),
         become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
+        number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
     )
