@@ -4,11 +4,13 @@ Errors name the file and line, so an operator who mistyped a data file knows whe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from knowledge.text import normalise_sheet_text
 
 LINE_KEY = "__line__"
 FACT_KEYS = {"text", "quote", "level", "type", "code", "url", "aliases", LINE_KEY}
@@ -60,6 +62,8 @@ class FactData:
     url: str | None = None
     aliases: tuple[str, ...] = ()  # other words students use for this fact (search only, never said)
     direction: str | None = None
+    line: int | None = None  # where the fact starts in its data file
+    group_line: int | None = None
 
 
 @dataclass
@@ -157,6 +161,7 @@ def _fact(path: Path, raw: Any, topic: str, position: int, group: str | None, gr
         url=raw.get("url"),
         aliases=tuple(a.strip() for a in aliases),
         direction=direction,
+        line=line,
     )
 
 
@@ -174,7 +179,8 @@ def _facts(path: Path, topic: str, items: Any) -> list[FactData]:
             direction = item.get("direction")
             if direction is not None and direction not in DIRECTIONS:
                 raise DataFileError(path, item.get(LINE_KEY), f"{where}: `direction` must be one of {sorted(DIRECTIONS)}")
-            facts += [_fact(path, raw, topic, len(facts) + i, group, group_quote, direction)
+            facts += [replace(_fact(path, raw, topic, len(facts) + i, group, group_quote, direction),
+                              group_line=item.get(LINE_KEY))
                       for i, raw in enumerate(item["facts"])]
         else:
             facts.append(_fact(path, item, topic, len(facts), None, None))
@@ -221,7 +227,23 @@ def load_job(path: Path, sheets_dir: Path, topics: dict[str, TopicDef]) -> JobDa
             known = ", ".join(t for t in topics if t != "source")
             raise DataFileError(path, raw_topics.get(LINE_KEY), f"unknown topic {topic!r} (known: {known})")
         job.facts += _facts(path, topic, items)
+    _check_quotes(job, source, levels)
     return job
+
+
+def _check_quotes(job: JobData, source: dict, levels: dict) -> None:
+    """Every quote must be text of the job's sheet (after undoing the PDF extraction's artefacts)."""
+    sheet = normalise_sheet_text(job.sheet_path.read_text(encoding="utf-8"))
+    quotes = [(job.source_quote, source.get(LINE_KEY), "source")]
+    if job.level_quote:
+        quotes.append((job.level_quote, levels.get(LINE_KEY), "skill_levels"))
+    for fact in job.facts:
+        quotes.append((fact.quote, fact.line, f"topic {fact.topic!r}"))
+        if fact.group_quote:
+            quotes.append((fact.group_quote, fact.group_line, f"topic {fact.topic!r}, group {fact.group!r}"))
+    for quote, line, where in quotes:
+        if normalise_sheet_text(quote) not in sheet:
+            raise DataFileError(job.data_path, line, f"{where}: quote not found in {job.sheet_path.name}: {quote[:80]!r}")
 
 
 def load_all(knowledge_dir: Path) -> tuple[dict[str, TopicDef], list[JobData]]:

@@ -54,6 +54,11 @@ def _copy_knowledge(tmp_path: Path) -> Path:
      "topics:\n  horoscope:\n    - {text: a, quote: b}\n", 6, "unknown topic 'horoscope'"),
     ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\nsource: {publisher: P, title: T, quote: Q}\n"
      "topics:\n  skills:\n    - {text: a, quote: b, level: 7}\n", 7, "`level` must be 1, 2, 3 or 4"),
+    ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\nsource: {publisher: P, title: T, quote: BTS Banque}\n"
+     "topics:\n  missions:\n    - {text: a, quote: Gérer les outils monétiques}\n"
+     "    - {text: b, quote: Piloter une fusée}\n", 8, "quote not found in gestionnaire-back-office.txt"),
+    ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\nsource: {publisher: P, title: T, quote: Un éditeur inventé}\n"
+     "topics:\n  missions:\n    - {text: a, quote: Gérer les outils monétiques}\n", 4, "source: quote not found"),
 ])
 def test_malformed_file_names_file_and_line(tmp_path, content, line, message):
     knowledge = _copy_knowledge(tmp_path)

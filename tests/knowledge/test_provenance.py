@@ -50,8 +50,8 @@ def test_no_number_the_sheet_does_not_print(job):
 def test_sheets_are_the_shared_originals_unchanged():
     """The project's copies are byte for byte the extracted sheets (when the shared folder is present)."""
     shared = KNOWLEDGE_DIR.parent.parent / "shared" / "job-sheets"
-    if not shared.is_dir():  # a clone without the workplace's shared folder: nothing to compare with
-        return
+    if not shared.is_dir():
+        pytest.skip("no ../shared/job-sheets beside this clone: nothing to compare the sheets with")
     for job in JOBS:
         assert job.sheet_path.read_bytes() == (shared / job.sheet_path.name).read_bytes()
 
