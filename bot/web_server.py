@@ -54,9 +54,21 @@ def content_security_policy(settings: Settings) -> str:
     ])
 
 
+def jobs_config() -> dict:
+    """The jobs of the knowledge base, for the page's header, welcome and starter buttons (none if unreadable)."""
+    from knowledge import queries
+
+    try:
+        jobs = [{"id": job.id, "name": job.name} for job in queries.list_jobs()]
+        wording = queries.jobs_wording()
+    except Exception:  # noqa: BLE001 - the page still works, with its neutral wording
+        return {}
+    return {"jobs": jobs, "jobsText": wording["known_jobs"], "jobsCount": wording["jobs_count"]}
+
+
 def config_js(settings: Settings) -> bytes:
     config = {"socketUrl": settings.rasa_url, "maxChars": settings.max_message_chars,
-              "retentionDays": settings.retention_days}
+              "retentionDays": settings.retention_days, **jobs_config()}
     return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode("utf-8")
 
 

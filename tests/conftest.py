@@ -34,6 +34,24 @@ def default_kb(kb_url, monkeypatch):
     queries.default_repository.cache_clear()
 
 
+@pytest.fixture()
+def third_job_kb(tmp_path, monkeypatch):
+    """The real knowledge files plus a third job added as data only (its sheet and one data file)."""
+    from knowledge import builder, queries
+    from tests.knowledge.test_builder import THIRD_JOB, THIRD_SHEET, _copy_knowledge
+
+    knowledge = _copy_knowledge(tmp_path)
+    (knowledge / "sheets" / "conseiller-patrimoine.txt").write_text(THIRD_SHEET, encoding="utf-8")
+    (knowledge / "jobs" / "patrimoine.yml").write_text(THIRD_JOB, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'kb3.sqlite3'}"
+    builder.build(url, knowledge)
+    monkeypatch.setenv("KNOWLEDGE_DB_URL", url)
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
+    queries.default_repository.cache_clear()
+    yield
+    queries.default_repository.cache_clear()
+
+
 def free_port() -> int:
     import socket
 

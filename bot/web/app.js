@@ -15,14 +15,38 @@
   var STORAGE_KEY = "orientation-chat:v1";
   var REPLY_TIMEOUT_MS = 15000;
   var MAX_STORED_MESSAGES = 200;
+  // The jobs come from the knowledge base (config.js): adding a job changes the page without code.
+  var JOBS = Array.isArray(config.jobs) ? config.jobs : [];
   var WELCOME =
-    "Salut ! Pose-moi tes questions sur deux métiers : gestionnaire middle-office et gestionnaire de " +
-    "back-office. Tu peux aussi choisir une suggestion ci-dessous.";
-  var STARTERS = [
-    { title: "C'est quoi le middle-office ?", payload: '/ask_definition{"job": "middle-office"}' },
-    { title: "Les missions du back-office", payload: '/ask_missions{"job": "back-office"}' },
-    { title: "Compare les deux métiers", payload: "/compare_jobs" },
-  ];
+    "Salut ! Pose-moi tes questions sur " +
+    (config.jobsText ? (config.jobsCount || "") + " métiers : " + config.jobsText : "les métiers de mes fiches") +
+    ". Tu peux aussi choisir une suggestion ci-dessous.";
+  function lowerFirst(text) {
+    return text.charAt(0).toLowerCase() + text.slice(1);
+  }
+  var STARTERS = JOBS.slice(0, 2)
+    .map(function (job, index) {
+      var intent = index === 0 ? "ask_definition" : "ask_missions";
+      var title = (index === 0 ? "C'est quoi le métier de " : "Les missions du ") + lowerFirst(job.name);
+      return { title: title, payload: "/" + intent + JSON.stringify({ job: job.id }) };
+    })
+    .concat(JOBS.length > 1 ? [{ title: "Compare les métiers", payload: "/compare_jobs" }] : []);
+  function showJobs() {
+    var list = document.getElementById("jobs-list");
+    var count = document.getElementById("jobs-count");
+    if (!list || !JOBS.length) return;
+    list.textContent = "";
+    JOBS.forEach(function (job) {
+      var item = document.createElement("li");
+      var name = document.createElement("strong");
+      name.textContent = job.name;
+      item.appendChild(name);
+      list.appendChild(item);
+    });
+    if (count && config.jobsCount) count.textContent = config.jobsCount;
+    document.title = "Orientation : " + config.jobsText;
+  }
+  showJobs();
   var TEXT = {
     typing: "Le bot écrit…",
     timeout:

@@ -220,24 +220,6 @@ def test_a_career_move_the_sheet_gives_the_other_way_round_is_not_a_yes(default_
     assert message["response"] == "utter_fact_yes" and "d'où l'on vient" in message["where"]
 
 
-@pytest.fixture()
-def third_job_kb(tmp_path, monkeypatch):
-    """The real knowledge files plus a third job added as data only (its sheet and one data file)."""
-    from knowledge import builder
-    from tests.knowledge.test_builder import THIRD_JOB, THIRD_SHEET, _copy_knowledge
-
-    knowledge = _copy_knowledge(tmp_path)
-    (knowledge / "sheets" / "conseiller-patrimoine.txt").write_text(THIRD_SHEET, encoding="utf-8")
-    (knowledge / "jobs" / "patrimoine.yml").write_text(THIRD_JOB, encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'kb3.sqlite3'}"
-    builder.build(url, knowledge)
-    monkeypatch.setenv("KNOWLEDGE_DB_URL", url)
-    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
-    queries.default_repository.cache_clear()
-    yield
-    queries.default_repository.cache_clear()
-
-
 def test_a_third_job_added_as_data_answers_precise_questions(third_job_kb):
     patrimoine = {"entity": "job", "value": "patrimoine"}
     message = only(ask("ask_missions", "le cgp propose des placements ?", entities=[patrimoine])[0])

@@ -9,7 +9,6 @@ from bot.settings import PROJECT_DIR
 from knowledge import queries
 from knowledge.text import fold
 from tests.actions.conftest import make_tracker
-from tests.actions.test_planner import third_job_kb  # noqa: F401 - the fixture
 
 DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
 
@@ -27,7 +26,7 @@ def test_session_start_carries_slots_over_and_names_the_jobs(default_kb):
                      "known_jobs": "gestionnaire de back-office et gestionnaire middle-office"}
 
 
-def test_a_third_job_is_named_and_counted(third_job_kb):  # noqa: F811 - the fixture
+def test_a_third_job_is_named_and_counted(third_job_kb):
     slots = {e["name"]: e["value"] for e in _start({}) if e["event"] == "slot"}
     assert slots["jobs_count"] == "trois"
     assert slots["known_jobs"] == ("gestionnaire de back-office, gestionnaire middle-office "

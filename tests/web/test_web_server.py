@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 
 import pytest
@@ -110,3 +111,13 @@ def test_missing_client_library_is_a_clear_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(web_server, "SOCKET_IO_CLIENT", tmp_path / "socket.io.min.js")
     assert web_server.main(["--port", "0"]) == 1
     assert "run make install" in capsys.readouterr().err
+
+
+def test_the_page_names_the_jobs_of_the_knowledge_base(third_job_kb):
+    """A third job added as data reaches the page's header, welcome and starters through /config.js."""
+    from bot.settings import get_settings
+    from bot.web_server import config_js
+
+    config = json.loads(config_js(get_settings()).decode().split("=", 1)[1].rstrip(";\n"))
+    assert [job["id"] for job in config["jobs"]] == ["back-office", "middle-office", "patrimoine"]
+    assert config["jobsCount"] == "trois" and "conseiller en gestion de patrimoine" in config["jobsText"]
