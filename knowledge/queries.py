@@ -246,8 +246,7 @@ class KnowledgeRepository:
     @lru_cache(maxsize=1)
     def fact_index(self) -> FactIndex:
         """The search index over every fact of every job (built once, on first use)."""
-        job_words = {w for aliases in self.aliases().values() for a in aliases for w in re.findall(r"[a-z0-9]+", fold(a))}
-        analyzer = Analyzer(self.vocabulary, ignored_words=job_words, stemmer=self.stemmer)
+        analyzer = Analyzer(self.vocabulary, stemmer=self.stemmer)
         facts = [
             IndexedFact(job.id, topic, position, fact.text, fact.group, (*fact.aliases, fact.code or ""), key=fact)
             for job in self.list_jobs()
@@ -265,7 +264,7 @@ class KnowledgeRepository:
             job_ids: the jobs to search (None: every job).
             topic: the topic the NLU understood, if any.
         """
-        matches = self.fact_index().search(text, job_ids)
+        matches = self.fact_index().search(self.without_job_names(text), job_ids)
         matches.sort(key=lambda m: (-m.coverage, m.fact.topic != topic))
         return [FoundFact(self.job(m.fact.job_id), m.fact.topic, m.fact.key, m.coverage, m.matched, m.weight)
                 for m in matches]
@@ -274,12 +273,25 @@ class KnowledgeRepository:
         """Whether a career question is about where one comes from ("from") or where one goes ("to")."""
         from knowledge.question import career_direction
 
-        job_words = {w for aliases in self.aliases().values() for a in aliases for w in re.findall(r"[a-z0-9]+", fold(a))}
-        return career_direction(text, self.vocabulary, job_words - {"gestionnaire", "de", "le", "la"})
+        return career_direction(self.without_job_names(text, marker=" jobname "), self.vocabulary, {"jobname"})
+
+    @lru_cache(maxsize=1)
+    def _job_name_pattern(self) -> re.Pattern:
+        names = {re.sub(r"^(le|la|les|l') +", "", fold(a)) for aliases in self.aliases().values() for a in aliases}
+        names |= {fold(job.name) for job in self.list_jobs()}
+        # "back-office" also matches "back office" and "backoffice" (the aliases table keeps one spelling of each)
+        spelled = sorted((r"[\s\-_.']*".join(map(re.escape, re.split(r"[\s\-_.']+", n))) for n in names if n.strip()),
+                         key=len, reverse=True)
+        return re.compile(r"(?<![a-z0-9])(?:gestionnaires?\s+(?:de\s+|du\s+)?)?(?:" + "|".join(spelled) + r")(?![a-z0-9])")
+
+    def without_job_names(self, text: str, marker: str = " ") -> str:
+        """The folded message with the jobs' names taken out ("le back office gère..." -> "le  gère..."):
+        whole names only, so a job named "conseiller patrimoine" leaves "conseiller clientèle" alone."""
+        return self._job_name_pattern().sub(marker, fold(text or ""))
 
     def content_terms(self, text: str) -> list[str]:
         """The terms of a message the fact search reads (empty: it names only a topic or a job)."""
-        return self.fact_index().query_terms(text)
+        return self.fact_index().query_terms(self.without_job_names(text))
 
     def filtered_facts(self, job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
         """The facts of one topic that pass every filter; None when the sheet does not carry what a filter reads.

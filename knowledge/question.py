@@ -64,7 +64,9 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
                                                               text[:match.start()]):
             if skipped is not None:
                 skipped.append(item)
-            continue  # "quelles études après le bac": a starting point, not the diploma asked about
+            # "quelles études après le bac": a starting point, neither a filter nor a fact to look for
+            text = text[:match.start()] + " " * len(word) + text[match.end():]
+            continue
         if match:
             if item not in found:
                 found.append(item)

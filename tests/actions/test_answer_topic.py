@@ -5,6 +5,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answer_topic import ActionAnswerTopic
+from knowledge import queries
 from tests.actions.conftest import make_tracker
 
 JOB = {"middle-office": {"entity": "job", "value": "middle-office"}, "back-office": {"entity": "job", "value": "back-office"}}
@@ -74,8 +75,8 @@ def test_no_job_and_no_context_asks_which_job_with_buttons(dispatcher):
     events = run(make_tracker("ask_qualities"), dispatcher)
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_job"
-    assert [b["payload"] for b in message["buttons"]] == ['/inform_job{"job": "back-office"}',
-                                                          '/inform_job{"job": "middle-office"}']
+    assert [b["payload"] for b in message["buttons"]] == [f'/inform_job{{"job": "{job.id}"}}'
+                                                          for job in queries.list_jobs()]
     assert events == [SlotSet("topic", "qualities"), SlotSet("question", None)]
 
 

@@ -33,8 +33,17 @@ def test_resolve_unknown_job(repo, text):
     assert repo.resolve_job(text) is None
 
 
+def _data_file_jobs() -> list[str]:
+    """The jobs of knowledge/jobs/*.yml: tests derive the job list from the data, as the bot does."""
+    from knowledge.loader import load_all
+    from tests.conftest import KNOWLEDGE_DIR
+
+    return sorted(job.id for job in load_all(KNOWLEDGE_DIR)[1])
+
+
 def test_list_jobs(repo):
-    assert [j.id for j in repo.list_jobs()] == ["back-office", "middle-office"]
+    assert [j.id for j in repo.list_jobs()] == _data_file_jobs()
+    assert {"back-office", "middle-office"} <= set(_data_file_jobs())
 
 
 @pytest.mark.parametrize("job_id,topic", [
@@ -65,8 +74,8 @@ def test_facts_belong_to_their_job(repo):
 
 def test_compare_side_by_side(repo):
     answers = repo.compare("missions")
-    assert [a.job.id for a in answers] == ["back-office", "middle-office"]
-    assert all(a.found for a in answers)
+    assert [a.job.id for a in answers] == _data_file_jobs()
+    assert all(a.found for a in answers if a.job.id in ("back-office", "middle-office"))
 
 
 @pytest.mark.parametrize("text,topic", [
@@ -120,7 +129,7 @@ def test_corrupt_base_names_the_rebuild_command(tmp_path):
     ("et pour le backoffice ?", ["back-office"]),
     ("les etudes en middle office et en back office", ["middle-office", "back-office"]),
     ("quelles competences pour le MO", ["middle-office"]),
-    ("un conseiller en gestion de patrimoine", []),
+    ("un boulanger patissier", []),
     ("c'est quoi ton bureau", []),
 ])
 def test_jobs_in_text(repo, text, expected):
