@@ -136,14 +136,14 @@ class ActionAnswerTopic(Action):
         events: list[dict[str, Any]] = [*reset, SlotSet("topic", topic)]
         if not catalogue[topic].in_sheets and not planner.other_topics_named(text, topic) \
                 and not planner.names_a_fact(text):
-            dispatcher.utter_message(response="utter_not_in_any_sheet", **queries.jobs_wording(), topic_label=catalogue[topic].label.lower(),
+            dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                      buttons=context.topic_buttons(None, list(catalogue[topic].next)))
             return [*events, SlotSet("question", None)]
         if len(named) > 1:
             dispatch_comparison(dispatcher, topic)
             return [*events, SlotSet("question", None)]
         if not named and context.mentions_other_job(tracker):
-            dispatcher.utter_message(response="utter_unknown_job", **queries.jobs_wording(), buttons=context.job_buttons())
+            dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
             return events
         job = named[0] if named else context.context_job(tracker)
         remembered = tracker.get_slot("question")

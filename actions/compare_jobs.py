@@ -19,7 +19,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
     """Send every job's facts on `topic`, each under its job's name, with both sources."""
     catalogue = queries.topics()
     if not catalogue[topic].in_sheets:
-        dispatcher.utter_message(response="utter_not_in_any_sheet", **queries.jobs_wording(), topic_label=catalogue[topic].label.lower(),
+        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                  buttons=context.topic_buttons(None, list(catalogue[topic].next)))
         return
     answers = queries.compare(topic)
@@ -30,7 +30,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone
     buttons = [{"title": job.name, "payload": context.payload("inform_job", job.id)} for job in queries.list_jobs()]
-    dispatcher.utter_message(response="utter_compare", **queries.jobs_wording(), topic_label=catalogue[topic].label.lower(),
+    dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),
                              facts="\n\n".join(sections), source=sources, buttons=buttons)
 
 

@@ -46,9 +46,9 @@ class ActionHandleFallback(Action):
             job = context.context_job(tracker)
             topics = [t for t, d in queries.topics().items() if d.in_sheets and t != "source"]
             buttons = context.topic_buttons(job.id if job else None, topics[:3]) + context.job_buttons()
-            dispatcher.utter_message(response="utter_fallback_topics", **queries.jobs_wording(), buttons=buttons)
+            dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
         elif context.mentions_other_job(tracker) and not context.mentioned_jobs(tracker):
-            dispatcher.utter_message(response="utter_unknown_job", **queries.jobs_wording(), buttons=context.job_buttons())
+            dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
         else:
-            dispatcher.utter_message(response="utter_out_of_scope", **queries.jobs_wording(), buttons=context.job_buttons())
+            dispatcher.utter_message(response="utter_out_of_scope", buttons=context.job_buttons())
         return []

@@ -19,6 +19,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
 from bot.settings import get_settings
 from bot.wording import response_text
@@ -47,20 +48,10 @@ class _CountingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-def _jobs_wording() -> dict[str, str]:
-    """{known_jobs} and {jobs_count} for the channels' own sentences (from the knowledge base)."""
-    from knowledge import queries
-
-    try:
-        return queries.jobs_wording()
-    except Exception:  # noqa: BLE001 - the base unreadable: a neutral wording rather than no reply
-        return {"known_jobs": "les métiers de mes fiches", "jobs_count": "quelques"}
-
-
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
     def say(key: str, **values: object) -> str:
-        return response_text(key, _FALLBACK_WORDING[key], **{**_jobs_wording(), **values})
+        return response_text(key, _FALLBACK_WORDING[key], **{**jobs_values(), **values})
 
     async def guarded(message: UserMessage) -> None:
         output, text = message.output_channel, message.text

@@ -20,13 +20,14 @@ from sqlalchemy.engine.url import make_url
 from bot.settings import PROJECT_DIR, Settings, get_settings
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
+NLG_CLASS = "bot.nlg.JobsNaturalLanguageGenerator"  # fills {known_jobs} / {jobs_count} (bot/nlg.py)
 
 
 def endpoints_yaml(settings: Settings) -> str:
-    """Rasa's endpoints for these settings: the action server and the SQL tracker store."""
+    """Rasa's endpoints for these settings: the action server, the response generator, the SQL tracker store."""
     url = make_url(settings.tracker_db_url)
-    lines = ["action_endpoint:", f"  url: {settings.actions_url}", "tracker_store:", "  type: SQL",
-             f"  dialect: {url.drivername}", f"  db: {url.database}"]
+    lines = ["action_endpoint:", f"  url: {settings.actions_url}", "nlg:", f"  type: {NLG_CLASS}",
+             "tracker_store:", "  type: SQL", f"  dialect: {url.drivername}", f"  db: {url.database}"]
     if url.drivername.startswith("sqlite"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     else:
