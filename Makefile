@@ -70,7 +70,7 @@ MODEL_STAMP  := $(MODELS)/.trained
 
 $(MODEL_STAMP): $(TRAIN_INPUTS) | $(STAMP)
 	@mkdir -p var $(MODELS); start=$$(date +%s); \
-	echo ">> rasa train (retrains only what changed; a full training takes ~3-4 min)"; \
+	echo ">> rasa train (retrains only what changed; a full training takes ~5 min on 2 cores)"; \
 	$(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) > var/train.log 2>&1 \
 	  || { tail -30 var/train.log; exit 1; }; \
 	echo ">> model ready in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"; \
