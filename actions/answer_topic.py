@@ -134,8 +134,7 @@ class ActionAnswerTopic(Action):
         # never let one odd value spoil the conversation: a job slot the actions cannot read is emptied
         reset = [SlotSet("job", None)] if context.slot_is_unreadable(tracker, "job") else []
         events: list[dict[str, Any]] = [*reset, SlotSet("topic", topic)]
-        if not catalogue[topic].in_sheets and not planner.other_topics_named(text, topic) \
-                and not planner.names_a_fact(text):
+        if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                      buttons=context.topic_buttons(None, list(catalogue[topic].next)))
             return [*events, SlotSet("question", None)]

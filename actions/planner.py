@@ -124,17 +124,16 @@ def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[
     return parts
 
 
-def names_a_fact(text: str) -> bool:
-    """Whether a fact of some sheet matches the message strongly (so no "the sheets don't say")."""
+def goes_beyond_topic(text: str, topic: str) -> bool:
+    """Whether a message asked about a topic no sheet covers (salary...) also names another topic or a fact.
+
+    Then the planner answers it; otherwise the bot just says the sheets are silent on that topic.
+    """
     shape = analyse(text, queries.vocabulary())
+    if any(t in queries.topics() and t != topic for t in shape.topics_named):
+        return True
     found = queries.find_facts(shape.content) if queries.content_terms(shape.content) else []
     return any(f.coverage >= STRONG for f in found)
-
-
-def other_topics_named(text: str, topic: str) -> list[str]:
-    """Topics the message names besides `topic` ("le salaire et les horaires ?")."""
-    catalogue = queries.topics()
-    return [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue and t != topic]
 
 
 def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
@@ -157,17 +156,16 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     shape = analyse(text, queries.vocabulary(), entity_filters)
     if previous_question and shape.attribute and not queries.content_terms(shape.content):
         text = f"{previous_question} {text}"
-    plan = _plan(text, topic, job, entity_filters, job_named)
+        shape = analyse(text, queries.vocabulary(), entity_filters)
+    plan = _plan(text, shape, topic, job, job_named)
     plan.question = text
     return plan
 
 
-def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None,
-          job_named: bool) -> Plan:
+def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_named: bool) -> Plan:
     catalogue = queries.topics()
     if topic == SOURCE_TOPIC:  # where the facts come from: not a fact to search
         return Plan([Part(TOPIC, job, topic)]) if job else Plan(ask_job=True)
-    shape = analyse(text, queries.vocabulary(), entity_filters)
     named = [t for t in shape.topics_named if t in catalogue]
     filter_topics = [t for t in dict.fromkeys(queries.vocabulary().filter_topics[f.kind] for f in shape.filters)
                      if t in catalogue]
@@ -187,8 +185,7 @@ def _plan(text: str, topic: str, job: JobInfo | None, entity_filters: list[Filte
         coded = [f for f in _strong(found, all_jobs) if f.fact.code or f.fact.url]
         filters = _filters_for(shape, "studies")
         if filters:
-            coded = [f for f in coded if queries.filtered_facts(f.job.id, f.topic, filters) is not None
-                     and f.fact in queries.filtered_facts(f.job.id, f.topic, filters)]
+            coded = [f for f in coded if f.fact in (queries.filtered_facts(f.job.id, f.topic, filters) or ())]
         if coded:
             return Plan([_with_attribute(f, shape.attribute) for f in _best_group(coded, topic)], precise=True)
 

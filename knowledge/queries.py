@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge.db import get_engine
 from knowledge.loader import TopicDef, load_topics
 from knowledge.matching import Analyzer, FactIndex, IndexedFact
+from knowledge.question import career_direction as direction_of
 from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
 from knowledge.models import Alias, Fact, Job, SkillLevel
 from knowledge.text import compact, fold
@@ -100,6 +101,8 @@ class KnowledgeRepository:
         self._engine = None
         self.topic_answer = lru_cache(maxsize=512)(self._topic_answer)
         self.resolve_job = lru_cache(maxsize=2048)(self._resolve_job)
+        # a message's terms are read several times per answer (and headings' terms for every match)
+        self._cached_terms = lru_cache(maxsize=4096)(self._content_terms)
 
     # -- connection ----------------------------------------------------------------------------
     def _session(self) -> Session:
@@ -271,9 +274,7 @@ class KnowledgeRepository:
 
     def career_direction(self, text: str) -> str | None:
         """Whether a career question is about where one comes from ("from") or where one goes ("to")."""
-        from knowledge.question import career_direction
-
-        return career_direction(self.without_job_names(text, marker=" jobname "), self.vocabulary, {"jobname"})
+        return direction_of(self.without_job_names(text, marker=" jobname "), self.vocabulary, {"jobname"})
 
     @lru_cache(maxsize=1)
     def _job_name_pattern(self) -> re.Pattern:
@@ -291,7 +292,10 @@ class KnowledgeRepository:
 
     def content_terms(self, text: str) -> list[str]:
         """The terms of a message the fact search reads (empty: it names only a topic or a job)."""
-        return self.fact_index().query_terms(self.without_job_names(text))
+        return list(self._cached_terms(text))
+
+    def _content_terms(self, text: str) -> tuple[str, ...]:
+        return tuple(self.fact_index().query_terms(self.without_job_names(text)))
 
     def filtered_facts(self, job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
         """The facts of one topic that pass every filter; None when the sheet does not carry what a filter reads.

@@ -36,14 +36,18 @@ TOPIC_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(TOPIC_CASES))
-def test_topic_answers(stack, case):
-    question, must, must_not = TOPIC_CASES[case]
-    reply = Chat(stack.settings.rasa_url).ask(question)
+def _check(case: str, reply: str, must: list[str], must_not: list[str]) -> None:
     for fact in must:
         assert fact in reply, f"{case}: {fact!r} missing in {reply[:400]!r}"
     for fact in must_not:
         assert fact not in reply, f"{case}: {fact!r} must not be in {reply[:400]!r}"
+
+
+@pytest.mark.parametrize("case", list(TOPIC_CASES))
+def test_topic_answers(stack, case):
+    question, must, must_not = TOPIC_CASES[case]
+    reply = Chat(stack.settings.rasa_url).ask(question)
+    _check(case, reply, must, must_not)
     if HONEST not in must and "ne donnent pas" not in " ".join(must) and not case.endswith("source"):
         assert "source" in reply
 
@@ -122,11 +126,7 @@ PRECISE_CASES = {
 @pytest.mark.parametrize("case", list(PRECISE_CASES))
 def test_precise_answers(stack, case):
     question, must, must_not = PRECISE_CASES[case]
-    reply = Chat(stack.settings.rasa_url).ask(question)
-    for fact in must:
-        assert fact in reply, f"{case}: {fact!r} missing in {reply[:400]!r}"
-    for fact in must_not:
-        assert fact not in reply, f"{case}: {fact!r} must not be in {reply[:400]!r}"
+    _check(case, Chat(stack.settings.rasa_url).ask(question), must, must_not)
 
 
 def test_precise_question_then_et_pour_le_back_office(stack):
