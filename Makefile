@@ -83,11 +83,11 @@ train: $(STAMP) $(MODEL_STAMP) ## train the model; a no-op when data, domain and
 # ---------------------------------------------------------------- run
 run: install ## install, build the knowledge base, train if needed, start everything, print the chat URL
 	@mkdir -p var; $(MAKE) --no-print-directory kb nlu train
-	@$(PY) -m bot.stack run
+	@$(PY) -m launch.stack run
 
 shell: install ## chat in the terminal (rasa shell) with the action server started and stopped with it
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
-	@$(PY) -m bot.stack shell
+	@$(PY) -m launch.stack shell
 
 # ---------------------------------------------------------------- tests
 test: install /usr/bin/chromium postgres-server ## install what is missing and run every test
@@ -129,18 +129,18 @@ eval: $(STAMP) ## answer quality of a running bot (make run): dev set, then test
 	  $(PY) $(EVAL_RUNNER) --url $(RASA_URL) --cases $$cases --json results/eval/$$name.json | tail -1; done
 
 review: $(STAMP) ## list stored student messages that hit the fallback or had low confidence -> results/review/
-	@$(PY) -m bot.conversations review
+	@$(PY) -m ops.conversations review
 
 purge: $(STAMP) ## delete stored conversations older than RETENTION_DAYS (default 30)
-	@$(PY) -m bot.conversations purge
+	@$(PY) -m ops.conversations purge
 
 forget: $(STAMP) ## delete one student's conversation: make forget SENDER=<sender id>
 	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
-	@$(PY) -m bot.conversations forget "$(SENDER)"
+	@$(PY) -m ops.conversations forget "$(SENDER)"
 
 bench: install ## start the stack and measure latency, throughput, start-up, training, memory -> results/bench.json
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
-	@$(PY) -m bot.bench
+	@$(PY) -m ops.bench
 
 lock: $(STAMP) ## re-pin every Python package in constraints.txt from the current install
 	@{ head -2 constraints.txt; $(PY) -m pip freeze | grep -v '^-e'; } > constraints.new && mv constraints.new constraints.txt

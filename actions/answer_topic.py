@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.compare_jobs import dispatch_comparison
 from actions.planner import Part, Plan
-from bot.wording import response_text
+from common.wording import response_text
 from knowledge import queries
 from knowledge.render import fact_line, facts_block
 

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.wording import response_text
+from common.wording import response_text
 from knowledge import queries
 from knowledge.render import facts_block
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.wording import response_text
+from common.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
 from knowledge.vocabulary import FILTER_KINDS, FilterValue

@@ -1,1 +1,1 @@
-"""Running the bot: settings, the stack launcher, the web page and operators' tools."""
+"""Code that runs inside the Rasa process: input channels, the response generator, payload checks, Rasa CLI fixes."""

@@ -21,8 +21,8 @@ from sanic.request import Request
 
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
-from bot.settings import get_settings
-from bot.wording import response_text
+from common.settings import get_settings
+from common.wording import response_text
 
 logger = logging.getLogger(__name__)
 _FALLBACK_WORDING = {

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import sys
 
-from bot.settings import PROJECT_DIR, get_settings
+from common.settings import PROJECT_DIR, get_settings
 from knowledge import builder, nlu_export
 from knowledge.loader import DataFileError
 from knowledge.queries import KnowledgeBaseUnavailable, KnowledgeRepository

@@ -1,6 +1,6 @@
 """The query functions actions use: plain dataclasses in, plain dataclasses out, no SQL outside.
 
-Nothing connects at import time. The default repository reads `KNOWLEDGE_DB_URL` (see bot/settings.py)
+Nothing connects at import time. The default repository reads `KNOWLEDGE_DB_URL` (see common/settings.py)
 on first use; its answers are cached, since the base only changes with a rebuild and a restart.
 """
 from __future__ import annotations
@@ -326,7 +326,7 @@ class KnowledgeRepository:
 @lru_cache(maxsize=1)
 def default_repository() -> KnowledgeRepository:
     """The repository configured by the environment (built on first use, then shared)."""
-    from bot.settings import get_settings
+    from common.settings import get_settings
 
     settings = get_settings()
     return KnowledgeRepository(settings.knowledge_db_url, settings.knowledge_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from knowledge import builder
 from knowledge.queries import KnowledgeRepository
 
@@ -65,8 +65,8 @@ def stack(tmp_path_factory, kb_url):
     """The real bot (action server, Rasa server, chat page) on free loopback ports, with a fresh tracker store."""
     import os
 
-    from bot.settings import get_settings
-    from bot.stack import Stack
+    from common.settings import get_settings
+    from launch.stack import Stack
 
     if not any((PROJECT_DIR / "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from knowledge.loader import load_topics
 
 DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
@@ -87,8 +87,8 @@ def test_held_out_annotates_every_filter_entity():
 
 
 def test_rasa_http_api_needs_a_token(monkeypatch):
-    from bot.settings import get_settings
-    from bot.stack import rasa_api_arguments
+    from common.settings import get_settings
+    from launch.stack import rasa_api_arguments
 
     monkeypatch.delenv("RASA_API_TOKEN", raising=False)
     assert rasa_api_arguments(get_settings()) == []
@@ -99,8 +99,8 @@ def test_rasa_http_api_needs_a_token(monkeypatch):
 def test_tracker_store_endpoints_for_sqlite_and_postgresql(monkeypatch, tmp_path):
     import yaml as _yaml
 
-    from bot.settings import get_settings
-    from bot.stack import endpoints_yaml
+    from common.settings import get_settings
+    from launch.stack import endpoints_yaml
 
     monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'c.sqlite3'}")
     sqlite = _yaml.safe_load(endpoints_yaml(get_settings()))["tracker_store"]

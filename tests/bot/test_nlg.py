@@ -7,7 +7,7 @@ import yaml
 from rasa.shared.core.domain import Domain
 
 from bot.nlg import NEUTRAL_WORDING, JobsNaturalLanguageGenerator
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from knowledge import queries
 from knowledge.text import fold
 

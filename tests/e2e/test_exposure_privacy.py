@@ -13,7 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from tests.e2e.chat import Chat
 
 
@@ -75,7 +75,7 @@ def test_message_text_never_reaches_the_logs(stack):
 
 def _tools(*args, url):
     env = dict(os.environ, TRACKER_DB_URL=url, PYTHONPATH=str(PROJECT_DIR))
-    return subprocess.run([sys.executable, "-m", "bot.conversations", *args], cwd=PROJECT_DIR, env=env,
+    return subprocess.run([sys.executable, "-m", "ops.conversations", *args], cwd=PROJECT_DIR, env=env,
                           capture_output=True, text=True, timeout=60)
 
 

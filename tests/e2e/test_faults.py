@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from tests.e2e.chat import Chat
 
 
@@ -38,7 +38,7 @@ def test_action_server_refuses_to_start_on_a_missing_or_corrupt_base(tmp_path, c
     if content is not None:
         path.write_bytes(content)
     env = dict(os.environ, KNOWLEDGE_DB_URL=f"sqlite:///{path}", PYTHONPATH=str(PROJECT_DIR))
-    result = subprocess.run([sys.executable, "-m", "bot.action_server", "--port", "1"], cwd=PROJECT_DIR, env=env,
+    result = subprocess.run([sys.executable, "-m", "launch.action_server", "--port", "1"], cwd=PROJECT_DIR, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "make kb" in result.stderr

@@ -6,9 +6,9 @@ import dataclasses
 
 from sqlalchemy import create_engine, text
 
-from bot.conversations import forget, messages_to_review
-from bot.settings import get_settings
-from bot.stack import Stack
+from ops.conversations import forget, messages_to_review
+from common.settings import get_settings
+from launch.stack import Stack
 from tests.conftest import free_port
 from tests.e2e.chat import Chat
 

@@ -1,4 +1,4 @@
-"""`make shell` (python -m bot.stack shell): rasa shell in a real terminal (a pty) answers with sheet facts,
+"""`make shell` (python -m launch.stack shell): rasa shell in a real terminal (a pty) answers with sheet facts,
 and stopping it stops the action server it started."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 
 import psutil
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 from tests.conftest import free_port
 
 
@@ -34,7 +34,7 @@ def test_shell_answers_in_a_terminal_and_cleans_up(kb_url, tmp_path):
                ACTIONS_PORT=str(actions_port), TRACKER_DB_URL=f"sqlite:///{tmp_path / 'shell.sqlite3'}",
                TERM="xterm", COLUMNS="120", LINES="40")
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "bot.stack", "shell"], cwd=PROJECT_DIR, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "launch.stack", "shell"], cwd=PROJECT_DIR, env=env,
                                stdin=terminal, stdout=terminal, stderr=terminal, start_new_session=True)
     os.close(terminal)
     try:

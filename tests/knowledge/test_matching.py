@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bench_planner import LABELLED
+from ops.bench_planner import LABELLED
 from knowledge.loader import DataFileError
 from knowledge.matching import Analyzer, FactIndex
 from knowledge.question import OPEN, STATEMENT, YES_NO, analyse

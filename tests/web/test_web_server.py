@@ -1,4 +1,4 @@
-"""The chat page's static server (bot/web_server.py), in-process: routes, headers, no traversal, no listing."""
+"""The chat page's static server (launch/web_server.py), in-process: routes, headers, no traversal, no listing."""
 from __future__ import annotations
 
 import http.client
@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot import web_server
-from bot.settings import get_settings
+from common.settings import get_settings
 
 
 
@@ -70,7 +70,7 @@ def test_security_headers(server):
 
 
 @pytest.mark.parametrize("path", [
-    "/../bot/settings.py", "/..%2fsettings.py", "/%2e%2e/%2e%2e/bot/settings.py", "/..%2f..%2fMakefile",
+    "/../common/settings.py", "/..%2fsettings.py", "/%2e%2e/%2e%2e/common/settings.py", "/..%2f..%2fMakefile",
     "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "//etc/passwd", "/....//....//etc/passwd", "/..\\..\\Makefile",
     "/%5c..%5c..%5cMakefile", "/%00index.html", "/%ff", "/.gitignore", "/nothing-here", "/vendor/",
     "/vendor/../../package.json", "/node_modules/socket.io-client/package.json",
@@ -115,8 +115,8 @@ def test_missing_client_library_is_a_clear_error(monkeypatch, tmp_path, capsys):
 
 def test_the_page_names_the_jobs_of_the_knowledge_base(third_job_kb):
     """A third job added as data reaches the page's header, welcome and starters through /config.js."""
-    from bot.settings import get_settings
-    from bot.web_server import config_js
+    from common.settings import get_settings
+    from launch.web_server import config_js
 
     config = json.loads(config_js(get_settings()).decode().split("=", 1)[1].rstrip(";\n"))
     assert [job["id"] for job in config["jobs"]] == ["back-office", "middle-office", "patrimoine"]

@@ -5,7 +5,7 @@ and knowledge base in the loop), sequential and with 20 concurrent conversations
 start-up time per server, training time (no-op, and full with --full-train), peak RSS per process; CPU
 milliseconds per message of each server (figures that travel between machines better than wall times);
 whole-topic against precise questions; and, in process, what the answer planner adds per message and how
-the fact search's two scorers compare (bot/bench_planner.py).
+the fact search's two scorers compare (ops/bench_planner.py).
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psutil
 
-from bot.bench_planner import PRECISE_QUESTIONS, planner_cost, scorer_comparison
-from bot.settings import PROJECT_DIR, get_settings
-from bot.stack import Stack, child_env
+from ops.bench_planner import PRECISE_QUESTIONS, planner_cost, scorer_comparison
+from common.settings import PROJECT_DIR, get_settings
+from launch.stack import Stack, child_env
 
 QUESTIONS = [
     "quelles competences pour le middle office ?", "c'est quoi les missions du back office ?",

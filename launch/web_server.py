@@ -1,10 +1,10 @@
-"""Serves the students' chat page (bot/web/) with the standard library only.
+"""Serves the students' chat page (launch/web/) with the standard library only.
 
-    python -m bot.web_server [--port N] [--host H]
+    python -m launch.web_server [--port N] [--host H]
 
-Routes: the files of bot/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
+Routes: the files of launch/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
 by `npm ci`), and /config.js (the page's settings: Rasa's URL, the longest message, the retention period).
-Everything else is a 404: no directory listing, nothing outside bot/web/, no hidden files.
+Everything else is a 404: no directory listing, nothing outside launch/web/, no hidden files.
 Every answer carries a strict Content-Security-Policy: scripts and styles from this origin only, network
 connections to the Rasa server only. Access logs are one short line without query strings.
 """
@@ -21,9 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from bot.settings import PROJECT_DIR, Settings, get_settings
+from common.settings import PROJECT_DIR, Settings, get_settings
 
-WEB_DIR = PROJECT_DIR / "bot" / "web"
+WEB_DIR = PROJECT_DIR / "launch" / "web"
 SOCKET_IO_CLIENT = PROJECT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 
 CONTENT_TYPES = {
@@ -170,7 +170,7 @@ def make_server(settings: Settings, port: int | None = None, host: str | None = 
 
 def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
-    parser = argparse.ArgumentParser(description="Serve the students' chat page (bot/web/).")
+    parser = argparse.ArgumentParser(description="Serve the students' chat page (launch/web/).")
     parser.add_argument("--port", type=int, default=settings.web_port)
     parser.add_argument("--host", default=settings.host)
     args = parser.parse_args(argv)

@@ -1,8 +1,8 @@
 """Operators' tools on the stored conversations (Rasa's SQL tracker store, table `events`).
 
-    python -m bot.conversations review [--threshold 0.6]   # messages to label -> results/review/
-    python -m bot.conversations purge [--days N]           # delete conversations older than N days
-    python -m bot.conversations forget SENDER_ID           # delete one student's conversation
+    python -m ops.conversations review [--threshold 0.6]   # messages to label -> results/review/
+    python -m ops.conversations purge [--days N]           # delete conversations older than N days
+    python -m ops.conversations forget SENDER_ID           # delete one student's conversation
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, Table, create_engine, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from bot.settings import PROJECT_DIR, get_settings
+from common.settings import PROJECT_DIR, get_settings
 
 FALLBACK_INTENTS = {"nlu_fallback"}
 # Also listed: what the bot judged out of scope, where real questions it should know often end up.
@@ -119,7 +119,7 @@ def forget(url: str, sender_id: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m bot.conversations", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.conversations", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     review = sub.add_parser("review", help="write the messages to label under results/review/")
     review.add_argument("--threshold", type=float, default=0.6, help="confidence below which a message is listed")

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from bot.settings import PROJECT_DIR
+from common.settings import PROJECT_DIR
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from bot.settings import get_settings
+from common.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:

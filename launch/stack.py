@@ -1,6 +1,6 @@
 """Starts and stops the whole bot: action server, Rasa server (REST + socket.io) and the chat page.
 
-`python -m bot.stack run` is what `make run` calls; tests and the benchmark use `Stack` directly.
+`python -m launch.stack run` is what `make run` calls; tests and the benchmark use `Stack` directly.
 Every process gets its own process group, so one Ctrl-C (or `Stack.stop`) leaves nothing behind.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine.url import make_url
 
-from bot.settings import PROJECT_DIR, Settings, get_settings
+from common.settings import PROJECT_DIR, Settings, get_settings
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
 NLG_CLASS = "bot.nlg.JobsNaturalLanguageGenerator"  # fills {known_jobs} / {jobs_count} (bot/nlg.py)
@@ -111,7 +111,7 @@ class Stack:
     def start_actions(self) -> None:
         s = self.settings
         self._say(f">> starting the action server on {s.host}:{s.actions_port}")
-        process, log = self._spawn("actions", [sys.executable, "-m", "bot.action_server", "--port", str(s.actions_port)])
+        process, log = self._spawn("actions", [sys.executable, "-m", "launch.action_server", "--port", str(s.actions_port)])
         self.ready_seconds["actions"] = wait_http(f"http://{s.host}:{s.actions_port}/health", process, 60, log)
 
     def start_rasa(self) -> None:
@@ -128,7 +128,7 @@ class Stack:
     def start_web(self) -> None:
         s = self.settings
         self._say(f">> starting the chat page on {s.web_url}")
-        process, log = self._spawn("web", [sys.executable, "-m", "bot.web_server", "--port", str(s.web_port)])
+        process, log = self._spawn("web", [sys.executable, "-m", "launch.web_server", "--port", str(s.web_port)])
         self.ready_seconds["web"] = wait_http(s.web_url, process, 30, log)
 
     def start(self) -> "Stack":

@@ -1,0 +1,1 @@
+"""Settings and wording shared by every layer; imports nothing of the project."""

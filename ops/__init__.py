@@ -1,0 +1,1 @@
+"""Operators' tools: stored conversations (review, purge, forget) and the benchmark."""
