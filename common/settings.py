@@ -32,6 +32,9 @@ class Settings:
     max_message_chars: int
     retention_days: int
     rasa_api_token: str | None = None
+    console_port: int = 8010
+    console_token: str | None = None
+    console_nlu_dir: Path = PROJECT_DIR / "data" / "nlu"
 
     @property
     def rasa_url(self) -> str:
@@ -60,4 +63,7 @@ def get_settings() -> Settings:
         max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
         retention_days=_int("RETENTION_DAYS", 30),
         rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
+        console_port=_int("CONSOLE_PORT", 8010),
+        console_token=os.environ.get("CONSOLE_TOKEN") or None,
+        console_nlu_dir=Path(os.environ.get("CONSOLE_NLU_DIR") or PROJECT_DIR / "data" / "nlu"),
     )

@@ -100,11 +100,16 @@ def write_review(items: list[ReviewItem], folder: Path = REVIEW_DIR) -> tuple[Pa
     return listing, draft
 
 
+def retention_cutoff(days: int, now: float | None = None) -> float:
+    """The timestamp before which stored conversations are past retention (purged, and hidden by the console)."""
+    return (time.time() if now is None else now) - days * 86400
+
+
 def purge(url: str, days: int) -> int:
     """Delete every event older than `days` days; returns how many were deleted."""
     engine = _engine(url)
     events = _events(engine)
-    cutoff = time.time() - days * 86400
+    cutoff = retention_cutoff(days)
     with engine.begin() as connection:
         return connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
 

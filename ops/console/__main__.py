@@ -1,0 +1,42 @@
+"""python -m ops.console [--port N] [--host H]: serve the operators' console (what `make console` runs)."""
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+
+from common.settings import get_settings
+from ops.console.server import default_console, make_server
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m ops.console", description=__doc__.split(":")[1].strip())
+    parser.add_argument("--port", type=int, default=settings.console_port)
+    parser.add_argument("--host", default=settings.host)
+    args = parser.parse_args(argv)
+    token = settings.console_token or secrets.token_urlsafe(18)
+    console = default_console(settings, token)
+    try:
+        server = make_server(console, args.host, args.port)
+    except OSError as error:
+        print(f"Console not started: cannot listen on {args.host}:{args.port} ({error}).", file=sys.stderr)
+        return 1
+    print(f"Operators' console on http://{args.host}:{args.port}/ (conversations: {settings.tracker_db_url}, "
+          f"training data: {console.training.nlu_dir})", flush=True)
+    if settings.console_token:
+        print("Log in with your name and the token of CONSOLE_TOKEN.", flush=True)
+    else:
+        print(f"Log in with your name and this token (set CONSOLE_TOKEN to choose it): {token}", flush=True)
+    print(f"Every access is logged to {console.access.path}. Ctrl-C stops the console.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The console's own state: which messages an operator reviewed, ignored or labelled, and the access log.
+
+Kept apart from Rasa's `events` table (a small SQLite file under var/ by default). A mark is keyed by the
+conversation and the message's timestamp, so it stays attached to its message whatever the events' row ids;
+marks of messages past retention are deleted with them.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, delete, select
+from sqlalchemy.engine import Engine
+
+STATUSES = ("reviewed", "ignored", "labelled")
+
+_metadata = MetaData()
+marks_table = Table(
+    "console_marks", _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("message_ts", Float, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("intent", String(255)),          # the intent given when labelled
+    Column("operator", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+
+def _key(sender_id: str, timestamp: float) -> tuple[str, float]:
+    return sender_id, round(timestamp, 6)
+
+
+class Marks:
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self._engine: Engine = create_engine(url, future=True)
+        _metadata.create_all(self._engine)
+
+    def all(self) -> dict[tuple[str, float], str]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(marks_table.c.sender_id, marks_table.c.message_ts, marks_table.c.status))
+            return {_key(r.sender_id, r.message_ts): r.status for r in rows}
+
+    def set(self, sender_id: str, timestamp: float, status: str, operator: str, intent: str | None = None) -> None:
+        """Mark one message; status "" removes the mark."""
+        if status and status not in STATUSES:
+            raise ValueError(status)
+        sender_id, timestamp = _key(sender_id, timestamp)
+        with self._engine.begin() as connection:
+            connection.execute(delete(marks_table).where(marks_table.c.sender_id == sender_id,
+                                                         marks_table.c.message_ts == timestamp))
+            if status:
+                connection.execute(marks_table.insert().values(sender_id=sender_id, message_ts=timestamp, status=status,
+                                                               intent=intent, operator=operator[:100], at=time.time()))
+
+    def purge_before(self, cutoff: float) -> int:
+        """Delete the marks of messages older than the retention cutoff."""
+        with self._engine.begin() as connection:
+            return connection.execute(delete(marks_table).where(marks_table.c.message_ts < cutoff)).rowcount
+
+
+class AccessLog:
+    """One JSON line per access: when, who, from where, what (an action and ids, never a message's text)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+
+    def write(self, who: str, client: str, action: str, **details) -> None:
+        line = json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "who": who, "client": client,
+                           "action": action, **details}, ensure_ascii=False)
+        with self._lock, self.path.open("a", encoding="utf-8") as log:
+            log.write(line + "\n")

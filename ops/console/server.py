@@ -1,0 +1,338 @@
+"""The operators' console: a small HTTP server (standard library) over the stored conversations.
+
+Routes: the page (/, /console.js, /console.css) and a JSON API under /api/ that needs a session, obtained
+by POST /api/login with the operator's name and the console token (CONSOLE_TOKEN, or one generated and
+printed at start). Sessions are random ids in an HttpOnly SameSite=Strict cookie, kept in memory (a restart
+logs everyone out). Every API call is written to the access log (who, from where, what; never a message's
+text). The tracker store is only read; marks live in the console's own table; labels go to data/nlu/.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from common.settings import PROJECT_DIR
+from ops.conversations import retention_cutoff
+from ops.console.evaluations import RESULTS_DIR, evaluation_runs
+from ops.console.labels import LabelRefused, TrainingData
+from ops.console.marks import STATUSES, AccessLog, Marks
+from ops.console.store import FLAGS, ConversationStore, TurnFilter, statistics
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/console.js": ("console.js", "text/javascript; charset=utf-8"),
+          "/console.css": ("console.css", "text/css; charset=utf-8")}
+COOKIE = "console_session"
+SESSION_SECONDS = 8 * 3600
+MAX_LIST = 300          # turns sent per list request (the newest first)
+MAX_BODY = 20_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+@dataclass
+class Console:
+    """Everything the handlers share."""
+
+    store: ConversationStore
+    marks: Marks
+    training: TrainingData
+    access: AccessLog
+    token: str
+    retention_days: int
+    results_dir: Path = RESULTS_DIR
+    sessions: dict[str, tuple[str, float]] = field(default_factory=dict)
+    failures: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def login(self, name: str, token: str) -> str | None:
+        with self.lock:
+            now = time.time()
+            self.failures = [t for t in self.failures if now - t < 60]
+            if len(self.failures) >= 10:  # a guessing script is slowed down to 10 tries a minute
+                return None
+            if not hmac.compare_digest(token.encode("utf-8"), self.token.encode("utf-8")):
+                self.failures.append(now)
+                return None
+            session = secrets.token_urlsafe(32)
+            self.sessions[session] = (name, now + SESSION_SECONDS)
+            return session
+
+    def operator(self, session: str | None) -> str | None:
+        with self.lock:
+            name, expires = self.sessions.get(session or "", ("", 0.0))
+            if expires < time.time():
+                self.sessions.pop(session or "", None)
+                return None
+            return name
+
+    def logout(self, session: str | None) -> None:
+        with self.lock:
+            self.sessions.pop(session or "", None)
+
+    def turns(self, sender_id: str | None = None) -> tuple[list, dict]:
+        """Turns within retention and the marks (marks of purged messages are deleted first)."""
+        self.marks.purge_before(retention_cutoff(self.retention_days))
+        return self.store.turns(sender_id), self.marks.all()
+
+
+def _status(marks: dict, turn) -> str:
+    return marks.get((turn.sender_id, round(turn.timestamp, 6)), "")
+
+
+class ConsoleHandler(BaseHTTPRequestHandler):
+    server_version = "operators-console"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args, console: Console, **kwargs):
+        self.console = console
+        super().__init__(*args, **kwargs)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    # --- plumbing --------------------------------------------------------------------------------
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, cookie: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        if cookie is not None:
+            self.send_header("Set-Cookie", cookie)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: HTTPStatus, data, cookie: str | None = None) -> None:
+        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8", cookie)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._json(status, {"error": message})
+
+    def _session(self) -> str | None:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(self.headers.get("Cookie") or "")
+        except Exception:  # noqa: BLE001 - a malformed cookie is no session
+            return None
+        return cookie[COOKIE].value if COOKIE in cookie else None
+
+    def _client(self) -> str:
+        return self.client_address[0] if self.client_address else "-"
+
+    def _host_allowed(self) -> bool:
+        """On loopback, only loopback names (a web page elsewhere cannot reach the console by DNS rebinding)."""
+        if self.server.server_address[0] not in LOOPBACK and self.server.server_address[0] != "::1":
+            return True
+        host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
+        return host in LOOPBACK
+
+    def _body(self) -> dict | None:
+        if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+            return None  # also what keeps a cross-site form from posting here
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
+        if not 0 < length <= MAX_BODY:
+            return None
+        try:
+            data = json.loads(self.rfile.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    # --- routing ----------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_HEAD(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def _route(self, method: str) -> None:
+        if not self._host_allowed():
+            return self._error(HTTPStatus.FORBIDDEN, "Hôte refusé.")
+        parts = urlsplit(self.path)
+        path, query = parts.path, dict(parse_qsl(parts.query))
+        if method == "GET" and path in STATIC:
+            name, content_type = STATIC[path]
+            return self._send(HTTPStatus.OK, (STATIC_DIR / name).read_bytes(), content_type)
+        if path == "/api/login" and method == "POST":
+            return self._login()
+        if not path.startswith("/api/"):
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8")
+        session = self._session()
+        who = self.console.operator(session)
+        if who is None:
+            self.console.access.write("-", self._client(), "refused", path=path[:100])
+            return self._error(HTTPStatus.UNAUTHORIZED, "Connexion requise.")
+        handlers = {
+            ("GET", "/api/meta"): self._meta, ("GET", "/api/turns"): self._turns,
+            ("GET", "/api/conversation"): self._conversation, ("GET", "/api/stats"): self._stats,
+            ("GET", "/api/evaluations"): self._evaluations, ("GET", "/api/draft"): self._draft,
+            ("POST", "/api/mark"): self._mark, ("POST", "/api/label"): self._label,
+            ("POST", "/api/logout"): self._logout,
+        }
+        handler = handlers.get((method, path))
+        if handler is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Inconnu.")
+        if method == "POST":
+            query = self._body()
+            if query is None:
+                return self._error(HTTPStatus.BAD_REQUEST, "Requête JSON attendue.")
+        try:
+            return handler(who, query, session)
+        except Exception as error:  # noqa: BLE001 - a French message, the cause in the server's log
+            sys.stderr.write(f"console: {path}: {error.__class__.__name__}: {error}\n")
+            return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "Erreur en lisant les conversations (voir le journal).")
+
+    # --- API ----------------------------------------------------------------------------------------
+    def _login(self) -> None:
+        body = self._body() or {}
+        name = " ".join(str(body.get("name") or "").split())[:60]
+        token = str(body.get("token") or "")
+        if not name:
+            return self._error(HTTPStatus.BAD_REQUEST, "Indiquez votre nom.")
+        session = self.console.login(name, token)
+        if session is None:
+            self.console.access.write(name, self._client(), "login_refused")
+            return self._error(HTTPStatus.UNAUTHORIZED, "Jeton refusé.")
+        self.console.access.write(name, self._client(), "login")
+        cookie = f"{COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
+        return self._json(HTTPStatus.OK, {"name": name}, cookie=cookie)
+
+    def _logout(self, who: str, body: dict, session: str | None) -> None:
+        self.console.logout(session)
+        self.console.access.write(who, self._client(), "logout")
+        return self._json(HTTPStatus.OK, {}, cookie=f"{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+
+    def _meta(self, who: str, query: dict, session) -> None:
+        turns, _ = self.console.turns()
+        self.console.access.write(who, self._client(), "meta")
+        return self._json(HTTPStatus.OK, {
+            "operator": who, "intents": self.console.training.intents, "entities": sorted(self.console.training.entities),
+            "seen_intents": sorted({t.intent for t in turns if t.intent}),
+            "channels": sorted({t.channel for t in turns if t.channel}),
+            "jobs": sorted({t.job for t in turns if t.job}), "flags": list(FLAGS),
+            "retention_days": self.console.retention_days})
+
+    def _turns(self, who: str, query: dict, session) -> None:
+        selection = TurnFilter.from_query(query)
+        turns, marks = self.console.turns()
+        kept = [t for t in turns if selection.keep(t, _status(marks, t))]
+        kept.sort(key=lambda t: t.timestamp, reverse=True)
+        self.console.access.write(who, self._client(), "list_messages", filter=selection.describe(), count=len(kept))
+        return self._json(HTTPStatus.OK, {"total": len(kept), "turns": [
+            {**t.to_json(), "status": _status(marks, t)} for t in kept[:MAX_LIST]]})
+
+    def _conversation(self, who: str, query: dict, session) -> None:
+        sender = query.get("sender", "")[:255]
+        turns, marks = self.console.turns(sender)
+        self.console.access.write(who, self._client(), "view_conversation", sender=sender, count=len(turns))
+        return self._json(HTTPStatus.OK, {"sender_id": sender, "turns": [
+            {**t.to_json(), "status": _status(marks, t)} for t in turns]})
+
+    def _stats(self, who: str, query: dict, session) -> None:
+        selection = TurnFilter.from_query({k: v for k, v in query.items() if k in ("channel", "from", "to", "job", "advisors")})
+        turns, _ = self.console.turns()
+        self.console.access.write(who, self._client(), "charts", filter=selection.describe())
+        return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")]))
+
+    def _evaluations(self, who: str, query: dict, session) -> None:
+        self.console.access.write(who, self._client(), "evaluations")
+        return self._json(HTTPStatus.OK, {"runs": evaluation_runs(self.console.results_dir)})
+
+    def _find(self, sender: str, timestamp) -> object | None:
+        try:
+            timestamp = float(timestamp)
+        except (TypeError, ValueError):
+            return None
+        turns, _ = self.console.turns(sender)
+        return next((t for t in turns if abs(t.timestamp - timestamp) < 1e-6), None)
+
+    def _draft(self, who: str, query: dict, session) -> None:
+        turn = self._find(query.get("sender", "")[:255], query.get("ts"))
+        if turn is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Message introuvable (supprimé par la rétention ?).")
+        self.console.access.write(who, self._client(), "label_form", sender=turn.sender_id, message=turn.id)
+        return self._json(HTTPStatus.OK, self.console.training.draft(turn.text, turn.intent, turn.entities))
+
+    def _mark(self, who: str, body: dict, session) -> None:
+        status = str(body.get("status") or "")
+        if status and status not in STATUSES[:2]:
+            return self._error(HTTPStatus.BAD_REQUEST, "Statut inconnu.")
+        turn = self._find(str(body.get("sender") or "")[:255], body.get("ts"))
+        if turn is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Message introuvable (supprimé par la rétention ?).")
+        self.console.marks.set(turn.sender_id, turn.timestamp, status, who)
+        self.console.access.write(who, self._client(), "mark", sender=turn.sender_id, message=turn.id, status=status)
+        return self._json(HTTPStatus.OK, {"status": status})
+
+    def _label(self, who: str, body: dict, session) -> None:
+        turn = self._find(str(body.get("sender") or "")[:255], body.get("ts"))
+        if turn is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Message introuvable (supprimé par la rétention ?).")
+        intent = str(body.get("intent") or "")
+        try:
+            added = self.console.training.add(str(body.get("text") or ""), intent, turn.text)
+        except LabelRefused as refusal:
+            self.console.access.write(who, self._client(), "label_refused", sender=turn.sender_id, message=turn.id,
+                                      intent=intent[:100])
+            return self._error(HTTPStatus.CONFLICT, str(refusal))
+        self.console.marks.set(turn.sender_id, turn.timestamp, "labelled", who, intent=added.intent)
+        self.console.access.write(who, self._client(), "label", sender=turn.sender_id, message=turn.id,
+                                  intent=added.intent, file=added.path.name)
+        return self._json(HTTPStatus.OK, {"file": added.path.name, "example": added.example, "intent": added.intent,
+                                          "status": "labelled"})
+
+    # --- quiet logs: method, path without its query string, status -----------------------------------
+    def log_request(self, code="-", size="-") -> None:
+        status = code.value if isinstance(code, HTTPStatus) else code
+        path = urlsplit(getattr(self, "path", "") or "").path[:100] if self.command else "-"
+        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.command or '-'} {path} {status}\n")
+
+    def log_error(self, format: str, *args) -> None:  # noqa: A002 - base class signature
+        pass
+
+
+def make_server(console: Console, host: str, port: int, quiet: bool = False) -> ThreadingHTTPServer:
+    handler = partial(ConsoleHandler, console=console)
+    if quiet:
+        handler = partial(_QuietHandler, console=console)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+class _QuietHandler(ConsoleHandler):
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+def default_console(settings, token: str, state_dir: Path | None = None, nlu_dir: Path | None = None,
+                    results_dir: Path = RESULTS_DIR) -> Console:
+    state = state_dir or PROJECT_DIR / "var"
+    return Console(store=ConversationStore(settings.tracker_db_url, settings.retention_days),
+                   marks=Marks(f"sqlite:///{state / 'console.sqlite3'}"),
+                   training=TrainingData(nlu_dir or settings.console_nlu_dir),
+                   access=AccessLog(state / "logs" / "console-access.log"), token=token,
+                   retention_days=settings.retention_days, results_dir=results_dir)

@@ -1,0 +1,228 @@
+"""Read-only view of the stored conversations (Rasa's SQL tracker store, table `events`) as turns.
+
+A turn is one user message with what the bot understood (intent, confidence, entities), what it replied,
+the job and topic slots after it, its channel and date, and the signals an operator filters on. Only events
+newer than the retention cutoff are read: the console never shows what `make purge` would delete.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import MetaData, Table, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import NoSuchTableError
+
+from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
+from ops.console.text import fold, similar
+
+LOW_CONFIDENCE = 0.6          # below this, a message is listed as low confidence (like `make review`)
+REPHRASE_SECONDS = 120        # "rephrased right after": the next message within this delay
+ADVISOR_SENDER_PREFIX = "shell-"
+ADVISOR_CHANNELS = {"cmdline"}
+FLAGS = ("fallback", "out_of_scope", "low_confidence", "rephrased", "asked_again")
+
+
+@dataclass
+class Turn:
+    id: int                     # the user event's row id in `events`
+    sender_id: str
+    timestamp: float
+    text: str
+    channel: str
+    intent: str
+    confidence: float
+    entities: list[dict]
+    replies: list[dict] = field(default_factory=list)
+    job: str = ""
+    topic: str = ""
+    advisor: bool = False
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def day(self) -> str:
+        return datetime.fromtimestamp(self.timestamp).date().isoformat()
+
+    @property
+    def payload(self) -> bool:
+        """A button click ("/ask_missions{...}"), not the student's own words."""
+        return self.text.startswith("/")
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "day": self.day, "time": datetime.fromtimestamp(self.timestamp).strftime("%Y-%m-%d %H:%M"),
+                "payload": self.payload}
+
+
+def is_advisor(sender_id: str, channel: str) -> bool:
+    """Advisors' test messages: the shell's senders (`shell-…`) and Rasa's command-line channel."""
+    return sender_id.startswith(ADVISOR_SENDER_PREFIX) or channel in ADVISOR_CHANNELS
+
+
+class ConversationStore:
+    """Turns of the tracker store at `url`, read with SELECTs only."""
+
+    def __init__(self, url: str, retention_days: int) -> None:
+        self.url, self.retention_days = url, retention_days
+        self._engine: Engine = create_engine(url, future=True)
+
+    def _rows(self, sender_id: str | None = None) -> list:
+        try:
+            events = Table("events", MetaData(), autoload_with=self._engine)
+        except NoSuchTableError:
+            return []
+        query = (select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data)
+                 .where(events.c.timestamp >= retention_cutoff(self.retention_days))
+                 .order_by(events.c.sender_id, events.c.timestamp, events.c.id))
+        if sender_id is not None:
+            query = query.where(events.c.sender_id == sender_id)
+        with self._engine.connect() as connection:
+            return list(connection.execute(query))
+
+    def turns(self, sender_id: str | None = None) -> list[Turn]:
+        """Every turn (oldest first within a conversation), with its signals computed."""
+        by_sender: dict[str, list[Turn]] = defaultdict(list)
+        slots: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in self._rows(sender_id):
+            try:
+                event = json.loads(row.data or "{}")
+            except ValueError:
+                continue
+            sender, kind = row.sender_id, row.type_name
+            current = by_sender[sender][-1] if by_sender[sender] else None
+            if kind == "user":
+                parse = event.get("parse_data") or {}
+                intent = parse.get("intent") or {}
+                channel = event.get("input_channel") or ""
+                by_sender[sender].append(Turn(
+                    id=row.id, sender_id=sender, timestamp=float(row.timestamp or 0), text=event.get("text") or "",
+                    channel=channel, intent=intent.get("name") or "", confidence=float(intent.get("confidence") or 0),
+                    entities=_entities(parse.get("entities") or []), job=slots[sender].get("job", ""),
+                    advisor=is_advisor(sender, channel)))
+            elif kind == "bot" and current is not None:
+                buttons = [b.get("title", "") for b in (event.get("data") or {}).get("buttons") or []]
+                current.replies.append({"text": event.get("text") or "", "buttons": buttons})
+            elif kind == "slot" and event.get("name") in ("job", "topic"):
+                slots[sender][event["name"]] = str(event.get("value") or "")
+                if current is not None:
+                    setattr(current, event["name"], slots[sender][event["name"]])
+            elif kind in ("session_started", "restart"):
+                slots[sender].clear()
+        turns: list[Turn] = []
+        for conversation in by_sender.values():
+            _flag(conversation)
+            turns += conversation
+        return turns
+
+
+def _entities(raw: list[dict]) -> list[dict]:
+    return [{"entity": e.get("entity"), "value": e.get("value"), "start": e.get("start"), "end": e.get("end"),
+             "extractor": e.get("extractor")} for e in raw if isinstance(e, dict)]
+
+
+def _flag(conversation: list[Turn]) -> None:
+    """Signals of a miss, set on the message the bot got wrong (the earlier one for repeats)."""
+    words = [t for t in conversation if not t.payload]  # button clicks are not rephrasings
+    for turn in conversation:
+        if turn.intent in FALLBACK_INTENTS:
+            turn.flags.append("fallback")
+        elif turn.intent in OUT_OF_SCOPE_INTENTS:
+            turn.flags.append("out_of_scope")
+        elif turn.confidence < LOW_CONFIDENCE and not turn.payload:
+            turn.flags.append("low_confidence")
+    for index, turn in enumerate(words):
+        later = words[index + 1:]
+        if later and later[0].timestamp - turn.timestamp <= REPHRASE_SECONDS and _same_question(turn, later[0]):
+            turn.flags.append("rephrased")
+        if any(_same_question(turn, other) for other in later[1:]):
+            turn.flags.append("asked_again")
+
+
+def _same_question(first: Turn, second: Turn) -> bool:
+    """Similar words, or the same intent about the same job (an intent the bot handles, not a greeting)."""
+    if similar(first.text, second.text):
+        return True
+    return (first.intent == second.intent and first.intent.startswith("ask_") and first.job == second.job
+            and fold(first.text) != "")
+
+
+@dataclass(frozen=True)
+class TurnFilter:
+    channel: str = ""
+    date_from: str = ""         # YYYY-MM-DD, inclusive
+    date_to: str = ""
+    intent: str = ""
+    job: str = ""
+    flag: str = ""              # one of FLAGS, or "any"
+    status: str = ""            # "todo" (neither reviewed nor ignored), "reviewed", "ignored", "labelled" or ""
+    advisors: bool = False      # include the advisors' shell tests
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> "TurnFilter":
+        def valid_date(value: str) -> str:
+            try:
+                return date.fromisoformat(value).isoformat() if value else ""
+            except ValueError:
+                return ""
+        return cls(channel=query.get("channel", "")[:50], date_from=valid_date(query.get("from", "")),
+                   date_to=valid_date(query.get("to", "")), intent=query.get("intent", "")[:100],
+                   job=query.get("job", "")[:100],
+                   flag=query.get("flag", "") if query.get("flag", "") in FLAGS + ("any",) else "",
+                   status=query.get("status", "") if query.get("status") in ("todo", "reviewed", "ignored", "labelled") else "",
+                   advisors=query.get("advisors", "") in ("1", "true", "on"))
+
+    def describe(self) -> dict:
+        """The filter for the access log (no message text is ever part of a filter)."""
+        return {k: v for k, v in asdict(self).items() if v}
+
+    def keep(self, turn: Turn, status: str) -> bool:
+        if turn.advisor and not self.advisors:
+            return False
+        if self.channel and turn.channel != self.channel:
+            return False
+        if self.date_from and turn.day < self.date_from or self.date_to and turn.day > self.date_to:
+            return False
+        if self.intent and turn.intent != self.intent:
+            return False
+        if self.job and turn.job != self.job:
+            return False
+        if self.flag == "any" and not turn.flags or self.flag and self.flag != "any" and self.flag not in turn.flags:
+            return False
+        if self.status == "todo":
+            return not status
+        return not self.status or status == self.status
+
+
+def statistics(turns: list[Turn]) -> dict:
+    """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs."""
+    per_day: dict[str, Counter] = defaultdict(Counter)
+    intents, topics = Counter(), Counter()
+    jobs: dict[str, Counter] = defaultdict(Counter)
+    for turn in turns:
+        day = per_day[turn.day]
+        day["messages"] += 1
+        day["fallback"] += "fallback" in turn.flags
+        day["out_of_scope"] += "out_of_scope" in turn.flags
+        intents[turn.intent or "?"] += 1
+        if turn.topic:
+            topics[turn.topic] += 1
+        job = jobs[turn.job or "(aucun)"]
+        job["messages"] += 1
+        job["fallback"] += "fallback" in turn.flags
+        job["out_of_scope"] += "out_of_scope" in turn.flags
+        job[f"intent:{turn.intent}"] += 1
+    days = [{"day": d, "messages": c["messages"], "fallback_rate": round(c["fallback"] / c["messages"], 3),
+             "out_of_scope_rate": round(c["out_of_scope"] / c["messages"], 3)} for d, c in sorted(per_day.items())]
+    return {
+        "days": days,
+        "intents": intents.most_common(),
+        "topics": topics.most_common(),
+        "jobs": [{"job": name, "messages": c["messages"], "fallback_rate": round(c["fallback"] / c["messages"], 3),
+                  "out_of_scope_rate": round(c["out_of_scope"] / c["messages"], 3),
+                  "intents": [(k[len("intent:"):], n) for k, n in c.most_common() if k.startswith("intent:")][:5]}
+                 for name, c in sorted(jobs.items(), key=lambda item: -item[1]["messages"])],
+        "total": len(turns),
+        "generated": time.strftime("%Y-%m-%d %H:%M"),
+    }
