@@ -19,8 +19,10 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot.heap import trim_heap_after_start
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
+from bot.rasa_compat import socketio_session_fix_needed
 from common.settings import get_settings
 from common.wording import response_text
 
@@ -114,7 +116,7 @@ class GuardedRestInput(RestInput):
         return metadata if isinstance(metadata, dict) else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]):
-        return super().blueprint(guard(on_new_message, get_settings().max_message_chars))
+        return trim_heap_after_start(super().blueprint(guard(on_new_message, get_settings().max_message_chars)))
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -126,11 +128,13 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
-        blueprint = super().blueprint(guard(on_new_message, settings.max_message_chars))
+        blueprint = trim_heap_after_start(super().blueprint(guard(on_new_message, settings.max_message_chars)))
         # Rasa lets any origin open the socket; allow the chat page's origin only.
         page = settings.web_url.rstrip("/")
         self.sio.eio.cors_allowed_origins = [page, page.replace("127.0.0.1", "localhost")]
         sio = self.sio
+        if not socketio_session_fix_needed():  # written for Rasa 3.6 (bot/rasa_compat.py)
+            return blueprint
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
