@@ -1,0 +1,191 @@
+"""Rasa's SQL tracker store with recent trackers kept in memory (named in endpoints.yml).
+
+Rasa 3.6's `SQLTrackerStore` rebuilds the whole session from JSON on every message and, to save, counts the
+stored events with a sub-query, then inserts them one ORM object at a time: ~40 % of the Rasa process's CPU
+per message. `CachedSQLTrackerStore` writes the same rows in Rasa's own `events` table (so conversations
+survive a restart, PostgreSQL works and `ops/conversations.py` sees them) but:
+
+- keeps the trackers it saved in a bounded LRU and lends them back, without rebuilding them;
+- appends only the new events, in one INSERT per save;
+- before lending a cached tracker, compares the sender's stored rows (count, last id, last timestamp: one
+  indexed aggregate query) with what it wrote itself. Rows deleted by `forget`/`purge`, or appended by
+  another server process on the same database (replicas behind Rasa's lock store), change that fingerprint:
+  the tracker is then read from the database exactly as Rasa does, so a replica never serves a stale one.
+
+Whenever its own bookkeeping does not apply (a tracker it did not lend, rows it did not write), it falls
+back to Rasa's own code path, so the rows it writes are the ones `SQLTrackerStore` would write.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine.url import make_url
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHE_SIZE = 1000  # trackers kept in memory per server process
+INSERT_CHUNK = 500  # rows per INSERT (SQLite allows 32766 bound parameters; 7 per row)
+
+
+class Fingerprint(NamedTuple):
+    """What the database holds for one sender: changes when anyone adds or deletes its rows."""
+
+    count: int
+    last_id: int | None
+    last_timestamp: float | None
+
+
+@dataclass
+class _Entry:
+    tracker: DialogueStateTracker
+    stored: int  # how many of tracker.events are in the database
+    last_event: Event | None  # tracker.events[-1] when stored: detects changes made after the save
+    fingerprint: Fingerprint
+
+    def unchanged_since_save(self) -> bool:
+        events = self.tracker.events
+        return len(events) == self.stored and (events[-1] if events else None) is self.last_event
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: _Entry) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+def _sqlite_parent(url: str | None) -> Path | None:
+    if not url or "://" not in url:
+        return None
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database).parent
+    return None
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` + bounded in-memory trackers validated against the database, one INSERT per save.
+
+    Endpoint file: `tracker_store: {type: bot.tracker_store.CachedSQLTrackerStore, url: <SQLAlchemy URL>,
+    cache_size: 1000}` (a full URL in `url` is Rasa's own syntax; `dialect`, `db`, `username`… work too).
+    Lending assumes what Rasa's lock store guarantees: one message of a conversation handled at a time.
+    A tracker lent and not saved yet is never lent twice: a second reader gets its own copy from the DB.
+    """
+
+    def __init__(self, domain=None, host: str | None = None, cache_size: int | str = DEFAULT_CACHE_SIZE,
+                 **kwargs: Any) -> None:
+        folder = _sqlite_parent(host)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(domain=domain, host=host, **kwargs)
+        size = int(cache_size)
+        if size < 0:
+            raise ValueError(f"cache_size must be 0 or more, got {cache_size!r}")
+        self._saved = _LRU(size)  # sender -> tracker as last saved, ready to lend
+        self._lent = _LRU(max(size, 1))  # sender -> tracker lent by retrieve(), awaiting its save()
+        self._table = self.SQLEvent.__table__
+        self._returning = self.engine.dialect.name == "postgresql"
+
+    # ---------------------------------------------------------------- reading
+    def fingerprint(self, sender_id: str) -> Fingerprint:
+        table = self._table
+        query = (sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.timestamp))
+                 .where(table.c.sender_id == sender_id))
+        with self.engine.connect() as connection:
+            count, last_id, last_timestamp = connection.execute(query).one()
+        return Fingerprint(count, last_id, last_timestamp)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker: the one kept in memory when the database still matches it."""
+        fingerprint = self.fingerprint(sender_id)
+        entry = self._saved.pop(sender_id, None)
+        if entry is not None and entry.fingerprint == fingerprint and entry.unchanged_since_save():
+            self._lent.put(sender_id, entry)
+            return entry.tracker
+        tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)  # Rasa's own reading
+        if tracker is not None:
+            self._lent.put(sender_id, _Entry(tracker, len(tracker.events), None, fingerprint))
+        return tracker
+
+    # ---------------------------------------------------------------- writing
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the events not stored yet in one INSERT and keep the tracker for the next message."""
+        sender_id = tracker.sender_id
+        lent = self._lent.pop(sender_id, None)
+        self._saved.pop(sender_id, None)
+        fingerprint = self.fingerprint(sender_id)
+        # `complete`: after this save the tracker holds every stored event of its session (worth keeping)
+        complete = fingerprint.count == 0 or (lent is not None and lent.tracker is tracker
+                                              and lent.fingerprint == fingerprint)
+        if fingerprint.count == 0:
+            new_events = list(tracker.events)
+        elif complete:
+            new_events = list(itertools.islice(tracker.events, lent.stored, None))
+        else:  # not a tracker this store lent, or rows changed meanwhile: Rasa's own count of stored events
+            with self.session_scope() as session:
+                new_events = list(self._additional_events(session, tracker))
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, sender_id)
+        fingerprint = self._append(sender_id, new_events, fingerprint)
+        logger.debug("Tracker with sender_id '%s' stored to database (%d new events)", sender_id, len(new_events))
+        events = tracker.events
+        if complete and events and not any(isinstance(event, SessionStarted) for event in new_events):
+            # (a new session: Rasa reads back only the events from its start; the next retrieve does too)
+            self._saved.put(sender_id, _Entry(tracker, len(events), events[-1] if events else None, fingerprint))
+
+    def _append(self, sender_id: str, events: list[Event], before: Fingerprint) -> Fingerprint | None:
+        """INSERT the rows Rasa's SQLTrackerStore writes; returns the sender's fingerprint after it."""
+        if not events:
+            return before
+        rows = [self._row(sender_id, event) for event in events]
+        last_id = None
+        with self.engine.begin() as connection:
+            for start in range(0, len(rows), INSERT_CHUNK):
+                statement = sa.insert(self._table).values(rows[start:start + INSERT_CHUNK])
+                if self._returning:
+                    last_id = max(connection.execute(statement.returning(self._table.c.id)).scalars())
+                else:
+                    result = connection.execute(statement)
+                    last_id = result.lastrowid if self.engine.dialect.name == "sqlite" else None
+            if last_id is None:  # other dialects: read it back within the transaction
+                last_id = connection.execute(sa.select(sa.func.max(self._table.c.id))
+                                             .where(self._table.c.sender_id == sender_id)).scalar()
+        timestamps = [row["timestamp"] for row in rows if row["timestamp"] is not None]
+        if before.last_timestamp is not None:
+            timestamps.append(before.last_timestamp)
+        return Fingerprint(before.count + len(rows), last_id, max(timestamps) if timestamps else None)
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The same columns, filled the same way, as SQLTrackerStore.save."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
+
+    def forget_cached(self, sender_ids: Iterable[str] | None = None) -> None:
+        """Drop trackers kept in memory (all of them by default); the database is untouched."""
+        for cache in (self._saved, self._lent):
+            for sender_id in list(cache) if sender_ids is None else sender_ids:
+                cache.pop(sender_id, None)

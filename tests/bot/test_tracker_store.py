@@ -1,0 +1,307 @@
+"""The cached tracker store (bot/tracker_store.py) against Rasa's own SQLTrackerStore, on real SQLite and
+PostgreSQL: same rows, same trackers read back, one INSERT per save, and the memory never hides what another
+process did to the database (appends by another server process, `forget`, `purge`, a restart)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import EventVerbosity
+
+from bot.tracker_store import CachedSQLTrackerStore
+from common.settings import PROJECT_DIR
+
+SENDER = "student-42"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_DIR / "domain.yml"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_urls(request, tmp_path):
+    """Two empty databases of one kind: one for Rasa's store, one for ours."""
+    if request.param == "sqlite":
+        return [f"sqlite:///{tmp_path / name}.sqlite3" for name in ("rasa", "cached")]
+    server = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(server, future=True, isolation_level="AUTOCOMMIT")
+    names = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with engine.connect() as connection:
+        for name in names:
+            connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    base = server.rsplit("/", 1)[0]
+    return [f"{base}/{name}" for name in names]
+
+
+def _turn(t: float, text: str, intent: str, job: str | None = None) -> list:
+    """One exchange as Rasa's processor logs it, with fixed timestamps (both stores get equal events)."""
+    entities = [{"entity": "job", "value": job, "start": 0, "end": 3}] if job else []
+    parse = {"intent": {"name": intent, "confidence": 0.93}, "entities": entities, "text": text}
+    events = [UserUttered(text, parse["intent"], entities, parse, timestamp=t)]
+    if job:
+        events.append(SlotSet("job", job, timestamp=t + 0.001))
+    events += [ActionExecuted("action_answer_topic", policy="RulePolicy", confidence=1.0, timestamp=t + 0.002),
+               BotUttered(f"réponse à {text}", {"buttons": [{"title": "Études", "payload": "/ask_studies"}]},
+                          timestamp=t + 0.003),
+               SlotSet("topic", intent.removeprefix("ask_"), timestamp=t + 0.004),
+               ActionExecuted("action_listen", timestamp=t + 0.005)]
+    return events
+
+
+def _session_start(t: float, carried_job: str | None = None) -> list:
+    events = [ActionExecuted("action_session_start", timestamp=t), SessionStarted(timestamp=t + 0.001)]
+    if carried_job:
+        events.append(SlotSet("job", carried_job, timestamp=t + 0.002))
+    return events + [ActionExecuted("action_listen", timestamp=t + 0.003)]
+
+
+def _script() -> list[list]:
+    """Messages of one conversation, each the events one message adds (session restarts included)."""
+    return [
+        _session_start(1000.0) + _turn(1001.0, "bonjour", "greet"),
+        _turn(1010.0, "les missions du middle office", "ask_missions", job="middle office"),
+        _turn(1020.0, "et les études ?", "ask_studies"),
+        _session_start(9000.0, carried_job="middle office") + _turn(9001.0, "les compétences ?", "ask_skills"),
+        _turn(9010.0, "et le back office ?", "ask_skills", job="back office"),
+        _turn(9020.0, "merci", "thank"),
+    ]
+
+
+async def _handle(store, domain: Domain, events: list) -> None:
+    """What Rasa's MessageProcessor does with the store for one message: get or create, update, save."""
+    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+    for event in events:
+        tracker.update(event, domain)
+    await store.save(tracker)
+
+
+def _rows(url: str, sender: str = SENDER) -> list[tuple]:
+    engine = sa.create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                                          "FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def _state(tracker) -> dict:
+    return tracker.current_state(EventVerbosity.ALL) if tracker is not None else None
+
+
+async def _rasa_reading(url: str, domain: Domain, sender: str = SENDER):
+    store = SQLTrackerStore(domain, host=url)
+    try:
+        return await store.retrieve(sender)
+    finally:
+        store.engine.dispose()
+
+
+class Spy:
+    """Counts INSERT statements and Rasa-style database reads of one store."""
+
+    def __init__(self, store: CachedSQLTrackerStore) -> None:
+        self.inserts = 0
+        self.reads = 0
+        sa.event.listen(store.engine, "before_cursor_execute", self._statement)
+        original = store._retrieve
+
+        async def counted(*args, **kwargs):
+            self.reads += 1
+            return await original(*args, **kwargs)
+
+        store._retrieve = counted
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            self.inserts += 1
+
+
+def test_same_rows_and_trackers_as_rasa_with_one_insert_per_message(two_urls, domain):
+    rasa_url, cached_url = two_urls
+
+    async def scenario():
+        rasa_store = SQLTrackerStore(domain, host=rasa_url)
+        cached = CachedSQLTrackerStore(domain, host=cached_url)
+        spy = Spy(cached)
+        for number, (events, same_events) in enumerate(zip(_script(), _script())):
+            await _handle(rasa_store, domain, events)
+            inserts_before = spy.inserts
+            await _handle(cached, domain, same_events)
+            assert spy.inserts - inserts_before == 1, f"message {number}: one INSERT per save"
+            assert _rows(cached_url) == _rows(rasa_url), f"message {number}: same rows as Rasa's store"
+            expected = await _rasa_reading(rasa_url, domain)
+            lent = await cached.retrieve(SENDER)
+            assert _state(lent) == _state(expected), f"message {number}: same tracker as Rasa reads back"
+            await cached.save(lent)  # nothing new: nothing written, tracker kept
+            assert spy.inserts - inserts_before == 1
+        # read from the database only for the new conversation (nothing stored yet) and after each of the two
+        # session starts (Rasa reads back from the SessionStarted on): every other message was served from memory
+        assert spy.reads == 3
+        rasa_store.engine.dispose()
+        cached.engine.dispose()
+
+    asyncio.run(scenario())
+    assert len(_rows(cached_url)) == sum(len(events) for events in _script())
+
+
+def test_restart_keeps_the_conversation(two_urls, domain):
+    _, url = two_urls
+
+    async def scenario():
+        first = CachedSQLTrackerStore(domain, host=url)
+        for events in _script()[:3]:
+            await _handle(first, domain, events)
+        first.engine.dispose()
+        restarted = CachedSQLTrackerStore(domain, host=url)  # a new process: empty memory
+        tracker = await restarted.retrieve(SENDER)
+        assert tracker.get_slot("job") == "middle office"
+        assert _state(tracker) == _state(await _rasa_reading(url, domain))
+        restarted.engine.dispose()
+
+    asyncio.run(scenario())
+
+
+def _python(code: str, url: str) -> None:
+    env = dict(os.environ, TRACKER_DB_URL=url, PYTHONPATH=str(PROJECT_DIR), PYTHONWARNINGS="ignore")
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, check=True, timeout=120)
+
+
+OTHER_PROCESS = """
+import asyncio, os
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from bot.tracker_store import CachedSQLTrackerStore
+
+async def main():
+    domain = Domain.load("domain.yml")
+    store = CachedSQLTrackerStore(domain, host=os.environ["TRACKER_DB_URL"])
+    tracker = await store.get_or_create_tracker("student-42", append_action_listen=False)
+    assert tracker.get_slot("job") == "middle office", tracker.get_slot("job")
+    tracker.update(UserUttered("depuis l'autre processus", {"name": "ask_rhythm", "confidence": 0.9}), domain)
+    tracker.update(ActionExecuted("action_listen"), domain)
+    await store.save(tracker)
+
+asyncio.run(main())
+"""
+
+
+def test_another_process_on_the_same_database_is_seen(two_urls, domain):
+    """Two server processes on one database (replicas behind a lock store): each sees the other's events."""
+    _, url = two_urls
+
+    async def before():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script()[:2]:
+            await _handle(store, domain, events)
+        return store
+
+    store = asyncio.run(before())
+    _python(OTHER_PROCESS, url)  # sees our events, appends its own
+
+    async def after():
+        tracker = await store.retrieve(SENDER)
+        assert tracker.latest_message.text == "depuis l'autre processus"
+        assert _state(tracker) == _state(await _rasa_reading(url, domain))
+        for event in _turn(1030.0, "et le rythme ?", "ask_rhythm"):
+            tracker.update(event, domain)
+        await store.save(tracker)
+        store.engine.dispose()
+
+    asyncio.run(after())
+    texts = [json.loads(row[5])["text"] for row in _rows(url) if row[1] == "user"]
+    assert texts == ["bonjour", "les missions du middle office", "depuis l'autre processus", "et le rythme ?"]
+    assert len(_rows(url)) == len(_script()[0]) + len(_script()[1]) + 2 + len(_turn(0, "x", "ask_rhythm"))
+
+
+@pytest.mark.parametrize("command", [["forget", SENDER], ["purge", "--days", "0"]])
+def test_forget_and_purge_in_another_process_are_not_undone_by_the_memory(two_urls, domain, command):
+    _, url = two_urls
+
+    async def before():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script()[:3]:
+            await _handle(store, domain, events)
+        assert store._saved  # the tracker is kept in memory
+        return store
+
+    store = asyncio.run(before())
+    env = dict(os.environ, TRACKER_DB_URL=url, PYTHONPATH=str(PROJECT_DIR))
+    subprocess.run([sys.executable, "-m", "ops.conversations", *command], cwd=PROJECT_DIR, env=env, check=True,
+                   timeout=120, capture_output=True)
+    assert _rows(url) == []
+
+    async def after():
+        assert await store.retrieve(SENDER) is None
+        # the student writes again: a fresh conversation, nothing of the forgotten one comes back
+        await _handle(store, domain, _session_start(20000.0) + _turn(20001.0, "bonjour", "greet"))
+        tracker = await store.retrieve(SENDER)
+        assert tracker.get_slot("job") is None
+        store.engine.dispose()
+
+    asyncio.run(after())
+    assert len(_rows(url)) == len(_session_start(0)) + len(_turn(0, "x", "greet"))
+
+
+def test_a_tracker_changed_after_its_save_is_read_again(two_urls, domain):
+    """A message whose handling failed after the save leaves events in the object that were never stored."""
+    _, url = two_urls
+
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script()[:2]:
+            await _handle(store, domain, events)
+        tracker = await store.retrieve(SENDER)
+        await store.save(tracker)
+        tracker.update(UserUttered("jamais enregistré", {"name": "greet", "confidence": 1.0}), domain)  # no save
+        again = await store.retrieve(SENDER)
+        assert again is not tracker
+        assert _state(again) == _state(await _rasa_reading(url, domain))
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+
+
+def test_a_tracker_is_never_lent_twice_before_its_save(two_urls, domain):
+    _, url = two_urls
+
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=url)
+        await _handle(store, domain, _script()[0] + _script()[1])
+        first = await store.retrieve(SENDER)
+        second = await store.retrieve(SENDER)
+        assert first is not second and _state(first) == _state(second)
+        for event in _turn(1020.0, "et les études ?", "ask_studies"):
+            first.update(event, domain)
+        await store.save(first)
+        await store.save(second)  # nothing new in it: nothing written twice
+        assert _state(await store.retrieve(SENDER)) == _state(await _rasa_reading(url, domain))
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+    assert len(_rows(url)) == len(_script()[0]) + len(_script()[1]) + len(_script()[2])
+
+
+def test_bounded_memory(tmp_path, domain):
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'new' / 'c.sqlite3'}", cache_size="2")
+        for number in range(5):
+            tracker = await store.get_or_create_tracker(f"s{number}", append_action_listen=False)
+            for event in _turn(1000.0 + number, "merci", "thank"):
+                tracker.update(event, domain)
+            await store.save(tracker)
+        assert list(store._saved) == ["s3", "s4"]
+        assert (await store.retrieve("s0")).latest_message.text == "merci"
+        store.engine.dispose()
+
+    asyncio.run(scenario())
