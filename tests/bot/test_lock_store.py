@@ -1,0 +1,204 @@
+"""The waking lock stores (bot/lock_store.py): Rasa's ticket order, without Rasa's one-second polling.
+In memory, and with a real Redis server for several processes."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.lock_store import WakingInMemoryLockStore, WakingRedisLockStore, redis_options
+from common.settings import PROJECT_DIR
+from tests.conftest import free_port
+
+WORK = 0.01  # seconds each message holds the lock
+
+
+async def _burst(stores: list, count: int = 20, conversation: str = "student-1") -> tuple[list[int], float, int]:
+    """`count` messages at once on one conversation; returns the order they got the lock, the time, and the
+    largest number of holders at any moment."""
+    order: list[int] = []
+    holders = 0
+    most = 0
+
+    async def message(number: int) -> None:
+        nonlocal holders, most
+        async with stores[number % len(stores)].lock(conversation):
+            holders += 1
+            most = max(most, holders)
+            order.append(number)
+            await asyncio.sleep(WORK)
+            holders -= 1
+
+    start = time.perf_counter()
+    tasks = []
+    for number in range(count):
+        tasks.append(asyncio.ensure_future(message(number)))
+        await asyncio.sleep(0)  # let each issue its ticket in turn, as requests arriving one after the other
+    await asyncio.gather(*tasks)
+    return order, time.perf_counter() - start, most
+
+
+def test_twenty_messages_at_once_are_served_in_order_without_polling_delay():
+    order, took, most = asyncio.run(_burst([WakingInMemoryLockStore()]))
+    assert order == list(range(20)) and most == 1
+    assert took < 20 * WORK + 0.5, f"{took:.2f} s"
+
+
+def test_rasa_in_memory_lock_store_waits_a_second_per_turn():
+    """The baseline the class fixes (kept short: 3 messages)."""
+    order, took, _ = asyncio.run(_burst([InMemoryLockStore()], count=3))
+    assert order == [0, 1, 2] and took >= 1.9
+
+
+def test_other_conversations_are_not_blocked():
+    async def scenario():
+        store = WakingInMemoryLockStore()
+        async with store.lock("a"):
+            start = time.perf_counter()
+            async with store.lock("b"):
+                pass
+            return time.perf_counter() - start
+
+    assert asyncio.run(scenario()) < 0.05
+
+
+def test_a_cancelled_waiter_does_not_block_the_next():
+    async def scenario():
+        store = WakingInMemoryLockStore()
+        got = []
+
+        async def message(name: str, hold: float) -> None:
+            async with store.lock("s"):
+                got.append(name)
+                await asyncio.sleep(hold)
+
+        first = asyncio.ensure_future(message("first", 0.2))
+        await asyncio.sleep(0)
+        cancelled = asyncio.ensure_future(message("cancelled", 0))
+        await asyncio.sleep(0)
+        last = asyncio.ensure_future(message("last", 0))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        start = time.perf_counter()
+        await asyncio.gather(first, last)
+        assert got == ["first", "last"]
+        assert store.get_lock("s") is None  # nothing left behind
+        return time.perf_counter() - start
+
+    assert asyncio.run(scenario()) < 0.4
+
+
+def test_an_expired_ticket_lets_the_next_message_in_like_rasa():
+    async def scenario():
+        store = WakingInMemoryLockStore()
+        entered = {}
+
+        async def stuck() -> None:
+            async with store.lock("s", lock_lifetime=0.3):
+                entered["stuck"] = time.perf_counter()
+                await asyncio.sleep(2)
+
+        task = asyncio.ensure_future(stuck())
+        await asyncio.sleep(0.01)
+        async with store.lock("s"):
+            entered["next"] = time.perf_counter()
+        task.cancel()
+        return entered["next"] - entered["stuck"]
+
+    assert 0.25 < asyncio.run(scenario()) < 0.8
+
+
+def test_rasa_builds_the_store_from_the_endpoints_file():
+    store = LockStore.create(EndpointConfig(type="bot.lock_store.WakingInMemoryLockStore", recheck_seconds="0.05"))
+    assert isinstance(store, WakingInMemoryLockStore) and store.recheck_seconds == 0.05
+
+
+def test_redis_url_gives_rasa_redis_arguments():
+    assert redis_options("redis://:s%40cret@10.0.0.5:6390/3", {"key_prefix": "bot"}) == {
+        "key_prefix": "bot", "host": "10.0.0.5", "port": 6390, "use_ssl": False, "db": 3, "password": "s@cret"}
+    assert redis_options("localhost", {"port": "6379"}) == {"port": "6379", "host": "localhost"}
+    with pytest.raises(ValueError):
+        redis_options("http://x", {})
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A private Redis server on a free loopback port (Debian's redis-server)."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.fail("redis-server is not installed (Debian package redis-server)")
+    folder = tempfile.mkdtemp(prefix="lock-redis-")
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/1"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _redis_store(url: str, **options) -> WakingRedisLockStore:
+    return LockStore.create(EndpointConfig(url=url, type="bot.lock_store.WakingRedisLockStore", **options))
+
+
+def test_redis_burst_over_two_store_instances_is_in_order_and_fast(redis_url):
+    async def scenario():
+        stores = [_redis_store(redis_url), _redis_store(redis_url)]
+        return await _burst(stores, conversation="redis-burst")
+
+    order, took, most = asyncio.run(scenario())
+    assert order == list(range(20)) and most == 1
+    assert took < 20 * WORK + 1.0, f"{took:.2f} s"
+
+
+HOLDER = """
+import asyncio, sys, time
+from bot.lock_store import WakingRedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+async def main():
+    store = WakingRedisLockStore(EndpointConfig(url=sys.argv[1]))
+    async with store.lock("across"):
+        print("held", flush=True)
+        time.sleep(0.5)
+        released = time.time()
+    print(released, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_redis_release_in_another_process_wakes_the_waiter_at_once(redis_url):
+    """The waiter re-checks only every 5 s here: only the pub/sub wake-up can let it in quickly."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, redis_url], cwd=PROJECT_DIR, stdout=subprocess.PIPE,
+                              text=True, env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PYTHONWARNINGS="ignore"))
+    assert holder.stdout.readline().strip() == "held"
+
+    async def scenario():
+        store = _redis_store(redis_url, recheck_seconds="5")
+        async with store.lock("across"):
+            return time.time()
+
+    acquired = asyncio.run(scenario())
+    released = float(holder.stdout.readline())
+    holder.wait(timeout=30)
+    assert 0 <= acquired - released < 0.5, f"{acquired - released:.2f} s after the release"
