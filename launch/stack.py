@@ -6,20 +6,25 @@ Every process gets its own process group, so one Ctrl-C (or `Stack.stop`) leaves
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.engine.url import make_url
 
 from common.settings import PROJECT_DIR, Settings, get_settings
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
+RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # Rasa's --logging-config-file: bot/log_privacy.py
 NLG_CLASS = "bot.nlg.JobsNaturalLanguageGenerator"  # fills {known_jobs} / {jobs_count} (bot/nlg.py)
 
 
@@ -83,9 +88,38 @@ def wait_http(url: str, process: subprocess.Popen, timeout: float, log: Path) ->
     raise TimeoutError(f"{url} not ready after {timeout:.0f} s (log: {log})")
 
 
+LOG_MAX_BYTES = 5 * 1024 * 1024  # one server's log is rotated past this size, keeping LOG_BACKUPS older files
+LOG_BACKUPS = 3
+
+
+def _log_writer(log: Path) -> RotatingFileHandler:
+    """Appends lines to `log`, rotating it (log.1, log.2…): a restart never truncates the old logs."""
+    writer = RotatingFileHandler(log, mode="a", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    writer.setFormatter(logging.Formatter("%(message)s"))
+    return writer
+
+
+def _pump(stream, writer: RotatingFileHandler) -> None:
+    """Copy a child's output to its log, line by line, until the child closes it."""
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", errors="replace").rstrip("\n")
+        writer.handle(logging.LogRecord("child", logging.INFO, "", 0, line, None, None))
+    stream.close()
+
+
+@dataclass
+class Service:
+    """How to start one server and how to tell it is serving."""
+
+    command: list[str]
+    health_url: str
+    ready_timeout: float
+    announce: str
+
+
 @dataclass
 class Stack:
-    """The running bot. Use as a context manager, or call start()/stop()."""
+    """The running bot. Use as a context manager, or call start()/stop(); `Supervisor` keeps it running."""
 
     settings: Settings = field(default_factory=get_settings)
     model: str = str(PROJECT_DIR / "models")
@@ -94,54 +128,83 @@ class Stack:
     quiet: bool = False
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     ready_seconds: dict[str, float] = field(default_factory=dict)
+    _writers: dict[str, RotatingFileHandler] = field(default_factory=dict, repr=False)
 
     def _say(self, text: str) -> None:
         if not self.quiet:
             print(text, flush=True)
 
-    def _spawn(self, name: str, command: list[str]) -> tuple[subprocess.Popen, Path]:
+    def log_path(self, name: str) -> Path:
+        return LOG_DIR / f"{name}-{self.settings.rasa_port}.log"
+
+    def service(self, name: str) -> Service:
+        s = self.settings
+        if name == "actions":
+            return Service([sys.executable, "-m", "launch.action_server", "--port", str(s.actions_port)],
+                           f"http://{s.host}:{s.actions_port}/health", 60,
+                           f">> starting the action server on {s.host}:{s.actions_port}")
+        if name == "rasa":
+            # bot.rasa_server = Rasa's own CLI with the project's fixes (docs/performance.md); the logging
+            # configuration keeps student texts out of every log (bot/log_privacy.py)
+            command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
+                       "--endpoints", str(write_endpoints(s)), "--credentials", str(PROJECT_DIR / "credentials.yml"),
+                       "--interface", s.host, "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/"),
+                       "--logging-config-file", str(RASA_LOGGING_CONFIG)]
+            return Service(command + rasa_api_arguments(s), f"{s.rasa_url}/webhooks/rest/", 180,
+                           f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~30 s)")
+        if name == "web":
+            return Service([sys.executable, "-m", "launch.web_server", "--port", str(s.web_port)], s.web_url, 30,
+                           f">> starting the chat page on {s.web_url}")
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        """The servers of this stack, in start order."""
+        return (["actions"] if self.with_actions else []) + ["rasa"] + (["web"] if self.with_web else [])
+
+    def spawn(self, name: str) -> tuple[subprocess.Popen, Path]:
+        """Start one server without waiting for it; its output is appended to its (rotated) log."""
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = LOG_DIR / f"{name}-{self.settings.rasa_port}.log"
-        handle = open(log, "w")
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=child_env(self.settings), stdout=handle,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        log = self.log_path(name)
+        writer = self._writers.get(name) or self._writers.setdefault(name, _log_writer(log))
+        process = subprocess.Popen(self.service(name).command, cwd=PROJECT_DIR, env=child_env(self.settings),
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        threading.Thread(target=_pump, args=(process.stdout, writer), name=f"log-{name}", daemon=True).start()
         self.processes[name] = process
         return process, log
 
+    def start_one(self, name: str) -> None:
+        service = self.service(name)
+        self._say(service.announce)
+        process, log = self.spawn(name)
+        self.ready_seconds[name] = wait_http(service.health_url, process, service.ready_timeout, log)
+
     def start_actions(self) -> None:
-        s = self.settings
-        self._say(f">> starting the action server on {s.host}:{s.actions_port}")
-        process, log = self._spawn("actions", [sys.executable, "-m", "launch.action_server", "--port", str(s.actions_port)])
-        self.ready_seconds["actions"] = wait_http(f"http://{s.host}:{s.actions_port}/health", process, 60, log)
+        self.start_one("actions")
 
     def start_rasa(self) -> None:
-        s = self.settings
-        self._say(f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~30 s)")
-        # bot.rasa_server = Rasa's own CLI with the action-result validator built once (docs/performance.md)
-        command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model, "--endpoints", str(write_endpoints(s)),
-                   "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", s.host,
-                   "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/")]
-        command += rasa_api_arguments(s)
-        process, log = self._spawn("rasa", command)
-        self.ready_seconds["rasa"] = wait_http(f"{s.rasa_url}/webhooks/rest/", process, 180, log)
+        self.start_one("rasa")
 
     def start_web(self) -> None:
-        s = self.settings
-        self._say(f">> starting the chat page on {s.web_url}")
-        process, log = self._spawn("web", [sys.executable, "-m", "launch.web_server", "--port", str(s.web_port)])
-        self.ready_seconds["web"] = wait_http(s.web_url, process, 30, log)
+        self.start_one("web")
 
     def start(self) -> "Stack":
         try:
-            if self.with_actions:
-                self.start_actions()
-            self.start_rasa()
-            if self.with_web:
-                self.start_web()
+            for name in self.names():
+                self.start_one(name)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a server's whole process group (a hung server ignores SIGTERM)."""
+        process = self.processes.get(name)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
 
     def stop_one(self, name: str) -> None:
         process = self.processes.pop(name, None)
@@ -157,12 +220,112 @@ class Stack:
     def stop(self) -> None:
         for name in list(self.processes)[::-1]:
             self.stop_one(name)
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
 
     def __enter__(self) -> "Stack":
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _answers(url: str, timeout: float) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class GaveUp(RuntimeError):
+    """A server failed too many times in a row: it needs a person."""
+
+
+@dataclass
+class _Watch:
+    failures: int = 0  # fast failures in a row (reset once the server has served `stable_after` seconds)
+    misses: int = 0  # failed health checks in a row
+    started_at: float = 0.0
+    ready_at: float | None = None
+    restart_at: float | None = None
+
+
+@dataclass
+class Supervisor:
+    """Keeps a started Stack serving: a server that exits or stops answering its health check is killed and
+    restarted after a growing delay (1 s, 2 s, 4 s… up to `backoff_max`) while the others keep serving.
+    After `give_up_after` failures in a row without `stable_after` seconds of service, `tick` raises GaveUp."""
+
+    stack: Stack
+    check_every: float = 2.0
+    health_timeout: float = 5.0
+    hung_after: int = 4
+    backoff_first: float = 1.0
+    backoff_max: float = 30.0
+    stable_after: float = 120.0
+    give_up_after: int = 5
+    say: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
+    clock: Callable[[], float] = time.monotonic
+    watches: dict[str, _Watch] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        now = self.clock()
+        for name in self.stack.processes:
+            self.watches[name] = _Watch(started_at=now, ready_at=now)
+
+    def tick(self) -> None:
+        """Check every server once; restart the ones due."""
+        for name, watch in self.watches.items():
+            now = self.clock()
+            if watch.restart_at is not None:
+                if now >= watch.restart_at:
+                    watch.restart_at, watch.ready_at, watch.misses, watch.started_at = None, None, 0, now
+                    self.stack.spawn(name)
+                continue
+            process = self.stack.processes.get(name)
+            if process is None:  # stopped on purpose
+                continue
+            if process.poll() is not None:
+                self._failed(name, watch, f"stopped (exit code {process.returncode})")
+                continue
+            service = self.stack.service(name)
+            healthy = _answers(service.health_url, self.health_timeout)
+            now = self.clock()
+            if watch.ready_at is None:
+                if healthy:
+                    watch.ready_at = now
+                    self.say(f">> {name} is serving again ({now - watch.started_at:.0f} s after its restart)")
+                elif now - watch.started_at > service.ready_timeout:
+                    self.stack.kill(name)
+                    self._failed(name, watch, f"not ready after {service.ready_timeout:.0f} s")
+                continue
+            if healthy:
+                watch.misses = 0
+                if now - watch.ready_at >= self.stable_after:
+                    watch.failures = 0
+                continue
+            watch.misses += 1
+            if watch.misses >= self.hung_after:
+                self.stack.kill(name)
+                self._failed(name, watch, f"not answering ({watch.misses} health checks in a row)")
+
+    def _failed(self, name: str, watch: _Watch, why: str) -> None:
+        watch.failures += 1
+        log = self.stack.log_path(name)
+        if watch.failures > self.give_up_after:
+            raise GaveUp(f"{name} {why}; it failed {watch.failures} times in a row, giving up (log: {log})")
+        delay = min(self.backoff_first * 2 ** (watch.failures - 1), self.backoff_max)
+        self.say(f">> {name} {why}: restarting it in {delay:.0f} s; the other servers keep serving (log: {log})")
+        watch.restart_at = self.clock() + delay
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Tick every `check_every` seconds until `stop` is set (or forever); raises GaveUp."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            self.tick()
+            stop.wait(self.check_every)
 
 
 def _interrupt(signum, frame) -> None:
@@ -207,11 +370,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         took = ", ".join(f"{name} {secs:.0f} s" for name, secs in stack.ready_seconds.items())
         print(f"\nReady ({took}).\n\n    Chat page:  {settings.web_url}\n    REST API:   {settings.rasa_url}/webhooks/rest/webhook\n"
-              f"\nLogs in var/logs/. Press Ctrl-C to stop everything.", flush=True)
-        while all(p.poll() is None for p in stack.processes.values()):
-            time.sleep(1)
-        dead = [name for name, p in stack.processes.items() if p.poll() is not None]
-        print(f"A server stopped unexpectedly: {', '.join(dead)} (see var/logs/). Stopping the others.", file=sys.stderr)
+              f"\nLogs in var/logs/. A server that crashes or hangs is restarted. Press Ctrl-C to stop everything.",
+              flush=True)
+        Supervisor(stack).run()
+        return 0
+    except GaveUp as error:
+        print(f"{error}. Stopping the others.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
