@@ -4,22 +4,32 @@ They wrap Rasa's REST and socket.io channels (same URLs: /webhooks/rest/webhook,
 - a body that is not a JSON object, or a message that is not text, gets a 400 (REST);
 - an empty, blank or too long message gets a French explanation and is not processed;
 - a slash-command that is not one of the bot's own button payloads is refused (bot/payloads.py);
-- when processing sends nothing (action server down, an error), the student gets a French apology.
+- when processing sends nothing (action server down, an error, a timeout), the student gets a French apology;
+- limits (bot/limits.py): a valid sender id is required, metadata and bodies are small, and a conversation
+  that reached its length limit is asked to start a new one;
+- every socket.io payload that is not {"message": str, "session_id": str} gets an explicit refusal;
+- message texts and conversation ids never reach the logs (bot/log_privacy.py).
 The sentences are domain.yml responses, read once at start-up.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot import limits
+from bot.action_timeout import install_action_timeout
+
 from bot.heap import trim_heap_after_start
+from bot.log_privacy import remember
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
 from bot.rasa_compat import socketio_session_fix_needed
@@ -32,7 +42,13 @@ _FALLBACK_WORDING = {
     "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). Pose ta question en une ou deux phrases.",
     "utter_action_failed": "Oups, je n'arrive pas à répondre pour le moment. Réessaie dans un instant.",
     "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, ou utilise les boutons.",
+    "utter_conversation_full": "Cette conversation est très longue : commence une nouvelle conversation pour continuer.",
 }
+install_action_timeout()  # a hung action server is given up after a few seconds (bot/action_timeout.py)
+
+
+def say(key: str, **values: object) -> str:
+    return response_text(key, _FALLBACK_WORDING[key], **{**jobs_values(), **values})
 
 
 class _CountingOutput(OutputChannel):
@@ -50,13 +66,13 @@ class _CountingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int) -> Callable[[UserMessage], Awaitable[None]]:
+def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int,
+          conversations: Optional[limits.ConversationLength] = None) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
-    def say(key: str, **values: object) -> str:
-        return response_text(key, _FALLBACK_WORDING[key], **{**jobs_values(), **values})
 
     async def guarded(message: UserMessage) -> None:
         output, text = message.output_channel, message.text
+        remember(text, message.sender_id)  # hidden from every log line from now on
         if not isinstance(text, str) or not text.strip():
             await output.send_text_message(message.sender_id, say("utter_empty_message"))
             return
@@ -66,17 +82,41 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
         if text.lstrip().startswith("/") and not is_offered_payload(text):
             await output.send_text_message(message.sender_id, say("utter_payload_refused"))
             return
+        if conversations is not None and await conversations.is_full(message.sender_id):
+            await output.send_text_message(message.sender_id, say("utter_conversation_full"))
+            return
         counting = _CountingOutput(output)
         message.output_channel = counting
         try:
             await on_new_message(message)
+        except asyncio.CancelledError:  # the server's response timeout: apologise, then let it cancel
+            logger.error("message handling was cancelled (timeout): sending the apology")
+            if counting.sent == 0:
+                await output.send_text_message(message.sender_id, say("utter_action_failed"))
+            raise
         except Exception:  # noqa: BLE001 - the student must get a reply whatever failed
-            logger.exception("message handling failed for sender %s", message.sender_id)
+            logger.exception("message handling failed")
         if counting.sent == 0:
-            logger.warning("no reply was produced for sender %s: sending the apology", message.sender_id)
+            logger.warning("no reply was produced: sending the apology")
             await output.send_text_message(message.sender_id, say("utter_action_failed"))
 
     return guarded
+
+
+def _limited(blueprint: Blueprint) -> limits.ConversationLength:
+    """Cap request bodies on the blueprint's app and count conversations' events in its tracker store."""
+    app_of_blueprint: Dict[str, Sanic] = {}
+
+    @blueprint.listener("before_server_start")
+    async def set_body_limits(app: Sanic, _loop: Any) -> None:
+        app.config.REQUEST_MAX_SIZE = limits.MAX_BODY_BYTES  # read per connection: a larger body gets a 413
+        app.config.WEBSOCKET_MAX_SIZE = limits.MAX_BODY_BYTES
+        app_of_blueprint["app"] = app
+
+    async def count(sender: str) -> int:
+        return await limits.stored_events(app_of_blueprint.get("app"), sender)
+
+    return limits.ConversationLength(count)
 
 
 def _json_object(request: Request) -> dict:
@@ -98,9 +138,11 @@ class GuardedRestInput(RestInput):
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = _json_object(req).get("sender")
-        if sender is not None and not isinstance(sender, (str, int)):
-            raise InvalidUsage("`sender` must be a string")
-        return str(sender) if sender is not None else None
+        sender = str(sender) if isinstance(sender, int) and not isinstance(sender, bool) else sender
+        problem = limits.sender_problem(sender)
+        if problem:
+            raise InvalidUsage(problem)  # no shared "default" conversation for requests without a sender
+        return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         message = _json_object(req).get("message")
@@ -113,10 +155,33 @@ class GuardedRestInput(RestInput):
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = _json_object(request).get("metadata")
-        return metadata if isinstance(metadata, dict) else None
+        problem = limits.metadata_problem(metadata)
+        if problem:
+            raise InvalidUsage(problem)
+        return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]):
-        return trim_heap_after_start(super().blueprint(guard(on_new_message, get_settings().max_message_chars)))
+        handler: Dict[str, Any] = {}
+
+        async def checked(message: UserMessage) -> None:
+            await handler["guarded"](message)
+
+        blueprint = super().blueprint(checked)
+        handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
+        return trim_heap_after_start(blueprint)
+
+
+def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> Optional[str]:
+    """Why a socket.io `user_uttered` payload is refused (None when it is well formed)."""
+    if extra or not isinstance(data, dict):
+        return "the payload must be one object: {\"message\": \"...\", \"session_id\": \"...\"}"
+    if session_persistence:
+        problem = limits.sender_problem(data.get("session_id"))
+        if problem:
+            return problem.replace("`sender`", "`session_id`")
+    if "message" in data and data["message"] is not None and not isinstance(data["message"], str):
+        return "`message` must be a string"
+    return limits.metadata_problem(data.get(metadata_key))
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -128,11 +193,29 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
-        blueprint = trim_heap_after_start(super().blueprint(guard(on_new_message, settings.max_message_chars)))
+        blueprint = trim_heap_after_start(super().blueprint(on_new_message))
+        guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
         # Rasa lets any origin open the socket; allow the chat page's origin only.
         page = settings.web_url.rstrip("/")
         self.sio.eio.cors_allowed_origins = [page, page.replace("127.0.0.1", "localhost")]
+        self.sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
         sio = self.sio
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any = None, *extra: Any) -> None:
+            # Replaces Rasa's handler, which ignores some malformed payloads silently and fails on others:
+            # every payload gets an answer, a refusal when it is not {"message": str, "session_id": str}.
+            problem = _socket_payload_problem(data, extra, self.metadata_key, self.session_persistence)
+            if problem:
+                logger.info("socket.io message refused: %s", problem)
+                await sio.emit(self.bot_message_evt, {"text": say("utter_payload_refused"), "error": problem},
+                               room=sid, namespace=self.namespace)
+                return
+            sender = data["session_id"] if self.session_persistence else sid
+            message = UserMessage(data.get("message"), SocketIOOutput(sio, self.bot_message_evt), sender,
+                                  input_channel=self.name(), metadata=data.get(self.metadata_key))
+            await guarded(message)
+
         if not socketio_session_fix_needed():  # written for Rasa 3.6 (bot/rasa_compat.py)
             return blueprint
 
@@ -141,7 +224,13 @@ class GuardedSocketIOInput(SocketIOInput):
             # Replaces Rasa 3.6's handler, which calls the coroutine `enter_room` without awaiting it with
             # python-socketio 5, so replies never reached the page (RasaHQ/rasa#13027).
             data = data if isinstance(data, dict) else {}
-            session_id = str(data.get("session_id") or uuid.uuid4().hex)
+            session_id = data.get("session_id") or uuid.uuid4().hex
+            problem = limits.sender_problem(session_id)
+            if problem:  # no room named by a megabyte of text, no session the bot could not store
+                await sio.emit(self.bot_message_evt, {"text": say("utter_payload_refused"),
+                                                      "error": problem.replace("`sender`", "`session_id`")},
+                               room=sid, namespace=self.namespace)
+                return
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)

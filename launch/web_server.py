@@ -5,8 +5,11 @@
 Routes: the files of launch/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
 by `npm ci`), and /config.js (the page's settings: Rasa's URL, the longest message, the retention period).
 Everything else is a 404: no directory listing, nothing outside launch/web/, no hidden files.
-Every answer carries a strict Content-Security-Policy: scripts and styles from this origin only, network
-connections to the Rasa server only. Access logs are one short line without query strings.
+Every answer, errors included (404, 501…), carries a strict Content-Security-Policy (scripts and styles
+from this origin only, network connections to the Rasa server only) and the other security headers.
+Access logs are one short line without query strings. A connection idle for IDLE_TIMEOUT seconds is
+closed, at most MAX_CONNECTIONS are served at once (more wait in the listen backlog or are closed), so
+a few hundred half-open connections cannot hold hundreds of threads.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import argparse
 import json
 import posixpath
 import sys
+import threading
 import time
 from functools import partial
 from http import HTTPStatus
@@ -23,6 +27,9 @@ from urllib.parse import unquote
 
 from common.settings import PROJECT_DIR, Settings, get_settings
 
+IDLE_TIMEOUT = 10  # seconds a connection may stay silent (slow clients, half-open connections)
+MAX_CONNECTIONS = 64  # connections served at once; the others are closed at once
+LISTEN_BACKLOG = 128
 WEB_DIR = PROJECT_DIR / "launch" / "web"
 SOCKET_IO_CLIENT = PROJECT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 
@@ -66,9 +73,19 @@ def jobs_config() -> dict:
     return {"jobs": jobs, "jobsText": wording["known_jobs"], "jobsCount": wording["jobs_count"]}
 
 
+def apology() -> str:
+    """The domain.yml apology, shown by the page while the bot is unreachable (restarting)."""
+    from common.wording import response_text
+
+    try:
+        return response_text("utter_action_failed")
+    except KeyError:
+        return ""
+
+
 def config_js(settings: Settings) -> bytes:
     config = {"socketUrl": settings.rasa_url, "maxChars": settings.max_message_chars,
-              "retentionDays": settings.retention_days, **jobs_config()}
+              "retentionDays": settings.retention_days, "apology": apology(), **jobs_config()}
     return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode("utf-8")
 
 
@@ -98,6 +115,7 @@ class ChatPageHandler(BaseHTTPRequestHandler):
     server_version = "orientation-chat"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT  # socket timeout of each connection (StreamRequestHandler.setup)
 
     def __init__(self, *args, settings: Settings, csp: str, config: bytes, **kwargs):
         self.settings, self.csp, self.config = settings, csp, config
@@ -139,14 +157,18 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        """Every response gets the security headers, the base class's error pages (400, 501…) included."""
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("X-Frame-Options", "DENY")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        super().end_headers()
 
     # --- quiet logs: method, path without its query string, status ------------------------------
     def log_request(self, code="-", size="-") -> None:
@@ -160,12 +182,37 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         pass
 
 
+class ChatPageServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once, and a listen backlog of LISTEN_BACKLOG."""
+
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(self, *args, **kwargs):
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # too many connections at once: close this one
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 def make_server(settings: Settings, port: int | None = None, host: str | None = None) -> ThreadingHTTPServer:
     handler = partial(ChatPageHandler, settings=settings, csp=content_security_policy(settings),
                       config=config_js(settings))
-    server = ThreadingHTTPServer((host or settings.host, settings.web_port if port is None else port), handler)
-    server.daemon_threads = True
-    return server
+    return ChatPageServer((host or settings.host, settings.web_port if port is None else port), handler)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,8 +51,10 @@
     typing: "Le bot écrit…",
     timeout:
       "Le bot ne répond pas pour le moment. Vérifie ta connexion, puis réessaie dans un instant.",
-    disconnected: "Connexion perdue avec le bot. Reconnexion en cours…",
-    unreachable: "Impossible de joindre le bot pour le moment. Nouvelle tentative automatique…",
+    // While the bot is unreachable (e.g. restarting), the bot's own apology from domain.yml (config.js);
+    // the page reconnects by itself and sends what was typed meanwhile.
+    disconnected: config.apology || "Connexion perdue avec le bot. Reconnexion en cours…",
+    unreachable: config.apology || "Impossible de joindre le bot pour le moment. Nouvelle tentative automatique…",
     reconnected: "Reconnecté : tu peux continuer.",
     noLibrary: "La discussion ne peut pas démarrer : recharge la page ou réessaie plus tard.",
     you: "Toi : ",
@@ -335,8 +337,11 @@
       flushPending();
     });
     socket.on("bot_uttered", onBotUttered);
-    socket.on("disconnect", function () {
+    socket.on("disconnect", function (reason) {
       sessionReady = false;
+      if (reason === "io server disconnect" && !restarting) {
+        socket.connect(); // the server closed the socket (e.g. it is stopping): socket.io would not retry
+      }
       markConnection("offline");
       if (!restarting) {
         lostConnection = true;

@@ -46,11 +46,16 @@ def test_malformed_bodies_get_a_4xx(stack, body, content_type):
 @pytest.mark.parametrize("body", [
     {"sender": "null-message", "message": None},
     {"sender": "no-message"},
-    {},
 ])
 def test_missing_fields_get_a_french_explanation(stack, body):
     status, messages = Chat(stack.settings.rasa_url).post(json.dumps(body).encode())
     assert status == 200 and "vide" in reply_text(messages)
+
+
+@pytest.mark.parametrize("body", [{}, {"message": "salut"}, {"sender": "", "message": "salut"}])
+def test_a_message_without_sender_is_refused_not_put_in_a_shared_conversation(stack, body):
+    status, error = Chat(stack.settings.rasa_url).post(json.dumps(body).encode())
+    assert status == 400 and "`sender` is required" in error
 
 
 def test_limit_is_documented_and_applied_at_the_boundary(stack):
