@@ -135,8 +135,9 @@ purge: $(STAMP) ## delete stored conversations older than RETENTION_DAYS (defaul
 	@$(PY) -m ops.conversations purge
 
 forget: $(STAMP) ## delete one student's conversation: make forget SENDER=<sender id>
-	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
-	@$(PY) -m ops.conversations forget "$(SENDER)"
+	@# SENDER reaches the command as an environment variable, never pasted into the shell line: quotes in it stay data
+	@test -n "$$SENDER" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
+	@$(PY) -m ops.conversations forget "$$SENDER"
 
 bench: install ## start the stack and measure latency, throughput, start-up, training, memory -> results/bench.json
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
