@@ -31,7 +31,7 @@ from ops.console.store import FLAGS, ConversationStore, TurnFilter, statistics
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/console.js": ("console.js", "text/javascript; charset=utf-8"),
-          "/console.css": ("console.css", "text/css; charset=utf-8")}
+          "/console.css": ("console.css", "text/css; charset=utf-8"), "/favicon.svg": ("favicon.svg", "image/svg+xml")}
 COOKIE = "console_session"
 SESSION_SECONDS = 8 * 3600
 MAX_LIST = 300          # turns sent per list request (the newest first)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 DAY = 86400.0
@@ -82,7 +83,14 @@ def fill_tracker_store(path, now: float | None = None) -> str:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     store = SQLTrackerStore(dialect="sqlite", db=str(path))
-    for sender, events in conversations(now or time.time()).items():
-        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+
+    async def save_all() -> None:
+        for sender, events in conversations(now or time.time()).items():
+            await store.save(DialogueStateTracker.from_events(sender, events))
+
+    # In a thread of its own: Playwright's sync API keeps an event loop running in the tests' thread
+    worker = threading.Thread(target=asyncio.run, args=(save_all(),))
+    worker.start()
+    worker.join()
     store.engine.dispose()
     return f"sqlite:///{path}"

@@ -1,0 +1,330 @@
+// Operators' console. Every text from the server is put in the page with textContent (never as HTML):
+// students' messages are untrusted. Charts are inline SVG drawn here, no library.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+const FLAG_NAMES = {
+  fallback: "non compris", out_of_scope: "hors sujet", low_confidence: "confiance faible",
+  rephrased: "reformulé juste après", asked_again: "redemandé",
+};
+const STATUS_NAMES = { reviewed: "revu", ignored: "ignoré", labelled: "étiqueté" };
+let meta = null;
+let currentTab = "messages";
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const response = await fetch(path, { credentials: "same-origin", ...options });
+  let data = {};
+  try { data = await response.json(); } catch (error) { data = { error: "Réponse illisible du serveur." }; }
+  if (response.status === 401 && path !== "/api/login") showLogin();
+  if (!response.ok) throw new Error(data.error || `Erreur ${response.status}`);
+  return data;
+}
+
+// ---------------------------------------------------------------- login
+function showLogin(message = "") {
+  $("app").hidden = true; $("who").hidden = true; $("logout").hidden = true;
+  $("login").hidden = false; $("login-error").textContent = message;
+  document.documentElement.dataset.console = "login";
+}
+
+async function start() {
+  try {
+    meta = await api("/api/meta");
+  } catch (error) {
+    if (!$("login").hidden) return;
+    showLogin(error.message === "Connexion requise." ? "" : error.message);
+    return;
+  }
+  $("login").hidden = true; $("app").hidden = false;
+  $("who").textContent = `Connecté : ${meta.operator} · conversations gardées ${meta.retention_days} jours`;
+  $("who").hidden = false; $("logout").hidden = false;
+  fillSelect($("f-channel"), meta.channels);
+  fillSelect($("f-job"), meta.jobs);
+  fillSelect($("f-intent"), meta.seen_intents);
+  document.documentElement.dataset.console = "ready";
+  await refresh();
+}
+
+function fillSelect(select, values) {
+  const keep = select.value;
+  while (select.options.length > 1) select.remove(1);
+  for (const value of values) select.append(el("option", { value }, value));
+  select.value = keep;
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("login-error").textContent = "";
+  try {
+    await api("/api/login", { name: $("login-name").value, token: $("login-token").value });
+    $("login-token").value = "";
+    await start();
+  } catch (error) {
+    $("login-error").textContent = error.message;
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  try { await api("/api/logout", {}); } finally { showLogin("Déconnecté."); }
+});
+
+// ---------------------------------------------------------------- tabs and filters
+for (const tab of document.querySelectorAll("[data-tab]")) {
+  tab.addEventListener("click", () => {
+    currentTab = tab.dataset.tab;
+    for (const other of document.querySelectorAll("[data-tab]")) {
+      other.setAttribute("aria-selected", String(other === tab));
+    }
+    for (const name of ["messages", "charts", "evaluations"]) $(`tab-${name}`).hidden = name !== currentTab;
+    $("filters").hidden = currentTab === "evaluations";
+    $("filters").classList.toggle("charts-only", currentTab === "charts");
+    refresh();
+  });
+}
+
+function filterQuery() {
+  const params = new URLSearchParams();
+  for (const [key, value] of new FormData($("filters"))) if (value) params.set(key, value);
+  return params.toString();
+}
+
+$("filters").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
+
+async function refresh() {
+  document.documentElement.dataset.loading = "true";
+  try {
+    if (currentTab === "messages") await loadTurns();
+    else if (currentTab === "charts") await loadCharts();
+    else await loadEvaluations();
+  } catch (error) {
+    $("count").textContent = error.message;
+  } finally {
+    document.documentElement.dataset.loading = "false";
+  }
+}
+
+// ---------------------------------------------------------------- messages
+async function loadTurns() {
+  const data = await api(`/api/turns?${filterQuery()}`);
+  $("count").textContent = data.total === 0 ? "Aucun message pour ces filtres."
+    : `${data.total} message${data.total > 1 ? "s" : ""}${data.total > data.turns.length ? ` (les ${data.turns.length} plus récents affichés)` : ""}, du plus récent au plus ancien.`;
+  $("turns").replaceChildren(...data.turns.map((turn) => turnItem(turn, true)));
+}
+
+function turnItem(turn, actions) {
+  const item = el("li", { class: `turn${turn.advisor ? " advisor" : ""}`, "data-sender": turn.sender_id, "data-ts": turn.timestamp });
+  const confidence = `${Math.round(turn.confidence * 100)} %`;
+  item.append(
+    el("p", { class: "meta" },
+      el("time", {}, turn.time), " · ", turn.channel || "canal ?", " · ",
+      el("span", { class: "sender", title: turn.sender_id }, turn.advisor ? "conseiller" : `élève ${turn.sender_id.slice(0, 8)}`),
+      turn.job ? ` · ${turn.job}` : "",
+      turn.status ? el("span", { class: `status ${turn.status}` }, STATUS_NAMES[turn.status]) : null),
+    el("p", { class: `said${turn.payload ? " payload" : ""}` }, turn.payload ? `bouton ${turn.text}` : turn.text),
+    el("p", { class: "parse" },
+      el("span", { class: "intent" }, turn.intent || "?"), " ", el("span", { class: "confidence" }, confidence),
+      ...turn.entities.map((e) => el("span", { class: "entity" }, `${e.entity} = ${e.value}`)),
+      ...turn.flags.map((flag) => el("span", { class: `flag ${flag}` }, FLAG_NAMES[flag] || flag))),
+    ...turn.replies.map((reply) => el("p", { class: "reply" },
+      reply.text, reply.buttons.length ? el("span", { class: "buttons" }, ` [${reply.buttons.join("] [")}]`) : null)),
+  );
+  if (actions) {
+    const bar = el("p", { class: "actions" },
+      el("button", { type: "button", class: "quiet", onclick: () => openConversation(turn.sender_id, turn.timestamp) }, "Conversation"),
+      el("button", { type: "button", onclick: () => mark(turn, item, "reviewed") }, "Revu"),
+      el("button", { type: "button", onclick: () => mark(turn, item, "ignored") }, "Ignorer"),
+      turn.payload ? null : el("button", { type: "button", onclick: () => labelForm(turn, item) }, "Étiqueter"));
+    item.append(bar, el("p", { class: "result", role: "status" }));
+  }
+  return item;
+}
+
+async function mark(turn, item, status) {
+  const result = item.querySelector(".result");
+  try {
+    await api("/api/mark", { sender: turn.sender_id, ts: turn.timestamp, status });
+    result.textContent = `Marqué ${STATUS_NAMES[status]}.`;
+    item.classList.add("done");
+  } catch (error) {
+    result.textContent = error.message;
+  }
+}
+
+async function labelForm(turn, item) {
+  const result = item.querySelector(".result");
+  if (item.querySelector(".label-form")) return;
+  let draft;
+  try {
+    draft = await api(`/api/draft?sender=${encodeURIComponent(turn.sender_id)}&ts=${turn.timestamp}`);
+  } catch (error) {
+    result.textContent = error.message;
+    return;
+  }
+  const text = el("input", { class: "label-text", value: draft.text, "aria-label": "Message annoté" });
+  text.value = draft.text;
+  const intent = el("select", { class: "label-intent", "aria-label": "Intention" },
+    el("option", { value: "" }, "choisir l'intention…"), ...meta.intents.map((name) => el("option", { value: name }, name)));
+  intent.value = draft.intent;
+  const form = el("form", { class: "label-form", novalidate: true },
+    el("label", {}, "Message, entités annotées [mots](entité) ", text),
+    el("label", {}, "Intention ", intent),
+    el("p", { class: "hint" }, `Entités : ${meta.entities.join(", ")}. Ajouté au fichier de l'intention sous data/nlu/.`),
+    el("button", { type: "submit" }, "Ajouter à l'entraînement"),
+    el("button", { type: "button", class: "quiet", onclick: () => form.remove() }, "Annuler"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const added = await api("/api/label", { sender: turn.sender_id, ts: turn.timestamp, text: text.value, intent: intent.value });
+      result.textContent = `Ajouté à ${added.file} (${added.intent}) : ${added.example}`;
+      result.classList.remove("error");
+      item.classList.add("done");
+      form.remove();
+    } catch (error) {
+      result.textContent = error.message;
+      result.classList.add("error");
+    }
+  });
+  item.querySelector(".actions").after(form);
+  text.focus();
+}
+
+async function openConversation(sender, highlight) {
+  const data = await api(`/api/conversation?sender=${encodeURIComponent(sender)}`);
+  $("conversation-title").textContent = `Conversation ${sender.slice(0, 12)} · ${data.turns.length} messages`;
+  $("conversation-turns").replaceChildren(...data.turns.map((turn) => {
+    const item = turnItem(turn, false);
+    if (turn.timestamp === highlight) item.classList.add("highlight");
+    return item;
+  }));
+  $("conversation").showModal();
+}
+$("conversation-close").addEventListener("click", () => $("conversation").close());
+
+// ---------------------------------------------------------------- charts (inline SVG)
+async function loadCharts() {
+  const stats = await api(`/api/stats?${filterQuery()}`);
+  $("charts-total").textContent = `${stats.total} messages (hors tests des conseillers sauf case cochée).`;
+  $("chart-days").replaceChildren(columns(stats.days.map((d) => [d.day.slice(5), d.messages])));
+  $("chart-rates").replaceChildren(lines(stats.days.map((d) => d.day.slice(5)), [
+    { name: "non compris", values: stats.days.map((d) => d.fallback_rate), class: "s1" },
+    { name: "hors sujet", values: stats.days.map((d) => d.out_of_scope_rate), class: "s2" },
+  ]));
+  $("chart-intents").replaceChildren(hbars(stats.intents));
+  $("chart-topics").replaceChildren(hbars(stats.topics));
+  $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
+}
+
+function empty() { return el("p", { class: "hint" }, "Pas de données."); }
+
+function columns(pairs) {
+  if (!pairs.length) return empty();
+  const width = 600, height = 200, bottom = 24, top = 16;
+  const max = Math.max(...pairs.map((p) => p[1]), 1);
+  const step = width / pairs.length;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
+    "aria-label": pairs.map((p) => `${p[0]} : ${p[1]}`).join(", ") });
+  pairs.forEach(([label, value], index) => {
+    const h = (height - bottom - top) * value / max;
+    const x = index * step + step * 0.15;
+    chart.append(svg("rect", { x, y: height - bottom - h, width: step * 0.7, height: h, class: "bar" }));
+    chart.append(svg("text", { x: x + step * 0.35, y: height - bottom - h - 3, class: "value" }, value));
+    if (pairs.length <= 16 || index % Math.ceil(pairs.length / 16) === 0) {
+      chart.append(svg("text", { x: x + step * 0.35, y: height - 6, class: "label" }, label));
+    }
+  });
+  return chart;
+}
+
+function lines(labels, series) {
+  if (!labels.length) return empty();
+  const width = 600, height = 200, bottom = 24, top = 12, left = 36;
+  const max = Math.max(0.1, ...series.flatMap((s) => s.values));
+  const x = (i) => left + (labels.length === 1 ? (width - left) / 2 : 20 + i * (width - left - 50) / (labels.length - 1));
+  const y = (v) => height - bottom - (height - bottom - top) * v / max;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
+    "aria-label": series.map((s) => `${s.name} : ${s.values.map((v) => `${Math.round(v * 100)} %`).join(", ")}`).join(" ; ") });
+  for (const tick of [0, max / 2, max]) {
+    chart.append(svg("line", { x1: left, x2: width, y1: y(tick), y2: y(tick), class: "grid" }));
+    chart.append(svg("text", { x: left - 4, y: y(tick) + 4, class: "axis" }, `${Math.round(tick * 100)} %`));
+  }
+  labels.forEach((label, i) => {
+    if (labels.length <= 16 || i % Math.ceil(labels.length / 16) === 0) {
+      chart.append(svg("text", { x: x(i), y: height - 6, class: "label" }, label));
+    }
+  });
+  series.forEach((s, index) => {
+    chart.append(svg("polyline", { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(" "), class: `line ${s.class}` }));
+    s.values.forEach((v, i) => chart.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `dot ${s.class}` })));
+    chart.append(svg("text", { x: left + 8 + index * 120, y: top, class: `legend ${s.class}` }, `● ${s.name}`));
+  });
+  return chart;
+}
+
+function hbars(pairs) {
+  if (!pairs.length) return empty();
+  const max = Math.max(...pairs.map((p) => p[1]), 1);
+  return el("ul", { class: "hbars" }, pairs.slice(0, 15).map(([name, count]) => {
+    const bar = svg("svg", { viewBox: "0 0 100 10", preserveAspectRatio: "none", class: "hbar", "aria-hidden": "true" });
+    bar.append(svg("rect", { x: 0, y: 0, width: Math.max(1, 100 * count / max), height: 10, class: "bar" }));
+    return el("li", {}, el("span", { class: "name" }, name), bar, el("span", { class: "n" }, count));
+  }));
+}
+
+function percent(rate) { return `${Math.round(rate * 1000) / 10} %`; }
+
+function jobsTable(rows) {
+  if (!rows.length) return empty();
+  return el("table", {},
+    el("thead", {}, el("tr", {}, ["Métier", "Messages", "Non compris", "Hors sujet", "Intentions les plus fréquentes"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows.map((row) => el("tr", {},
+      el("td", {}, row.job), el("td", {}, row.messages), el("td", {}, percent(row.fallback_rate)),
+      el("td", {}, percent(row.out_of_scope_rate)), el("td", {}, row.intents.map(([n, c]) => `${n} (${c})`).join(", "))))));
+}
+
+// ---------------------------------------------------------------- evaluations
+async function loadEvaluations() {
+  const { runs } = await api("/api/evaluations");
+  if (!runs.length) {
+    $("evaluations").replaceChildren(el("p", { class: "hint" }, "Aucun rapport sous results/ : lancez make evaluate."));
+    return;
+  }
+  const cell = (run, key) => {
+    const value = run[key];
+    if (value === null || value === undefined) return el("td", {}, "–");
+    const change = run.change[key];
+    return el("td", {}, value.toFixed(3), change === null ? null
+      : el("span", { class: change > 0 ? "up" : change < 0 ? "down" : "same" }, ` (${change > 0 ? "+" : ""}${change.toFixed(3)})`));
+  };
+  $("evaluations").replaceChildren(el("table", {},
+    el("thead", {}, el("tr", {}, ["Évaluation", "Exactitude", "F1 macro intentions", "F1 pondéré", "F1 entité job", "Intentions les plus faibles"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, runs.slice().reverse().map((run) => el("tr", {},
+      el("td", {}, run.name), cell(run, "accuracy"), cell(run, "intent_macro_f1"), cell(run, "intent_weighted_f1"),
+      cell(run, "job_f1"), el("td", {}, run.weakest.map(([n, f]) => `${n} ${f}`).join(", ")))))));
+}
+
+start();
