@@ -95,8 +95,8 @@ test: install /usr/bin/chromium postgres-server ## install what is missing and r
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory test-core test-nlu
 
-test-unit: $(STAMP) ## fast tests: knowledge base, actions, data (no servers)
-	$(PY) -m pytest -q tests/knowledge tests/actions tests/bot
+test-unit: $(STAMP) ## fast tests: knowledge base, actions, data, console logic (no servers)
+	$(PY) -m pytest -q tests/knowledge tests/actions tests/bot tests/ops
 
 test-e2e: install ## end-to-end tests against the running servers (REST, browser, faults)
 	$(PY) -m pytest -q tests/e2e tests/web
@@ -138,6 +138,10 @@ forget: $(STAMP) ## delete one student's conversation: make forget SENDER=<sende
 	@# SENDER reaches the command as an environment variable, never pasted into the shell line: quotes in it stay data
 	@test -n "$$SENDER" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
 	@$(PY) -m ops.conversations forget "$$SENDER"
+
+.PHONY: console
+console: $(STAMP) ## operators' console: conversations turn by turn, review, label into data/nlu/, charts, scores
+	@mkdir -p var; $(PY) -m ops.console
 
 bench: install ## start the stack and measure latency, throughput, start-up, training, memory -> results/bench.json
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
