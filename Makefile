@@ -17,8 +17,9 @@ RASA_DATA := --domain domain.yml --data data
 .PHONY: help install postgres-server kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate eval review \
         bench purge forget lock clean
 
-help: ## list the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+help: ## list every target (helpers that other targets call say so)
+	@awk '/^[a-z0-9-]+:([^=]|$$)/ { name = $$0; sub(/:.*/, "", name); text = $$0; \
+	  if (sub(/.*## /, "", text) == 0) text = "(helper, run by the targets that need it)"; printf "%-16s %s\n", name, text }' $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------- install (idempotent)
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
@@ -70,9 +71,8 @@ MODEL_STAMP  := $(MODELS)/.trained
 
 $(MODEL_STAMP): $(TRAIN_INPUTS) | $(STAMP)
 	@mkdir -p var $(MODELS); start=$$(date +%s); \
-	echo ">> rasa train (retrains only what changed; a full training takes ~5 min on 2 cores)"; \
-	$(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) > var/train.log 2>&1 \
-	  || { tail -30 var/train.log; exit 1; }; \
+	$(PY) -m ops.train_progress --log var/train.log -- $(RASA) train $(RASA_DATA) --config config.yml --out $(MODELS) \
+	  || exit 1; \
 	echo ">> model ready in $$(( $$(date +%s) - start )) s: $$(ls -t $(MODELS)/*.tar.gz | head -1)"; \
 	ls -t $(MODELS)/*.tar.gz | tail -n +4 | xargs -r rm -f; \
 	touch -d @$$start $@  # stamped with the start time: a file edited during training retrains next time
@@ -112,11 +112,12 @@ test-nlu: $(STAMP) ## rasa test nlu on the held-out sets (tests/nlu/); fails bel
 	@$(PY) scripts/check_nlu_scores.py results/nlu
 
 # ---------------------------------------------------------------- operators
-evaluate: $(STAMP) ## reports under results/: held-out NLU (confusion matrix, histogram), test stories
+evaluate: $(STAMP) ## held-out NLU + test stories -> results/evaluations/<date>/, scores compared with the previous run
 	@$(MAKE) --no-print-directory train
+	@rm -rf results/nlu results/core
 	@$(MAKE) --no-print-directory test-nlu || true
 	@$(MAKE) --no-print-directory test-core || true
-	@echo ">> reports: results/nlu/ (intent_report.json, intent_confusion_matrix.png, intent_histogram.png), results/core/"
+	@$(PY) -m ops.evaluation_runs archive
 
 EVAL_RUNNER := ../shared/eval/run_eval.py
 RASA_URL    ?= http://127.0.0.1:$(or $(RASA_PORT),5005)

@@ -1,0 +1,155 @@
+"""`make evaluate`'s runs kept side by side: results/evaluations/<date>/ with the reports of `rasa test nlu`
+(nlu/) and `rasa test core` (core/), their headline scores (scores.json) and the change from the previous
+run (changes.txt, also printed).
+
+    python -m ops.evaluation_runs archive    # after `make test-nlu test-core`: file results/nlu and results/core
+    python -m ops.evaluation_runs compare    # print the last run against the one before
+
+`rasa test core` (Rasa 3.6) always writes TEDPolicy_report.json (and TEDPolicy_errors.json…): it scores
+the entities "predicted by TEDPolicy", hard-coded in rasa.core.test whatever the config says. This bot has
+no TEDPolicy (entities come from the NLU pipeline, scored in nlu/DIETClassifier_report.json), so that
+report compares the test stories' entities with nothing and says F1 0.0. It is deleted, not filed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from common.settings import PROJECT_DIR
+
+RESULTS_DIR = PROJECT_DIR / "results"
+RUNS_DIR = RESULTS_DIR / "evaluations"
+HEADLINES = {  # key -> label, in the printed order
+    "intent_accuracy": "intent accuracy (held-out)",
+    "intent_macro_f1": "intent macro F1",
+    "intent_weighted_f1": "intent weighted F1",
+    "job_f1": "job entity F1 (DIET)",
+    "stories_passed": "test stories passed (share)",
+    "action_weighted_f1": "next-action weighted F1 (stories)",
+}
+MEANINGFUL_CHANGE = 0.005
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _f1(report: dict, key: str) -> float | None:
+    value = (report.get(key) or {}).get("f1-score") if isinstance(report.get(key), dict) else None
+    return round(value, 4) if isinstance(value, (int, float)) else None
+
+
+def scores(run: Path) -> dict:
+    """Headline scores and per-intent F1 of one run folder (None where a report is missing)."""
+    intents = _read(run / "nlu" / "intent_report.json")
+    entities = _read(run / "nlu" / "DIETClassifier_report.json")
+    stories = _read(run / "core" / "story_report.json")
+    conversations = stories.get("conversation_accuracy") or {}
+    accuracy = intents.get("accuracy")
+    per_intent = {name: _f1(intents, name) for name, value in intents.items()
+                  if isinstance(value, dict) and "support" in value and not name.endswith(" avg")}
+    return {
+        "intent_accuracy": round(accuracy, 4) if isinstance(accuracy, (int, float)) else None,
+        "intent_macro_f1": _f1(intents, "macro avg"),
+        "intent_weighted_f1": _f1(intents, "weighted avg"),
+        "job_f1": _f1(entities, "job"),
+        "stories_passed": round(conversations["accuracy"], 4) if "accuracy" in conversations else None,
+        "stories": f"{conversations.get('correct')}/{conversations.get('total')}" if conversations else None,
+        "action_weighted_f1": _f1(stories, "weighted avg"),
+        "intents": per_intent,
+    }
+
+
+def runs(runs_dir: Path = RUNS_DIR) -> list[Path]:
+    """Run folders, oldest first (their names are dates)."""
+    return sorted(p for p in runs_dir.iterdir() if p.is_dir()) if runs_dir.is_dir() else []
+
+
+def changes(before: dict | None, after: dict) -> list[str]:
+    """Lines comparing two runs' scores: headlines always, intents only when they moved."""
+    lines = [f"{'score':<36}{'previous':>10}{'this run':>10}{'change':>9}"]
+
+    def row(label: str, old, new) -> str:
+        delta = f"{new - old:+.3f}" if isinstance(old, (int, float)) and isinstance(new, (int, float)) else ""
+        show = lambda v: f"{v:.3f}" if isinstance(v, (int, float)) else "-"  # noqa: E731
+        return f"{label:<36}{show(old):>10}{show(new):>10}{delta:>9}"
+
+    before = before or {}
+    for key, label in HEADLINES.items():
+        lines.append(row(label, before.get(key), after.get(key)))
+    old_intents, new_intents = before.get("intents") or {}, after.get("intents") or {}
+    moved = [name for name in sorted(set(old_intents) | set(new_intents))
+             if not (isinstance(old_intents.get(name), (int, float)) and isinstance(new_intents.get(name), (int, float))
+                     and abs(new_intents[name] - old_intents[name]) < MEANINGFUL_CHANGE)]
+    if before and moved:
+        lines.append("intents whose F1 moved:")
+        lines += [row(f"  {name}", old_intents.get(name), new_intents.get(name)) for name in moved]
+    elif before:
+        lines.append(f"no intent's F1 moved by {MEANINGFUL_CHANGE} or more")
+    return lines
+
+
+def remove_ted_reports(folder: Path) -> list[str]:
+    removed = sorted(p.name for p in folder.glob("TEDPolicy_*"))
+    for name in removed:
+        (folder / name).unlink()
+    return removed
+
+
+def archive(results_dir: Path = RESULTS_DIR, now: datetime | None = None, out=sys.stdout) -> Path | None:
+    """File this evaluation's results/nlu and results/core in a new dated folder; print and keep the changes."""
+    sources = {name: results_dir / name for name in ("nlu", "core") if (results_dir / name).is_dir()}
+    if not sources:
+        out.write("no reports in results/nlu or results/core: nothing to file (did `rasa test` fail? see var/)\n")
+        return None
+    runs_dir = results_dir / "evaluations"
+    previous = runs(runs_dir)
+    run = runs_dir / (now or datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
+    run.mkdir(parents=True, exist_ok=False)
+    if "core" in sources and remove_ted_reports(sources["core"]):
+        out.write(">> removed results/core/TEDPolicy_*: Rasa writes it for a policy this bot doesn't use "
+                  "(entities are scored in nlu/DIETClassifier_report.json)\n")
+    for name, source in sources.items():
+        shutil.copytree(source, run / name)
+    this = scores(run)
+    (run / "scores.json").write_text(json.dumps(this, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    before = scores(previous[-1]) if previous else None
+    title = f"compared with {previous[-1].name}" if previous else "first run kept: nothing to compare with"
+    text = "\n".join([f"{run.name}: {title}", *changes(before, this)]) + "\n"
+    (run / "changes.txt").write_text(text, encoding="utf-8")
+    out.write(text)
+    out.write(f">> evaluation kept in {run.relative_to(results_dir.parent)}/ (nlu/, core/, scores.json, changes.txt); "
+              f"{len(previous) + 1} run(s) under {runs_dir.relative_to(results_dir.parent)}/\n")
+    return run
+
+
+def compare(results_dir: Path = RESULTS_DIR, out=sys.stdout) -> int:
+    kept = runs(results_dir / "evaluations")
+    if not kept:
+        out.write("no evaluation kept yet: run `make evaluate`\n")
+        return 1
+    before = scores(kept[-2]) if len(kept) > 1 else None
+    out.write(f"{kept[-1].name}: " + (f"compared with {kept[-2].name}" if before else "the only run") + "\n")
+    out.write("\n".join(changes(before, scores(kept[-1]))) + "\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Keep make evaluate's runs side by side and compare them.")
+    parser.add_argument("command", choices=["archive", "compare"])
+    args = parser.parse_args(argv)
+    if args.command == "archive":
+        return 0 if archive() else 1
+    return compare()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

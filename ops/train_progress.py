@@ -1,0 +1,206 @@
+"""`make train`'s progress line: runs `rasa train` with its output in a log, and shows from that log where
+training is and how long is left.
+
+    python -m ops.train_progress --log var/train.log -- <rasa train command…>
+
+The estimate is measured, never a fixed guess: during the DIET epochs it is the remaining epochs at the
+speed measured since the first one (tqdm's timings in the log) plus what came after the epochs in the last full training on this machine (kept in
+var/train-times.json); outside the epochs, the last full training's duration is shown beside the elapsed
+time. On a terminal the line is redrawn in place; otherwise a line is printed every 30 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from common.settings import PROJECT_DIR
+
+TIMES_FILE = PROJECT_DIR / "var" / "train-times.json"
+EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+) \[([\d:]+)<")
+COMPONENT = re.compile(r"(Starting to train|Finished training|Restored) component '(\w+)'")
+EPOCH_COMPONENT = "DIETClassifier"
+
+
+def seconds(clock: str) -> float:
+    """tqdm's '02:27' or '1:02:27' in seconds."""
+    total = 0
+    for part in clock.split(":"):
+        total = total * 60 + int(part)
+    return float(total)
+
+
+def clock(value: float) -> str:
+    value = int(round(value))
+    return f"{value // 60}:{value % 60:02d}"
+
+
+@dataclass
+class LogState:
+    """What the log says so far: the component being trained and the epochs' progress."""
+
+    component: str | None = None
+    finished: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    epoch: int = 0
+    epochs: int = 0
+    epochs_left_s: float | None = None
+    done: bool = False
+
+
+def read_state(text: str) -> LogState:
+    state = LogState()
+    for match in COMPONENT.finditer(text):
+        verb, name = match.groups()
+        if verb == "Starting to train":
+            state.component = name
+        elif verb == "Finished training":
+            state.finished.append(name)
+            state.component = None
+        else:
+            state.restored.append(name)
+    # Remaining epochs at the speed measured since the first epoch ended (the first one also builds
+    # TensorFlow's graph, which makes tqdm's own early estimate several times too long).
+    first_done = last = None
+    for last in EPOCHS.finditer(text):
+        if first_done is None and int(last[1]) >= 1:
+            first_done = (int(last[1]), seconds(last[3]))
+    if last:
+        state.epoch, state.epochs, elapsed = int(last[1]), int(last[2]), seconds(last[3])
+        if first_done and state.epoch - first_done[0] >= 2:
+            per_epoch = (elapsed - first_done[1]) / (state.epoch - first_done[0])
+            state.epochs_left_s = per_epoch * (state.epochs - state.epoch)
+    state.done = "Your Rasa model is trained and saved" in text or "Nothing changed" in text
+    return state
+
+
+def last_full_run(path: Path = TIMES_FILE) -> dict | None:
+    """The last recorded training that trained the epoch component (the one a full training needs)."""
+    for run in reversed(load_runs(path)):
+        if run.get("epochs_end_s") is not None:
+            return run
+    return None
+
+
+def load_runs(path: Path = TIMES_FILE) -> list[dict]:
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8"))
+        return runs if isinstance(runs, list) else []
+    except (OSError, ValueError):
+        return []
+
+
+def progress_line(state: LogState, elapsed: float, last: dict | None) -> str:
+    """One line: elapsed, phase and an estimate that says what it is based on."""
+    parts = [f">> training {clock(elapsed)}"]
+    after_epochs = last["total_s"] - last["epochs_end_s"] if last else None
+    if state.component == EPOCH_COMPONENT and state.epochs:
+        parts.append(f"{EPOCH_COMPONENT} epoch {state.epoch}/{state.epochs}")
+        if state.epochs_left_s is None:
+            parts.append("measuring the epochs' speed")
+        else:
+            if after_epochs is not None:
+                parts.append(f"about {clock(state.epochs_left_s + after_epochs)} left "
+                             f"(epochs {clock(state.epochs_left_s)} + {clock(after_epochs)} after them last time)")
+            else:
+                parts.append(f"epochs end in about {clock(state.epochs_left_s)} (no earlier training measured)")
+    else:
+        if state.component:
+            parts.append(f"training {state.component}")
+        elif EPOCH_COMPONENT in state.finished or EPOCH_COMPONENT in state.restored:
+            parts.append("dialogue policies and saving the model")
+        else:
+            parts.append("preparing (Rasa start-up, training data, language model)")
+        if last:
+            parts.append(f"last full training took {clock(last['total_s'])}")
+    return " · ".join(parts)
+
+
+def record(run: dict, path: Path = TIMES_FILE, keep: int = 20) -> None:
+    runs = load_runs(path)[-(keep - 1):] + [run]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
+
+
+def log_tail(text: str, lines: int = 30) -> str:
+    """The end of the log without tqdm's redrawn bars, for a failed training."""
+    kept = [line for line in text.replace("\r", "\n").splitlines() if line.strip() and "Epochs:" not in line]
+    return "\n".join(kept[-lines:])
+
+
+def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, times: Path = TIMES_FILE) -> int:
+    last = last_full_run(times)
+    estimate = f"last full training here: {clock(last['total_s'])}" if last else "no earlier training measured here"
+    out.write(f">> rasa train: retrains only what changed ({estimate}); log: {log}\n")
+    out.flush()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    start, tty, printed = time.monotonic(), out.isatty(), 0.0
+    epochs_start = epochs_end = None
+    with open(log, "w") as handle:
+        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            while process.poll() is None:
+                time.sleep(interval)
+                elapsed = time.monotonic() - start
+                state = read_state(log.read_text(errors="replace"))
+                if state.component == EPOCH_COMPONENT and epochs_start is None:
+                    epochs_start = elapsed
+                if EPOCH_COMPONENT in state.finished and epochs_end is None:
+                    epochs_end = elapsed
+                line = progress_line(state, elapsed, last)
+                if tty:
+                    out.write("\r" + line[: 250] + "\033[K")
+                elif elapsed - printed >= 30:
+                    out.write(line + "\n")
+                    printed = elapsed
+                out.flush()
+        except KeyboardInterrupt:  # Ctrl-C reached rasa too (same process group): let it end, then stop
+            out.write("\n>> training interrupted\n")
+            for stop in (None, process.terminate, process.kill):
+                if stop:
+                    stop()
+                try:
+                    process.wait(timeout=10)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            return 130
+    if tty:
+        out.write("\r\033[K")
+    total = time.monotonic() - start
+    text = log.read_text(errors="replace")
+    if process.returncode != 0:
+        out.write(log_tail(text) + f"\n>> rasa train failed after {clock(total)} (exit {process.returncode}); full log: {log}\n")
+        return process.returncode
+    if epochs_start is not None and epochs_end is None:
+        epochs_end = total
+    record({"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "total_s": round(total, 1),
+            "epochs_start_s": None if epochs_start is None else round(epochs_start, 1),
+            "epochs_end_s": None if epochs_end is None else round(epochs_end, 1),
+            "retrained": read_state(text).finished}, times)
+    out.write(f">> rasa train finished in {clock(total)}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--log", type=Path, default=PROJECT_DIR / "var" / "train.log")
+    parser.add_argument("--times", type=Path, default=TIMES_FILE, help="measured trainings (the estimate's basis)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="the training command, after --")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the training command after --")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    return watch(command, args.log, times=args.times)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
