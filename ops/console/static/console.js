@@ -229,11 +229,13 @@ $("conversation-close").addEventListener("click", () => $("conversation").close(
 async function loadCharts() {
   const stats = await api(`/api/stats?${filterQuery()}`);
   $("charts-total").textContent = `${stats.total} messages (hors tests des conseillers sauf case cochée).`;
-  $("chart-days").replaceChildren(columns(stats.days.map((d) => [d.day.slice(5), d.messages])));
+  // Drawn at the container's width, so that the labels keep a readable size on a phone
+  const width = Math.max(280, $("chart-days").clientWidth || 600);
+  $("chart-days").replaceChildren(columns(stats.days.map((d) => [d.day.slice(5), d.messages]), width));
   $("chart-rates").replaceChildren(lines(stats.days.map((d) => d.day.slice(5)), [
     { name: "non compris", values: stats.days.map((d) => d.fallback_rate), class: "s1" },
     { name: "hors sujet", values: stats.days.map((d) => d.out_of_scope_rate), class: "s2" },
-  ]));
+  ], width));
   $("chart-intents").replaceChildren(hbars(stats.intents));
   $("chart-topics").replaceChildren(hbars(stats.topics));
   $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
@@ -241,9 +243,9 @@ async function loadCharts() {
 
 function empty() { return el("p", { class: "hint" }, "Pas de données."); }
 
-function columns(pairs) {
+function columns(pairs, width) {
   if (!pairs.length) return empty();
-  const width = 600, height = 200, bottom = 24, top = 16;
+  const height = 200, bottom = 24, top = 16;
   const max = Math.max(...pairs.map((p) => p[1]), 1);
   const step = width / pairs.length;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
@@ -253,16 +255,17 @@ function columns(pairs) {
     const x = index * step + step * 0.15;
     chart.append(svg("rect", { x, y: height - bottom - h, width: step * 0.7, height: h, class: "bar" }));
     chart.append(svg("text", { x: x + step * 0.35, y: height - bottom - h - 3, class: "value" }, value));
-    if (pairs.length <= 16 || index % Math.ceil(pairs.length / 16) === 0) {
+    const every = Math.ceil(pairs.length / Math.max(2, Math.floor(width / 45)));
+    if (index % every === 0) {
       chart.append(svg("text", { x: x + step * 0.35, y: height - 6, class: "label" }, label));
     }
   });
   return chart;
 }
 
-function lines(labels, series) {
+function lines(labels, series, width) {
   if (!labels.length) return empty();
-  const width = 600, height = 200, bottom = 24, top = 12, left = 36;
+  const height = 200, bottom = 24, top = 16, left = 36;
   const max = Math.max(0.1, ...series.flatMap((s) => s.values));
   const x = (i) => left + (labels.length === 1 ? (width - left) / 2 : 20 + i * (width - left - 50) / (labels.length - 1));
   const y = (v) => height - bottom - (height - bottom - top) * v / max;
@@ -273,14 +276,14 @@ function lines(labels, series) {
     chart.append(svg("text", { x: left - 4, y: y(tick) + 4, class: "axis" }, `${Math.round(tick * 100)} %`));
   }
   labels.forEach((label, i) => {
-    if (labels.length <= 16 || i % Math.ceil(labels.length / 16) === 0) {
+    if (i % Math.ceil(labels.length / Math.max(2, Math.floor(width / 45))) === 0) {
       chart.append(svg("text", { x: x(i), y: height - 6, class: "label" }, label));
     }
   });
   series.forEach((s, index) => {
     chart.append(svg("polyline", { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(" "), class: `line ${s.class}` }));
     s.values.forEach((v, i) => chart.append(svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `dot ${s.class}` })));
-    chart.append(svg("text", { x: left + 8 + index * 120, y: top, class: `legend ${s.class}` }, `● ${s.name}`));
+    chart.append(svg("text", { x: left + 8 + index * 110, y: top - 4, class: `legend ${s.class}` }, `● ${s.name}`));
   });
   return chart;
 }
