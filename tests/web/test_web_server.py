@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot import web_server
+from launch import web_server
 from common.settings import get_settings
 
 
