@@ -11,6 +11,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.engine import Engine
@@ -69,6 +70,9 @@ class ConversationStore:
         self._engine: Engine = create_engine(url, future=True)
 
     def _rows(self, sender_id: str | None = None) -> list:
+        database = self._engine.url.database
+        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
+            return []  # no conversation yet; connecting would create an empty file
         try:
             events = Table("events", MetaData(), autoload_with=self._engine)
         except NoSuchTableError:

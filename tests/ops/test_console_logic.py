@@ -165,3 +165,9 @@ def test_insert_keeps_the_block_layout():
     assert insert_example(content, "b", "cinq").endswith("    - trois\n    - cinq\n")
     with pytest.raises(LabelRefused):
         insert_example(content, "c", "six")
+
+
+def test_no_store_yet_is_no_turn_and_no_file(tmp_path):
+    missing = tmp_path / "conversations.sqlite3"
+    assert ConversationStore(f"sqlite:///{missing}", retention_days=30).turns() == []
+    assert not missing.exists()
