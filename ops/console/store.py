@@ -24,6 +24,7 @@ LOW_CONFIDENCE = 0.6          # below this, a message is listed as low confidenc
 REPHRASE_SECONDS = 120        # "rephrased right after": the next message within this delay
 ADVISOR_SENDER_PREFIX = "shell-"
 ADVISOR_CHANNELS = {"cmdline"}
+ADVISOR_CLIENT = "advisors-shell"  # the metadata launch/shell.py sends with every message
 FLAGS = ("fallback", "out_of_scope", "low_confidence", "rephrased", "asked_again")
 
 
@@ -57,9 +58,10 @@ class Turn:
                 "payload": self.payload}
 
 
-def is_advisor(sender_id: str, channel: str) -> bool:
-    """Advisors' test messages: the shell's senders (`shell-…`) and Rasa's command-line channel."""
-    return sender_id.startswith(ADVISOR_SENDER_PREFIX) or channel in ADVISOR_CHANNELS
+def is_advisor(sender_id: str, channel: str, metadata: dict | None = None) -> bool:
+    """Advisors' test messages: the shell's senders (`shell-…`) and metadata, and Rasa's command-line channel."""
+    return (sender_id.startswith(ADVISOR_SENDER_PREFIX) or channel in ADVISOR_CHANNELS
+            or isinstance(metadata, dict) and metadata.get("client") == ADVISOR_CLIENT)
 
 
 class ConversationStore:
@@ -104,7 +106,7 @@ class ConversationStore:
                     id=row.id, sender_id=sender, timestamp=float(row.timestamp or 0), text=event.get("text") or "",
                     channel=channel, intent=intent.get("name") or "", confidence=float(intent.get("confidence") or 0),
                     entities=_entities(parse.get("entities") or []), job=slots[sender].get("job", ""),
-                    advisor=is_advisor(sender, channel)))
+                    advisor=is_advisor(sender, channel, event.get("metadata"))))
             elif kind == "bot" and current is not None:
                 buttons = [b.get("title", "") for b in (event.get("data") or {}).get("buttons") or []]
                 current.replies.append({"text": event.get("text") or "", "buttons": buttons})

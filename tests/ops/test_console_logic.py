@@ -48,6 +48,9 @@ def test_retention_hides_old_conversations_and_advisors_are_recognised(turns):
     assert "vieux message" not in {t.text for t in turns}
     assert _by_text(turns, "test du conseiller").advisor
     assert not _by_text(turns, "salaire au middle office").advisor
+    from ops.console.store import is_advisor
+    assert is_advisor("abc", "cmdline") and is_advisor("abc", "rest", {"client": "advisors-shell"})
+    assert not is_advisor("abc", "rest", {"client": "other"}) and not is_advisor("abc", "socketio", None)
     assert len(turns) == 12
 
 
