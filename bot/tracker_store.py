@@ -149,7 +149,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             # (a new session: Rasa reads back only the events from its start; the next retrieve does too)
             self._saved.put(sender_id, _Entry(tracker, len(events), events[-1] if events else None, fingerprint))
 
-    def _append(self, sender_id: str, events: list[Event], before: Fingerprint) -> Fingerprint | None:
+    def _append(self, sender_id: str, events: list[Event], before: Fingerprint) -> Fingerprint:
         """INSERT the rows Rasa's SQLTrackerStore writes; returns the sender's fingerprint after it."""
         if not events:
             return before

@@ -35,6 +35,13 @@ class Settings:
     console_port: int = 8010
     console_token: str | None = None
     console_nlu_dir: Path = PROJECT_DIR / "data" / "nlu"
+    tracker_cache_size: int = 1000
+    lock_store_url: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        """Every setting as the variable `get_settings` reads: what each child process gets (launch/stack.py)."""
+        return {name: "" if getattr(self, field) is None else str(getattr(self, field))
+                for field, name in ENVIRONMENT_NAMES.items()}
 
     @property
     def rasa_url(self) -> str:
@@ -47,6 +54,16 @@ class Settings:
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}/"
+
+
+# Settings field -> environment variable (a test checks that every field is here and reads back the same)
+ENVIRONMENT_NAMES = {
+    "knowledge_db_url": "KNOWLEDGE_DB_URL", "knowledge_dir": "KNOWLEDGE_DIR", "tracker_db_url": "TRACKER_DB_URL",
+    "host": "BOT_HOST", "rasa_port": "RASA_PORT", "actions_port": "ACTIONS_PORT", "web_port": "WEB_PORT",
+    "max_message_chars": "MAX_MESSAGE_CHARS", "retention_days": "RETENTION_DAYS", "rasa_api_token": "RASA_API_TOKEN",
+    "console_port": "CONSOLE_PORT", "console_token": "CONSOLE_TOKEN", "console_nlu_dir": "CONSOLE_NLU_DIR",
+    "tracker_cache_size": "TRACKER_CACHE_SIZE", "lock_store_url": "LOCK_STORE_URL",
+}
 
 
 def get_settings() -> Settings:
@@ -66,4 +83,6 @@ def get_settings() -> Settings:
         console_port=_int("CONSOLE_PORT", 8010),
         console_token=os.environ.get("CONSOLE_TOKEN") or None,
         console_nlu_dir=Path(os.environ.get("CONSOLE_NLU_DIR") or PROJECT_DIR / "data" / "nlu"),
+        tracker_cache_size=_int("TRACKER_CACHE_SIZE", 1000),
+        lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
     )

@@ -19,33 +19,20 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy.engine.url import make_url
-
 from common.settings import PROJECT_DIR, Settings, get_settings
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
 RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # Rasa's --logging-config-file: bot/log_privacy.py
-NLG_CLASS = "bot.nlg.JobsNaturalLanguageGenerator"  # fills {known_jobs} / {jobs_count} (bot/nlg.py)
 
 
-def endpoints_yaml(settings: Settings) -> str:
-    """Rasa's endpoints for these settings: the action server, the response generator, the SQL tracker store."""
-    url = make_url(settings.tracker_db_url)
-    lines = ["action_endpoint:", f"  url: {settings.actions_url}", "nlg:", f"  type: {NLG_CLASS}",
-             "tracker_store:", "  type: SQL", f"  dialect: {url.drivername}", f"  db: {url.database}"]
-    if url.drivername.startswith("sqlite"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    else:
-        lines += [f"  url: {url.host or 'localhost'}", f"  port: {url.port or 5432}",
-                  f"  username: {url.username or ''}", f"  password: {url.password or ''}"]
-    return "\n".join(lines) + "\n"
+ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"  # the one endpoints file; its ${VAR} values: endpoints_env()
+LOCK_STORES = ("bot.lock_store.WakingInMemoryLockStore", "bot.lock_store.WakingRedisLockStore")  # bot/lock_store.py
 
 
-def write_endpoints(settings: Settings, target: Path | None = None) -> Path:
-    target = target or PROJECT_DIR / "var" / f"endpoints-{settings.rasa_port}.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(endpoints_yaml(settings), encoding="utf-8")
-    return target
+def endpoints_env(settings: Settings) -> dict[str, str]:
+    """The variables endpoints.yml reads (Rasa's `${VAR}` substitution) that are not settings themselves."""
+    return {"ACTION_ENDPOINT_URL": settings.actions_url,
+            "LOCK_STORE_TYPE": LOCK_STORES[bool(settings.lock_store_url)]}
 
 
 def rasa_api_arguments(settings: Settings) -> list[str]:
@@ -56,17 +43,16 @@ def rasa_api_arguments(settings: Settings) -> list[str]:
 
 
 def child_env(settings: Settings) -> dict[str, str]:
+    """Every child's environment: all the settings and the endpoints file's variables (no secret on disk)."""
     env = dict(os.environ)
+    env.update(settings.environment())  # every setting, so each child reads the settings this stack was built with
+    env.update(endpoints_env(settings))
     env.update({
         "PYTHONPATH": str(PROJECT_DIR),
         "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         # Rasa 3.6's dependencies print dozens of deprecation warnings at start: noise for advisors and logs
         "PYTHONWARNINGS": env.get("PYTHONWARNINGS", "ignore"),
-        "RASA_PORT": str(settings.rasa_port),
-        "ACTIONS_PORT": str(settings.actions_port),
-        "WEB_PORT": str(settings.web_port),
-        "BOT_HOST": settings.host,
     })
     return env
 
@@ -147,7 +133,7 @@ class Stack:
             # bot.rasa_server = Rasa's own CLI with the project's fixes (docs/performance.md); the logging
             # configuration keeps student texts out of every log (bot/log_privacy.py)
             command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
-                       "--endpoints", str(write_endpoints(s)), "--credentials", str(PROJECT_DIR / "credentials.yml"),
+                       "--endpoints", str(ENDPOINTS_FILE), "--credentials", str(PROJECT_DIR / "credentials.yml"),
                        "--interface", s.host, "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/"),
                        "--logging-config-file", str(RASA_LOGGING_CONFIG)]
             return Service(command + rasa_api_arguments(s), f"{s.rasa_url}/webhooks/rest/", 180,
@@ -339,7 +325,7 @@ def shell(settings: Settings) -> int:
         stack.start_actions()
         print(">> loading the model for `rasa shell` (~30 s); type /stop to quit", flush=True)
         return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", stack.model, "--endpoints",
-                                str(write_endpoints(settings)), "--interface", settings.host,
+                                str(ENDPOINTS_FILE), "--interface", settings.host,
                                 "--port", str(settings.rasa_port)],
                                cwd=PROJECT_DIR, env=child_env(settings))
     except (RuntimeError, TimeoutError) as error:
@@ -357,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "endpoints":
-        print(write_endpoints(settings))
+        print(ENDPOINTS_FILE)
         return 0
     # Ctrl-C, `kill` and a closed terminal all stop every server (even when started in the background,
     # where SIGINT would otherwise be ignored).

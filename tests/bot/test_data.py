@@ -94,18 +94,3 @@ def test_rasa_http_api_needs_a_token(monkeypatch):
     assert rasa_api_arguments(get_settings()) == []
     monkeypatch.setenv("RASA_API_TOKEN", "s3cret")
     assert rasa_api_arguments(get_settings()) == ["--enable-api", "--auth-token", "s3cret"]
-
-
-def test_tracker_store_endpoints_for_sqlite_and_postgresql(monkeypatch, tmp_path):
-    import yaml as _yaml
-
-    from common.settings import get_settings
-    from launch.stack import endpoints_yaml
-
-    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'c.sqlite3'}")
-    sqlite = _yaml.safe_load(endpoints_yaml(get_settings()))["tracker_store"]
-    assert sqlite == {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "c.sqlite3")}
-    monkeypatch.setenv("TRACKER_DB_URL", "postgresql://bot:pw@db.local:5433/conversations")
-    postgres = _yaml.safe_load(endpoints_yaml(get_settings()))["tracker_store"]
-    assert postgres == {"type": "SQL", "dialect": "postgresql", "db": "conversations", "url": "db.local",
-                        "port": 5433, "username": "bot", "password": "pw"}
