@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain domain.yml --data data
 
-.PHONY: help install postgres-server kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate eval review \
+.PHONY: help install postgres-server scale-servers run-scaled bench-scaled kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate eval review \
         bench purge forget lock clean
 
 help: ## list every target (helpers that other targets call say so)
@@ -47,6 +47,13 @@ postgres-server:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo ">> installing Debian's postgresql for the tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
+
+# Redis (lock store) and nginx (load balancer) beside PostgreSQL, for the scaled mode and its tests. Only the
+# binaries are used: every server is started privately on loopback by launch/scaled.py, data under var/.
+scale-servers: postgres-server
+	@test -x /usr/bin/redis-server -a -x /usr/sbin/nginx || { echo ">> installing Debian's redis-server and nginx"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; fi; }
 
 install: $(STAMP) node_modules/.package-lock.json ## install what is missing (idempotent)
 
@@ -89,8 +96,13 @@ shell: install ## chat in the terminal (rasa shell) with the action server start
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
 	@$(PY) -m launch.stack shell
 
+REPLICAS ?= 2
+run-scaled: install scale-servers ## scaled out: PostgreSQL, Redis, REPLICAS Rasa replicas behind nginx (make run-scaled REPLICAS=2)
+	@mkdir -p var; $(MAKE) --no-print-directory kb nlu train
+	@$(PY) -m launch.scaled run --replicas $(REPLICAS)
+
 # ---------------------------------------------------------------- tests
-test: install /usr/bin/chromium postgres-server ## install what is missing and run every test
+test: install /usr/bin/chromium scale-servers ## install what is missing and run every test
 	@mkdir -p var; $(MAKE) --no-print-directory kb validate train
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory test-core test-nlu
@@ -147,6 +159,10 @@ console: $(STAMP) ## operators' console: conversations turn by turn, review, lab
 bench: install ## start the stack and measure latency, throughput, start-up, training, memory -> results/bench.json
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
 	@$(PY) -m ops.bench
+
+bench-scaled: install scale-servers ## 1 vs 2 Rasa replicas behind nginx in one run: msg/s, p50/p95 at 20 and 50 conversations
+	@mkdir -p var; $(MAKE) --no-print-directory kb train
+	@$(PY) -m ops.bench_scaled
 
 lock: $(STAMP) ## re-pin every Python package in constraints.txt from the current install
 	@{ head -2 constraints.txt; $(PY) -m pip freeze | grep -v '^-e'; } > constraints.new && mv constraints.new constraints.txt

@@ -1,0 +1,60 @@
+"""The tracker store of scaled-out replicas: a database outage reaches the student as the apology, not a fork.
+
+Rasa wraps every tracker store in `FailSafeTrackerStore`: when the database fails, `retrieve` returns None
+(the conversation silently restarts from nothing) and `save` writes to an in-memory store of that one
+process. With replicas this forks conversations: the student loses the context, and what is said during the
+outage lives in one replica's memory, out of reach of the others, of `make forget` and of `make purge`.
+
+`FailLoudSQLTrackerStore` (named in the replicas' endpoints by launch/scaled.py; `make run` is unchanged) is
+bot.tracker_store.CachedSQLTrackerStore whose errors propagate: the input channel's guard (bot/channels.py)
+then sends the polite French apology and nothing is stored anywhere else. Rasa has no door for the wrapper,
+so `Agent._create_tracker_store` is wrapped (Rasa 3.6 only, like bot/rasa_compat.py's fixes) to give the
+wrapper of a store of this class an error callback that re-raises; other stores keep Rasa's behaviour.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.rasa_compat import PATCHED_RASA_SERIES, is_patched_series, rasa_version
+from bot.tracker_store import CachedSQLTrackerStore
+
+logger = logging.getLogger(__name__)
+_MARK = "_fails_loud_for_replicas"
+
+
+def _reraise(error: Exception) -> None:
+    raise error
+
+
+def install_fail_loud_wrapper() -> bool:
+    """Wrap `Agent._create_tracker_store` once, on Rasa 3.6 only; True when installed."""
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    current = Agent.__dict__["_create_tracker_store"].__func__
+    if getattr(current, _MARK, False):
+        return True
+    if not is_patched_series():
+        logger.warning("Rasa %s is not %sx: a replica's tracker store errors fall back to memory "
+                       "(bot/replica_store.py)", rasa_version(), PATCHED_RASA_SERIES)
+        return False
+
+    def create_tracker_store(store: Any, domain: Any) -> Any:
+        wrapper = current(store, domain)
+        if isinstance(store, FailLoudSQLTrackerStore) and isinstance(wrapper, FailSafeTrackerStore):
+            wrapper._on_tracker_store_error = _reraise  # the callback Rasa calls instead of falling back
+        return wrapper
+
+    setattr(create_tracker_store, _MARK, True)
+    setattr(create_tracker_store, "rasa_original", current)  # for tests/bot/test_replica_store.py
+    Agent._create_tracker_store = staticmethod(create_tracker_store)
+    return True
+
+
+class FailLoudSQLTrackerStore(CachedSQLTrackerStore):
+    """CachedSQLTrackerStore for replicas: errors propagate instead of Rasa's in-memory fallback (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        install_fail_loud_wrapper()  # Rasa builds the store before the Agent that wraps it
+        super().__init__(*args, **kwargs)
