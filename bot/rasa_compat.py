@@ -75,7 +75,9 @@ def install_cached_action_validator() -> bool:
     if not is_patched_series():
         _warn_unpatched("the action-result validator cache")
         return False
-    RemoteAction._validate_action_result = cached_action_validator()  # type: ignore[method-assign]
+    validate = cached_action_validator()
+    setattr(validate, "rasa_original", RemoteAction._validate_action_result)  # for tests/bot/test_rasa_compat.py
+    RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
     return True
 
 

@@ -1,0 +1,142 @@
+"""bot/rasa_compat.py: the Rasa 3.6 fixes without a door behave as Rasa's originals and apply on 3.6 only."""
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import warnings
+
+import pytest
+import rasa
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.socketio import SocketIOInput
+
+import bot.components  # noqa: F401 - importing the component module installs the validator cache
+from bot import rasa_compat
+from bot.channels import GuardedSocketIOInput
+
+VALID_REPLIES = [
+    {},
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "job", "value": "back-office", "timestamp": None}],
+     "responses": [{"text": "Bonjour", "buttons": [{"title": "Oui", "payload": "/affirm"}]}]},
+    {"events": [{"event": "followup", "name": "action_listen"}, {"event": "reset_slots"}],
+     "responses": [{"response": "utter_greet", "job": "x"}]},
+]
+INVALID_REPLIES = [
+    [],
+    "texte",
+    {"events": "not a list"},
+    {"events": [{"name": "job"}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": 3}], "responses": "x"},
+    {"responses": ["a bare string"]},
+    {"events": [{"event": "user", "text": 5, "parse_data": "x"}]},
+]
+
+
+def _rasa_original():
+    original = getattr(RemoteAction._validate_action_result, "rasa_original", RemoteAction._validate_action_result)
+    assert original.__module__ == "rasa.core.actions.action"
+    return original
+
+
+def _action() -> RemoteAction:
+    return RemoteAction("action_test", None)
+
+
+def test_the_cached_validator_is_installed_on_this_rasa():
+    assert rasa.__version__.startswith("3.6.")
+    assert getattr(RemoteAction._validate_action_result, "_validator_built_once", False)
+    assert rasa_compat.install_cached_action_validator()  # idempotent
+
+
+@pytest.mark.parametrize("reply", VALID_REPLIES)
+def test_valid_replies_pass_as_with_rasa(reply):
+    assert _rasa_original()(_action(), reply) is True
+    assert rasa_compat.cached_action_validator()(_action(), reply) is True
+
+
+@pytest.mark.parametrize("reply", INVALID_REPLIES)
+def test_invalid_replies_raise_exactly_as_with_rasa(reply):
+    with pytest.raises(ValidationError) as rasa_error:
+        _rasa_original()(_action(), reply)
+    with pytest.raises(ValidationError) as cached_error:
+        rasa_compat.cached_action_validator()(_action(), reply)
+    assert type(cached_error.value) is type(rasa_error.value)
+    assert cached_error.value.message == rasa_error.value.message
+    assert str(cached_error.value) == str(rasa_error.value)
+    assert list(cached_error.value.absolute_path) == list(rasa_error.value.absolute_path)
+    assert "Failed to validate Action server response from API" in cached_error.value.message
+
+
+def test_the_installed_validator_is_used_by_remote_actions():
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        _action()._validate_action_result({"events": "not a list"})
+
+
+def test_another_rasa_series_keeps_rasa_s_validator(monkeypatch, caplog):
+    original = _rasa_original()
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_compat"):
+        assert rasa_compat.install_cached_action_validator() is False
+    assert RemoteAction._validate_action_result is original
+    assert "is not 3.6.x" in caplog.text and "validator cache" in caplog.text
+    monkeypatch.setattr(rasa, "__version__", "3.6.21")
+    assert rasa_compat.install_cached_action_validator() is True
+    assert RemoteAction._validate_action_result is not original
+
+
+# ---------------------------------------------------------------- socket.io session_request (RasaHQ/rasa#13027)
+
+async def _noop(_message) -> None:
+    return None
+
+
+def _session_request(channel: SocketIOInput, session_id: str):
+    """Connect a client sid to the channel's socket.io server, send session_request; the rooms and emits seen."""
+    channel.blueprint(_noop)
+    sio = channel.sio
+    emitted = []
+
+    async def record_emit(event, data=None, room=None, **kwargs):
+        emitted.append((event, data, room))
+
+    sio.emit = record_emit
+
+    async def scenario():
+        sid = await sio.manager.connect("engine-io-sid", "/")
+        await sio.handlers["/"]["session_request"](sid, {"session_id": session_id})
+        return sid
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # Rasa's handler leaves a coroutine never awaited
+        sid = asyncio.run(scenario())
+        gc.collect()
+    in_room = [participant for participant, _ in sio.manager.get_participants("/", session_id)]
+    return sid, in_room, emitted, sio.handlers["/"]["session_request"]
+
+
+def test_rasa_s_own_session_request_still_loses_the_room_on_this_version():
+    """The fix is still needed: with Rasa's handler the client never joins its session's room."""
+    sid, in_room, emitted, handler = _session_request(SocketIOInput(session_persistence=True), "session-a")
+    assert handler.__module__ == "rasa.core.channels.socketio"
+    assert in_room == []
+    assert emitted == [("session_confirm", "session-a", sid)]
+
+
+def test_the_guarded_channel_joins_the_session_room():
+    sid, in_room, emitted, handler = _session_request(GuardedSocketIOInput(session_persistence=True), "session-b")
+    assert handler.__module__ == "bot.channels"
+    assert in_room == [sid]
+    assert emitted == [("session_confirm", "session-b", sid)]
+
+
+def test_another_rasa_series_keeps_rasa_s_session_handler(monkeypatch, caplog):
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_compat"):
+        _, _, _, handler = _session_request(GuardedSocketIOInput(session_persistence=True), "session-c")
+    assert handler.__module__ == "rasa.core.channels.socketio"
+    assert "RasaHQ/rasa#13027" in caplog.text
