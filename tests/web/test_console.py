@@ -132,7 +132,7 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     assert (PROJECT_DIR / "data/nlu/topics.yml").read_text(encoding="utf-8") != after  # the real file untouched
 
     # A held-out message is refused, the files unchanged
-    tab.select_option("#f-flag", "")
+    tab.select_option("#f-flag", label="tous les messages")
     tab.select_option("#f-intent", "ask_studies")
     tab.click("#filters button[type=submit]")
     holdout = turns.filter(has_text=HOLDOUT_MESSAGE)
@@ -145,7 +145,7 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     # Mark reviewed: it leaves the "to review" list and shows under "reviewed"
     holdout.get_by_role("button", name="Revu").click()
     expect(holdout.locator(".result")).to_have_text("Marqué revu.")
-    tab.select_option("#f-intent", "")
+    tab.select_option("#f-intent", label="toutes")
     tab.click("#filters button[type=submit]")
     expect(turns).to_have_count(9)  # 11 - labelled - reviewed
     tab.select_option("#f-status", "reviewed")
@@ -154,7 +154,8 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(turns.first.locator(".status")).to_have_text("revu")
 
     # Advisors' tests on request, the whole conversation of a message
-    tab.select_option("#f-status", "")
+    tab.select_option("#f-status", label="tous")
+    assert tab.evaluate("[...document.querySelectorAll('#filters select')].every((s) => s.selectedIndex >= 0)")
     tab.check("#f-advisors")
     tab.click("#filters button[type=submit]")
     expect(turns).to_have_count(12)
@@ -175,6 +176,7 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(tab.locator("#chart-jobs tbody tr")).to_have_count(2)
     _shot(tab, width, "charts")
     tab.get_by_role("tab", name="Évaluations").click()
+    expect(tab.locator("#filters")).to_be_hidden()
     rows = tab.locator("#evaluations tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("2026-01-12_1400")
