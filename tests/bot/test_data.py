@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import yaml
 
 from common.settings import PROJECT_DIR
 from knowledge.loader import load_topics
+from knowledge.text import fold
 
 DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
 VALIDATION = yaml.safe_load((PROJECT_DIR / "tests/validation/action_responses.yml").read_text(encoding="utf-8"))
@@ -41,8 +41,7 @@ def test_validation_list_matches_responses_sent_by_code():
 
 
 def _norm(text: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text).replace("\u2019", "'").lower()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    text = fold(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text))
     return " ".join(re.sub(r"[^\w' ]", " ", text).split())
 
 

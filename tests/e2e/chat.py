@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 import urllib.request
 import uuid
 
-
-def fold(text: str) -> str:
-    text = text.replace("\u2019", "'").lower()
-    return " ".join("".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").split())
+from knowledge.text import fold  # how user text is compared, shared with the bot (tests import it from here)
 
 
 class Chat:

@@ -1,9 +1,15 @@
 """Job resolution, absent topics and comparisons through the query module."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
+from common.settings import PROJECT_DIR
 from knowledge import queries
+from tests.conftest import KNOWLEDGE_DIR
 
 SPELLINGS = {
     "middle-office": [
@@ -101,17 +107,16 @@ def test_module_functions_use_configured_base(default_kb):
 
 
 def test_nothing_connects_at_import():
-    import importlib
-
-    import knowledge.db
-
-    knowledge.db.get_engine.cache_clear()
-    importlib.reload(queries)
-    assert knowledge.db.get_engine.cache_info().currsize == 0
+    """In a fresh interpreter: importing the query module (as the action server does) opens no engine."""
+    probe = ("import knowledge.queries, knowledge.db, sys; "
+             "sys.exit(knowledge.db.get_engine.cache_info().currsize)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:] or f"{done.returncode} engine(s) created at import"
 
 
 def test_missing_base_names_the_rebuild_command(tmp_path):
-    repo = queries.KnowledgeRepository(f"sqlite:///{tmp_path / 'absent.sqlite3'}", queries.Path("knowledge"))
+    repo = queries.KnowledgeRepository(f"sqlite:///{tmp_path / 'absent.sqlite3'}", KNOWLEDGE_DIR)
     with pytest.raises(queries.KnowledgeBaseUnavailable, match="make kb"):
         repo.check()
     assert not (tmp_path / "absent.sqlite3").exists()
@@ -120,7 +125,7 @@ def test_missing_base_names_the_rebuild_command(tmp_path):
 def test_corrupt_base_names_the_rebuild_command(tmp_path):
     bad = tmp_path / "corrupt.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
-    repo = queries.KnowledgeRepository(f"sqlite:///{bad}", queries.Path("knowledge"))
+    repo = queries.KnowledgeRepository(f"sqlite:///{bad}", KNOWLEDGE_DIR)
     with pytest.raises(queries.KnowledgeBaseUnavailable, match="make kb"):
         repo.check()
 
