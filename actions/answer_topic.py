@@ -80,6 +80,7 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
                               "source": answer.source.publisher}
     if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB):
         other = part.other
+        assert other is not None  # the planner names the other job's fact for these kinds
         values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
                       facts=quoted_facts((other.fact,)),
                       source=queries.topic_answer(other.job.id, other.topic).source.publisher)
@@ -152,5 +153,5 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
             return [*events, SlotSet("question", plan.question if plan.precise else None)]
         dispatch_plan(dispatcher, plan)
-        return [SlotSet("topic", plan.topic), SlotSet("job", plan.job.id),
+        return [SlotSet("topic", plan.topic), SlotSet("job", plan.job.id if plan.job else None),
                 SlotSet("question", plan.question if plan.precise else None)]

@@ -35,7 +35,8 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        job = (context.mentioned_jobs(tracker) or [None])[0]
+        mentioned = context.mentioned_jobs(tracker)
+        job = mentioned[0] if mentioned else None
         guesses = likely_topics(tracker)
         if job and guesses and context.latest_intent(tracker) == "nlu_fallback":
             # unsure of the question but sure of the job: offer the likeliest topics for that job

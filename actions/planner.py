@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import queries
-from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.queries import FactItem, FoundFact, JobInfo
+from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.vocabulary import FilterValue
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -73,7 +73,8 @@ def _strong(found: list[FoundFact], job_ids: set[str]) -> list[FoundFact]:
 
 def _by_heading(found: FoundFact) -> bool:
     """Whether a fact matches the message only through words of its heading."""
-    return bool(found.fact.group) and set(found.matched) <= set(queries.content_terms(found.fact.group))
+    group = found.fact.group
+    return group is not None and group != "" and set(found.matched) <= set(queries.content_terms(group))
 
 
 def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
@@ -214,7 +215,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             if direction:
                 same = [f for f in group if f.fact.direction in (None, direction)]
                 if not same:  # "après le MO, contrôleur de gestion ?": the sheet has it as a job one comes from
-                    return Plan([Part(OTHER_DIRECTION, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
+                    facts = tuple(f.fact for f in group)
+                    return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):

@@ -8,7 +8,7 @@ no wording and needs neither the action server nor a slot.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -24,7 +24,7 @@ def jobs_values() -> dict[str, str]:
 
     try:
         return queries.jobs_wording()
-    except Exception:  # noqa: BLE001 - a reply with a neutral wording rather than no reply
+    except Exception:  # a reply with a neutral wording rather than no reply
         logger.warning("knowledge base unreadable: the jobs' names are replaced by a neutral wording")
         return dict(NEUTRAL_WORDING)
 
@@ -32,9 +32,9 @@ def jobs_values() -> dict[str, str]:
 class JobsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     """Domain responses, filled with the slots, the action's values and the known jobs."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
 
-    def generate_from_slots(self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text,
-                            **kwargs: Any) -> Optional[Dict[Text, Any]]:
+    def generate_from_slots(self, utter_action: str, filled_slots: dict[str, Any], output_channel: str,
+                            **kwargs: Any) -> dict[str, Any] | None:
         return super().generate_from_slots(utter_action, filled_slots, output_channel, **{**jobs_values(), **kwargs})

@@ -25,7 +25,7 @@ def is_offered_payload(text: str) -> bool:
     """Whether a "/..." message is one of the bot's own button payloads (False when unsure)."""
     try:
         return _is_offered(text)
-    except Exception:  # noqa: BLE001 - the knowledge base unreadable: refuse rather than fail the message
+    except Exception:  # the knowledge base unreadable: refuse rather than fail the message
         return False
 
 

@@ -12,7 +12,8 @@ On another Rasa series nothing is replaced and a warning says which fix to re-ch
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Optional
+from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def rasa_version() -> str:
     return rasa.__version__
 
 
-def is_patched_series(version: Optional[str] = None) -> bool:
+def is_patched_series(version: str | None = None) -> bool:
     """True when the running Rasa is the series the internal fixes below were written for."""
     return (version or rasa_version()).startswith(PATCHED_RASA_SERIES)
 
@@ -37,7 +38,7 @@ def _warn_unpatched(fix: str) -> None:
                    rasa_version(), PATCHED_RASA_SERIES, fix)
 
 
-def cached_action_validator() -> Callable[[Any, Dict[str, Any]], bool]:
+def cached_action_validator() -> Callable[[Any, dict[str, Any]], bool]:
     """An equivalent of RemoteAction._validate_action_result (Rasa 3.6) that reuses one validator."""
     from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
@@ -49,7 +50,7 @@ def cached_action_validator() -> Callable[[Any, Dict[str, Any]], bool]:
     validator_class.check_schema(schema)
     validator = validator_class(schema)
 
-    def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         # Same steps as jsonschema.validate, without rebuilding the validator; same message as Rasa's.
         error = best_match(validator.iter_errors(result))
         if error is None:
@@ -76,7 +77,7 @@ def install_cached_action_validator() -> bool:
         _warn_unpatched("the action-result validator cache")
         return False
     validate = cached_action_validator()
-    setattr(validate, "rasa_original", RemoteAction._validate_action_result)  # for tests/bot/test_rasa_compat.py
+    validate.rasa_original = RemoteAction._validate_action_result  # for tests/bot/test_rasa_compat.py
     RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
     return True
 

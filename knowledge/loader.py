@@ -21,7 +21,7 @@ SKILL_TYPES = {"technique", "comportementale", "organisationnelle"}
 class DataFileError(ValueError):
     """A curated data file is malformed; the message names the file and the line."""
 
-    def __init__(self, path: Path, line: int | None, problem: str):
+    def __init__(self, path: Path | None, line: int | None, problem: str):
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {problem}")
         self.path, self.line, self.problem = path, line, problem
@@ -30,7 +30,7 @@ class DataFileError(ValueError):
 class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that remembers on which line each mapping starts."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - yaml hook
+    def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
@@ -86,7 +86,7 @@ def read_yaml(path: Path) -> Any:
     """Parse one YAML file, turning syntax errors into a DataFileError with the line."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(handle, Loader=_LineLoader)  # safe: _LineLoader is a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise DataFileError(path, mark.line + 1 if mark else None, f"invalid YAML: {error.problem}") from None
@@ -178,7 +178,8 @@ def _facts(path: Path, topic: str, items: Any) -> list[FactData]:
                 raise DataFileError(path, item.get(LINE_KEY), f"{where}: group {group!r} needs a list `facts`")
             direction = item.get("direction")
             if direction is not None and direction not in DIRECTIONS:
-                raise DataFileError(path, item.get(LINE_KEY), f"{where}: `direction` must be one of {sorted(DIRECTIONS)}")
+                raise DataFileError(path, item.get(LINE_KEY),
+                                    f"{where}: `direction` must be one of {sorted(DIRECTIONS)}")
             facts += [replace(_fact(path, raw, topic, len(facts) + i, group, group_quote, direction),
                               group_line=item.get(LINE_KEY))
                       for i, raw in enumerate(item["facts"])]
@@ -243,14 +244,15 @@ def _check_quotes(job: JobData, source: dict, levels: dict) -> None:
             quotes.append((fact.group_quote, fact.group_line, f"topic {fact.topic!r}, group {fact.group!r}"))
     for quote, line, where in quotes:
         if normalise_sheet_text(quote) not in sheet:
-            raise DataFileError(job.data_path, line, f"{where}: quote not found in {job.sheet_path.name}: {quote[:80]!r}")
+            raise DataFileError(job.data_path, line,
+                                f"{where}: quote not found in {job.sheet_path.name}: {quote[:80]!r}")
 
 
 def load_all(knowledge_dir: Path) -> tuple[dict[str, TopicDef], list[JobData]]:
     """Load the topic catalogue and every job file of a knowledge directory."""
     topics = load_topics(knowledge_dir / "topics.yml")
     jobs = [load_job(p, knowledge_dir / "sheets", topics) for p in sorted((knowledge_dir / "jobs").glob("*.yml"))]
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path | None] = {}
     for job in jobs:
         if job.id in seen:
             raise DataFileError(job.data_path, None, f"job id {job.id!r} already used by {seen[job.id]}")

@@ -86,7 +86,8 @@ def _prefix_stem(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def similarity(query_term: str, fact_term: str) -> float:
-    """1 for the same stem, 0.9 when one is a prefix of the other (4+ letters), 0.8 for a typo (1 letter, 2 from 8 letters)."""
+    """1 for the same stem, 0.9 when one is a prefix of the other (4+ letters),
+    0.8 for a typo (1 letter, 2 from 8 letters)."""
     if query_term == fact_term:
         return 1.0
     if query_term.isdigit() or fact_term.isdigit():
@@ -133,7 +134,7 @@ class FactIndex:
         total = sum(weights.values())
         wanted = set(job_ids) if job_ids is not None else None
         matches = []
-        for fact, fact_terms in zip(self.facts, self._terms):
+        for fact, fact_terms in zip(self.facts, self._terms, strict=True):
             if wanted is not None and fact.job_id not in wanted:
                 continue
             score, matched = 0.0, []
@@ -145,7 +146,8 @@ class FactIndex:
             coverage = score / total
             if coverage >= min_coverage:
                 matches.append(FactMatch(fact, round(coverage, 4), tuple(matched), round(score, 4)))
-        # on a tie, the shorter fact first: "master finance" is "Master - Finance" before "Master Gestion, spécialité finance"
+        # on a tie, the shorter fact first: "master finance" is "Master - Finance"
+        # before "Master Gestion, spécialité finance"
         matches.sort(key=lambda m: (-m.coverage, self._length[m.fact]))
         return matches
 

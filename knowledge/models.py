@@ -1,10 +1,12 @@
 """Tables of the knowledge base (SQLAlchemy 1.4, written in the 2.0 style)."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 ships no type information
 
 
 class Job(Base):

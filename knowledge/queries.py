@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.engine.url import make_url
@@ -19,10 +20,10 @@ from sqlalchemy.orm import Session
 from knowledge.db import get_engine
 from knowledge.loader import TopicDef, load_topics
 from knowledge.matching import Analyzer, FactIndex, IndexedFact
-from knowledge.question import career_direction as direction_of
-from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
 from knowledge.models import Alias, Fact, Job, SkillLevel
+from knowledge.question import career_direction as direction_of
 from knowledge.text import compact, fold
+from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
 
 REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
 # Words before a job name that are not part of it: "et pour le", "gestionnaire de", "un"...
@@ -108,9 +109,9 @@ class KnowledgeRepository:
     def _session(self) -> Session:
         if self._engine is None:
             parsed = make_url(self.url)
-            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-                if not Path(parsed.database).is_file():
-                    raise KnowledgeBaseUnavailable(f"knowledge base not found at {parsed.database}: {REBUILD_HINT}")
+            on_disk = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            if on_disk and not Path(str(parsed.database)).is_file():
+                raise KnowledgeBaseUnavailable(f"knowledge base not found at {parsed.database}: {REBUILD_HINT}")
             self._engine = get_engine(self.url)
         return Session(self._engine)
 
@@ -121,7 +122,8 @@ class KnowledgeRepository:
                 rows = session.execute(select(Fact.job_id, Fact.id)).all()
                 jobs = session.execute(select(Job.id)).scalars().all()
         except SQLAlchemyError as error:
-            raise KnowledgeBaseUnavailable(f"knowledge base unreadable ({error.__class__.__name__}): {REBUILD_HINT}") from None
+            reason = error.__class__.__name__
+            raise KnowledgeBaseUnavailable(f"knowledge base unreadable ({reason}): {REBUILD_HINT}") from None
         if not jobs:
             raise KnowledgeBaseUnavailable(f"knowledge base is empty: {REBUILD_HINT}")
         counts = {job: 0 for job in jobs}
@@ -130,7 +132,7 @@ class KnowledgeRepository:
         return counts
 
     # -- jobs ----------------------------------------------------------------------------------
-    @lru_cache(maxsize=1)
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def list_jobs(self) -> tuple[JobInfo, ...]:
         """Every job of the base, in a stable order."""
         with self._session() as session:
@@ -139,7 +141,7 @@ class KnowledgeRepository:
     def job(self, job_id: str) -> JobInfo | None:
         return next((j for j in self.list_jobs() if j.id == job_id), None)
 
-    @lru_cache(maxsize=1)
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def _aliases(self) -> dict[str, str]:
         with self._session() as session:
             return dict(session.execute(select(Alias.compact, Alias.job_id)).all())
@@ -199,7 +201,8 @@ class KnowledgeRepository:
 
     def _facts(self, job_id: str, topic: str, skill_type: str | None = None) -> tuple[FactItem, ...]:
         with self._session() as session:
-            labels = dict(session.execute(select(SkillLevel.level, SkillLevel.label).where(SkillLevel.job_id == job_id)).all())
+            levels = select(SkillLevel.level, SkillLevel.label).where(SkillLevel.job_id == job_id)
+            labels = dict(session.execute(levels).all())
             query = select(Fact).where(Fact.job_id == job_id, Fact.topic == topic).order_by(Fact.position)
             if skill_type:
                 query = query.where(Fact.skill_type == skill_type)
@@ -235,18 +238,19 @@ class KnowledgeRepository:
         definition = self.topics[topic]
         source = self._source(job_id)
         if topic == "source":
-            facts = (FactItem(text=source.publisher, quote=source.quote, url=source.url),)
+            facts: tuple[FactItem, ...] = (FactItem(text=source.publisher, quote=source.quote, url=source.url),)
         else:
             facts = self._facts(job_id, topic)
         instead = None
         if not facts and definition.instead_topic:
             alt = self._facts(job_id, definition.instead_topic, definition.instead_type)
             if alt:
-                instead = TopicAnswer(job, definition.instead_topic, self.topics[definition.instead_topic].label, alt, source)
+                instead_label = self.topics[definition.instead_topic].label
+                instead = TopicAnswer(job, definition.instead_topic, instead_label, alt, source)
         return TopicAnswer(job, topic, definition.label, facts, source, self.covered_topics(job_id), instead)
 
     # -- precise questions ----------------------------------------------------------------------
-    @lru_cache(maxsize=1)
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def fact_index(self) -> FactIndex:
         """The search index over every fact of every job (built once, on first use)."""
         analyzer = Analyzer(self.vocabulary, stemmer=self.stemmer)
@@ -259,7 +263,8 @@ class KnowledgeRepository:
         ]
         return FactIndex(facts, analyzer)
 
-    def find_facts(self, text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:
+    def find_facts(self, text: str, job_ids: tuple[str, ...] | None = None,
+                   topic: str | None = None) -> list[FoundFact]:
         """Facts the message mentions, best first; `topic` breaks ties in favour of the asked topic.
 
         Args:
@@ -269,21 +274,24 @@ class KnowledgeRepository:
         """
         matches = self.fact_index().search(self.without_job_names(text), job_ids)
         matches.sort(key=lambda m: (-m.coverage, m.fact.topic != topic))
-        return [FoundFact(self.job(m.fact.job_id), m.fact.topic, m.fact.key, m.coverage, m.matched, m.weight)
+        # the index is built from this base's jobs and FactItems (fact_index)
+        return [FoundFact(cast(JobInfo, self.job(m.fact.job_id)), m.fact.topic, cast(FactItem, m.fact.key), m.coverage,
+                          m.matched, m.weight)
                 for m in matches]
 
     def career_direction(self, text: str) -> str | None:
         """Whether a career question is about where one comes from ("from") or where one goes ("to")."""
         return direction_of(self.without_job_names(text, marker=" jobname "), self.vocabulary, {"jobname"})
 
-    @lru_cache(maxsize=1)
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def _job_name_pattern(self) -> re.Pattern:
         names = {re.sub(r"^(le|la|les|l') +", "", fold(a)) for aliases in self.aliases().values() for a in aliases}
         names |= {fold(job.name) for job in self.list_jobs()}
         # "back-office" also matches "back office" and "backoffice" (the aliases table keeps one spelling of each)
         spelled = sorted((r"[\s\-_.']*".join(map(re.escape, re.split(r"[\s\-_.']+", n))) for n in names if n.strip()),
                          key=len, reverse=True)
-        return re.compile(r"(?<![a-z0-9])(?:gestionnaires?\s+(?:de\s+|du\s+)?)?(?:" + "|".join(spelled) + r")(?![a-z0-9])")
+        title = r"(?:gestionnaires?\s+(?:de\s+|du\s+)?)?"
+        return re.compile(r"(?<![a-z0-9])" + title + "(?:" + "|".join(spelled) + r")(?![a-z0-9])")
 
     def without_job_names(self, text: str, marker: str = " ") -> str:
         """The folded message with the jobs' names taken out ("le back office gère..." -> "le  gère..."):

@@ -40,6 +40,7 @@ def answer_text(answer: TopicAnswer) -> str:
     if not answer.found:
         body = f"La fiche ne donne pas d'information sur ce sujet ({answer.label.lower()})."
         if answer.instead:
-            body += f"\nÀ la place, elle indique ({answer.instead.label.lower()}) :\n" + facts_block(answer.instead.facts)
+            instead = answer.instead
+            body += f"\nÀ la place, elle indique ({instead.label.lower()}) :\n" + facts_block(instead.facts)
         return f"{head}\n{body}"
     return f"{head}\n{facts_block(answer.facts)}\nSource : {answer.source.publisher}"

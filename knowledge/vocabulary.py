@@ -55,7 +55,8 @@ def _folded_list(path: Path, raw, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(x, (str, int)) for x in raw):
         raise DataFileError(path, None, f"{where} must be a list of words")
     if any(isinstance(x, bool) for x in raw):  # YAML reads bare on/off/yes/no/y/n as booleans
-        raise DataFileError(path, None, f"{where}: quote the words on, off, yes, no, y, n (YAML reads them as true/false)")
+        raise DataFileError(path, None,
+                            f"{where}: quote the words on, off, yes, no, y, n (YAML reads them as true/false)")
     return tuple(dict.fromkeys(fold(str(x)) for x in raw))
 
 
@@ -70,9 +71,11 @@ def load_vocabulary(path: Path) -> Vocabulary:
     for kind, spec in (data.get("filters") or {}).items():
         if kind == LINE_KEY:
             continue
-        if kind not in FILTER_KINDS or not isinstance(spec, dict) or not isinstance(spec.get("values"), dict):
-            raise DataFileError(path, None, f"filter {kind!r}: expected one of {FILTER_KINDS} with `topic` and `values`")
-        filter_topics[kind] = spec.get("topic")
+        if (kind not in FILTER_KINDS or not isinstance(spec, dict) or not isinstance(spec.get("topic"), str)
+                or not isinstance(spec.get("values"), dict)):
+            raise DataFileError(path, None,
+                                f"filter {kind!r}: expected one of {FILTER_KINDS} with `topic` and `values`")
+        filter_topics[kind] = spec["topic"]
         filter_names[kind] = spec.get("name") or kind
         for value, item in spec["values"].items():
             if value == LINE_KEY:

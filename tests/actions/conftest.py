@@ -13,7 +13,8 @@ def make_tracker(intent: str, entities: list[dict[str, Any]] | None = None, slot
     """A tracker whose latest user message has `intent` and `entities` (e.g. {"entity": "job", "value": "BO"})."""
     entities = entities or []
     latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities, "text": text}
-    events = [{"event": "user", "text": "", "parse_data": {"intent": {"name": name}}} for name in previous_intents or []]
+    events = [{"event": "user", "text": "", "parse_data": {"intent": {"name": name}}}
+              for name in previous_intents or []]
     events.append({"event": "user", "text": text, "parse_data": latest})
     return Tracker("test-user", slots or {}, latest, events, False, None, {}, "action_listen")
 

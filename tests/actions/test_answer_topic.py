@@ -8,7 +8,7 @@ from actions.answer_topic import ActionAnswerTopic
 from knowledge import queries
 from tests.actions.conftest import make_tracker
 
-JOB = {"middle-office": {"entity": "job", "value": "middle-office"}, "back-office": {"entity": "job", "value": "back-office"}}
+JOB = {job: {"entity": "job", "value": job} for job in ("middle-office", "back-office")}
 
 # One fact per topic and job that must be in the answer (exact sheet wording, as curated).
 EXPECTED = {

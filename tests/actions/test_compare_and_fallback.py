@@ -46,7 +46,8 @@ def test_second_fallback_in_a_row_offers_topic_buttons(dispatcher):
 
 
 def test_other_job_out_of_scope_says_known_jobs(dispatcher):
-    ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", [{"entity": "other_job", "value": "infirmière"}]), {})
+    tracker = make_tracker("out_of_scope", [{"entity": "other_job", "value": "infirmière"}])
+    ActionHandleFallback().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_unknown_job"
 
 

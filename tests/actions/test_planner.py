@@ -6,7 +6,6 @@ routing, the job decided by a fact, follow-ups), and the rule that "oui" always 
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import ActionAnswerTopic
@@ -36,7 +35,8 @@ def slot(events, name):
 # ---------------------------------------------------------------- yes / no
 
 @pytest.mark.parametrize("intent,text,job,words", [
-    ("ask_missions", "le gestionnaire de back office gère les outils monétiques ?", "bo", "Gérer les outils monétiques"),
+    ("ask_missions", "le gestionnaire de back office gère les outils monétiques ?", "bo",
+     "Gérer les outils monétiques"),
     ("ask_missions", "c'est lui qui lance les procédures de recouvrement ?", "bo", "recouvrement"),
     ("ask_qualities", "faut-il avoir l'esprit d'équipe ?", "bo", "Esprit d'équipe"),
     ("ask_careers", "après le middle office on peut devenir auditeur ?", "mo", "Auditeur"),
@@ -110,7 +110,8 @@ def test_one_skill_level_not_the_list(default_kb):
 def test_a_diploma_code_and_link_without_a_job(default_kb):
     messages, events = ask("ask_studies", "c'est quoi le numéro RNCP du master finance ?")
     message = only(messages)
-    assert "RNCP 32159" in message["facts"] and "https://www.francecompetences.fr/recherche/rncp/32159" in message["facts"]
+    assert "RNCP 32159" in message["facts"]
+    assert "https://www.francecompetences.fr/recherche/rncp/32159" in message["facts"]
     assert message["job_name"] == "gestionnaire middle-office"
     assert slot(events, "job") == "middle-office" and slot(events, "topic") == "studies"
 
@@ -125,7 +126,8 @@ def test_which_job_a_training_is_for_ignores_the_conversation_job(default_kb):
 
 def test_skill_type_filter_with_a_count(default_kb):
     entities = [{"entity": "skill_type", "value": "comportementales"}]
-    message = only(ask("ask_skills", "donne moi seulement les compétences comportementales", "mo", entities=entities)[0])
+    replies = ask("ask_skills", "donne moi seulement les compétences comportementales", "mo", entities=entities)
+    message = only(replies[0])
     assert message["response"] == "utter_facts_filtered"
     assert (message["count"], message["total"]) == (4, 12)
     assert "stress" in message["facts"] and "Encadrer" not in message["facts"]
@@ -249,13 +251,15 @@ def test_a_statement_without_question_mark_naming_the_other_jobs_fact(default_kb
 
 
 def test_being_in_contact_is_working_with(default_kb):
-    """The middle-office sheet says "en contact direct avec le client"; the back-office one "éventuellement les clients"."""
+    """The middle-office sheet says "en contact direct avec le client";
+    the back-office one "éventuellement les clients"."""
     message = only(ask("ask_interlocutors", "en back office on est en contact avec les clients ?", "bo")[0])
     assert message["response"] == "utter_fact_yes" and "Éventuellement les clients" in message["facts"]
 
 
 def test_after_the_bac_is_a_starting_point_not_a_filter(default_kb):
-    message = only(ask("ask_studies", "je peux faire quelle formation après le bac pour bosser en back office ?", "bo")[0])
+    message = only(ask("ask_studies", "je peux faire quelle formation après le bac pour bosser en back office ?",
+                       "bo")[0])
     assert message["response"] == "utter_answer_studies"
 
 
@@ -278,7 +282,8 @@ def test_a_topic_no_sheet_covers_is_said_beside_the_other_topic(default_kb):
 
 def test_a_fact_wins_over_a_topic_no_sheet_covers(default_kb):
     """Classified as telework, but the message names a rhythm fact of the middle-office sheet."""
-    message = only(ask("ask_telework", "au middle on bosse en horaires decales pour couvrir les marchés du monde ?", "mo")[0])
+    message = only(ask("ask_telework", "au middle on bosse en horaires decales pour couvrir les marchés du monde ?",
+                       "mo")[0])
     assert message["response"] == "utter_fact_yes" and "marchés du monde" in message["facts"]
 
 

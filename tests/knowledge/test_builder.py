@@ -57,7 +57,8 @@ def _copy_knowledge(tmp_path: Path) -> Path:
     ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\nsource: {publisher: P, title: T, quote: BTS Banque}\n"
      "topics:\n  missions:\n    - {text: a, quote: Gérer les outils monétiques}\n"
      "    - {text: b, quote: Piloter une fusée}\n", 8, "quote not found in gestionnaire-back-office.txt"),
-    ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\nsource: {publisher: P, title: T, quote: Un éditeur inventé}\n"
+    ("id: x\nname: X\nsheet: gestionnaire-back-office.txt\n"
+     "source: {publisher: P, title: T, quote: Un éditeur inventé}\n"
      "topics:\n  missions:\n    - {text: a, quote: Gérer les outils monétiques}\n", 4, "source: quote not found"),
 ])
 def test_malformed_file_names_file_and_line(tmp_path, content, line, message):
@@ -114,7 +115,8 @@ def test_third_job_is_data_only(tmp_path):
     assert report.jobs["patrimoine"] == 4
     repo = KnowledgeRepository(url, knowledge)
     assert repo.resolve_job("CGP").id == "patrimoine"
-    assert [f.text for f in repo.topic_answer("patrimoine", "missions").facts][0] == "Analyser la situation financière des clients"
+    missions = repo.topic_answer("patrimoine", "missions").facts
+    assert missions[0].text == "Analyser la situation financière des clients"
     assert not repo.topic_answer("patrimoine", "skills").found
     assert len(repo.compare("missions")) == 3
     generated = nlu_export.render(knowledge)

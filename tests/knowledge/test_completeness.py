@@ -18,7 +18,8 @@ def test_middle_office_skills_have_level_and_type(repo):
     assert all(s.level in (1, 2, 3, 4) and s.level_label and s.skill_type for s in skills)
     by_name = {s.text: (s.level, s.level_label, s.skill_type) for s in skills}
     assert by_name["Encadrer une équipe"] == (3, "Maîtrise", "technique")
-    assert by_name["Vérifier la conformité de l'enregistrement d'opérations financières"] == (4, "Expertise", "technique")
+    conformity = by_name["Vérifier la conformité de l'enregistrement d'opérations financières"]
+    assert conformity == (4, "Expertise", "technique")
     assert by_name["Concevoir et analyser un tableau de bord"] == (2, "Avancé", "organisationnelle")
     assert sum(s.skill_type == "comportementale" for s in skills) == 4
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ops.bench_planner import LABELLED
 from knowledge.loader import DataFileError
 from knowledge.matching import Analyzer, FactIndex
 from knowledge.question import OPEN, STATEMENT, YES_NO, analyse
 from knowledge.vocabulary import load_vocabulary
+from ops.bench_planner import LABELLED
+
 
 @pytest.mark.parametrize("text,searched,job_id,words", LABELLED)
 def test_best_fact_is_the_one_the_message_names(repo, text, searched, job_id, words):
@@ -83,8 +84,9 @@ def _filters(repo, **kinds):
 
 def test_filtered_facts(repo):
     behavioural = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_type="comportementale"))
-    assert [f.text for f in behavioural] == ["Créer et maintenir une relation de confiance", "Gérer des situations de stress",
-                                            "Travailler en équipe", "Utiliser l'anglais en contexte professionnel"]
+    assert [f.text for f in behavioural] == ["Créer et maintenir une relation de confiance",
+                                             "Gérer des situations de stress", "Travailler en équipe",
+                                             "Utiliser l'anglais en contexte professionnel"]
     expert = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_level="expertise"))
     assert len(expert) == 2 and all(f.level == 4 for f in expert)
     both = repo.filtered_facts("middle-office", "skills", _filters(repo, skill_type="technique", skill_level="avancé"))
@@ -92,7 +94,8 @@ def test_filtered_facts(repo):
                                       "Déterminer les résultats quotidiens par produit, ligne de produits"}
     masters = repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="master"))
     assert len(masters) == 5 and all("Master" in f.text for f in masters)
-    assert [f.text for f in repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="bts"))] == ["BTS Banque"]
+    bts = repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="bts"))
+    assert [f.text for f in bts] == ["BTS Banque"]
     assert repo.filtered_facts("back-office", "studies", _filters(repo, diploma_kind="doctorat")) == ()
     bac2 = repo.filtered_facts("middle-office", "studies", _filters(repo, study_level="bac+2"))
     assert [f.text for f in bac2] == ["Niveau 5 BTS/DUT (bac + 2)"]

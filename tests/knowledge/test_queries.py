@@ -68,7 +68,7 @@ def test_absent_topic_offers_what_the_sheet_has(repo):
     qualities = repo.topic_answer("middle-office", "qualities")
     assert {f.skill_type for f in qualities.instead.facts} == {"comportementale"}
     trainings = repo.topic_answer("back-office", "trainings")
-    assert trainings.instead.topic == "studies" and any("BTS Banque" == f.text for f in trainings.instead.facts)
+    assert trainings.instead.topic == "studies" and any(f.text == "BTS Banque" for f in trainings.instead.facts)
     assert repo.topic_answer("back-office", "rhythm").instead is None
 
 
@@ -110,8 +110,9 @@ def test_nothing_connects_at_import():
     """In a fresh interpreter: importing the query module (as the action server does) opens no engine."""
     probe = ("import knowledge.queries, knowledge.db, sys; "
              "sys.exit(knowledge.db.get_engine.cache_info().currsize)")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_DIR,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)}, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr[-2000:] or f"{done.returncode} engine(s) created at import"
 
 
