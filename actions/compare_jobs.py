@@ -29,9 +29,8 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
         sections.append(f"▸ {answer.job.name}\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone
-    buttons = [{"title": job.name, "payload": context.payload("inform_job", job.id)} for job in queries.list_jobs()]
     dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),
-                             facts="\n\n".join(sections), source=sources, buttons=buttons)
+                             facts="\n\n".join(sections), source=sources, buttons=context.job_buttons())
 
 
 class ActionCompareJobs(Action):

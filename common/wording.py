@@ -11,10 +11,13 @@ from common.settings import PROJECT_DIR
 
 @lru_cache(maxsize=1)
 def _responses() -> dict:
+    path = PROJECT_DIR / "domain.yml"
     try:
-        data = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}  # no domain file (a tool run outside the project): callers' default sentences
+    except yaml.YAMLError as error:  # a broken domain.yml must be seen, not replaced by defaults
+        raise ValueError(f"{path} is not valid YAML: {error}") from None
     return data.get("responses") or {}
 
 

@@ -92,6 +92,10 @@ def read_yaml(path: Path) -> Any:
         raise DataFileError(path, mark.line + 1 if mark else None, f"invalid YAML: {error.problem}") from None
     except UnicodeDecodeError:
         raise DataFileError(path, None, "not UTF-8 text") from None
+    except FileNotFoundError:
+        raise DataFileError(path, None, "file not found (check KNOWLEDGE_DIR)") from None
+    except OSError as error:
+        raise DataFileError(path, None, f"cannot be read: {error.strerror}") from None
 
 
 def load_topics(path: Path) -> dict[str, TopicDef]:
