@@ -38,10 +38,13 @@ from common.wording import response_text
 
 logger = logging.getLogger(__name__)
 _FALLBACK_WORDING = {
-    "utter_empty_message": "Ton message est vide : pose-moi une question sur ces métiers : {known_jobs}.",
-    "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). Pose ta question en une ou deux phrases.",
-    "utter_action_failed": "Oups, je n'arrive pas à répondre pour le moment. Réessaie dans un instant.",
-    "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, ou utilise les boutons.",
+    "utter_empty_message": "Ton message est vide 🙂 Pose-moi une question sur ces métiers : {known_jobs}.",
+    "utter_message_too_long": "Ton message est trop long (plus de {max_chars} caractères). "
+                              "Pose ta question en une ou deux phrases.",
+    "utter_action_failed": "Oups, je n'arrive pas à consulter les fiches métiers pour le moment 😕. "
+                           "Réessaie dans un instant.",
+    "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, "
+                             "ou utilise les boutons 🙂",
     "utter_conversation_full": "Cette conversation est très longue : commence une nouvelle conversation pour continuer.",
 }
 install_action_timeout()  # a hung action server is given up after a few seconds (bot/action_timeout.py)

@@ -30,3 +30,14 @@ def test_response_text_and_default(domain_dir):
 
 def test_no_domain_file_gives_the_defaults(domain_dir):
     assert wording.response_text("utter_x", "défaut") == "défaut"
+
+
+def test_channels_fallback_sentences_are_the_domain_responses():
+    """bot/channels.py keeps a copy of its notices for a missing domain.yml: the copy must not drift."""
+    from bot.channels import _FALLBACK_WORDING
+
+    wording._responses.cache_clear()
+    responses = wording._responses()
+    for key, fallback in _FALLBACK_WORDING.items():
+        assert key in responses, f"{key} is not a domain.yml response"
+        assert responses[key][0]["text"] == fallback, key
