@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     review = sub.add_parser("review", help="write the messages to label under results/review/")
     review.add_argument("--threshold", type=float, default=0.6, help="confidence below which a message is listed")
+    review.add_argument("--out", type=Path, default=REVIEW_DIR, help="folder of the two files (results/review)")
     purge_cmd = sub.add_parser("purge", help="delete conversations older than --days")
     purge_cmd.add_argument("--days", type=int, default=settings.retention_days)
     forget_cmd = sub.add_parser("forget", help="delete one student's conversation by sender id")
@@ -137,10 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "review":
             items = messages_to_review(url, args.threshold)
-            listing, draft = write_review(items)
+            listing, draft = write_review(items, args.out)
             total = sum(item.count for item in items)
-            print(f"{len(items)} distinct messages to review ({total} in all) -> {listing.relative_to(PROJECT_DIR)}, "
-                  f"{draft.relative_to(PROJECT_DIR)}")
+            shown = [p.relative_to(PROJECT_DIR) if p.is_relative_to(PROJECT_DIR) else p for p in (listing, draft)]
+            print(f"{len(items)} distinct messages to review ({total} in all) -> {shown[0]}, {shown[1]}")
         elif args.command == "purge":
             if args.days < 0:
                 print("--days must be 0 or more", file=sys.stderr)

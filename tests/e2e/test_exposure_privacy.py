@@ -84,20 +84,20 @@ def _senders(url: str) -> set[str]:
         return set(connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())
 
 
-def test_review_lists_what_students_typed_that_the_bot_missed(stack):
+def test_review_lists_what_students_typed_that_the_bot_missed(stack, tmp_path):
     url = os.environ["TRACKER_DB_URL"]
     for _ in range(2):
         chat = Chat(stack.settings.rasa_url)
         chat.ask("blorbo flimzap quxx")
         chat.ask("quelles competences pour le back office ?")
-    result = _tools("review", url=url)
+    result = _tools("review", "--out", str(tmp_path), url=url)  # not into the operators' results/review
     assert result.returncode == 0, result.stderr
-    listing = yaml.safe_load((PROJECT_DIR / "results/review/messages.yml").read_text(encoding="utf-8"))["messages"]
+    listing = yaml.safe_load((tmp_path / "messages.yml").read_text(encoding="utf-8"))["messages"]
     entry = next(m for m in listing if m["text"] == "blorbo flimzap quxx")
     assert entry["count"] >= 2
     assert entry["reason"] in ("fallback", "out_of_scope", "low_confidence")
     assert not any("competences pour le back office" in m["text"] for m in listing)
-    draft = yaml.safe_load((PROJECT_DIR / "results/review/nlu_draft.yml").read_text(encoding="utf-8"))
+    draft = yaml.safe_load((tmp_path / "nlu_draft.yml").read_text(encoding="utf-8"))
     assert any("blorbo flimzap quxx" in block["examples"] for block in draft["nlu"])
 
 
