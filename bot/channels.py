@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -27,7 +28,6 @@ from sanic.request import Request
 
 from bot import limits
 from bot.action_timeout import install_action_timeout
-
 from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
 from bot.nlg import jobs_values
@@ -45,7 +45,8 @@ _FALLBACK_WORDING = {
                            "Réessaie dans un instant.",
     "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, "
                              "ou utilise les boutons 🙂",
-    "utter_conversation_full": "Cette conversation est très longue : commence une nouvelle conversation pour continuer.",
+    "utter_conversation_full": "Cette conversation est très longue : "
+                               "commence une nouvelle conversation pour continuer.",
 }
 install_action_timeout()  # a hung action server is given up after a few seconds (bot/action_timeout.py)
 
@@ -61,16 +62,16 @@ class _CountingOutput(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # channel-specific responses still apply
+    def name(self) -> str:  # channel-specific responses still apply
         return self.inner.name()
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
 
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int,
-          conversations: Optional[limits.ConversationLength] = None) -> Callable[[UserMessage], Awaitable[None]]:
+          conversations: limits.ConversationLength | None = None) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
 
     async def guarded(message: UserMessage) -> None:
@@ -97,7 +98,7 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
             if counting.sent == 0:
                 await output.send_text_message(message.sender_id, say("utter_action_failed"))
             raise
-        except Exception:  # noqa: BLE001 - the student must get a reply whatever failed
+        except Exception:  # the student must get a reply whatever failed
             logger.exception("message handling failed")
         if counting.sent == 0:
             logger.warning("no reply was produced: sending the apology")
@@ -108,7 +109,7 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
 
 def _limited(blueprint: Blueprint) -> limits.ConversationLength:
     """Cap request bodies on the blueprint's app and count conversations' events in its tracker store."""
-    app_of_blueprint: Dict[str, Sanic] = {}
+    app_of_blueprint: dict[str, Sanic] = {}
 
     @blueprint.listener("before_server_start")
     async def set_body_limits(app: Sanic, _loop: Any) -> None:
@@ -125,7 +126,7 @@ def _limited(blueprint: Blueprint) -> limits.ConversationLength:
 def _json_object(request: Request) -> dict:
     try:
         body = request.json
-    except Exception:  # noqa: BLE001 - sanic raises on invalid JSON or invalid UTF-8
+    except Exception:  # sanic raises on invalid JSON or invalid UTF-8
         raise InvalidUsage("The body must be a JSON object: {\"sender\": \"...\", \"message\": \"...\"}") from None
     if not isinstance(body, dict):
         raise InvalidUsage("The body must be a JSON object: {\"sender\": \"...\", \"message\": \"...\"}")
@@ -136,10 +137,10 @@ class GuardedRestInput(RestInput):
     """Rasa's REST channel with input checks (see module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> str | None:
         sender = _json_object(req).get("sender")
         sender = str(sender) if isinstance(sender, int) and not isinstance(sender, bool) else sender
         problem = limits.sender_problem(sender)
@@ -147,16 +148,16 @@ class GuardedRestInput(RestInput):
             raise InvalidUsage(problem)  # no shared "default" conversation for requests without a sender
         return sender
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> str | None:
         message = _json_object(req).get("message")
         if message is not None and not isinstance(message, str):
             raise InvalidUsage("`message` must be a string")
         return message
 
-    def _extract_input_channel(self, req: Request) -> Text:
+    def _extract_input_channel(self, req: Request) -> str:
         return self.name()
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = _json_object(request).get("metadata")
         problem = limits.metadata_problem(metadata)
         if problem:
@@ -164,7 +165,7 @@ class GuardedRestInput(RestInput):
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]):
-        handler: Dict[str, Any] = {}
+        handler: dict[str, Any] = {}
 
         async def checked(message: UserMessage) -> None:
             await handler["guarded"](message)
@@ -174,7 +175,7 @@ class GuardedRestInput(RestInput):
         return trim_heap_after_start(blueprint)
 
 
-def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> Optional[str]:
+def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> str | None:
     """Why a socket.io `user_uttered` payload is refused (None when it is well formed)."""
     if extra or not isinstance(data, dict):
         return "the payload must be one object: {\"message\": \"...\", \"session_id\": \"...\"}"
@@ -191,7 +192,7 @@ class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with input checks, accepting connections from the chat page only."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
@@ -205,7 +206,7 @@ class GuardedSocketIOInput(SocketIOInput):
         sio = self.sio
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any = None, *extra: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *extra: Any) -> None:
             # Replaces Rasa's handler, which ignores some malformed payloads silently and fails on others:
             # every payload gets an answer, a refusal when it is not {"message": str, "session_id": str}.
             problem = _socket_payload_problem(data, extra, self.metadata_key, self.session_persistence)
@@ -223,7 +224,7 @@ class GuardedSocketIOInput(SocketIOInput):
             return blueprint
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             # Replaces Rasa 3.6's handler, which calls the coroutine `enter_room` without awaiting it with
             # python-socketio 5, so replies never reached the page (RasaHQ/rasa#13027).
             data = data if isinstance(data, dict) else {}
