@@ -92,7 +92,7 @@ run: install ## install, build the knowledge base, train if needed, start everyt
 	@mkdir -p var; $(MAKE) --no-print-directory kb nlu train
 	@$(PY) -m launch.stack run
 
-shell: install ## chat in the terminal (rasa shell) with the action server started and stopped with it
+shell: install ## the advisors' shell: typed questions, numbered suggestions; starts and stops the servers
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
 	@$(PY) -m launch.stack shell
 

@@ -319,22 +319,10 @@ def _interrupt(signum, frame) -> None:
 
 
 def shell(settings: Settings) -> int:
-    """`rasa shell` in this terminal, with the action server started before and stopped after."""
-    stack = Stack(settings)
-    try:
-        stack.start_actions()
-        print(">> loading the model for `rasa shell` (~30 s); type /stop to quit", flush=True)
-        return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", stack.model, "--endpoints",
-                                str(ENDPOINTS_FILE), "--interface", settings.host,
-                                "--port", str(settings.rasa_port)],
-                               cwd=PROJECT_DIR, env=child_env(settings))
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start the action server: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stack.stop()
+    """The advisors' shell (launch/shell.py): a REST client; the action and Rasa servers start and stop with it."""
+    from launch.shell import run
+
+    return run(settings)
 
 
 def main(argv: list[str] | None = None) -> int:

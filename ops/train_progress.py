@@ -4,9 +4,10 @@ training is and how long is left.
     python -m ops.train_progress --log var/train.log -- <rasa train command…>
 
 The estimate is measured, never a fixed guess: during the DIET epochs it is the remaining epochs at the
-speed measured since the first one (tqdm's timings in the log) plus what came after the epochs in the last full training on this machine (kept in
-var/train-times.json); outside the epochs, the last full training's duration is shown beside the elapsed
-time. On a terminal the line is redrawn in place; otherwise a line is printed every 30 s.
+speed measured since the first one (tqdm's timings in the log) plus what came after the epochs in the last
+full training on this machine (kept in var/train-times.json); outside the epochs, the last full training's
+duration is shown beside the elapsed time. On a terminal the line is redrawn in place; otherwise a line
+is printed every 30 s.
 """
 from __future__ import annotations
 
@@ -177,7 +178,8 @@ def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, 
     total = time.monotonic() - start
     text = log.read_text(errors="replace")
     if process.returncode != 0:
-        out.write(log_tail(text) + f"\n>> rasa train failed after {clock(total)} (exit {process.returncode}); full log: {log}\n")
+        out.write(log_tail(text) + f"\n>> rasa train failed after {clock(total)} (exit {process.returncode}); "
+                  f"full log: {log}\n")
         return process.returncode
     if epochs_start is not None and epochs_end is None:
         epochs_end = total

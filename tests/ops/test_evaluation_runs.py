@@ -31,7 +31,8 @@ def test_runs_are_kept_side_by_side_with_their_changes(tmp_path):
     first = archive(results, datetime(2026, 11, 29, 10, 0, 0), first_out)
     assert first.name == "2026-11-29_10-00-00"
     assert "first run kept" in first_out.getvalue()
-    assert not (results / "core" / "TEDPolicy_report.json").exists() and not (first / "core" / "TEDPolicy_report.json").exists()
+    assert not (results / "core" / "TEDPolicy_report.json").exists()
+    assert not (first / "core" / "TEDPolicy_report.json").exists()
     assert (first / "nlu" / "intent_report.json").exists()
 
     _reports(results, 0.95, 0.97, 27)
