@@ -8,8 +8,8 @@ outage lives in one replica's memory, out of reach of the others, of `make forge
 `FailLoudSQLTrackerStore` (named in the replicas' endpoints by launch/scaled.py; `make run` is unchanged) is
 bot.tracker_store.CachedSQLTrackerStore whose errors propagate: the input channel's guard (bot/channels.py)
 then sends the polite French apology and nothing is stored anywhere else. Rasa has no door for the wrapper,
-so `Agent._create_tracker_store` is wrapped (Rasa 3.6 only, like bot/rasa_compat.py's fixes) to give the
-wrapper of a store of this class an error callback that re-raises; other stores keep Rasa's behaviour.
+so `Agent._create_tracker_store` is wrapped (Rasa 3.6 only, like bot/rasa_compat.py's fixes) to wrap a store
+of this class in a FailSafeTrackerStore whose `retrieve` and `save` propagate; other stores keep Rasa's wrapper.
 """
 from __future__ import annotations
 
@@ -23,14 +23,27 @@ logger = logging.getLogger(__name__)
 _MARK = "_fails_loud_for_replicas"
 
 
-def _reraise(error: Exception) -> None:
-    raise error
+def _propagating_wrapper_class() -> type:
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    class PropagatingFailSafeTrackerStore(FailSafeTrackerStore):
+        """Rasa's wrapper, except that reading and saving a conversation raise what the database raised.
+
+        `retrieve_full_tracker` and `keys` (HTTP API, conversation-length limit) keep Rasa's fallback: a check
+        made before the message is handled must not fail outside the channel's guard."""
+
+        async def retrieve(self, sender_id: str) -> Any:
+            return await self._tracker_store.retrieve(sender_id)
+
+        async def save(self, tracker: Any) -> None:
+            await self._tracker_store.save(tracker)
+
+    return PropagatingFailSafeTrackerStore
 
 
 def install_fail_loud_wrapper() -> bool:
     """Wrap `Agent._create_tracker_store` once, on Rasa 3.6 only; True when installed."""
     from rasa.core.agent import Agent
-    from rasa.core.tracker_store import FailSafeTrackerStore
 
     current = Agent.__dict__["_create_tracker_store"].__func__
     if getattr(current, _MARK, False):
@@ -39,11 +52,12 @@ def install_fail_loud_wrapper() -> bool:
         logger.warning("Rasa %s is not %sx: a replica's tracker store errors fall back to memory "
                        "(bot/replica_store.py)", rasa_version(), PATCHED_RASA_SERIES)
         return False
+    propagating = _propagating_wrapper_class()
 
     def create_tracker_store(store: Any, domain: Any) -> Any:
-        wrapper = current(store, domain)
-        if isinstance(store, FailLoudSQLTrackerStore) and isinstance(wrapper, FailSafeTrackerStore):
-            wrapper._on_tracker_store_error = _reraise  # the callback Rasa calls instead of falling back
+        wrapper = current(store, domain)  # Rasa's: sets the store's domain, wraps it in FailSafeTrackerStore
+        if isinstance(store, FailLoudSQLTrackerStore) and type(wrapper).__name__ == "FailSafeTrackerStore":
+            return propagating(store)
         return wrapper
 
     setattr(create_tracker_store, _MARK, True)

@@ -42,6 +42,8 @@ def test_replica_store_errors_propagate(tmp_path):
     with pytest.raises(OperationalError):
         asyncio.run(wrapper.save(tracker))
     assert asyncio.run(wrapper.fallback_tracker_store.retrieve("s1")) is None  # nothing kept in one process's memory
+    # checks made before a message is handled (conversation-length limit, HTTP API) keep Rasa's fallback
+    assert asyncio.run(wrapper.retrieve_full_tracker("s1")) is None
 
 
 def test_other_stores_keep_rasas_fallback(tmp_path):
