@@ -45,8 +45,8 @@ _FALLBACK_WORDING = {
                            "Réessaie dans un instant.",
     "utter_payload_refused": "Je n'ai pas compris ce message. Pose ta question avec tes mots, "
                              "ou utilise les boutons 🙂",
-    "utter_conversation_full": "Cette conversation est très longue : "
-                               "commence une nouvelle conversation pour continuer.",
+    "utter_conversation_full": "Cette conversation est devenue très longue : commence une nouvelle conversation "
+                               "(bouton « Nouvelle conversation ») pour continuer à poser tes questions 🙂",
 }
 install_action_timeout()  # a hung action server is given up after a few seconds (bot/action_timeout.py)
 
