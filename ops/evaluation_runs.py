@@ -48,7 +48,7 @@ def _f1(report: dict, key: str) -> float | None:
 
 
 def scores(run: Path) -> dict:
-    """Headline scores and per-intent F1 of one run folder (None where a report is missing)."""
+    """Headline scores, per-intent and per-entity F1 of one run folder (None where a report is missing)."""
     intents = _read(run / "nlu" / "intent_report.json")
     entities = _read(run / "nlu" / "DIETClassifier_report.json")
     stories = _read(run / "core" / "story_report.json")
@@ -65,6 +65,8 @@ def scores(run: Path) -> dict:
         "stories": f"{conversations.get('correct')}/{conversations.get('total')}" if conversations else None,
         "action_weighted_f1": _f1(stories, "weighted avg"),
         "intents": per_intent,
+        "entities": {name: _f1(entities, name) for name, value in entities.items()
+                     if isinstance(value, dict) and "support" in value and not name.endswith(" avg")},
     }
 
 
@@ -74,7 +76,7 @@ def runs(runs_dir: Path = RUNS_DIR) -> list[Path]:
 
 
 def changes(before: dict | None, after: dict) -> list[str]:
-    """Lines comparing two runs' scores: headlines always, intents only when they moved."""
+    """Lines comparing two runs' scores: headlines always, intents and entities only when they moved."""
     lines = [f"{'score':<36}{'previous':>10}{'this run':>10}{'change':>9}"]
 
     def row(label: str, old, new) -> str:
@@ -85,15 +87,16 @@ def changes(before: dict | None, after: dict) -> list[str]:
     before = before or {}
     for key, label in HEADLINES.items():
         lines.append(row(label, before.get(key), after.get(key)))
-    old_intents, new_intents = before.get("intents") or {}, after.get("intents") or {}
-    moved = [name for name in sorted(set(old_intents) | set(new_intents))
-             if not (isinstance(old_intents.get(name), (int, float)) and isinstance(new_intents.get(name), (int, float))
-                     and abs(new_intents[name] - old_intents[name]) < MEANINGFUL_CHANGE)]
-    if before and moved:
-        lines.append("intents whose F1 moved:")
-        lines += [row(f"  {name}", old_intents.get(name), new_intents.get(name)) for name in moved]
-    elif before:
-        lines.append(f"no intent's F1 moved by {MEANINGFUL_CHANGE} or more")
+    for group, one in (("intents", "intent"), ("entities", "entity")):
+        old, new = before.get(group) or {}, after.get(group) or {}
+        moved = [name for name in sorted(set(old) | set(new))
+                 if not (isinstance(old.get(name), (int, float)) and isinstance(new.get(name), (int, float))
+                         and abs(new[name] - old[name]) < MEANINGFUL_CHANGE)]
+        if before and moved:
+            lines.append(f"{group} whose F1 moved:")
+            lines += [row(f"  {name}", old.get(name), new.get(name)) for name in moved]
+        elif before:
+            lines.append(f"no {one}'s F1 moved by {MEANINGFUL_CHANGE} or more")
     return lines
 
 

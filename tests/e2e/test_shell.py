@@ -3,6 +3,7 @@ action server and Rasa server it starts; stopping it stops them. Plus its render
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import pty
 import re
@@ -17,7 +18,7 @@ import psutil
 import pytest
 
 from common.settings import PROJECT_DIR
-from launch.shell import Reply, message_for, parse_reply, render
+from launch.shell import Reply, converse, message_for, parse_reply, render
 from tests.conftest import free_port
 
 PROMPT = b"vous> "
@@ -135,3 +136,28 @@ def test_render_wraps_and_hides_payloads():
     assert all(len(line) <= 40 for line in screen.splitlines()), screen
     assert "1. Les études" in screen and "/ask_studies" not in screen
     assert render(Reply([], []), 40) == "bot> (pas de réponse)"
+
+
+def test_converse_sends_typed_text_then_payloads_and_ends_on_ctrl_d_or_stop():
+    class FakeClient:
+        sent: list[str] = []
+
+        def send(self, text):
+            self.sent.append(text)
+            return Reply(["réponse"], [("Les études", '/ask_studies{"job": "back-office"}')])
+
+    for last in (EOFError, "/stop"):
+        typed = iter(["quelles qualites pour le bo ?", "", "1", "quelles etudes ?", last])
+
+        def read(prompt, typed=typed):
+            value = next(typed)
+            if value is EOFError:
+                raise EOFError
+            return value
+
+        client, out = FakeClient(), io.StringIO()
+        client.sent = []
+        assert converse(client, read, out) == 0
+        studies = '/ask_studies{"job": "back-office"}'
+        assert client.sent == ["quelles qualites pour le bo ?", studies, "quelles etudes ?"]
+        assert out.getvalue().count("1. Les études") == 3

@@ -42,6 +42,7 @@ def test_runs_are_kept_side_by_side_with_their_changes(tmp_path):
     assert "compared with 2026-11-29_10-00-00" in text
     assert "intent macro F1" in text and "+0.025" in text          # (0.95+1)/2 - (0.90+1)/2
     assert "  ask_skills" in text and "+0.050" in text and "greet" not in text  # only intents that moved
+    assert "no entity's F1 moved by 0.005 or more" in text                  # job F1 0.97 both times
     assert "test stories passed (share)" in text and "+0.037" in text
     assert json.loads((second / "scores.json").read_text())["stories"] == "27/27"
     assert (second / "changes.txt").read_text().startswith("2026-11-30_09-30-00: compared with")
