@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 MAX_SENDER_CHARS = 64  # the chat page's ids are 32 hex characters
 MAX_METADATA_BYTES = 2_000  # as JSON; the page sends none
-MAX_BODY_BYTES = 16_000  # a request or socket.io packet: a 500-character message fits many times over
+MAX_BODY_BYTES = 128_000  # a request or socket.io packet: room for a long message to get its French refusal
 MAX_CONVERSATION_EVENTS = 3_000  # about 300 messages with their answers
 RECOUNT_EVERY = 20  # messages of one conversation between two counts of its stored events
 _SENDER = re.compile(r"[A-Za-z0-9_.:@-]+")

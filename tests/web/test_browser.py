@@ -237,13 +237,17 @@ def test_new_conversation_clears_history(chat):
     assert_clean(recorder)
 
 
+# While the bot is unreachable the page shows the bot's apology (domain.yml utter_action_failed, via config.js).
+OFFLINE_STATUS = "je n'arrive pas à consulter les fiches"
+
+
 def test_disconnect_shows_status_and_reconnects(chat):
     name, page, recorder = chat
     page.context.set_offline(True)  # socket.io closes its socket on the browser's "offline" event
-    expect(page.locator("#connection-status")).to_contain_text("Connexion perdue", timeout=10_000)
+    expect(page.locator("#connection-status")).to_contain_text(OFFLINE_STATUS, timeout=10_000)
     page.context.set_offline(False)
     expect(page.locator("html")).to_have_attribute("data-chat", "ready", timeout=BOT_TIMEOUT_MS)
-    expect(page.locator("#connection-status")).not_to_contain_text("Connexion perdue")
+    expect(page.locator("#connection-status")).not_to_contain_text(OFFLINE_STATUS)
     # the session is joined again: answers still arrive
     before = bot_messages(page).count()
     send_with_keyboard(page, QUESTION)
@@ -255,7 +259,7 @@ def test_disconnect_shows_status_and_reconnects(chat):
 def test_no_answer_within_15_seconds_shows_an_error(chat):
     name, page, recorder = chat
     page.context.set_offline(True)  # the message waits for the connection: no answer can come
-    expect(page.locator("#connection-status")).to_contain_text("Connexion perdue", timeout=10_000)
+    expect(page.locator("#connection-status")).to_contain_text(OFFLINE_STATUS, timeout=10_000)
     page.clock.install()  # fake timers from now on: the 15 s pass instantly
     send_with_keyboard(page, QUESTION)
     expect(page.locator("#typing")).to_contain_text("Le bot écrit…")
