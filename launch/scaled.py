@@ -186,16 +186,23 @@ class ScaledStack:
         self.processes[name] = process
         return process, log
 
+    def stop_many(self, names: list[str], sig: int = signal.SIGTERM) -> None:
+        """Signal them all, then wait for each (a Rasa replica's graceful stop takes seconds: in parallel)."""
+        signalled = []
+        for name in names:
+            process = self.processes.pop(name, None)
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, sig)
+                signalled.append(process)
+        for process in signalled:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
     def stop_one(self, name: str, sig: int = signal.SIGTERM) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        self.stop_many([name], sig)
 
     def kill_replica(self, index: int) -> None:
         """SIGKILL, as a crash would: no graceful shutdown, in-flight requests cut off."""
@@ -381,8 +388,7 @@ class ScaledStack:
     def stop(self) -> None:
         if self.front is not None:
             self.front.stop_one("web")
-        for name in [n for n in self.processes if n.startswith(("nginx", "rasa-"))]:
-            self.stop_one(name, signal.SIGTERM)
+        self.stop_many([n for n in self.processes if n.startswith(("nginx", "rasa-"))])
         if self.front is not None:
             self.front.stop()
         self.stop_one("redis")
