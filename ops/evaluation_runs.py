@@ -50,7 +50,8 @@ def _f1(report: dict, key: str) -> float | None:
 def scores(run: Path) -> dict:
     """Headline scores, per-intent and per-entity F1 of one run folder (None where a report is missing)."""
     intents = _read(run / "nlu" / "intent_report.json")
-    entities = _read(run / "nlu" / "DIETClassifier_report.json")
+    diet_reports = sorted((run / "nlu").glob("*DIETClassifier_report.json"))  # named after the DIET class used
+    entities = _read(diet_reports[0]) if diet_reports else {}
     stories = _read(run / "core" / "story_report.json")
     conversations = stories.get("conversation_accuracy") or {}
     accuracy = intents.get("accuracy")

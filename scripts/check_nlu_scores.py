@@ -8,10 +8,18 @@ INTENT_BAR, JOB_BAR = 0.92, 0.95
 FILTER_ENTITIES = ("skill_type", "skill_level", "study_level", "diploma_kind")
 
 
+def diet_report(folder: Path) -> Path:
+    """DIET's entity report: DIETClassifier_report.json, or named after the DIET subclass config.yml uses."""
+    found = sorted(folder.glob("*DIETClassifier_report.json"))
+    if not found:
+        raise SystemExit(f"no DIET entity report in {folder}: run `make test-nlu` first")
+    return found[0]
+
+
 def main(results: str = "results/nlu") -> int:
     folder = Path(results)
     intents = json.loads((folder / "intent_report.json").read_text())
-    entities = json.loads((folder / "DIETClassifier_report.json").read_text())
+    entities = json.loads(diet_report(folder).read_text())
     intent_f1 = intents["macro avg"]["f1-score"]
     job_f1 = entities.get("job", {}).get("f1-score", 0.0)
     print(f"held-out NLU: intent macro-F1 = {intent_f1:.3f} (bar {INTENT_BAR}), accuracy = {intents['accuracy']:.3f}, "
@@ -22,8 +30,8 @@ def main(results: str = "results/nlu") -> int:
         print(f"  weak intent: {name} F1 = {f1:.3f}")
     # the filter entities (informative): DIET learns them from the annotations, the RegexEntityExtractor
     # reads them from the generated lookup tables; the planner reads both
-    for report in ("DIETClassifier_report.json", "RegexEntityExtractor_report.json"):
-        path = folder / report
+    for path in (diet_report(folder), folder / "RegexEntityExtractor_report.json"):
+        report = path.name
         if path.is_file():
             scores = json.loads(path.read_text())
             line = ", ".join(f"{e} {scores[e]['f1-score']:.3f}" for e in FILTER_ENTITIES if e in scores)

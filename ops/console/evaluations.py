@@ -34,7 +34,7 @@ def _scores(folder: Path) -> dict | None:
         "intent_weighted_f1": (report.get("weighted avg") or {}).get("f1-score"),
         "job_f1": None,
     }
-    entity_path = next(iter(sorted(report_path.parent.glob("DIETClassifier_report.json"))), None)
+    entity_path = next(iter(sorted(report_path.parent.glob("*DIETClassifier_report.json"))), None)
     entities = _read(entity_path) if entity_path else None
     if entities and isinstance(entities.get("job"), dict):
         scores["job_f1"] = entities["job"].get("f1-score")
@@ -61,7 +61,7 @@ def evaluation_runs(results_dir: Path = RESULTS_DIR) -> list[dict]:
         stamp = datetime.fromtimestamp(next(undated.rglob("intent_report.json")).stat().st_mtime)
         runs.append({"name": stamp.strftime("%Y-%m-%d %H:%M"), "folder": "nlu", **scores})
         runs.sort(key=lambda run: run["name"])
-    for previous, run in zip([None] + runs, runs):
+    for previous, run in zip([None, *runs[:-1]], runs, strict=True):
         run["change"] = {k: (round(run[k] - previous[k], 4) if previous and run[k] is not None
                              and previous.get(k) is not None else None) for k in WATCHED}
     return runs
