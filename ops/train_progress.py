@@ -153,7 +153,9 @@ def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, 
                 state = read_state(log.read_text(errors="replace"))
                 if state.component == EPOCH_COMPONENT and epochs_start is None:
                     epochs_start = elapsed
-                if EPOCH_COMPONENT in state.finished and epochs_end is None:
+                # the epochs' end = the last epoch shown (what DIET does after it counts as "after them")
+                last_epoch = state.component == EPOCH_COMPONENT and state.epochs and state.epoch == state.epochs
+                if (last_epoch or EPOCH_COMPONENT in state.finished) and epochs_end is None:
                     epochs_end = elapsed
                 line = progress_line(state, elapsed, last)
                 if tty:
