@@ -61,7 +61,7 @@ def install_fail_loud_wrapper() -> bool:
         return wrapper
 
     setattr(create_tracker_store, _MARK, True)
-    setattr(create_tracker_store, "rasa_original", current)  # for tests/bot/test_replica_store.py
+    create_tracker_store.rasa_original = current  # for tests/bot/test_replica_store.py
     Agent._create_tracker_store = staticmethod(create_tracker_store)
     return True
 

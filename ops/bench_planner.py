@@ -29,7 +29,8 @@ PRECISE_QUESTIONS = [
 TOPIC_QUESTIONS = [
     ("ask_skills", "quelles competences pour le middle office ?"), ("ask_missions", "les missions du back office"),
     ("ask_studies", "quelles etudes pour le back office ?"), ("ask_rhythm", "le rythme de travail en middle office"),
-    ("ask_qualities", "quelles qualites pour le back office ?"), ("ask_careers", "quelles evolutions apres le back office"),
+    ("ask_qualities", "quelles qualites pour le back office ?"),
+    ("ask_careers", "quelles evolutions apres le back office"),
 ]
 # (message, job searched or None, job of the best fact, words of the best fact): also tests/knowledge/test_matching.py
 LABELLED = [
@@ -103,9 +104,10 @@ def planner_cost(rounds: int = 30) -> dict:
         for intent, text in questions:  # warm the caches (knowledge base answers, stems, index)
             action.run(CollectingDispatcher(), _tracker(intent, text), {})
             before(intent, text)
-        with_planner = [t for intent, text in questions
-                        for t in _ms(lambda: action.run(CollectingDispatcher(), _tracker(intent, text), {}), rounds)]
-        without = [t for intent, text in questions for t in _ms(lambda: before(intent, text), rounds)]
+        with_planner = [
+            t for intent, text in questions
+            for t in _ms(lambda i=intent, m=text: action.run(CollectingDispatcher(), _tracker(i, m), {}), rounds)]
+        without = [t for intent, text in questions for t in _ms(lambda i=intent, m=text: before(i, m), rounds)]
         p50_with, p50_without = statistics.median(with_planner), statistics.median(without)
         result[name] = {"with_planner_p50_ms": round(p50_with, 3), "before_planner_p50_ms": round(p50_without, 3),
                         "added_p50_ms": round(p50_with - p50_without, 3)}

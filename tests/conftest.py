@@ -1,7 +1,6 @@
 """Shared fixtures: a real knowledge base built by the real builder into a temporary SQLite file."""
 from __future__ import annotations
 
-
 import pytest
 
 from common.settings import PROJECT_DIR

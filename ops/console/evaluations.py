@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 from common.settings import PROJECT_DIR
@@ -61,7 +62,7 @@ def evaluation_runs(results_dir: Path = RESULTS_DIR) -> list[dict]:
         stamp = datetime.fromtimestamp(next(undated.rglob("intent_report.json")).stat().st_mtime)
         runs.append({"name": stamp.strftime("%Y-%m-%d %H:%M"), "folder": "nlu", **scores})
         runs.sort(key=lambda run: run["name"])
-    for previous, run in zip([None, *runs[:-1]], runs, strict=True):
+    for previous, run in pairwise([None, *runs]):  # the first run has no previous one
         run["change"] = {k: (round(run[k] - previous[k], 4) if previous and run[k] is not None
                              and previous.get(k) is not None else None) for k in WATCHED}
     return runs

@@ -37,7 +37,9 @@ class Added:
 
 
 def annotate(text: str, entities: list[dict], known_entities: set[str] | None = None) -> str:
-    """`text` with the stored entities written as Rasa annotations (`le [BO](job)`); overlapping spans keep the first."""
+    """`text` with the stored entities written as Rasa annotations (`le [BO](job)`).
+
+    Overlapping spans keep the first."""
     spans, last_end = [], -1
     for entity in sorted(entities, key=lambda e: (e.get("start") or 0, -(e.get("end") or 0))):
         start, end, name = entity.get("start"), entity.get("end"), entity.get("entity")
@@ -148,10 +150,8 @@ def insert_example(content: str, intent: str, example: str) -> str:
     """`content` with `- example` after the last example of the `- intent: <intent>` block, same indentation."""
     lines = content.splitlines(keepends=True)
     header = re.compile(rf"^- intent:\s*{re.escape(intent)}\s*(#.*)?$")
-    for index, line in enumerate(lines):
-        if header.match(line.rstrip("\n")):
-            break
-    else:
+    index = next((number for number, line in enumerate(lines) if header.match(line.rstrip("\n"))), None)
+    if index is None:
         raise LabelRefused(f"Bloc « - intent: {intent} » introuvable.")
     last, prefix = None, "    - "
     for position in range(index + 1, len(lines)):

@@ -23,15 +23,17 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from common.settings import PROJECT_DIR
-from ops.conversations import retention_cutoff
 from ops.console.evaluations import RESULTS_DIR, evaluation_runs
 from ops.console.labels import LabelRefused, TrainingData
 from ops.console.marks import STATUSES, AccessLog, Marks
 from ops.console.store import FLAGS, ConversationStore, TurnFilter, statistics
+from ops.conversations import retention_cutoff
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/console.js": ("console.js", "text/javascript; charset=utf-8"),
-          "/console.css": ("console.css", "text/css; charset=utf-8"), "/favicon.svg": ("favicon.svg", "image/svg+xml")}
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
+          "/console.js": ("console.js", "text/javascript; charset=utf-8"),
+          "/console.css": ("console.css", "text/css; charset=utf-8"),
+          "/favicon.svg": ("favicon.svg", "image/svg+xml")}
 COOKIE = "console_session"
 SESSION_SECONDS = 8 * 3600
 MAX_LIST = 300          # turns sent per list request (the newest first)
@@ -120,7 +122,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: HTTPStatus, data, cookie: str | None = None) -> None:
-        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8", cookie)
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        self._send(status, body, "application/json; charset=utf-8", cookie)
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._json(status, {"error": message})
@@ -129,7 +132,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         cookie = SimpleCookie()
         try:
             cookie.load(self.headers.get("Cookie") or "")
-        except Exception:  # noqa: BLE001 - a malformed cookie is no session
+        except Exception:  # a malformed cookie is no session
             return None
         return cookie[COOKIE].value if COOKIE in cookie else None
 
@@ -201,9 +204,10 @@ class ConsoleHandler(BaseHTTPRequestHandler):
                 return self._error(HTTPStatus.BAD_REQUEST, "Requête JSON attendue.")
         try:
             return handler(who, query, session)
-        except Exception as error:  # noqa: BLE001 - a French message, the cause in the server's log
+        except Exception as error:  # a French message, the cause in the server's log
             sys.stderr.write(f"console: {path}: {error.__class__.__name__}: {error}\n")
-            return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "Erreur en lisant les conversations (voir le journal).")
+            return self._error(HTTPStatus.INTERNAL_SERVER_ERROR,
+                               "Erreur en lisant les conversations (voir le journal).")
 
     # --- API ----------------------------------------------------------------------------------------
     def _login(self) -> None:
@@ -229,7 +233,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         turns, _ = self.console.turns()
         self.console.access.write(who, self._client(), "meta")
         return self._json(HTTPStatus.OK, {
-            "operator": who, "intents": self.console.training.intents, "entities": sorted(self.console.training.entities),
+            "operator": who, "intents": self.console.training.intents,
+            "entities": sorted(self.console.training.entities),
             "seen_intents": sorted({t.intent for t in turns if t.intent}),
             "channels": sorted({t.channel for t in turns if t.channel}),
             "jobs": sorted({t.job for t in turns if t.job}), "flags": list(FLAGS),
@@ -252,7 +257,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             {**t.to_json(), "status": _status(marks, t)} for t in turns]})
 
     def _stats(self, who: str, query: dict, session) -> None:
-        selection = TurnFilter.from_query({k: v for k, v in query.items() if k in ("channel", "from", "to", "job", "advisors")})
+        chart_keys = ("channel", "from", "to", "job", "advisors")
+        selection = TurnFilter.from_query({k: v for k, v in query.items() if k in chart_keys})
         turns, _ = self.console.turns()
         self.console.access.write(who, self._client(), "charts", filter=selection.describe())
         return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")]))
@@ -310,7 +316,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         path = urlsplit(getattr(self, "path", "") or "").path[:100] if self.command else "-"
         sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.command or '-'} {path} {status}\n")
 
-    def log_error(self, format: str, *args) -> None:  # noqa: A002 - base class signature
+    def log_error(self, format: str, *args) -> None:  # `format`: the base class's signature
         pass
 
 

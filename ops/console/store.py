@@ -17,8 +17,8 @@ from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 
-from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 from ops.console.text import fold, similar
+from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 
 LOW_CONFIDENCE = 0.6          # below this, a message is listed as low confidence (like `make review`)
 REPHRASE_SECONDS = 120        # "rephrased right after": the next message within this delay
@@ -54,7 +54,8 @@ class Turn:
         return self.text.startswith("/")
 
     def to_json(self) -> dict:
-        return {**asdict(self), "day": self.day, "time": datetime.fromtimestamp(self.timestamp).strftime("%Y-%m-%d %H:%M"),
+        return {**asdict(self), "day": self.day,
+                "time": datetime.fromtimestamp(self.timestamp).strftime("%Y-%m-%d %H:%M"),
                 "payload": self.payload}
 
 
@@ -166,7 +167,7 @@ class TurnFilter:
     advisors: bool = False      # include the advisors' shell tests
 
     @classmethod
-    def from_query(cls, query: dict[str, str]) -> "TurnFilter":
+    def from_query(cls, query: dict[str, str]) -> TurnFilter:
         def valid_date(value: str) -> str:
             try:
                 return date.fromisoformat(value).isoformat() if value else ""
@@ -176,7 +177,8 @@ class TurnFilter:
                    date_to=valid_date(query.get("to", "")), intent=query.get("intent", "")[:100],
                    job=query.get("job", "")[:100],
                    flag=query.get("flag", "") if query.get("flag", "") in FLAGS + ("any",) else "",
-                   status=query.get("status", "") if query.get("status") in ("todo", "reviewed", "ignored", "labelled") else "",
+                   status=(query.get("status", "")
+                           if query.get("status") in ("todo", "reviewed", "ignored", "labelled") else ""),
                    advisors=query.get("advisors", "") in ("1", "true", "on"))
 
     def describe(self) -> dict:

@@ -13,7 +13,9 @@ def plain(annotated: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, no annotation, no punctuation, single spaces ("C'est quoi le [BO](job) ?" -> "c'est quoi le bo")."""
+    """Lower case, no accents, no annotation, no punctuation, single spaces.
+
+    "C'est quoi le [BO](job) ?" -> "c'est quoi le bo"."""
     text = plain(text).replace("\u2019", "'").lower()
     text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
     return " ".join(re.sub(r"[^\w' ]", " ", text).split())

@@ -134,7 +134,7 @@ def test_same_rows_and_trackers_as_rasa_with_one_insert_per_message(two_urls, do
         rasa_store = SQLTrackerStore(domain, host=rasa_url)
         cached = CachedSQLTrackerStore(domain, host=cached_url)
         spy = Spy(cached)
-        for number, (events, same_events) in enumerate(zip(_script(), _script())):
+        for number, (events, same_events) in enumerate(zip(_script(), _script(), strict=True)):
             await _handle(rasa_store, domain, events)
             inserts_before = spy.inserts
             await _handle(cached, domain, same_events)

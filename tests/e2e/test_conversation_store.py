@@ -38,7 +38,8 @@ def test_twenty_messages_at_once_on_one_conversation_are_all_answered_in_order(s
         replies = list(pool.map(chat.say, texts))
     took = time.perf_counter() - start
     print(f"\n{BURST} messages at once on one conversation answered in {took:.1f} s")
-    assert all(reply_text(reply) for reply in replies), [text for text, reply in zip(texts, replies) if not reply]
+    unanswered = [text for text, reply in zip(texts, replies, strict=True) if not reply]
+    assert all(reply_text(reply) for reply in replies), unanswered
     # With Rasa's lock store the n-th message waits for n one-second polls: 19 s at least for 20, whatever the
     # machine (16-19 s measured). Waking the next message on release serves them as fast as they are computed
     # (1-2 s on an idle 2-core machine, 7 s measured with ~6 processes competing for the 2 cores).
@@ -49,9 +50,9 @@ def test_twenty_messages_at_once_on_one_conversation_are_all_answered_in_order(s
     assert sorted(events[index][1]["text"] for index in users[1:]) == sorted(texts)
     # one message at a time: each message's events (its answer, then listening) come before the next message
     by_text = {}
-    for first, end in zip(users, users[1:] + [len(events)]):
+    for first, end in zip(users, users[1:] + [len(events)], strict=True):
         turn = events[first:end]
         assert turn[-1][0] == "action" and turn[-1][1]["name"] == "action_listen", turn
         by_text[turn[0][1]["text"]] = [data.get("text") for kind, data in turn if kind == "bot"]
-    for sent, reply in zip(texts, replies):
+    for sent, reply in zip(texts, replies, strict=True):
         assert by_text[sent] == [message.get("text") for message in reply], sent

@@ -8,9 +8,9 @@ import json
 
 from sqlalchemy import create_engine, text
 
-from ops.conversations import forget, messages_to_review
 from common.settings import get_settings
 from launch.stack import Stack
+from ops.conversations import forget, messages_to_review
 from tests.conftest import free_port
 from tests.e2e.chat import Chat
 

@@ -163,7 +163,9 @@ def test_label_refusals_change_nothing(training, text, intent, stored, reason):
 
 
 def test_insert_keeps_the_block_layout():
-    content = 'version: "3.1"\nnlu:\n- intent: a\n  examples: |\n    - un\n    - deux\n\n- intent: b\n  examples: |\n    - trois\n'
+    content = ('version: "3.1"\nnlu:\n'
+               '- intent: a\n  examples: |\n    - un\n    - deux\n\n'
+               '- intent: b\n  examples: |\n    - trois\n')
     assert insert_example(content, "a", "quatre") == content.replace("- deux\n", "- deux\n    - quatre\n")
     assert insert_example(content, "b", "cinq").endswith("    - trois\n    - cinq\n")
     with pytest.raises(LabelRefused):

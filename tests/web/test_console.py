@@ -11,7 +11,6 @@ import dataclasses
 import json
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
