@@ -1,0 +1,35 @@
+"""knowledge/vocabulary.yml's topic names: every word of a name is ignored by the fact search, so none may be a
+word the facts themselves use (else a question about that fact could no longer find it)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from common.settings import PROJECT_DIR
+from knowledge.loader import load_all
+from knowledge.queries import vocabulary
+from knowledge.text import fold
+
+# Names that were in the vocabulary before this test, whose words facts also use; their search cost is known
+# and accepted (a topic asked by that word is far more frequent than a fact searched by it).
+ACCEPTED = {"activite", "avec", "certification", "certifications", "conditions", "deplacements", "diplome", "diplomes",
+            "emploi", "est", "etre", "evoluer", "evolution", "evolutions", "formation", "formations", "horaires",
+            "interlocuteurs", "metier", "perspectives", "qualite", "qui", "quotidien", "recommandees", "role",
+            "rythme", "services", "temps"}
+
+
+def _fact_words() -> set[str]:
+    words: set[str] = set()
+    for job in load_all(PROJECT_DIR / "knowledge")[1]:
+        for fact in job.facts:
+            words |= set(re.findall(r"[a-z0-9]+", fold(" ".join(filter(None, [fact.text, fact.group or ""])))))
+    return words
+
+
+@pytest.mark.parametrize("topic", sorted(vocabulary().topic_names))
+def test_topic_names_do_not_hide_fact_words(topic):
+    facts = _fact_words()
+    words = {w for name in vocabulary().topic_names[topic] for w in re.findall(r"[a-z0-9]+", name)}
+    hidden = sorted(w for w in words if w in facts and w not in ACCEPTED and len(w) > 2)
+    assert not hidden, f"topic_names/{topic}: {hidden} are words of facts; the fact search would ignore them"
