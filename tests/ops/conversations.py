@@ -77,6 +77,16 @@ def conversations(now: float) -> dict[str, list]:
     return {"student-today": student, "student-yesterday": yesterday, "shell-advisor1": advisor, "old-student": old}
 
 
+def _clock() -> float:
+    """Now, or 02:00 today in the first two hours of a day: "today's" student (who wrote an hour ago) stays today."""
+    import datetime
+
+    now = time.time()
+    local = datetime.datetime.fromtimestamp(now)
+    two_am = local.replace(hour=2, minute=0, second=0, microsecond=0).timestamp()
+    return max(now, two_am)
+
+
 def fill_tracker_store(path, now: float | None = None) -> str:
     """Write the conversations with rasa.core.tracker_store.SQLTrackerStore into SQLite file `path`; returns its URL."""
     from rasa.core.tracker_store import SQLTrackerStore
@@ -85,7 +95,7 @@ def fill_tracker_store(path, now: float | None = None) -> str:
     store = SQLTrackerStore(dialect="sqlite", db=str(path))
 
     async def save_all() -> None:
-        for sender, events in conversations(now or time.time()).items():
+        for sender, events in conversations(now or _clock()).items():
             await store.save(DialogueStateTracker.from_events(sender, events))
 
     # In a thread of its own: Playwright's sync API keeps an event loop running in the tests' thread
