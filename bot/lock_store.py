@@ -13,8 +13,9 @@ the other processes' waiters too). Rasa builds a custom lock store as `cls(endpo
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,7 @@ from rasa.utils.endpoints import EndpointConfig
 logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 0.1  # re-check without a wake-up: expired tickets, a lost pub/sub message
+ATOMIC_ATTEMPTS = 1000  # optimistic Redis transactions retried when another process changed the lock meanwhile
 
 
 class _Wakeups:
@@ -126,7 +128,12 @@ def redis_options(url: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 class WakingRedisLockStore(_WakingLock, RedisLockStore):
     """Rasa's Redis lock store (several server processes): a release is published on Redis and wakes the
-    waiters of every process subscribed; a short re-check covers a missed message."""
+    waiters of every process subscribed; a short re-check covers a missed message.
+
+    Rasa changes the lock by reading its JSON then writing it back: two replicas issuing a ticket at the same
+    instant could both hand out the same number (two messages processed at once). Here every change is an
+    optimistic Redis transaction (WATCH the key, MULTI/EXEC the new JSON, retry if another process wrote
+    meanwhile), with Rasa's own TicketLock code and JSON, so Rasa's readers of the lock are unchanged."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         options = {**(endpoint_config.kwargs if endpoint_config else {}), **kwargs}
@@ -134,6 +141,44 @@ class WakingRedisLockStore(_WakingLock, RedisLockStore):
         self._init_wakeups(options.get("recheck_seconds"))
         self._channel = f"{self.key_prefix}released:"
         self._listener: asyncio.Task | None = None
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        """Rasa's next ticket (expired ones dropped first), read and written in one Redis transaction."""
+
+        def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        return self._atomically(conversation_id, issue)
+
+    def _atomically(self, conversation_id: str,
+                    change: Callable[[TicketLock | None], tuple[TicketLock | None, Any]]) -> Any:
+        """Apply `change` to the stored lock (None: none stored) and store what it returns (None: delete the
+        key), unless another process wrote the key meanwhile: then start again on its version."""
+        import redis
+
+        key = self.key_prefix + conversation_id
+        try:
+            with self.red.pipeline(transaction=True) as pipe:
+                for _ in range(ATOMIC_ATTEMPTS):
+                    try:
+                        pipe.watch(key)
+                        stored = pipe.get(key)
+                        lock, result = change(TicketLock.from_dict(json.loads(stored)) if stored else None)
+                        pipe.multi()
+                        if lock is None:
+                            pipe.delete(key)
+                        else:
+                            pipe.set(key, lock.dumps())
+                        pipe.execute()
+                        return result
+                    except redis.WatchError:
+                        continue
+                    finally:
+                        pipe.reset()
+        except Exception as error:
+            raise LockError(f"Error while changing the lock of '{conversation_id}' on Redis: {error!r}") from error
+        raise LockError(f"The lock of '{conversation_id}' kept changing: {ATOMIC_ATTEMPTS} attempts failed.")
 
     async def _wait_for_turn(self, conversation_id: str, ticket: int, recheck: float) -> TicketLock:
         if self._listener is None or self._listener.done():

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
@@ -202,3 +203,36 @@ def test_redis_release_in_another_process_wakes_the_waiter_at_once(redis_url):
     released = float(holder.stdout.readline())
     holder.wait(timeout=30)
     assert 0 <= acquired - released < 0.5, f"{acquired - released:.2f} s after the release"
+
+
+TICKETS_PER_PROCESS = 200
+
+
+def _issue_tickets(url: str, start, numbers) -> None:
+    """One 'replica' (an OS process): waits for the start signal, then issues tickets as fast as it can."""
+    store = _redis_store(url)
+    start.wait(timeout=30)
+    numbers.put([store.issue_ticket("shared") for _ in range(TICKETS_PER_PROCESS)])
+
+
+def test_two_processes_issuing_tickets_at_once_never_get_the_same_number(redis_url):
+    """Rasa's issue_ticket reads the lock then writes it back: two replicas can hand out one number twice."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    start, numbers = context.Event(), context.Queue()
+    workers = [context.Process(target=_issue_tickets, args=(redis_url, start, numbers)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.5)  # both connected and waiting
+    start.set()
+    issued = [numbers.get(timeout=60), numbers.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    every = issued[0] + issued[1]
+    assert sorted(every) == list(range(2 * TICKETS_PER_PROCESS)), \
+        f"{len(every) - len(set(every))} numbers handed out twice"
+    assert all(first < second for one in issued for first, second in pairwise(one))  # each in issue order
+    lock = _redis_store(redis_url).get_lock("shared")  # Rasa's reader still reads the lock, every ticket in it
+    assert [ticket.number for ticket in lock.tickets] == list(range(2 * TICKETS_PER_PROCESS))
