@@ -8,8 +8,8 @@ Everything else is a 404: no directory listing, nothing outside launch/web/, no 
 Every answer, errors included (404, 501…), carries a strict Content-Security-Policy (scripts and styles
 from this origin only, network connections to the Rasa server only) and the other security headers.
 Access logs are one short line without query strings. A connection idle for IDLE_TIMEOUT seconds is
-closed, at most MAX_CONNECTIONS are served at once (more wait in the listen backlog or are closed), so
-a few hundred half-open connections cannot hold hundreds of threads.
+closed and at most MAX_CONNECTIONS are served at once (the next ones wait in the listen backlog), so a
+few hundred half-open connections hold neither hundreds of threads nor the page for long.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from urllib.parse import unquote
 from common.settings import PROJECT_DIR, Settings, get_settings
 
 IDLE_TIMEOUT = 10  # seconds a connection may stay silent (slow clients, half-open connections)
-MAX_CONNECTIONS = 64  # connections served at once; the others are closed at once
+MAX_CONNECTIONS = 64  # connections served at once; the next ones wait in the listen backlog
 LISTEN_BACKLOG = 128
 WEB_DIR = PROJECT_DIR / "launch" / "web"
 SOCKET_IO_CLIENT = PROJECT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
@@ -193,8 +193,10 @@ class ChatPageServer(ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
 
     def process_request(self, request, client_address) -> None:
-        if not self.slots.acquire(blocking=False):
-            self.shutdown_request(request)  # too many connections at once: close this one
+        # All slots busy: stop accepting (new connections wait in the listen backlog) until a connection ends,
+        # at the latest when an idle one times out; close this one only if none ended meanwhile.
+        if not self.slots.acquire(timeout=IDLE_TIMEOUT + 1):
+            self.shutdown_request(request)
             return
         try:
             super().process_request(request, client_address)

@@ -121,3 +121,34 @@ def test_the_page_names_the_jobs_of_the_knowledge_base(third_job_kb):
     config = json.loads(config_js(get_settings()).decode().split("=", 1)[1].rstrip(";\n"))
     assert [job["id"] for job in config["jobs"]] == ["back-office", "middle-office", "patrimoine"]
     assert config["jobsCount"] == "trois" and "conseiller en gestion de patrimoine" in config["jobsText"]
+
+
+@pytest.mark.parametrize("method", ["FOO", "PUT", "DELETE"])
+def test_errors_of_the_base_class_carry_the_security_headers_too(server, method):
+    _, port = server
+    response, _ = get(port, "/", method=method)
+    assert response.status == 501
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Frame-Options") == "DENY"
+
+
+def test_an_idle_connection_is_closed_and_the_backlog_is_large(server):
+    import socket
+    import time
+
+    _, port = server
+    assert web_server.ChatPageServer.request_queue_size == web_server.LISTEN_BACKLOG >= 128
+    with socket.create_connection(("127.0.0.1", port)) as silent:
+        silent.settimeout(web_server.IDLE_TIMEOUT + 10)
+        start = time.monotonic()
+        assert silent.recv(10) == b""  # closed by the server
+        assert web_server.IDLE_TIMEOUT - 1 <= time.monotonic() - start <= web_server.IDLE_TIMEOUT + 5
+
+
+def test_apology_for_the_offline_page_comes_from_the_domain(server):
+    from common.wording import response_text
+
+    _, port = server
+    _, body = get(port, "/config.js")
+    config = json.loads(body.decode().removeprefix("window.BOT_CONFIG = ").rstrip(";\n"))
+    assert config["apology"] == response_text("utter_action_failed")
