@@ -131,7 +131,8 @@ class WakingRedisLockStore(_WakingLock, RedisLockStore):
     waiters of every process subscribed; a short re-check covers a missed message.
 
     Rasa changes the lock by reading its JSON then writing it back: two replicas issuing a ticket at the same
-    instant could both hand out the same number (two messages processed at once). Here every change is an
+    instant could both hand out the same number (two messages processed at once), and a release could erase a
+ticket just issued by another replica. Here every change is an
     optimistic Redis transaction (WATCH the key, MULTI/EXEC the new JSON, retry if another process wrote
     meanwhile), with Rasa's own TicketLock code and JSON, so Rasa's readers of the lock are unchanged."""
 
@@ -150,6 +151,37 @@ class WakingRedisLockStore(_WakingLock, RedisLockStore):
             return lock, lock.issue_ticket(lock_lifetime)
 
         return self._atomically(conversation_id, issue)
+
+    def update_lock(self, conversation_id: str) -> None:
+        """Drop expired tickets without erasing one issued meanwhile by another process."""
+
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._atomically(conversation_id, drop_expired)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        """Remove this ticket without erasing one issued meanwhile by another process."""
+
+        def remove(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_ticket_for(ticket_number)
+            return lock, None
+
+        self._atomically(conversation_id, remove)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Remove this ticket, and the lock when no ticket is left, in one transaction: a ticket issued
+        meanwhile by another process is neither erased nor deleted with the lock."""
+
+        def remove(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock:
+                lock.remove_ticket_for(ticket_number)
+            return (lock if lock and lock.is_someone_waiting() else None), None
+
+        self._atomically(conversation_id, remove)
 
     def _atomically(self, conversation_id: str,
                     change: Callable[[TicketLock | None], tuple[TicketLock | None, Any]]) -> Any:

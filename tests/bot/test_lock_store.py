@@ -236,3 +236,36 @@ def test_two_processes_issuing_tickets_at_once_never_get_the_same_number(redis_u
     assert all(first < second for one in issued for first, second in pairwise(one))  # each in issue order
     lock = _redis_store(redis_url).get_lock("shared")  # Rasa's reader still reads the lock, every ticket in it
     assert [ticket.number for ticket in lock.tickets] == list(range(2 * TICKETS_PER_PROCESS))
+
+
+def _issue_and_release(url: str, start, lost) -> None:
+    """One 'replica' serving 200 messages in a row on the shared conversation: issue, check, release."""
+    store = _redis_store(url)
+    start.wait(timeout=30)
+    missing = 0
+    for _ in range(TICKETS_PER_PROCESS):
+        ticket = store.issue_ticket("released")
+        lock = store.get_lock("released")
+        missing += not lock or all(held.number != ticket for held in lock.tickets)
+        store.cleanup("released", ticket)
+    lost.put(missing)
+
+
+def test_a_release_in_one_process_never_erases_a_ticket_issued_by_another(redis_url):
+    """Rasa's release reads the lock, removes its ticket, writes it back (or deletes it when it looked empty):
+    a ticket another replica issued in between vanished, and its message would fail with a LockError."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    start, lost = context.Event(), context.Queue()
+    workers = [context.Process(target=_issue_and_release, args=(redis_url, start, lost)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.5)
+    start.set()
+    missing = [lost.get(timeout=60), lost.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    assert missing == [0, 0], f"tickets erased by the other process: {missing}"
+    assert _redis_store(redis_url).get_lock("released") is None  # the last release deleted the lock
