@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     from rasa_sdk.endpoint import run
 
     logging.basicConfig(level=logging.INFO)
+    from bot.log_privacy import PrivacyFilter  # exception messages shortened, no bodies, no personal fields
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(PrivacyFilter())
     os.environ["SANIC_HOST"] = args.host  # rasa_sdk reads its bind address from here (default 0.0.0.0)
     run("actions", port=args.port, cors_origins="")  # no CORS: web pages must not call actions directly
     return 0
