@@ -86,12 +86,13 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
         if text.lstrip().startswith("/") and not is_offered_payload(text):
             await output.send_text_message(message.sender_id, say("utter_payload_refused"))
             return
-        if conversations is not None and await conversations.is_full(message.sender_id):
-            await output.send_text_message(message.sender_id, say("utter_conversation_full"))
-            return
         counting = _CountingOutput(output)
         message.output_channel = counting
         try:
+            # inside the guard: a tracker store that fails here still ends in the apology, never in silence
+            if conversations is not None and await conversations.is_full(message.sender_id):
+                await counting.send_response(message.sender_id, {"text": say("utter_conversation_full")})
+                return
             await on_new_message(message)
         except asyncio.CancelledError:  # the server's response timeout: apologise, then let it cancel
             logger.error("message handling was cancelled (timeout): sending the apology")
