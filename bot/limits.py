@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 MAX_SENDER_CHARS = 64  # the chat page's ids are 32 hex characters
 MAX_METADATA_BYTES = 2_000  # as JSON; the page sends none
@@ -19,7 +20,7 @@ RECOUNT_EVERY = 20  # messages of one conversation between two counts of its sto
 _SENDER = re.compile(r"[A-Za-z0-9_.:@-]+")
 
 
-def sender_problem(sender: Any) -> Optional[str]:
+def sender_problem(sender: Any) -> str | None:
     """Why `sender` cannot name a conversation (None when it can)."""
     if sender is None or (isinstance(sender, str) and not sender.strip()):
         return "`sender` is required: a conversation id of letters, digits, '_', '-', '.', ':' or '@'"
@@ -32,7 +33,7 @@ def sender_problem(sender: Any) -> Optional[str]:
     return None
 
 
-def metadata_problem(metadata: Any) -> Optional[str]:
+def metadata_problem(metadata: Any) -> str | None:
     """Why `metadata` is refused (None when it is absent or a small JSON object)."""
     if metadata is None:
         return None
@@ -54,8 +55,9 @@ class ConversationLength:
 
     def __init__(self, count_events: Callable[[str], Awaitable[int]], limit: int = MAX_CONVERSATION_EVENTS,
                  recount_every: int = RECOUNT_EVERY, remembered: int = 10_000):
-        self.count_events, self.limit, self.recount_every, self.remembered = count_events, limit, recount_every, remembered
-        self._seen: "OrderedDict[str, list[int]]" = OrderedDict()  # sender -> [events at last count, messages since]
+        self.count_events, self.limit = count_events, limit
+        self.recount_every, self.remembered = recount_every, remembered
+        self._seen: OrderedDict[str, list[int]] = OrderedDict()  # sender -> [events at last count, messages since]
 
     async def is_full(self, sender: str) -> bool:
         entry = self._seen.get(sender)

@@ -37,7 +37,7 @@ _MIN_LENGTH = 3  # "ok" in a log line reveals nothing, and hiding it would hide 
 _BODY = re.compile(r"(body=|\"request_body\"|'request_body').*", re.DOTALL)
 
 _lock = threading.Lock()
-_recent: "OrderedDict[str, None]" = OrderedDict()
+_recent: OrderedDict[str, None] = OrderedDict()
 
 
 def remember(*texts: object) -> None:
@@ -128,7 +128,7 @@ class PrivacyFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string: keep the template only
+        except Exception:  # a bad format string: keep the template only
             message = str(record.msg)
         if record.exc_info and record.exc_info[1] is not None:
             message += "\n" + format_exception(record.exc_info[1])

@@ -6,6 +6,7 @@ Every process gets its own process group, so one Ctrl-C (or `Stack.stop`) leaves
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -14,10 +15,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Callable
 
 from common.settings import PROJECT_DIR, Settings, get_settings
 
@@ -173,7 +174,7 @@ class Stack:
     def start_web(self) -> None:
         self.start_one("web")
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         try:
             for name in self.names():
                 self.start_one(name)
@@ -186,10 +187,8 @@ class Stack:
         """SIGKILL a server's whole process group (a hung server ignores SIGTERM)."""
         process = self.processes.get(name)
         if process is not None and process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait(timeout=10)
 
     def stop_one(self, name: str) -> None:
@@ -210,7 +209,7 @@ class Stack:
             writer.close()
         self._writers.clear()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -343,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.start()
         took = ", ".join(f"{name} {secs:.0f} s" for name, secs in stack.ready_seconds.items())
-        print(f"\nReady ({took}).\n\n    Chat page:  {settings.web_url}\n    REST API:   {settings.rasa_url}/webhooks/rest/webhook\n"
+        print(f"\nReady ({took}).\n\n    Chat page:  {settings.web_url}\n"
+              f"    REST API:   {settings.rasa_url}/webhooks/rest/webhook\n"
               f"\nLogs in var/logs/. A server that crashes or hangs is restarted. Press Ctrl-C to stop everything.",
               flush=True)
         Supervisor(stack).run()

@@ -68,7 +68,7 @@ def jobs_config() -> dict:
     try:
         jobs = [{"id": job.id, "name": job.name} for job in queries.list_jobs()]
         wording = queries.jobs_wording()
-    except Exception:  # noqa: BLE001 - the page still works, with its neutral wording
+    except Exception:  # the page still works, with its neutral wording
         return {}
     return {"jobs": jobs, "jobsText": wording["known_jobs"], "jobsCount": wording["jobs_count"]}
 
@@ -86,7 +86,7 @@ def apology() -> str:
 def config_js(settings: Settings) -> bytes:
     config = {"socketUrl": settings.rasa_url, "maxChars": settings.max_message_chars,
               "retentionDays": settings.retention_days, "apology": apology(), **jobs_config()}
-    return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode("utf-8")
+    return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode()
 
 
 def url_path(raw: str) -> str:
@@ -177,7 +177,7 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         status = code.value if isinstance(code, HTTPStatus) else code
         sys.stderr.write(f"{time.strftime('%H:%M:%S')} {method} {path} {status}\n")
 
-    def log_error(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
+    def log_error(self, format: str, *args) -> None:  # `format`: the base class's signature
         # The base class logs errors with the raw request line (query included): log the status only.
         pass
 

@@ -54,7 +54,8 @@ async def _load(url: str, conversations: int, messages: int, tag: str) -> dict:
     latencies: list[float] = []
     errors = 0
     timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conversations + 8), timeout=timeout) as session:
+    connector = aiohttp.TCPConnector(limit=conversations + 8)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         async def conversation(index: int) -> None:
             nonlocal errors
             sender = f"bench-{tag}-{index}"
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10, help="messages per conversation (default 10)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[20, 50])
     args = parser.parse_args(argv)
-    settings = dataclasses.replace(get_settings(), rasa_port=_free_port(), actions_port=_free_port(), web_port=_free_port())
+    settings = dataclasses.replace(get_settings(), rasa_port=_free_port(), actions_port=_free_port(),
+                                   web_port=_free_port())
     folder = Path(tempfile.mkdtemp(prefix="bench-scaled-"))
     folder.chmod(0o755)
     stack = ScaledStack(settings, [_free_port(), _free_port()], _free_port(), _free_port(), data_dir=folder,
@@ -145,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                     for n in (1, 2))
         ratio = two["msg_per_s"] / one["msg_per_s"]
         report.setdefault("speedup", {})[str(conversations)] = round(ratio, 2)
-        print(f"{conversations} conversations: 2 replicas serve {ratio:.2f}× the messages per second of 1 (target ≥ 1.6×)")
+        print(f"{conversations} conversations: 2 replicas serve {ratio:.2f}× the messages per second of 1 "
+              "(target ≥ 1.6×)")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\n-> {RESULTS.relative_to(PROJECT_DIR)}")

@@ -31,7 +31,8 @@ def test_remembered_texts_hidden_everywhere_in_a_record(captured):
     log_privacy.remember(secret, "session-abcdef123")
     logger = logging.getLogger("rasa.core.processor")
     try:
-        raise RuntimeError(f"500, Internal Server Error, body='{json.dumps({'error': 'x', 'request_body': {'text': secret}})}'")
+        body = json.dumps({"error": "x", "request_body": {"text": secret}})
+        raise RuntimeError(f"500, Internal Server Error, body='{body}'")
     except RuntimeError:
         logger.exception("failed for %s with %r", "session-abcdef123", secret)
     logger.error('{"event": "rest.message.received.timeout", "text": "anything", "sender_id": "s"}')
@@ -49,7 +50,7 @@ def test_warnings_and_records_of_non_propagating_loggers_are_filtered(captured, 
         warnings.simplefilter("always")
         logging.captureWarnings(False)
         log_privacy.PrivacyFilter()  # as at Rasa's start: warnings routed to logging (pytest had replaced that)
-        warnings.warn("Failed to parse 'Marker43 texte secret'")
+        warnings.warn("Failed to parse 'Marker43 texte secret'", stacklevel=1)
     quiet = logging.getLogger("socketio.server")
     quiet.propagate = False
     quiet.warning("emitting Marker43 texte secret")

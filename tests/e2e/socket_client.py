@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -18,7 +19,8 @@ async def exchange(rasa_url: str, origin: str, emits: list[tuple[str, tuple]], w
 
     @client.on("bot_uttered")
     async def on_bot(data: Any) -> None:
-        received.append({**(data if isinstance(data, dict) else {"text": data}), "_seconds": time.monotonic() - started})
+        payload = data if isinstance(data, dict) else {"text": data}
+        received.append({**payload, "_seconds": time.monotonic() - started})
         if expected is not None and len(received) >= expected:
             arrived.set()
 
@@ -32,10 +34,8 @@ async def exchange(rasa_url: str, origin: str, emits: list[tuple[str, tuple]], w
         for event, args in emits:
             await client.emit(event, args if len(args) != 1 else args[0]) if args else await client.emit(event)
             await asyncio.sleep(0.2)
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(arrived.wait(), wait)
-        except asyncio.TimeoutError:
-            pass
     finally:
         await client.disconnect()
     return [item for item in received if "session_confirm" not in item]

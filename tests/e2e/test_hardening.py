@@ -11,7 +11,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -181,7 +180,8 @@ def test_a_hung_action_server_gets_the_apology_within_seconds_on_rest_and_socket
         rest_seconds = time.monotonic() - start
         received = run_exchange(stack.settings.rasa_url, stack.settings.web_url.rstrip("/"), [
             ("session_request", ({"session_id": "hung0123456789"},)),
-            ("user_uttered", ({"message": f"{marker()} les missions du back office ?", "session_id": "hung0123456789"},)),
+            ("user_uttered", ({"message": f"{marker()} les missions du back office ?",
+                               "session_id": "hung0123456789"},)),
         ], expected=1, wait=40)
     assert APOLOGY in reply and rest_seconds < 20, (reply, rest_seconds)
     assert received and APOLOGY in fold(received[0]["text"]) and received[0]["_seconds"] < 20, received
@@ -189,8 +189,8 @@ def test_a_hung_action_server_gets_the_apology_within_seconds_on_rest_and_socket
 
 def test_slash_commands_with_markers_are_refused(stack):
     chat = Chat(stack.settings.rasa_url)
-    for payload in ['/ask_missions{"job":123}', '/ask_missions{"job": "%s"' % marker(), "/%s" % marker(),
-                    '/ask_missions{"job":{"a":"%s"}}' % marker(), '/inform_job{"job": "%s"}' % marker()]:
+    for payload in ['/ask_missions{"job":123}', f'/ask_missions{{"job": "{marker()}"', f"/{marker()}",
+                    f'/ask_missions{{"job":{{"a":"{marker()}"}}}}', f'/inform_job{{"job": "{marker()}"}}']:
         assert "pose ta question avec tes mots" in chat.ask(payload)
 
 

@@ -6,13 +6,13 @@ balancer; its X-Replica header says which replica answered.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import dataclasses
 import json
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,8 @@ def scaled(kb_url, monkeypatch_module):
     monkeypatch_module.setenv("KNOWLEDGE_DB_URL", kb_url)
     folder = Path(tempfile.mkdtemp(prefix="scaled-test-"))
     folder.chmod(0o755)  # PostgreSQL runs as `postgres` when the tests run as root
-    settings = dataclasses.replace(get_settings(), rasa_port=free_port(), actions_port=free_port(), web_port=free_port())
+    settings = dataclasses.replace(get_settings(), rasa_port=free_port(), actions_port=free_port(),
+                                   web_port=free_port())
     stack = ScaledStack(settings, [free_port(), free_port()], free_port(), free_port(), data_dir=folder, quiet=True)
     try:
         stack.start()
@@ -131,7 +133,7 @@ def test_one_conversation_across_replicas_keeps_its_context(scaled):
     assert "bts banque" in chat.ask("et les etudes ?")
     # round-robin: consecutive messages of this one conversation were answered by both replicas
     assert set(chat.replicas) == {"1", "2"}, chat.replicas
-    assert any(a != b for a, b in zip(chat.replicas, chat.replicas[1:]))
+    assert any(a != b for a, b in pairwise(chat.replicas))
 
 
 def test_twenty_messages_at_once_on_one_sender_are_answered_in_order(scaled):
@@ -245,7 +247,8 @@ def test_forget_against_postgresql_reaches_every_replica(scaled):
 def test_store_down_gives_the_polite_error_then_resumes(scaled, service):
     chat = BalancedChat(scaled.balancer_url)
     assert "applicatifs de gestion" in chat.ask("quelles competences pour le back office ?")
-    scaled.stop_one(service, signal.SIGINT if service == "postgres" else signal.SIGTERM)  # SIGINT: PostgreSQL's fast stop
+    # SIGINT: PostgreSQL's fast stop
+    scaled.stop_one(service, signal.SIGINT if service == "postgres" else signal.SIGTERM)
     try:
         for _ in range(2):  # both replicas
             reply = chat.ask("et les etudes ?")

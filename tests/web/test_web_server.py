@@ -7,9 +7,8 @@ import threading
 
 import pytest
 
-from launch import web_server
 from common.settings import get_settings
-
+from launch import web_server
 
 
 @pytest.fixture(scope="module")
