@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# endpoints.yml's tracker store class: one Rasa process keeps Rasa's in-memory fallback on a database error;
+# scaled-out replicas use bot.replica_store.FailLoudSQLTrackerStore (launch/scaled.py)
+DEFAULT_TRACKER_STORE_TYPE = "bot.tracker_store.CachedSQLTrackerStore"
 
 
 def _int(name: str, default: int) -> int:
@@ -37,6 +40,7 @@ class Settings:
     console_nlu_dir: Path = PROJECT_DIR / "data" / "nlu"
     tracker_cache_size: int = 1000
     lock_store_url: str | None = None
+    tracker_store_type: str = DEFAULT_TRACKER_STORE_TYPE
 
     def environment(self) -> dict[str, str]:
         """Every setting as the variable `get_settings` reads: what each child process gets (launch/stack.py)."""
@@ -63,6 +67,7 @@ ENVIRONMENT_NAMES = {
     "max_message_chars": "MAX_MESSAGE_CHARS", "retention_days": "RETENTION_DAYS", "rasa_api_token": "RASA_API_TOKEN",
     "console_port": "CONSOLE_PORT", "console_token": "CONSOLE_TOKEN", "console_nlu_dir": "CONSOLE_NLU_DIR",
     "tracker_cache_size": "TRACKER_CACHE_SIZE", "lock_store_url": "LOCK_STORE_URL",
+    "tracker_store_type": "TRACKER_STORE_TYPE",
 }
 
 
@@ -85,4 +90,5 @@ def get_settings() -> Settings:
         console_nlu_dir=Path(os.environ.get("CONSOLE_NLU_DIR") or PROJECT_DIR / "data" / "nlu"),
         tracker_cache_size=_int("TRACKER_CACHE_SIZE", 1000),
         lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
+        tracker_store_type=os.environ.get("TRACKER_STORE_TYPE") or DEFAULT_TRACKER_STORE_TYPE,
     )

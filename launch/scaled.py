@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.settings import PROJECT_DIR, Settings, get_settings
-from launch.stack import LOG_DIR, Stack, child_env, rasa_api_arguments, wait_http
+from launch.stack import ENDPOINTS_FILE, LOG_DIR, Stack, child_env, rasa_api_arguments, wait_http
 
 SCALED_DIR = PROJECT_DIR / "var" / "scaled"
 NGINX = "/usr/sbin/nginx"
@@ -119,17 +119,10 @@ http {{
 """
 
 
-NLG_CLASS = "bot.nlg.JobsNaturalLanguageGenerator"  # fills {known_jobs} / {jobs_count} (bot/nlg.py)
+# Replicas read the one endpoints.yml like `make run`, with these settings (launch/stack.py child_env): the
+# tracker store class below, and LOCK_STORE_URL, which names Rasa's Redis lock store (bot/lock_store.py).
 TRACKER_STORE_CLASS = "bot.replica_store.FailLoudSQLTrackerStore"  # an outage -> the apology, never a fork
-LOCK_STORE_CLASS = "bot.lock_store.WakingRedisLockStore"  # Rasa's RedisLockStore, waking waiters at once (bot/)
 RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # keeps student texts out of the logs (bot/log_privacy.py)
-
-
-def replica_endpoints_yaml(actions_url: str, tracker_db_url: str, redis_url: str) -> str:
-    """What every replica shares: the action server, the response generator, the tracker and lock stores."""
-    return (f"action_endpoint:\n  url: {actions_url}\nnlg:\n  type: {NLG_CLASS}\n"
-            f"tracker_store:\n  type: {TRACKER_STORE_CLASS}\n  url: {tracker_db_url}\n"
-            f"lock_store:\n  type: {LOCK_STORE_CLASS}\n  url: {redis_url}\n  key_prefix: bot\n")
 
 
 @dataclass
@@ -169,7 +162,10 @@ class ScaledStack:
         return f"http://{self.host}:{self.replica_ports[index]}"
 
     def replica_settings(self, index: int) -> Settings:
-        return dataclasses.replace(self.settings, rasa_port=self.replica_ports[index], tracker_db_url=self.tracker_db_url)
+        """Replica `index`'s settings: its port, and the stores every replica shares (read from endpoints.yml)."""
+        return dataclasses.replace(self.settings, rasa_port=self.replica_ports[index],
+                                   tracker_db_url=self.tracker_db_url, tracker_store_type=TRACKER_STORE_CLASS,
+                                   lock_store_url=self.redis_url)
 
     # ------------------------------------------------------------------ processes
     def _say(self, text: str) -> None:
@@ -239,9 +235,10 @@ class ScaledStack:
             if result.returncode:
                 raise ScaledError(f"PostgreSQL initdb failed:\n{result.stdout[-1500:]}{result.stderr[-1500:]}")
         self._say(f">> starting PostgreSQL (tracker store) on {self.host}:{self.postgres_port}")
-        process, log = self._spawn("postgres", [str(bindir / "postgres"), "-D", str(folder), "-p", str(self.postgres_port),
-                                                "-c", f"listen_addresses={self.host}", "-c", f"unix_socket_directories={folder}",
-                                                "-c", "max_connections=200"],
+        command = [str(bindir / "postgres"), "-D", str(folder), "-p", str(self.postgres_port),
+                   "-c", f"listen_addresses={self.host}", "-c", f"unix_socket_directories={folder}",
+                   "-c", "max_connections=200"]
+        process, log = self._spawn("postgres", command,
                                    env={"PATH": os.environ.get("PATH", ""), "LANG": "C"}, user=user)
         self._wait_port("postgres", process, self.postgres_port, log)
         self._create_database()
@@ -255,10 +252,11 @@ class ScaledStack:
         while True:
             try:
                 with admin.connect() as connection:
-                    if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME}).first():
+                    exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
+                    if not connection.execute(exists, {"n": DB_NAME}).first():
                         connection.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
                 break
-            except Exception as error:  # noqa: BLE001 - the server accepts connections a moment after it listens
+            except Exception as error:  # the server accepts connections a moment after it listens
                 if time.monotonic() > deadline:
                     raise ScaledError(f"PostgreSQL does not accept connections: {error}") from None
                 time.sleep(0.3)
@@ -295,31 +293,28 @@ class ScaledStack:
         self._wait_port("redis", process, self.redis_port, log)
 
     # ------------------------------------------------------------------ Rasa replicas
-    def write_replica_endpoints(self, index: int) -> Path:
-        settings = self.replica_settings(index)
-        target = self.data_dir / f"endpoints-{settings.rasa_port}.yml"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(replica_endpoints_yaml(settings.actions_url, self.tracker_db_url, self.redis_url),
-                          encoding="utf-8")
-        return target
-
-    def spawn_replica(self, index: int) -> tuple[subprocess.Popen, Path]:
+    def replica_command(self, index: int) -> tuple[list[str], dict[str, str]]:
+        """Replica `index`'s command line and environment."""
         settings = self.replica_settings(index)
         command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
-                   "--endpoints", str(self.write_replica_endpoints(index)),
+                   "--endpoints", str(ENDPOINTS_FILE),
                    "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", settings.host,
                    "--port", str(settings.rasa_port), "--cors", settings.web_url.rstrip("/")]
         if RASA_LOGGING_CONFIG.is_file():
             command += ["--logging-config-file", str(RASA_LOGGING_CONFIG)]
         command += rasa_api_arguments(settings)
-        env = child_env(settings)
-        env.update({"TRACKER_DB_URL": self.tracker_db_url, "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S)})
-        return self._spawn(f"rasa-{index + 1}", command, env)
+        env = child_env(settings)  # endpoints.yml's ${VAR}s: PostgreSQL, FailLoudSQLTrackerStore, Redis
+        env["TICKET_LOCK_LIFETIME"] = str(LOCK_LIFETIME_S)
+        return command, env
+
+    def spawn_replica(self, index: int) -> tuple[subprocess.Popen, Path]:
+        return self._spawn(f"rasa-{index + 1}", *self.replica_command(index))
 
     def start_replica(self, index: int, timeout: float = 240) -> None:
         """(Re)start one replica and wait until it answers."""
         process, log = self.spawn_replica(index)
-        self.ready_seconds[f"rasa-{index + 1}"] = wait_http(f"{self.replica_url(index)}/webhooks/rest/", process, timeout, log)
+        self.ready_seconds[f"rasa-{index + 1}"] = wait_http(f"{self.replica_url(index)}/webhooks/rest/", process,
+                                                            timeout, log)
 
     def start_replicas(self) -> None:
         count = len(self.replica_ports)
@@ -367,7 +362,7 @@ class ScaledStack:
             raise ScaledError("port(s) already in use: " + "; ".join(taken) +
                               ". Stop what uses them or choose other ports (see `python -m launch.scaled --help`).")
 
-    def start(self) -> "ScaledStack":
+    def start(self) -> ScaledStack:
         _check_binaries()
         self.check_ports()
         self.front = Stack(dataclasses.replace(self.settings, tracker_db_url=self.tracker_db_url), model=self.model,
@@ -401,7 +396,7 @@ class ScaledStack:
             dead += [name for name, p in self.front.processes.items() if p.poll() is not None]
         return dead
 
-    def __enter__(self) -> "ScaledStack":
+    def __enter__(self) -> ScaledStack:
         return self.start()
 
     def __exit__(self, *exc) -> None:

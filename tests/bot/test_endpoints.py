@@ -11,10 +11,12 @@ from rasa.core.lock_store import LockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
+from rasa.shared.utils.common import class_from_module_path
 
 from bot.lock_store import WakingInMemoryLockStore, WakingRedisLockStore
 from bot.tracker_store import CachedSQLTrackerStore
-from common.settings import ENVIRONMENT_NAMES, PROJECT_DIR, Settings, get_settings
+from common.settings import ENVIRONMENT_NAMES, Settings, get_settings
+from launch.scaled import ScaledStack
 from launch.stack import ENDPOINTS_FILE, child_env
 
 SECRET = "pw-Zq81"
@@ -33,7 +35,7 @@ def test_rasa_builds_the_project_stores_from_the_one_endpoints_file(monkeypatch,
     assert endpoints.action.url == "http://127.0.0.1:5999/webhook"
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
     store = getattr(store, "_tracker_store", store)
-    assert isinstance(store, CachedSQLTrackerStore) and store._saved.size == 7
+    assert type(store) is CachedSQLTrackerStore and store._saved.size == 7
     assert str(store.engine.url) == settings.tracker_db_url and (tmp_path / "new").is_dir()
     assert isinstance(LockStore.create(endpoints.lock_store), WakingInMemoryLockStore)
     assert endpoints.nlg.type == "bot.nlg.JobsNaturalLanguageGenerator"
@@ -46,10 +48,27 @@ def test_postgresql_and_redis_credentials_come_from_the_environment_only(monkeyp
     assert endpoints.tracker_store.url == settings.tracker_db_url
     assert endpoints.lock_store.type == "bot.lock_store.WakingRedisLockStore"
     assert endpoints.lock_store.url == settings.lock_store_url
-    # the files Rasa reads hold no secret, and the launcher writes no endpoints file of its own
-    assert SECRET not in ENDPOINTS_FILE.read_text()
-    assert not list((PROJECT_DIR / "var").glob("endpoints-*.yml")) or all(
-        SECRET not in path.read_text() for path in (PROJECT_DIR / "var").glob("endpoints-*.yml"))
+    assert SECRET not in ENDPOINTS_FILE.read_text()  # the file Rasa reads holds no secret
+
+
+def test_scaled_replicas_read_the_one_endpoints_file_with_their_stores(monkeypatch):
+    """launch/scaled.py writes no endpoints file: its replicas read endpoints.yml with the replicas' settings."""
+    settings = dataclasses.replace(get_settings(), actions_port=5999, lock_store_url=None)
+    stack = ScaledStack(settings, replica_ports=[6101, 6102], postgres_port=6103, redis_port=6104)
+    command, env = stack.replica_command(1)
+    assert command[command.index("--endpoints") + 1] == str(ENDPOINTS_FILE) and "--port" in command
+    assert command[command.index("--port") + 1] == "6102"
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    endpoints = AvailableEndpoints.read_endpoints(str(ENDPOINTS_FILE))
+    assert endpoints.action.url == "http://127.0.0.1:5999/webhook"
+    assert endpoints.tracker_store.type == "bot.replica_store.FailLoudSQLTrackerStore"
+    assert endpoints.tracker_store.url == stack.tracker_db_url == get_settings().tracker_db_url
+    assert issubclass(class_from_module_path(endpoints.tracker_store.type), CachedSQLTrackerStore)
+    lock_store = LockStore.create(endpoints.lock_store)  # redis-py connects lazily: nothing started here
+    assert isinstance(lock_store, WakingRedisLockStore)
+    assert lock_store.red.connection_pool.connection_kwargs["port"] == 6104
+    assert endpoints.nlg.type == "bot.nlg.JobsNaturalLanguageGenerator" and env["TICKET_LOCK_LIFETIME"] == "60"
 
 
 def test_redis_lock_store_from_the_endpoints_file(monkeypatch):
