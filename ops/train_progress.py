@@ -27,7 +27,11 @@ from common.settings import PROJECT_DIR
 TIMES_FILE = PROJECT_DIR / "var" / "train-times.json"
 EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+) \[([\d:]+)<")
 COMPONENT = re.compile(r"(Starting to train|Finished training|Restored) component '(\w+)'")
-EPOCH_COMPONENT = "DIETClassifier"
+EPOCH_COMPONENT = "DIETClassifier"  # or a subclass named after it (bot.diet.QuickLoadDIETClassifier)
+
+
+def is_epoch_component(name: str | None) -> bool:
+    return bool(name) and str(name).endswith(EPOCH_COMPONENT)
 
 
 def seconds(clock: str) -> float:
@@ -102,8 +106,8 @@ def progress_line(state: LogState, elapsed: float, last: dict | None) -> str:
     """One line: elapsed, phase and an estimate that says what it is based on."""
     parts = [f">> training {clock(elapsed)}"]
     after_epochs = last["total_s"] - last["epochs_end_s"] if last else None
-    if state.component == EPOCH_COMPONENT and state.epochs:
-        parts.append(f"{EPOCH_COMPONENT} epoch {state.epoch}/{state.epochs}")
+    if is_epoch_component(state.component) and state.epochs:
+        parts.append(f"{state.component} epoch {state.epoch}/{state.epochs}")
         if state.epochs_left_s is None:
             parts.append("measuring the epochs' speed")
         else:
@@ -115,7 +119,7 @@ def progress_line(state: LogState, elapsed: float, last: dict | None) -> str:
     else:
         if state.component:
             parts.append(f"training {state.component}")
-        elif EPOCH_COMPONENT in state.finished or EPOCH_COMPONENT in state.restored:
+        elif any(is_epoch_component(name) for name in [*state.finished, *state.restored]):
             parts.append("dialogue policies and saving the model")
         else:
             parts.append("preparing (Rasa start-up, training data, language model)")
@@ -151,11 +155,11 @@ def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, 
                 time.sleep(interval)
                 elapsed = time.monotonic() - start
                 state = read_state(log.read_text(errors="replace"))
-                if state.component == EPOCH_COMPONENT and epochs_start is None:
+                if is_epoch_component(state.component) and epochs_start is None:
                     epochs_start = elapsed
                 # the epochs' end = the last epoch shown (what DIET does after it counts as "after them")
-                last_epoch = state.component == EPOCH_COMPONENT and state.epochs and state.epoch == state.epochs
-                if (last_epoch or EPOCH_COMPONENT in state.finished) and epochs_end is None:
+                last_epoch = is_epoch_component(state.component) and state.epochs and state.epoch == state.epochs
+                if (last_epoch or any(is_epoch_component(n) for n in state.finished)) and epochs_end is None:
                     epochs_end = elapsed
                 line = progress_line(state, elapsed, last)
                 if tty:

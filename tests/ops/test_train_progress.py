@@ -55,3 +55,11 @@ def test_watch_runs_the_command_records_its_time_and_estimates_the_next(tmp_path
     assert "last full training here: 0:0" in second.getvalue()
     assert "rasa train failed" in second.getvalue() and "Your Rasa model" in second.getvalue()
     assert len(__import__("json").loads(times.read_text())) == 1  # a failed training is not a measure
+
+
+def test_the_quick_loading_diet_shows_its_epochs_too():
+    log = ("- Starting to train component 'QuickLoadDIETClassifier'.\n"
+           "Epochs:  43%|████▎     | 43/100 [02:44<01:54,  2.00s/it, t_loss=3.13]")
+    assert "QuickLoadDIETClassifier epoch 43/100" in progress_line(read_state(log), 200, None)
+    done = read_state(log + "\n- Finished training component 'QuickLoadDIETClassifier'.")
+    assert "dialogue policies and saving the model" in progress_line(done, 400, None)
