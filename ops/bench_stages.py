@@ -60,6 +60,16 @@ def _wrap(owner: Any, name: str, clock: StageClock, stage: str) -> Callable[[], 
     return lambda: setattr(owner, name, original)
 
 
+def _quiet_rasa_logs() -> None:
+    """Rasa's loggers and structlog print every event at debug level to this terminal otherwise."""
+    import logging
+
+    import structlog
+
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def stage_breakdown(settings: Settings, model: str, questions: list[str], env: dict[str, str],
                     messages: int = 100) -> dict:
     """CPU and wall milliseconds per message and per stage, `messages` factual questions in 10-message chats."""
@@ -70,6 +80,7 @@ def stage_breakdown(settings: Settings, model: str, questions: list[str], env: d
 
     saved = dict(os.environ)
     os.environ.update(env)
+    _quiet_rasa_logs()
     loop = asyncio.new_event_loop()
     undo: list[Callable[[], None]] = []
     try:
