@@ -11,11 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 VIEWPORTS = {
     "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
@@ -33,16 +30,6 @@ WATCH_TYPING = """() => {
   const check = () => { if (typing.textContent.includes('Le bot écrit')) window.__typingSeen = true; };
   new MutationObserver(check).observe(typing, {childList: true, characterData: true, subtree: true});
 }"""
-
-
-@pytest.fixture(scope="session")
-def chromium_browser():
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run make install (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Recorder:

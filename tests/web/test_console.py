@@ -19,7 +19,7 @@ from common.settings import PROJECT_DIR, get_settings
 from ops.console.server import default_console, make_server
 from tests.conftest import free_port
 from tests.ops.conversations import HOLDOUT_MESSAGE, MISTAKE, fill_tracker_store
-from tests.web.test_browser import SCREENSHOTS, VIEWPORTS, Recorder, chromium_browser  # noqa: F401 - fixture
+from tests.web.test_browser import SCREENSHOTS, VIEWPORTS, Recorder
 
 TOKEN = "jeton-de-test-console"
 STUDENT_TEXTS = ["blabla truc", "je veux devenir pompier", MISTAKE, "salaire au middle office", HOLDOUT_MESSAGE]
@@ -60,7 +60,7 @@ def console(tmp_path):
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
-def page(request, chromium_browser, console):  # noqa: F811 - the browser fixture
+def page(request, chromium_browser, console):
     context = chromium_browser.new_context(locale="fr-FR", **VIEWPORTS[request.param])
     recorder = Recorder()
     context.on("request", lambda req: recorder.urls.append(req.url))
