@@ -50,7 +50,9 @@ def _f1(report: dict, key: str) -> float | None:
 def scores(run: Path) -> dict:
     """Headline scores, per-intent and per-entity F1 of one run folder (None where a report is missing)."""
     intents = _read(run / "nlu" / "intent_report.json")
-    diet_reports = sorted((run / "nlu").glob("*DIETClassifier_report.json"))  # named after the DIET class used
+    # named after the DIET class used; the newest when an older run of another class left its report
+    diet_reports = sorted((run / "nlu").glob("*DIETClassifier_report.json"), key=lambda path: path.stat().st_mtime,
+                          reverse=True)
     entities = _read(diet_reports[0]) if diet_reports else {}
     stories = _read(run / "core" / "story_report.json")
     conversations = stories.get("conversation_accuracy") or {}

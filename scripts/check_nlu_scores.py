@@ -10,7 +10,8 @@ FILTER_ENTITIES = ("skill_type", "skill_level", "study_level", "diploma_kind")
 
 def diet_report(folder: Path) -> Path:
     """DIET's entity report: DIETClassifier_report.json, or named after the DIET subclass config.yml uses."""
-    found = sorted(folder.glob("*DIETClassifier_report.json"))
+    # the newest: an older run of another DIET class may have left its report in the same folder
+    found = sorted(folder.glob("*DIETClassifier_report.json"), key=lambda path: path.stat().st_mtime, reverse=True)
     if not found:
         raise SystemExit(f"no DIET entity report in {folder}: run `make test-nlu` first")
     return found[0]
