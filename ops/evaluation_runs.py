@@ -7,7 +7,7 @@ run (changes.txt, also printed).
 
 `rasa test core` (Rasa 3.6) always writes TEDPolicy_report.json (and TEDPolicy_errors.json…): it scores
 the entities "predicted by TEDPolicy", hard-coded in rasa.core.test whatever the config says. This bot has
-no TEDPolicy (entities come from the NLU pipeline, scored in nlu/DIETClassifier_report.json), so that
+no TEDPolicy (entities come from the NLU pipeline, scored in nlu/QuickLoadDIETClassifier_report.json), so that
 report compares the test stories' entities with nothing and says F1 0.0. It is deleted, not filed.
 """
 from __future__ import annotations
@@ -122,7 +122,7 @@ def archive(results_dir: Path = RESULTS_DIR, now: datetime | None = None, out=sy
     run.mkdir(parents=True, exist_ok=False)
     if "core" in sources and remove_ted_reports(sources["core"]):
         out.write(">> removed results/core/TEDPolicy_*: Rasa writes it for a policy this bot doesn't use "
-                  "(entities are scored in nlu/DIETClassifier_report.json)\n")
+                  "(entities are scored in nlu/QuickLoadDIETClassifier_report.json)\n")
     for name, source in sources.items():
         shutil.copytree(source, run / name)
     this = scores(run)
