@@ -77,5 +77,10 @@ async def stored_events(app: Any, sender: str) -> int:
     store = getattr(agent, "tracker_store", None)
     if store is None:
         return 0
+    inner = store
+    while not hasattr(inner, "fingerprint") and hasattr(inner, "_tracker_store"):  # Rasa's wrappers
+        inner = inner._tracker_store
+    if hasattr(inner, "fingerprint"):  # bot.tracker_store: one COUNT query instead of reading every event
+        return inner.fingerprint(sender).count
     tracker = await store.retrieve_full_tracker(sender)
     return len(tracker.events) if tracker is not None else 0

@@ -119,3 +119,25 @@ def test_a_cancelled_or_failed_handling_still_gets_the_apology(failure):
     else:
         asyncio.run(guard(handler, 500)(message))
     assert len(output.texts) == 1 and "Réessaie" in output.texts[0]
+
+
+def test_stored_events_are_counted_by_the_store_without_reading_the_conversation(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.tracker_store import CachedSQLTrackerStore
+
+    store = CachedSQLTrackerStore(Domain.empty(), host=f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    events = [ActionExecuted("action_listen"), UserUttered("bonjour"), ActionExecuted("utter_greet"),
+              ActionExecuted("action_listen")]
+    asyncio.run(store.save(DialogueStateTracker.from_events("alice", events)))
+    wrapped = AwaitableTrackerStore(FailSafeTrackerStore(store))  # as Rasa's agent holds it
+    monkeypatch.setattr(CachedSQLTrackerStore, "retrieve_full_tracker",
+                        lambda *args, **kwargs: pytest.fail("the whole conversation was read to count it"))
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=wrapped)))
+    assert asyncio.run(limits.stored_events(app, "alice")) == len(events)
+    assert asyncio.run(limits.stored_events(app, "nobody")) == 0
