@@ -60,10 +60,9 @@ def _forms(text: str) -> set[str]:
 
 def hide_remembered(line: str) -> str:
     with _lock:
-        texts = sorted(_recent, key=len, reverse=True)  # longest first: a text containing another goes whole
-    for text in texts:
-        if text in line:
-            line = line.replace(text, HIDDEN)
+        found = [text for text in _recent if text in line]  # usually none: sort only what a line contains
+    for text in sorted(found, key=len, reverse=True):  # longest first: a text containing another goes whole
+        line = line.replace(text, HIDDEN)
     return line
 
 

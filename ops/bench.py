@@ -71,7 +71,8 @@ def _cpu_seconds(process: subprocess.Popen) -> float:
         return 0.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free loopback port (the benchmarks start their servers on such ports)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -157,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             results["train_s"]["full"] = round(_full_train(out), 1)
 
     tracker = Path(tempfile.mkdtemp()) / "bench-conversations.sqlite3"
-    os.environ.update({"RASA_PORT": str(_free_port()), "ACTIONS_PORT": str(_free_port()),
-                       "WEB_PORT": str(_free_port()), "TRACKER_DB_URL": f"sqlite:///{tracker}"})
+    os.environ.update({"RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
+                       "WEB_PORT": str(free_port()), "TRACKER_DB_URL": f"sqlite:///{tracker}"})
     stack = Stack(get_settings(), with_web=False)
     sampler = None
     try:

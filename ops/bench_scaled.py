@@ -26,23 +26,9 @@ import psutil
 
 from common.settings import PROJECT_DIR, get_settings
 from launch.scaled import ScaledStack, port_is_free
+from ops.bench import QUESTIONS, free_port
 
-QUESTIONS = [
-    "quelles competences pour le middle office ?", "c'est quoi les missions du back office ?",
-    "quelles etudes pour le back office ?", "quel est le rythme de travail en middle office ?",
-    "quelles qualites pour le back office ?", "avec qui travaille le middle office ?",
-    "quelles evolutions apres le back office ?", "formations recommandees pour le middle office",
-    "combien d'emplois en middle office ?", "c'est quoi un gestionnaire de back office ?",
-]
 RESULTS = PROJECT_DIR / "results" / "bench_scaled.json"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -111,13 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10, help="messages per conversation (default 10)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[20, 50])
     args = parser.parse_args(argv)
-    settings = dataclasses.replace(get_settings(), rasa_port=_free_port(), actions_port=_free_port(),
-                                   web_port=_free_port())
+    settings = dataclasses.replace(get_settings(), rasa_port=free_port(), actions_port=free_port(),
+                                   web_port=free_port())
     folder = Path(tempfile.mkdtemp(prefix="bench-scaled-"))
     folder.chmod(0o755)
-    stack = ScaledStack(settings, [_free_port(), _free_port()], _free_port(), _free_port(), data_dir=folder,
+    stack = ScaledStack(settings, [free_port(), free_port()], free_port(), free_port(), data_dir=folder,
                         with_web=False)
-    one_port = _free_port()
+    one_port = free_port()
     report: dict = {"cores": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()], "runs": []}
     try:
         stack.start()

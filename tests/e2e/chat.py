@@ -39,3 +39,17 @@ def reply_text(messages: list[dict]) -> str:
         parts.append(message.get("text") or "")
         parts += [button.get("title", "") for button in message.get("buttons") or []]
     return fold(" ".join(parts))
+
+
+def stored_events(tracker_db_url: str, sender: str) -> list[tuple[str, dict]]:
+    """(type, data) of every event the tracker store holds for `sender`, in order, read straight from SQL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(tracker_db_url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                                      {"s": sender}).all()
+    finally:
+        engine.dispose()
+    return [(type_name, json.loads(data)) for type_name, data in rows]

@@ -2,24 +2,12 @@
 context, and 20 messages sent at once on one conversation are all answered, one after the other, quickly."""
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import create_engine, text
-
-from tests.e2e.chat import Chat, reply_text
+from tests.e2e.chat import Chat, reply_text, stored_events
 
 BURST = 20
-
-
-def _events(url: str, sender: str) -> list[tuple[str, dict]]:
-    engine = create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                                  {"s": sender}).all()
-    engine.dispose()
-    return [(type_name, json.loads(data)) for type_name, data in rows]
 
 
 def test_a_conversation_keeps_its_context(stack):
@@ -45,7 +33,7 @@ def test_twenty_messages_at_once_on_one_conversation_are_all_answered_in_order(s
     # (1-2 s on an idle 2-core machine, 7 s measured with ~6 processes competing for the 2 cores).
     assert took < 15, f"{took:.1f} s"
 
-    events = _events(stack.settings.tracker_db_url, chat.sender)
+    events = stored_events(stack.settings.tracker_db_url, chat.sender)
     users = [index for index, (kind, _) in enumerate(events) if kind == "user"]
     assert sorted(events[index][1]["text"] for index in users[1:]) == sorted(texts)
     # one message at a time: each message's events (its answer, then listening) come before the next message

@@ -4,24 +4,12 @@ keeps it in memory is not written back."""
 from __future__ import annotations
 
 import dataclasses
-import json
-
-from sqlalchemy import create_engine, text
 
 from common.settings import get_settings
 from launch.stack import Stack
 from ops.conversations import forget, messages_to_review
 from tests.conftest import free_port
-from tests.e2e.chat import Chat
-
-
-def _stored(url: str, sender: str) -> list[tuple[str, dict]]:
-    engine = create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                                  {"s": sender}).all()
-    engine.dispose()
-    return [(type_name, json.loads(data)) for type_name, data in rows]
+from tests.e2e.chat import Chat, stored_events
 
 
 def test_conversations_in_postgresql(postgres_url, kb_url, monkeypatch):
@@ -37,14 +25,14 @@ def test_conversations_in_postgresql(postgres_url, kb_url, monkeypatch):
         stack.stop_one("rasa")
         stack.start_rasa()
         assert "bts banque" in chat.ask("et les etudes ?")
-        count = len(_stored(postgres_url, chat.sender))
+        count = len(stored_events(postgres_url, chat.sender))
         assert count > 0
         assert any(item.text == "zblorf quaxx" for item in messages_to_review(postgres_url, 0.6))
         # forgotten while the server keeps this conversation in memory (bot/tracker_store.py): the next message
         # starts a new conversation, and nothing of the forgotten one is written back
         assert forget(postgres_url, chat.sender) == count
         chat.ask("et les etudes ?")
-        after = _stored(postgres_url, chat.sender)
+        after = stored_events(postgres_url, chat.sender)
         assert after and [data.get("text") for kind, data in after if kind == "user"] == ["et les etudes ?"]
         assert not any(kind == "slot" and data.get("name") == "job" and data.get("value") for kind, data in after)
     finally:
