@@ -169,13 +169,26 @@ class KnowledgeRepository:
         return self.job(job_id) if job_id else None
 
     def jobs_in_text(self, text: str) -> list[JobInfo]:
-        """Jobs whose alias appears word for word in a message (when the NLU found no `job` entity)."""
+        """Jobs named in a message (when the NLU found no `job` entity): aliases written word for word first;
+        if none, runs of one or two words close to an alias ("MIDLE OFISE", "bakofice"), as `resolve_job`
+        reads an entity value."""
         words = re.findall(r"[a-z0-9]+", fold(text or ""))
         aliases, found = self._aliases(), []
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
                 job_id = aliases.get("".join(words[start:start + size]))
                 job = self.job(job_id) if job_id else None
+                if job and job not in found:
+                    found.append(job)
+        if found:
+            return found
+        for size in (2, 1):
+            for start in range(len(words) - size + 1):
+                key = "".join(words[start:start + size])
+                if len(key) < 7:  # short words are too easily close to an alias ("bureau", "office")
+                    continue
+                close = difflib.get_close_matches(key, [a for a in aliases if a[:1] == key[:1]], n=1, cutoff=0.8)
+                job = self.job(aliases[close[0]]) if close else None
                 if job and job not in found:
                     found.append(job)
         return found

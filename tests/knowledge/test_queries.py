@@ -137,6 +137,11 @@ def test_corrupt_base_names_the_rebuild_command(tmp_path):
     ("quelles competences pour le MO", ["middle-office"]),
     ("un boulanger patissier", []),
     ("c'est quoi ton bureau", []),
+    # typos, only when no alias is written exactly
+    ("MIDLE OFISE LES ETUDE CE KOI", ["middle-office"]),
+    ("kel kalite pr le bakofice", ["back-office"]),
+    ("les missions d'un office manager", []),
+    ("c koi les debouches apres", []),
 ])
 def test_jobs_in_text(repo, text, expected):
     assert [j.id for j in repo.jobs_in_text(text)] == expected
