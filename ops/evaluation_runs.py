@@ -7,7 +7,7 @@ run (changes.txt, also printed).
 
 `rasa test core` (Rasa 3.6) always writes TEDPolicy_report.json (and TEDPolicy_errors.json…): it scores
 the entities "predicted by TEDPolicy", hard-coded in rasa.core.test whatever the config says. This bot has
-no TEDPolicy (entities come from the NLU pipeline, scored in nlu/QuickLoadDIETClassifier_report.json), so that
+no TEDPolicy (entities come from the NLU pipeline, scored in nlu/<extractor>_report.json), so that
 report compares the test stories' entities with nothing and says F1 0.0. It is deleted, not filed.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ HEADLINES = {  # key -> label, in the printed order
     "intent_accuracy": "intent accuracy (held-out)",
     "intent_macro_f1": "intent macro F1",
     "intent_weighted_f1": "intent weighted F1",
-    "job_f1": "job entity F1 (DIET)",
+    "job_f1": "job entity F1",
     "stories_passed": "test stories passed (share)",
     "action_weighted_f1": "next-action weighted F1 (stories)",
 }
@@ -47,13 +47,24 @@ def _f1(report: dict, key: str) -> float | None:
     return round(value, 4) if isinstance(value, (int, float)) else None
 
 
+def entity_report(folder: Path) -> Path | None:
+    """The trained entity extractor's report (CRFEntityExtractor_report.json, DIETClassifier_report.json…):
+    the newest report scoring `job` other than the lookup tables' RegexEntityExtractor (an older run of another
+    pipeline may have left its report in the same folder)."""
+    found = []
+    for path in folder.glob("*_report.json"):
+        if path.name.startswith(("intent", "response", "RegexEntityExtractor")):
+            continue
+        if "job" in _read(path):
+            found.append(path)
+    return max(found, key=lambda path: path.stat().st_mtime, default=None)
+
+
 def scores(run: Path) -> dict:
     """Headline scores, per-intent and per-entity F1 of one run folder (None where a report is missing)."""
     intents = _read(run / "nlu" / "intent_report.json")
-    # named after the DIET class used; the newest when an older run of another class left its report
-    diet_reports = sorted((run / "nlu").glob("*DIETClassifier_report.json"), key=lambda path: path.stat().st_mtime,
-                          reverse=True)
-    entities = _read(diet_reports[0]) if diet_reports else {}
+    report = entity_report(run / "nlu")
+    entities = _read(report) if report else {}
     stories = _read(run / "core" / "story_report.json")
     conversations = stories.get("conversation_accuracy") or {}
     accuracy = intents.get("accuracy")
@@ -122,7 +133,7 @@ def archive(results_dir: Path = RESULTS_DIR, now: datetime | None = None, out=sy
     run.mkdir(parents=True, exist_ok=False)
     if "core" in sources and remove_ted_reports(sources["core"]):
         out.write(">> removed results/core/TEDPolicy_*: Rasa writes it for a policy this bot doesn't use "
-                  "(entities are scored in nlu/QuickLoadDIETClassifier_report.json)\n")
+                  "(entities are scored in nlu/<extractor>_report.json)\n")
     for name, source in sources.items():
         shutil.copytree(source, run / name)
     this = scores(run)

@@ -4,23 +4,24 @@ import json
 import sys
 from pathlib import Path
 
+from ops.evaluation_runs import entity_report
+
 INTENT_BAR, JOB_BAR = 0.92, 0.95
 FILTER_ENTITIES = ("skill_type", "skill_level", "study_level", "diploma_kind")
 
 
-def diet_report(folder: Path) -> Path:
-    """DIET's entity report: DIETClassifier_report.json, or named after the DIET subclass config.yml uses."""
-    # the newest: an older run of another DIET class may have left its report in the same folder
-    found = sorted(folder.glob("*DIETClassifier_report.json"), key=lambda path: path.stat().st_mtime, reverse=True)
-    if not found:
-        raise SystemExit(f"no DIET entity report in {folder}: run `make test-nlu` first")
-    return found[0]
+def extractor_report(folder: Path) -> Path:
+    """The trained entity extractor's report (ops.evaluation_runs.entity_report)."""
+    found = entity_report(folder)
+    if found is None:
+        raise SystemExit(f"no entity extractor report in {folder}: run `make test-nlu` first")
+    return found
 
 
 def main(results: str = "results/nlu") -> int:
     folder = Path(results)
     intents = json.loads((folder / "intent_report.json").read_text())
-    entities = json.loads(diet_report(folder).read_text())
+    entities = json.loads(extractor_report(folder).read_text())
     intent_f1 = intents["macro avg"]["f1-score"]
     job_f1 = entities.get("job", {}).get("f1-score", 0.0)
     print(f"held-out NLU: intent macro-F1 = {intent_f1:.3f} (bar {INTENT_BAR}), accuracy = {intents['accuracy']:.3f}, "
@@ -29,9 +30,9 @@ def main(results: str = "results/nlu") -> int:
                   and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.9)
     for f1, name in weak:
         print(f"  weak intent: {name} F1 = {f1:.3f}")
-    # the filter entities (informative): DIET learns them from the annotations, the RegexEntityExtractor
-    # reads them from the generated lookup tables; the planner reads both
-    for path in (diet_report(folder), folder / "RegexEntityExtractor_report.json"):
+    # the filter entities (informative): the trained extractor learns them from the annotations, the
+    # RegexEntityExtractor reads them from the generated lookup tables; the planner reads both
+    for path in (extractor_report(folder), folder / "RegexEntityExtractor_report.json"):
         report = path.name
         if path.is_file():
             scores = json.loads(path.read_text())

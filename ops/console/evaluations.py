@@ -11,6 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from common.settings import PROJECT_DIR
+from ops.evaluation_runs import entity_report
 
 RESULTS_DIR = PROJECT_DIR / "results"
 WATCHED = ("accuracy", "intent_macro_f1", "intent_weighted_f1", "job_f1")
@@ -35,7 +36,7 @@ def _scores(folder: Path) -> dict | None:
         "intent_weighted_f1": (report.get("weighted avg") or {}).get("f1-score"),
         "job_f1": None,
     }
-    entity_path = next(iter(sorted(report_path.parent.glob("*DIETClassifier_report.json"))), None)
+    entity_path = entity_report(report_path.parent)
     entities = _read(entity_path) if entity_path else None
     if entities and isinstance(entities.get("job"), dict):
         scores["job_f1"] = entities["job"].get("f1-score")

@@ -1,0 +1,230 @@
+"""A linear intent classifier: trains in about a second and predicts in well under a millisecond.
+
+Features: TF-IDF of character n-grams (typos, SMS spelling) and of words, both on the text folded to
+lowercase without accents, plus the pipeline's dense sentence vector (spaCy's word vectors: "competences" ~
+"savoir-faire"); each block L2-normalised. A linear SVM separates the intents; its scores become confidences
+through a softmax whose temperature is fitted on cross-validated scores, so Rasa's FallbackClassifier
+thresholds read a calibrated probability. Why not DIET for intents: docs/performance.md ("Issue 10").
+
+The model is stored as plain arrays (JSON + npz), never pickled.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+logger = logging.getLogger(__name__)
+
+WORD_PATTERN = r"(?u)\b\w+\b"  # keeps one-letter words: "c", "j", "t" carry meaning in SMS French
+TEMPERATURES = np.logspace(-1, 2.5, 120)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: students type "competences" as often as "compétences"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass
+class TextBlock:
+    """One TF-IDF block (sublinear tf, L2 rows) with a fixed vocabulary."""
+
+    analyzer: str
+    ngram_range: tuple[int, int]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, texts: list[str], analyzer: str, ngram_range: tuple[int, int]) -> TextBlock:
+        vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, lowercase=False,
+                                     token_pattern=WORD_PATTERN, sublinear_tf=True)
+        vectorizer.fit(texts)
+        vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+        return cls(analyzer, ngram_range, vocabulary, vectorizer.idf_.astype(np.float64))
+
+    def __post_init__(self) -> None:
+        # built once: checking a fixed vocabulary of ~20k n-grams costs more than counting a message
+        self._counter = CountVectorizer(analyzer=self.analyzer, ngram_range=self.ngram_range, lowercase=False,
+                                        token_pattern=WORD_PATTERN, vocabulary=self.vocabulary)
+        self._counter.transform([""])  # validates the vocabulary now, once
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        counts = self._counter.transform(texts).astype(np.float64)
+        counts.data = 1.0 + np.log(counts.data)
+        return normalize(counts.multiply(self.idf).tocsr())
+
+
+@dataclass
+class LinearIntentModel:
+    """Plain-Python model: features, SVM weights and the confidence temperature."""
+
+    blocks: list[TextBlock]
+    weights: np.ndarray  # (intents, features)
+    bias: np.ndarray  # (intents,)
+    intents: list[str]
+    temperature: float
+    dense_size: int
+
+    @staticmethod
+    def features(blocks: list[TextBlock], texts: list[str], dense: np.ndarray | None) -> sp.csr_matrix:
+        folded = [fold(t or "") for t in texts]
+        parts = [block.transform(folded) for block in blocks]
+        if dense is not None and dense.shape[1]:
+            parts.append(sp.csr_matrix(normalize(dense)))
+        return sp.hstack(parts).tocsr()
+
+    @classmethod
+    def fit(cls, texts: list[str], intents: list[str], dense: np.ndarray | None, config: dict[str, Any]
+            ) -> LinearIntentModel:
+        blocks = [TextBlock.fit([fold(t) for t in texts], "char_wb", tuple(config["char_ngram_range"])),
+                  TextBlock.fit([fold(t) for t in texts], "word", tuple(config["word_ngram_range"]))]
+        x = cls.features(blocks, texts, dense)
+        svm = LinearSVC(C=config["C"], random_state=config["random_seed"])
+        svm.fit(x, intents)
+        labels = [str(label) for label in svm.classes_]
+        scores = svm.decision_function(x)
+        if len(labels) == 2:  # binary SVMs give one score; keep one row per intent
+            weights = np.vstack([-svm.coef_[0], svm.coef_[0]])
+            bias = np.array([-svm.intercept_[0], svm.intercept_[0]])
+        else:
+            weights, bias = svm.coef_, svm.intercept_
+        temperature = cls.fit_temperature(x, intents, labels, config, fallback=scores)
+        return cls(blocks, np.asarray(weights), np.asarray(bias), labels, temperature,
+                   0 if dense is None else dense.shape[1])
+
+    @staticmethod
+    def fit_temperature(x: sp.csr_matrix, intents: list[str], labels: list[str], config: dict[str, Any],
+                        fallback: np.ndarray) -> float:
+        """The softmax temperature that best predicts held-out folds (log-loss), so confidences mean something."""
+        smallest = min(intents.count(label) for label in labels)
+        folds = min(5, smallest)
+        if folds < 2 or len(labels) < 3:
+            return float(config["default_temperature"])
+        scores = cross_val_predict(LinearSVC(C=config["C"], random_state=config["random_seed"]), x, intents,
+                                   cv=StratifiedKFold(folds, shuffle=True, random_state=config["random_seed"]),
+                                   method="decision_function")
+        truth = np.array([labels.index(i) for i in intents])
+        losses = [_log_loss(scores * t, truth) for t in TEMPERATURES]
+        return float(TEMPERATURES[int(np.argmin(losses))])
+
+    def predict(self, texts: list[str], dense: np.ndarray | None) -> np.ndarray:
+        """Confidences, one row per text, one column per intent (same order as `intents`)."""
+        if self.dense_size and (dense is None or dense.shape[1] != self.dense_size):
+            dense = np.zeros((len(texts), self.dense_size))
+        x = self.features(self.blocks, texts, dense if self.dense_size else None)
+        return _softmax((x @ self.weights.T + self.bias) * self.temperature)
+
+    def to_files(self, directory: Any) -> None:
+        meta = {"intents": self.intents, "temperature": self.temperature, "dense_size": self.dense_size,
+                "blocks": [{"analyzer": b.analyzer, "ngram_range": list(b.ngram_range), "vocabulary": b.vocabulary}
+                           for b in self.blocks]}
+        (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        arrays = {f"idf_{i}": b.idf for i, b in enumerate(self.blocks)}
+        np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias, **arrays)
+
+    @classmethod
+    def from_files(cls, directory: Any) -> LinearIntentModel:
+        meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        with np.load(directory / "weights.npz", allow_pickle=False) as arrays:
+            blocks = [TextBlock(b["analyzer"], tuple(b["ngram_range"]), b["vocabulary"], arrays[f"idf_{i}"])
+                      for i, b in enumerate(meta["blocks"])]
+            return cls(blocks, arrays["weights"], arrays["bias"], meta["intents"], meta["temperature"],
+                       meta["dense_size"])
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _log_loss(scores: np.ndarray, truth: np.ndarray) -> float:
+    probabilities = _softmax(scores)
+    return float(-np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12)))
+
+
+def _sentence_vectors(messages: list[Message]) -> np.ndarray | None:
+    rows = []
+    for message in messages:
+        _, sentence = message.get_dense_features(TEXT)
+        if sentence is None:
+            return None
+        rows.append(np.asarray(sentence.features).reshape(-1))
+    return np.vstack(rows) if rows else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(IntentClassifier, GraphComponent):
+    """Intents from a linear SVM on folded character/word TF-IDF and the sentence vector (module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"C": 1.0, "char_ngram_range": [2, 5], "word_ngram_range": [1, 1], "random_seed": 42,
+                "default_temperature": 5.0, "ranking_length": LABEL_RANKING_LENGTH}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: LinearIntentModel | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> LinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            logger.warning("LinearIntentClassifier needs examples of two intents or more; not trained.")
+            return self._resource
+        self.model = LinearIntentModel.fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples],
+                                           _sentence_vectors(examples), self.config)
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.to_files(directory)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LinearIntentClassifier:
+        try:
+            with model_storage.read_from(resource) as directory:
+                return cls(config, model_storage, resource, LinearIntentModel.from_files(directory))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained LinearIntentClassifier in the model; intents will not be predicted.")
+            return cls(config, model_storage, resource)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.model is None or not messages:
+            return messages
+        confidences = self.model.predict([m.get(TEXT) or "" for m in messages], _sentence_vectors(messages))
+        for message, row in zip(messages, confidences, strict=True):
+            order = np.argsort(-row)
+            ranking = [{"name": self.model.intents[i], "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            length = self.config["ranking_length"]
+            message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,118 @@
+"""bot.intent_classifier: the plain model (features, calibrated confidences, files) and the Rasa component
+trained and loaded by Rasa itself."""
+from __future__ import annotations
+
+import asyncio
+import json
+import textwrap
+
+import numpy as np
+import pytest
+
+from bot.intent_classifier import LinearIntentClassifier, LinearIntentModel, fold
+
+TEXTS = {
+    "ask_missions": ["quelles missions pour le bo", "que fait le middle office", "les taches du back office",
+                     "il fait quoi au quotidien", "son travail c koi", "ses activites principales"],
+    "ask_studies": ["quelles etudes pour le bo", "quel diplome pour le middle", "il faut un master",
+                    "apres le bac je fais quoi", "quelle formation suivre", "quelles ecoles"],
+    "greet": ["bonjour", "salut", "coucou", "hello", "bonsoir", "yo"],
+}
+CONFIG = {**LinearIntentClassifier.get_default_config()}
+
+
+def _training() -> tuple[list[str], list[str]]:
+    texts = [t for examples in TEXTS.values() for t in examples]
+    return texts, [intent for intent, examples in TEXTS.items() for _ in examples]
+
+
+@pytest.fixture(scope="module")
+def model() -> LinearIntentModel:
+    return LinearIntentModel.fit(*_training(), None, CONFIG)
+
+
+def test_fold_drops_case_and_accents():
+    assert fold("Compétences ÉTUDES à l'Étranger") == "competences etudes a l'etranger"
+
+
+def test_predicts_seen_and_misspelt_questions(model):
+    rows = model.predict(["quelles etudes pour le mo", "kel diplom", "Bonjour !", "c koi ses missions"], None)
+    assert [model.intents[i] for i in rows.argmax(axis=1)] == ["ask_studies", "ask_studies", "greet",
+                                                               "ask_missions"]
+
+
+def test_confidences_are_probabilities(model):
+    rows = model.predict(["quelles etudes", "zzzz qqqq", ""], None)
+    assert rows.shape == (3, 3)
+    assert np.allclose(rows.sum(axis=1), 1.0)
+    assert (rows >= 0).all()
+    assert model.temperature > 0
+
+
+def test_dense_features_are_used_and_tolerated_when_missing():
+    texts, intents = _training()
+    dense = np.random.default_rng(0).normal(size=(len(texts), 4))
+    with_dense = LinearIntentModel.fit(texts, intents, dense, CONFIG)
+    assert with_dense.dense_size == 4
+    assert with_dense.weights.shape[1] > LinearIntentModel.fit(texts, intents, None, CONFIG).weights.shape[1]
+    # a message without the sentence vector (another featurizer removed) is still classified
+    assert with_dense.predict(["salut"], None).shape == (1, 3)
+
+
+def test_files_round_trip_gives_the_same_predictions(model, tmp_path):
+    model.to_files(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "weights.npz"]
+    json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))  # plain JSON, no pickle
+    loaded = LinearIntentModel.from_files(tmp_path)
+    texts = ["quelles etudes pour le bo", "salut toi", "il fait quoi le mo"]
+    assert np.allclose(loaded.predict(texts, None), model.predict(texts, None))
+
+
+def test_two_intents_only():
+    binary = LinearIntentModel.fit(TEXTS["greet"] + TEXTS["ask_studies"], ["greet"] * 6 + ["ask_studies"] * 6,
+                                   None, CONFIG)
+    rows = binary.predict(["coucou", "quel diplome"], None)
+    assert [binary.intents[i] for i in rows.argmax(axis=1)] == ["greet", "ask_studies"]
+
+
+PIPELINE = """\
+recipe: default.v1
+language: fr
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: bot.intent_classifier.LinearIntentClassifier
+  - name: FallbackClassifier
+    threshold: 0.3
+"""
+
+
+@pytest.fixture(scope="module")
+def toy_model(tmp_path_factory):
+    from rasa.model_training import train_nlu
+
+    folder = tmp_path_factory.mktemp("linear")
+    nlu = 'version: "3.1"\nnlu:\n' + "".join(
+        f"- intent: {intent}\n  examples: |\n" + "".join(f"    - {t}\n" for t in examples)
+        for intent, examples in TEXTS.items())
+    (folder / "config.yml").write_text(PIPELINE, encoding="utf-8")
+    (folder / "nlu.yml").write_text(textwrap.dedent(nlu), encoding="utf-8")
+    model = train_nlu(str(folder / "config.yml"), str(folder / "nlu.yml"), str(folder / "models"),
+                      fixed_model_name="toy")
+    assert model, "training the toy model failed"
+    return model
+
+
+def test_rasa_trains_loads_and_parses_with_the_component(toy_model):
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(toy_model)
+    loop = asyncio.new_event_loop()
+    try:
+        parsed = [loop.run_until_complete(agent.parse_message(t)) for t in ("quelles etudes faire", "coucou")]
+    finally:
+        loop.close()
+    assert [p["intent"]["name"] for p in parsed] == ["ask_studies", "greet"]
+    ranking = parsed[0]["intent_ranking"]
+    assert ranking[0]["name"] == "ask_studies"
+    assert [r["confidence"] for r in ranking] == sorted((r["confidence"] for r in ranking), reverse=True)
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0, abs=1e-6)
