@@ -23,6 +23,9 @@ VALID_REPLIES = [
      "responses": [{"text": "Bonjour", "buttons": [{"title": "Oui", "payload": "/affirm"}]}]},
     {"events": [{"event": "followup", "name": "action_listen"}, {"event": "reset_slots"}],
      "responses": [{"response": "utter_greet", "job": "x"}]},
+    {"events": [{"event": "user", "text": "salut", "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
+                                                                 "entities": []}},
+                {"event": "bot", "text": "Bonjour", "data": {}}, {"event": "restart"}]},
 ]
 INVALID_REPLIES = [
     [],
@@ -33,7 +36,20 @@ INVALID_REPLIES = [
     {"events": [{"event": "slot", "name": 3}], "responses": "x"},
     {"responses": ["a bare string"]},
     {"events": [{"event": "user", "text": 5, "parse_data": "x"}]},
+    # valid base fields, wrong field for its own event type; a valid event beside an invalid one
+    {"events": [{"event": "slot", "name": "job", "timestamp": "hier"}]},
+    {"events": [{"event": "bot", "text": "ok"}, {"event": "slot", "name": ["job"]}]},
+    {"events": [{"event": 3}]},
+    {"events": ["slot"]},
 ]
+
+
+def test_each_event_type_is_checked_against_its_own_schema_only():
+    schema = RemoteAction.action_response_format_spec()
+    light, per_event = rasa_compat._event_type_schemas(schema)
+    assert "oneOf" not in light["properties"]["events"]["items"]
+    assert len(per_event) == len(schema["properties"]["events"]["items"]["oneOf"]) > 20
+    assert {"user", "bot", "slot", "action", "followup", "restart"} <= set(per_event)
 
 
 def _rasa_original():
