@@ -7,7 +7,7 @@ process and without those components (figures: docs/performance.md). Rasa's chec
 model name, model not installed, model built for another spaCy version, each with Rasa's message.
 Being named in config.yml, it is used by `rasa train`, `rasa run`, `rasa shell` and `rasa test` alike.
 
-Importing this module also installs the Rasa 3.6 fix that has no door (bot/rasa_compat.py): every Rasa
+Importing this module also installs the Rasa 3.6 fixes that have no door (bot/rasa_compat.py): every Rasa
 process of the project imports it to build or load the model's graph.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.model import InvalidModelError
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 
-from bot.rasa_compat import install_cached_action_validator
+from bot.rasa_compat import install_cached_action_validator, install_kept_endpoint_sessions
 
 # spaCy components Rasa's pipeline does not use: tokens and static word vectors need none of them.
 UNUSED_SPACY_COMPONENTS = ("tok2vec", "morphologizer", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
@@ -63,3 +63,4 @@ class SharedSpacyNLP(SpacyNLP):
 
 
 install_cached_action_validator()
+install_kept_endpoint_sessions()

@@ -9,6 +9,10 @@
   best-matching error, same message suffix).
   Installed when `bot.components` is imported, which every Rasa command of the project does (the model's
   graph names `bot.components.SharedSpacyNLP`), whether started by `rasa` or `python -m bot.rasa_server`.
+- `install_kept_endpoint_sessions`: Rasa opens a new HTTP client session, hence a new TCP connection, for
+  every call to an endpoint (each action call), and closes it after the reply. Here each endpoint keeps one
+  session per event loop, so calls reuse kept-alive connections. Idle connections are dropped after
+  `KEEPALIVE_SECONDS`, before the action server's own keep-alive (Sanic: 5 s) closes them under a request.
 - `socketio_session_fix_needed`: the socket.io `session_request` handler fix of bot/channels.py.
 On another Rasa series nothing is replaced and a warning says which fix to re-check.
 """
@@ -114,6 +118,61 @@ def install_cached_action_validator() -> bool:
     validate = cached_action_validator()
     validate.rasa_original = RemoteAction._validate_action_result  # for tests/bot/test_rasa_compat.py
     RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
+    return True
+
+
+KEEPALIVE_SECONDS = 2.0
+_KEPT_MARK = "_sessions_kept"
+
+
+class _KeptSession:
+    """`async with` yields the endpoint's long-lived session and leaves it open."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> Any:
+        return self._session
+
+    async def __aexit__(self, *exc_info: Any) -> bool:
+        return False
+
+
+def kept_session(self: Any) -> Any:
+    """EndpointConfig.session, one per endpoint and event loop (aiohttp sessions belong to one loop);
+    configured as Rasa's (headers, basic auth, its default timeout; each call still passes its own)."""
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not in a loop: nothing to keep
+        return kept_session.rasa_original(self)  # type: ignore[attr-defined]
+    kept = self.__dict__.get("_kept_session")
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        session = aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                        connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
+        kept = (loop, session)
+        self.__dict__["_kept_session"] = kept
+    return _KeptSession(kept[1])
+
+
+def install_kept_endpoint_sessions() -> bool:
+    """Replace EndpointConfig.session once, on Rasa 3.6 only; True when installed."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    if getattr(EndpointConfig.session, _KEPT_MARK, False):
+        return True
+    if not is_patched_series():
+        _warn_unpatched("the kept endpoint sessions")
+        return False
+    kept_session.rasa_original = EndpointConfig.session  # type: ignore[attr-defined]
+    setattr(kept_session, _KEPT_MARK, True)
+    EndpointConfig.session = kept_session  # type: ignore[method-assign]
     return True
 
 

@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
             results["stages"] = stage_breakdown(stack.settings, stack.model, QUESTIONS, child_env(stack.settings),
                                                 messages=args.stage_messages)
+            # the same stages for template replies: where a factual reply's extra time goes
+            results["stages_template"] = stage_breakdown(stack.settings, stack.model, TEMPLATE_QUESTIONS,
+                                                         child_env(stack.settings), messages=args.stage_messages)
     finally:
         if sampler:
             sampler.running = False
@@ -252,11 +255,14 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         print(f"{label:30s} {value}")
     if "stages" in results:
-        stages = results["stages"]
-        print(f"\nper stage, in process ({stages['messages']} factual messages): CPU / wall ms per message")
+        stages, plain = results["stages"], results.get("stages_template")
+        print(f"\nper stage, in process ({stages['messages']} messages each): CPU / wall ms per message")
+        print(f"  {'':16s} {'factual':>15s}  {'template':>15s}")
         for stage in STAGES:
-            print(f"  {stage:16s} {stages['cpu_ms'][stage]:>6} / {stages['wall_ms'][stage]:>6}")
-        print(f"  {'total':16s} {stages['total_cpu_ms']:>6} / {stages['total_wall_ms']:>6}")
+            other = f"{plain['cpu_ms'][stage]:>6} / {plain['wall_ms'][stage]:>6}" if plain else ""
+            print(f"  {stage:16s} {stages['cpu_ms'][stage]:>6} / {stages['wall_ms'][stage]:>6}  {other}")
+        other = f"{plain['total_cpu_ms']:>6} / {plain['total_wall_ms']:>6}" if plain else ""
+        print(f"  {'total':16s} {stages['total_cpu_ms']:>6} / {stages['total_wall_ms']:>6}  {other}")
     print(f"\n{'budget':26s} {'measured':>10} {'limit':>8}  verdict")
     failed = 0
     for name, (key, limit, unit) in BUDGETS.items():

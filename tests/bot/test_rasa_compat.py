@@ -156,3 +156,78 @@ def test_another_rasa_series_keeps_rasa_s_session_handler(monkeypatch, caplog):
         _, _, _, handler = _session_request(GuardedSocketIOInput(session_persistence=True), "session-c")
     assert handler.__module__ == "rasa.core.channels.socketio"
     assert "RasaHQ/rasa#13027" in caplog.text
+
+
+def _serve_and_call(calls: int) -> tuple[list[int], list]:
+    """A local HTTP server; `calls` requests through Rasa's EndpointConfig.request in one event loop.
+    Returns the client ports the server saw and the replies."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    ports: list[int] = []
+
+    async def handler(request):
+        ports.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"ok": True})
+
+    async def scenario():
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            return [await endpoint.request(json={"n": i}, method="post", timeout=5) for i in range(calls)]
+        finally:
+            kept = endpoint.__dict__.get("_kept_session")
+            if kept:
+                await kept[1].close()
+            await runner.cleanup()
+
+    loop = asyncio.new_event_loop()
+    try:
+        replies = loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+    return ports, replies
+
+
+def test_endpoint_calls_reuse_one_connection():
+    assert rasa_compat.install_kept_endpoint_sessions()
+    ports, replies = _serve_and_call(5)
+    assert replies == [{"ok": True}] * 5
+    assert len(ports) == 5 and len(set(ports)) == 1, ports
+
+
+def test_rasa_s_own_session_opens_one_connection_per_call(monkeypatch):
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(EndpointConfig, "session", rasa_compat.kept_session.rasa_original)
+    ports, replies = _serve_and_call(3)
+    assert replies == [{"ok": True}] * 3
+    assert len(set(ports)) == 3  # what the kept sessions save
+
+
+def test_one_session_per_endpoint_and_event_loop():
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook")
+
+    async def twice():
+        async with endpoint.session() as first, endpoint.session() as second:
+            return first, second
+
+    kept = []
+    for _ in range(2):
+        loop = asyncio.new_event_loop()
+        try:
+            first, second = loop.run_until_complete(twice())
+            assert first is second and not first.closed  # left open after `async with`
+            kept.append(first)
+            loop.run_until_complete(first.close())
+        finally:
+            loop.close()
+    assert kept[0] is not kept[1]  # aiohttp sessions belong to one loop
