@@ -66,6 +66,20 @@ class TextBlock:
         self._counter = CountVectorizer(analyzer=self.analyzer, ngram_range=self.ngram_range, lowercase=False,
                                         token_pattern=WORD_PATTERN, vocabulary=self.vocabulary)
         self._counter.transform([""])  # validates the vocabulary now, once
+        self._analyzer = self._counter.build_analyzer()
+
+    def weighted_terms(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One folded text's column indices and L2-normalised TF-IDF values (what `transform` gives its row)."""
+        counts: dict[int, int] = {}
+        for term in self._analyzer(text):
+            index = self.vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[indices]
+        return indices, values / np.linalg.norm(values)
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         counts = self._counter.transform(texts).astype(np.float64)
@@ -126,12 +140,31 @@ class LinearIntentModel:
         losses = [_log_loss(scores * t, truth) for t in TEMPERATURES]
         return float(TEMPERATURES[int(np.argmin(losses))])
 
+    def __post_init__(self) -> None:
+        # features x intents, rows contiguous: a message's scores sum the rows of the features it has
+        self._by_feature = np.ascontiguousarray(self.weights.T)
+        self._offsets = np.cumsum([0] + [len(block.idf) for block in self.blocks]).tolist()
+
+    def scores(self, texts: list[str], dense: np.ndarray | None) -> np.ndarray:
+        """SVM scores, one row per text: the same numbers as `features(...) @ weights.T + bias`, summed from
+        the few weight rows a short message touches instead of building sparse matrices (~10x faster)."""
+        rows = np.tile(self.bias, (len(texts), 1))
+        for row, text in enumerate(texts):
+            folded = fold(text or "")
+            for block, offset in zip(self.blocks, self._offsets, strict=False):
+                indices, values = block.weighted_terms(folded)
+                if len(indices):
+                    rows[row] += values @ self._by_feature[offset + indices]
+            if self.dense_size and dense is not None and dense.shape[1] == self.dense_size:
+                norm = np.linalg.norm(dense[row])
+                if norm > 0:
+                    rows[row] += (dense[row] / norm) @ self._by_feature[self._offsets[-1]:]
+        return rows
+
     def predict(self, texts: list[str], dense: np.ndarray | None) -> np.ndarray:
-        """Confidences, one row per text, one column per intent (same order as `intents`)."""
-        if self.dense_size and (dense is None or dense.shape[1] != self.dense_size):
-            dense = np.zeros((len(texts), self.dense_size))
-        x = self.features(self.blocks, texts, dense if self.dense_size else None)
-        return _softmax((x @ self.weights.T + self.bias) * self.temperature)
+        """Confidences, one row per text, one column per intent (same order as `intents`); a missing
+        sentence vector counts as zeros."""
+        return _softmax(self.scores(texts, dense) * self.temperature)
 
     def to_files(self, directory: Any) -> None:
         meta = {"intents": self.intents, "temperature": self.temperature, "dense_size": self.dense_size,

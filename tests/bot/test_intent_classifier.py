@@ -116,3 +116,14 @@ def test_rasa_trains_loads_and_parses_with_the_component(toy_model):
     assert ranking[0]["name"] == "ask_studies"
     assert [r["confidence"] for r in ranking] == sorted((r["confidence"] for r in ranking), reverse=True)
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_fast_scores_equal_the_sparse_features_product():
+    texts, intents = _training()
+    dense = np.random.default_rng(1).normal(size=(len(texts), 5))
+    fitted = LinearIntentModel.fit(texts, intents, dense, CONFIG)
+    probe = ["Quelles études pour le BO ?", "kel diplom", "", "zzz", "c koi ses missions au quotidien"]
+    probe_dense = np.random.default_rng(2).normal(size=(len(probe), 5))
+    probe_dense[2] = 0.0  # an empty message has a zero vector
+    sparse = LinearIntentModel.features(fitted.blocks, probe, probe_dense) @ fitted.weights.T + fitted.bias
+    assert np.allclose(fitted.scores(probe, probe_dense), sparse)
