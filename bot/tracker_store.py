@@ -112,6 +112,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._lent = _LRU(max(size, 1))  # sender -> tracker lent by retrieve(), awaiting its save()
         self._table = self.SQLEvent.__table__
         self._returning = self.engine.dialect.name == "postgresql"
+        # built once: SQLAlchemy then reuses its compiled form (building it per call cost 4x the query)
+        table = self._table
+        self._fingerprint_query = (sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.timestamp))
+                                   .where(table.c.sender_id == sa.bindparam("sender_id")))
 
     def _tune_sqlite(self) -> None:
         """SQLite only. Pooled connections: SQLAlchemy 1.4 opens a file database anew for every query (NullPool).
@@ -126,11 +130,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # ---------------------------------------------------------------- reading
     def fingerprint(self, sender_id: str) -> Fingerprint:
-        table = self._table
-        query = (sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.timestamp))
-                 .where(table.c.sender_id == sender_id))
         with self.engine.connect() as connection:
-            count, last_id, last_timestamp = connection.execute(query).one()
+            count, last_id, last_timestamp = connection.execute(self._fingerprint_query,
+                                                                {"sender_id": sender_id}).one()
         return Fingerprint(count, last_id, last_timestamp)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
