@@ -1,0 +1,102 @@
+"""bot/policies.py: the trained project's RulePolicy and MemoizationPolicy predict the same from the recent
+turns as from the whole conversation, on long conversations walked by the policies themselves."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from rasa.core.policies.memoization import MemoizationPolicy
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies import RECENT_TURNS, RecentMemoizationPolicy, RecentRulePolicy, recent_turns, whole_history_needed
+from common.settings import PROJECT_DIR
+
+
+def _conversation(turns: int) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("t", [])
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    for turn in range(turns):
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        tracker.update(UserUttered(f"message {turn}", {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("utter_greet"))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    return tracker
+
+
+def test_short_conversations_are_given_whole():
+    tracker = _conversation(RECENT_TURNS - 1)
+    assert recent_turns(tracker) is tracker
+
+
+def test_long_conversations_are_cut_at_a_listen_before_the_last_turns():
+    tracker = _conversation(30)
+    recent = recent_turns(tracker)
+    users = [e for e in recent.events if isinstance(e, UserUttered)]
+    assert len(users) == RECENT_TURNS
+    assert isinstance(recent.events[0], ActionExecuted) and recent.events[0].action_name == ACTION_LISTEN_NAME
+    assert list(recent.events)[-10:] == list(tracker.events)[-10:]
+    assert recent.latest_message.text == tracker.latest_message.text
+    assert len(tracker.events) == 2 + 30 * 3 + 1  # the tracker itself is untouched
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """The policies of the project's latest trained model (make test trains it first)."""
+    from rasa.core.agent import Agent
+
+    models = sorted((PROJECT_DIR / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not models:
+        pytest.fail("no trained model in models/: run `make train` (make test does it)")
+    agent = Agent.load(str(models[-1]))
+    nodes = agent.processor.graph_runner._instantiated_nodes  # test-only look into the loaded graph
+    policies = {type(node._component): node._component for node in nodes.values()}
+    return agent.domain, policies[RecentRulePolicy], policies[RecentMemoizationPolicy]
+
+
+def test_the_project_s_domain_and_rules_allow_the_cut(trained):
+    domain, rules, _ = trained
+    assert whole_history_needed(domain) == []
+    assert rules.rules_read_recent_turns_only()
+
+
+def _same(first, second) -> bool:
+    return np.allclose(first.probabilities, second.probabilities) and first.policy_name == second.policy_name \
+        and first.is_end_to_end_prediction == second.is_end_to_end_prediction
+
+
+def test_same_predictions_as_from_the_whole_conversation(trained):
+    domain, rules, memory = trained
+    intents = [i for i in domain.intents if not i.startswith(("session_start", "restart", "back"))]
+    rng = random.Random(7)
+    checked = cut = 0
+    for conversation in range(4):
+        tracker = DialogueStateTracker(f"long-{conversation}", domain.slots)
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        for _turn in range(3 * RECENT_TURNS):
+            intent = rng.choice(intents)
+            entities = [{"entity": "job", "value": "back-office", "start": 0, "end": 2}] if rng.random() < 0.4 else []
+            tracker.update(UserUttered("…", {"name": intent, "confidence": rng.choice([0.95, 0.5, 0.2])}, entities))
+            for _step in range(4):  # the actions the policies choose, up to the next listen
+                predictions = []
+                for policy, stock in ((rules, RulePolicy), (memory, MemoizationPolicy)):
+                    recent = policy.predict_action_probabilities(tracker, domain)
+                    whole = stock.predict_action_probabilities(policy, tracker, domain)
+                    assert _same(recent, whole), (conversation, intent, [e.as_dict() for e in tracker.events[-6:]])
+                    predictions.append(whole)
+                    checked += 1
+                cut += len(recent_turns(tracker).events) < len(tracker.events)
+                best = max(predictions, key=lambda p: max(p.probabilities))
+                action = domain.action_names_or_texts[int(np.argmax(best.probabilities))]
+                tracker.update(ActionExecuted(action))
+                if action == ACTION_LISTEN_NAME:
+                    break
+            else:
+                tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    assert checked > 300 and cut > 100  # most predictions were made on a cut conversation
