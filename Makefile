@@ -75,7 +75,7 @@ validate: $(STAMP) ## check domain, NLU data, stories and rules (rasa data valid
 
 # `make train` is a no-op in well under a second when no training input changed since the last training
 # (make's own timestamps); otherwise `rasa train` runs and its fingerprint retrains only what changed.
-TRAIN_INPUTS := config.yml domain.yml bot/components.py bot/intent_classifier.py bot/policies.py $(shell find data -name '*.yml' 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml bot/components.py bot/intent_classifier.py bot/policies.py bot/crf.py $(shell find data -name '*.yml' 2>/dev/null)
 MODEL_STAMP  := $(MODELS)/.trained
 
 $(MODEL_STAMP): $(TRAIN_INPUTS) | $(STAMP)
