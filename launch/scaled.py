@@ -319,7 +319,7 @@ class ScaledStack:
     def start_replicas(self) -> None:
         count = len(self.replica_ports)
         self._say(f">> starting {count} Rasa replica(s) on {self.host}:{', '.join(map(str, self.replica_ports))} "
-                  f"(each loads the model: ~15 s on 2 cores)")
+                  f"(each loads the model: ~11 s on 2 cores)")
         start = time.monotonic()
         first, log = self.spawn_replica(0)
         self._wait_for_events_table(first, log)

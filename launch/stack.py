@@ -138,7 +138,7 @@ class Stack:
                        "--interface", s.host, "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/"),
                        "--logging-config-file", str(RASA_LOGGING_CONFIG)]
             return Service(command + rasa_api_arguments(s), f"{s.rasa_url}/webhooks/rest/", 300,
-                           f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~15 s)")
+                           f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~11 s)")
         if name == "web":
             return Service([sys.executable, "-m", "launch.web_server", "--port", str(s.web_port)], s.web_url, 30,
                            f">> starting the chat page on {s.web_url}")
