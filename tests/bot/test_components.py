@@ -83,7 +83,8 @@ def test_plain_rasa_and_the_wrapper_give_the_same_model_fingerprint(tmp_path):
     wrapper = _rasa_train(WRAPPER, tmp_path, "--dry-run", "--debug")
     plain_keys = FINGERPRINT_LINE.findall(plain.stdout + plain.stderr)
     wrapper_keys = FINGERPRINT_LINE.findall(wrapper.stdout + wrapper.stderr)
-    expected = {"SharedSpacyNLP", "SpacyTokenizer", "LinearIntentClassifier", "QuickLoadCRFEntityExtractor", "RecentRulePolicy"}
+    expected = {"SharedSpacyNLP", "SpacyTokenizer", "LinearIntentClassifier", "QuickLoadCRFEntityExtractor",
+                "RecentRulePolicy"}
     assert {cls for _, cls in plain_keys} >= expected
     assert "SpacyNLP" not in {cls for _, cls in plain_keys}
     assert sorted(wrapper_keys) == sorted(plain_keys)
