@@ -3,15 +3,17 @@ training is and how long is left.
 
     python -m ops.train_progress --log var/train.log -- <rasa train command…>
 
-The estimate is measured, never a fixed guess: during the DIET epochs it is the remaining epochs at the
-speed measured since the first one (tqdm's timings in the log) plus what came after the epochs in the last
-full training on this machine (kept in var/train-times.json); outside the epochs, the last full training's
-duration is shown beside the elapsed time. On a terminal the line is redrawn in place; otherwise a line
+The estimate is measured, never a fixed guess, from earlier trainings of the same config.yml: during the
+DIET epochs it is the remaining epochs at the speed measured since the first one (tqdm's timings in the log)
+plus what came after the epochs in the last full training on this machine (kept in var/train-times.json);
+otherwise the last full training's duration is shown beside the elapsed time, and the components trained
+so far. On a terminal the line is redrawn in place; otherwise a line
 is printed every 30 s.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import signal
@@ -86,12 +88,26 @@ def read_state(text: str) -> LogState:
     return state
 
 
-def last_full_run(path: Path = TIMES_FILE) -> dict | None:
-    """The last recorded training that trained the epoch component (the one a full training needs)."""
-    for run in reversed(load_runs(path)):
+def config_fingerprint(command: list[str]) -> str | None:
+    """A short hash of the training's config file (`--config X`, else config.yml): estimates come from
+    trainings of the same pipeline only (a DIET training's minutes say nothing of a 30 s one)."""
+    name = command[command.index("--config") + 1] if "--config" in command[:-1] else "config.yml"
+    path = Path(name) if Path(name).is_absolute() else PROJECT_DIR / name
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+
+
+def last_full_run(path: Path = TIMES_FILE, config: str | None = None) -> dict | None:
+    """The last recorded full training (of the same config when given): one that trained the epoch
+    component (DIET) if any did, else one that retrained the most components."""
+    runs = [run for run in load_runs(path) if config is None or run.get("config") == config]
+    for run in reversed(runs):
         if run.get("epochs_end_s") is not None:
             return run
-    return None
+    most = max((len(run.get("retrained") or []) for run in runs), default=0)
+    return next((run for run in reversed(runs) if most and len(run.get("retrained") or []) == most), None)
 
 
 def load_runs(path: Path = TIMES_FILE) -> list[dict]:
@@ -105,7 +121,7 @@ def load_runs(path: Path = TIMES_FILE) -> list[dict]:
 def progress_line(state: LogState, elapsed: float, last: dict | None) -> str:
     """One line: elapsed, phase and an estimate that says what it is based on."""
     parts = [f">> training {clock(elapsed)}"]
-    after_epochs = last["total_s"] - last["epochs_end_s"] if last else None
+    after_epochs = last["total_s"] - last["epochs_end_s"] if last and last.get("epochs_end_s") is not None else None
     if is_epoch_component(state.component) and state.epochs:
         parts.append(f"{state.component} epoch {state.epoch}/{state.epochs}")
         if state.epochs_left_s is None:
@@ -121,6 +137,8 @@ def progress_line(state: LogState, elapsed: float, last: dict | None) -> str:
             parts.append(f"training {state.component}")
         elif any(is_epoch_component(name) for name in [*state.finished, *state.restored]):
             parts.append("dialogue policies and saving the model")
+        elif state.finished:  # a pipeline without DIET: between components, or saving at the end
+            parts.append(f"{len(state.finished)} component(s) trained, last {state.finished[-1]}")
         else:
             parts.append("preparing (Rasa start-up, training data, language model)")
         if last:
@@ -141,7 +159,8 @@ def log_tail(text: str, lines: int = 30) -> str:
 
 
 def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, times: Path = TIMES_FILE) -> int:
-    last = last_full_run(times)
+    config = config_fingerprint(command)
+    last = last_full_run(times, config)
     estimate = f"last full training here: {clock(last['total_s'])}" if last else "no earlier training measured here"
     out.write(f">> rasa train: retrains only what changed ({estimate}); log: {log}\n")
     out.flush()
@@ -192,7 +211,7 @@ def watch(command: list[str], log: Path, out=sys.stdout, interval: float = 1.0, 
     record({"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "total_s": round(total, 1),
             "epochs_start_s": None if epochs_start is None else round(epochs_start, 1),
             "epochs_end_s": None if epochs_end is None else round(epochs_end, 1),
-            "retrained": read_state(text).finished}, times)
+            "retrained": read_state(text).finished, "config": config}, times)
     out.write(f">> rasa train finished in {clock(total)}\n")
     return 0
 

@@ -63,3 +63,41 @@ def test_the_quick_loading_diet_shows_its_epochs_too():
     assert "QuickLoadDIETClassifier epoch 43/100" in progress_line(read_state(log), 200, None)
     done = read_state(log + "\n- Finished training component 'QuickLoadDIETClassifier'.")
     assert "dialogue policies and saving the model" in progress_line(done, 400, None)
+
+
+def test_a_pipeline_without_diet_names_its_components():
+    log = ("- Starting to train component 'QuickLoadCRFEntityExtractor'.\n")
+    assert "training QuickLoadCRFEntityExtractor" in progress_line(read_state(log), 12, None)
+    log += ("- Finished training component 'QuickLoadCRFEntityExtractor'.\n"
+            "- Starting to train component 'LinearIntentClassifier'.\n"
+            "- Finished training component 'LinearIntentClassifier'.\n")
+    line = progress_line(read_state(log), 25, {"total_s": 31, "epochs_start_s": None, "epochs_end_s": None})
+    assert "2 component(s) trained, last LinearIntentClassifier" in line and "preparing" not in line
+    assert "last full training took 0:31" in line
+    assert "preparing" in progress_line(read_state(""), 5, None)
+
+
+def test_estimates_come_from_trainings_of_the_same_config(tmp_path):
+    times = tmp_path / "train-times.json"
+    runs = [{"total_s": 480.0, "epochs_start_s": 40.0, "epochs_end_s": 330.0, "retrained": ["DIETClassifier"],
+             "config": "diet"},
+            {"total_s": 31.0, "epochs_start_s": None, "epochs_end_s": None,
+             "retrained": ["QuickLoadCRFEntityExtractor", "LinearIntentClassifier", "RulePolicy"], "config": "linear"},
+            {"total_s": 9.0, "epochs_start_s": None, "epochs_end_s": None, "retrained": ["RulePolicy"],
+             "config": "linear"}]
+    times.write_text(__import__("json").dumps(runs))
+    assert last_full_run(times, "diet")["total_s"] == 480.0
+    assert last_full_run(times, "linear")["total_s"] == 31.0  # the run that retrained the most, not the last
+    assert last_full_run(times, "another") is None
+    assert "last full training took 0:31" in progress_line(read_state(""), 3, last_full_run(times, "linear"))
+
+
+def test_the_config_fingerprint_follows_the_config_file(tmp_path):
+    from ops.train_progress import config_fingerprint
+
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline: []\n")
+    first = config_fingerprint(["rasa", "train", "--config", str(config)])
+    config.write_text("pipeline: [x]\n")
+    assert first and config_fingerprint(["rasa", "train", "--config", str(config)]) != first
+    assert config_fingerprint(["rasa", "train", "--config", str(tmp_path / "missing.yml")]) is None
