@@ -50,7 +50,10 @@ def whole_history_needed(domain: Domain) -> list[str]:
 
 
 def _recent_or_whole(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
-    return tracker if whole_history_needed(domain) else recent_turns(tracker)
+    needed = domain.__dict__.get("_whole_history_needed")  # read once per loaded domain, not per message
+    if needed is None:
+        needed = domain.__dict__["_whole_history_needed"] = bool(whole_history_needed(domain))
+    return tracker if needed else recent_turns(tracker)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)

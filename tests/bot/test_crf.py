@@ -12,6 +12,7 @@ from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
 
 from bot.crf import QuickLoadCRFEntityExtractor
 from common.settings import PROJECT_DIR
+from tests.bot.models import latest_project_model
 
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")  # "[back office](job)" -> "back office"
 
@@ -28,10 +29,7 @@ def _held_out_messages(limit: int = 120) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project_model() -> str:
-    models = sorted((PROJECT_DIR / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
-    if not models:
-        pytest.fail("no trained model in models/: run `make train` (make test does it)")
-    return str(models[-1])
+    return latest_project_model()
 
 
 def _entities(model: str, texts: list[str]) -> list[list[tuple]]:

@@ -6,6 +6,8 @@ import textwrap
 
 import pytest
 
+from tests.bot.models import train_toy_nlu
+
 CONFIG = """\
 recipe: default.v1
 language: fr
@@ -46,15 +48,7 @@ MESSAGES = ["quelles missions pour le bo", "quel diplome au middle office", "sal
 
 @pytest.fixture(scope="module")
 def toy_model(tmp_path_factory):
-    from rasa.model_training import train_nlu
-
-    folder = tmp_path_factory.mktemp("diet")
-    (folder / "config.yml").write_text(CONFIG, encoding="utf-8")
-    (folder / "nlu.yml").write_text(textwrap.dedent(NLU), encoding="utf-8")
-    model = train_nlu(str(folder / "config.yml"), str(folder / "nlu.yml"), str(folder / "models"),
-                      fixed_model_name="toy")
-    assert model, "training the toy model failed"
-    return model
+    return train_toy_nlu(tmp_path_factory.mktemp("diet"), CONFIG, textwrap.dedent(NLU))
 
 
 def _parse_all(model: str) -> list[dict]:

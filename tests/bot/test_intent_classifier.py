@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import textwrap
 
 import numpy as np
 import pytest
 
 from bot.intent_classifier import LinearIntentClassifier, LinearIntentModel, fold
+from tests.bot.models import train_toy_nlu
 
 TEXTS = {
     "ask_missions": ["quelles missions pour le bo", "que fait le middle office", "les taches du back office",
@@ -88,18 +88,10 @@ pipeline:
 
 @pytest.fixture(scope="module")
 def toy_model(tmp_path_factory):
-    from rasa.model_training import train_nlu
-
-    folder = tmp_path_factory.mktemp("linear")
     nlu = 'version: "3.1"\nnlu:\n' + "".join(
         f"- intent: {intent}\n  examples: |\n" + "".join(f"    - {t}\n" for t in examples)
         for intent, examples in TEXTS.items())
-    (folder / "config.yml").write_text(PIPELINE, encoding="utf-8")
-    (folder / "nlu.yml").write_text(textwrap.dedent(nlu), encoding="utf-8")
-    model = train_nlu(str(folder / "config.yml"), str(folder / "nlu.yml"), str(folder / "models"),
-                      fixed_model_name="toy")
-    assert model, "training the toy model failed"
-    return model
+    return train_toy_nlu(tmp_path_factory.mktemp("linear"), PIPELINE, nlu)
 
 
 def test_rasa_trains_loads_and_parses_with_the_component(toy_model):

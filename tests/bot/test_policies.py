@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies import RECENT_TURNS, RecentMemoizationPolicy, RecentRulePolicy, recent_turns, whole_history_needed
-from common.settings import PROJECT_DIR
+from tests.bot.models import latest_project_model
 
 
 def _conversation(turns: int) -> DialogueStateTracker:
@@ -49,10 +49,7 @@ def trained():
     """The policies of the project's latest trained model (make test trains it first)."""
     from rasa.core.agent import Agent
 
-    models = sorted((PROJECT_DIR / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
-    if not models:
-        pytest.fail("no trained model in models/: run `make train` (make test does it)")
-    agent = Agent.load(str(models[-1]))
+    agent = Agent.load(latest_project_model())
     nodes = agent.processor.graph_runner._instantiated_nodes  # test-only look into the loaded graph
     policies = {type(node._component): node._component for node in nodes.values()}
     return agent.domain, policies[RecentRulePolicy], policies[RecentMemoizationPolicy]
