@@ -25,6 +25,12 @@ PART_RESPONSES = {
     planner.FILTERED: "utter_facts_filtered",
     planner.FILTER_NONE: "utter_filter_none",
     planner.FILTER_UNRATED: "utter_filter_unrated",
+    planner.NOT_LISTED: "utter_fact_not_listed",
+    planner.KIND_LISTED: "utter_fact_kind_listed",
+    planner.NOT_REQUIRED: "utter_fact_not_required",
+    planner.LEVEL_LOWER: "utter_fact_level_lower",
+    planner.LESS_OFTEN: "utter_fact_less_often",
+    planner.UNQUALIFIED: "utter_fact_unqualified",
 }
 
 
@@ -84,8 +90,11 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
                       facts=quoted_facts((other.fact,)),
                       source=queries.topic_answer(other.job.id, other.topic).source.publisher)
-    elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION):
+    elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION, planner.LEVEL_LOWER, planner.LESS_OFTEN,
+                       planner.UNQUALIFIED):
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
+    elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.NOT_REQUIRED):
+        values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
                       facts=facts_block(part.facts))
@@ -148,7 +157,8 @@ class ActionAnswerTopic(Action):
         job = named[0] if named else context.context_job(tracker)
         remembered = tracker.get_slot("question")
         plan = planner.plan_answer(text, topic, job, context.filter_entities(tracker), job_named=bool(named),
-                                   previous_question=remembered if isinstance(remembered, str) else None)
+                                   previous_question=remembered if isinstance(remembered, str) else None,
+                                   outside=context.outside_jobs(tracker))
         if plan.ask_job:
             dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
             return [*events, SlotSet("question", plan.question if plan.precise else None)]

@@ -73,6 +73,11 @@ def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
     return jobs or queries.jobs_in_text(tracker.latest_message.get("text") or "")
 
 
+def outside_jobs(tracker: Tracker) -> tuple[str, ...]:
+    """Jobs the NLU found that no sheet knows (`other_job`), as written."""
+    return tuple(str(v) for v in tracker.get_latest_entity_values("other_job") if isinstance(v, str))
+
+
 def mentions_other_job(tracker: Tracker) -> bool:
     return any(True for _ in tracker.get_latest_entity_values("other_job"))
 

@@ -8,9 +8,10 @@ never "the sheet is silent" while a fact of that sheet matches.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from knowledge import queries
+from knowledge import entailment, queries
+from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.vocabulary import FilterValue
@@ -23,6 +24,7 @@ ROUTING_WEIGHT = 3.0
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
+CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs this share of the question matched
 SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
 
@@ -37,6 +39,13 @@ FACTS = "facts"  # the few facts the question is about
 FILTERED = "filtered"  # the facts passing the filters, with a count
 FILTER_NONE = "filter_none"  # no fact passes the filters
 FILTER_UNRATED = "filter_unrated"  # the sheet does not rate/classify what the filter reads
+# Closed questions a fact does not entail (knowledge/entailment.py): never a "oui"
+NOT_LISTED = "not_listed"  # the item named is not in the sheet's list: "non", and the list it gives
+KIND_LISTED = "kind_listed"  # "un BTS": the sheet lists one precise diploma of that kind, not any
+NOT_REQUIRED = "not_required"  # an obligation asked where the sheet lists several options
+LEVEL_LOWER = "level_lower"  # the sheet expects a lower level than asked
+LESS_OFTEN = "less_often"  # the sheet says "éventuellement", "peu fréquents"
+UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequency asked
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Part:
     filters: tuple[FilterValue, ...] = ()
     total: int = 0
     attribute: str | None = None
+    item: str = ""  # the item the student named, when the sheet does not list it
 
 
 @dataclass
@@ -121,7 +131,10 @@ def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[
     parts = []
     for topic in topics:
         filters = _filters_for(shape, topic)
-        parts.append(_filter_part(job, topic, filters, shape.form) if filters else Part(TOPIC, job, topic))
+        # "oui" for a filter only when the filter is all the message asks ("y a des masters ?"); with other words
+        # ("la maîtrise des produits bancaires ?") the filtered list is shown, without a "oui"
+        form = shape.form if not queries.content_terms(shape.content) else STATEMENT
+        parts.append(_filter_part(job, topic, filters, form) if filters else Part(TOPIC, job, topic))
     return parts
 
 
@@ -142,7 +155,7 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
-                job_named: bool = True, previous_question: str | None = None) -> Plan:
+                job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = ()) -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -153,14 +166,135 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         job_named: False when `job` only comes from the conversation's context.
         previous_question: the last precise question, for "et elle est à quel niveau ?" (an attribute
             asked of the fact just answered).
+        outside: jobs the NLU found that no sheet knows (`other_job`): a "oui" must say them too.
     """
     shape = analyse(text, queries.vocabulary(), entity_filters)
     if previous_question and shape.attribute and not queries.content_terms(shape.content):
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)
     plan = _plan(text, shape, topic, job, job_named)
+    folded = queries.without_job_names(text, marker=" jobname ")
+    claim = queries.claim_reader().read(folded, outside)
+    plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded)][:MAX_TOPICS]
     plan.question = text
     return plan
+
+
+def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ...]:
+    """The facts that say every item named, else those of the items' kinds ("un BTS": the BTS the sheet lists)."""
+    reader = queries.claim_reader()
+    facts = queries.topic_answer(job.id, topic).facts
+    full = tuple(f for f in facts if all(reader.covers(i.terms, f.text) for i in claim.items))
+    return full or tuple(f for f in facts if any(reader.covers(i.kind_terms, f.text) for i in claim.items))
+
+
+def _distinct(topic: str) -> frozenset[str]:
+    """Terms that only one fact of this topic uses, across every job ("gea", "stmg"): they name that fact alone."""
+    reader = queries.claim_reader()
+    counts: dict[str, int] = {}
+    for job in queries.list_jobs():
+        for fact in queries.topic_answer(job.id, topic).facts:
+            for term in reader.terms_of(fact.text):
+                counts[term] = counts.get(term, 0) + 1
+    return frozenset(term for term, count in counts.items() if count == 1)
+
+
+def _heading(job: JobInfo, topic: str, fact: FactItem) -> tuple[FactItem, ...]:
+    """The list a fact belongs to: its heading's facts, or the whole topic."""
+    facts = queries.topic_answer(job.id, topic).facts
+    return tuple(f for f in facts if f.group == fact.group) if fact.group else facts
+
+
+def _entailed_elsewhere(claim: Claim, job: JobInfo, topic: str) -> FoundFact | None:
+    """Another job's fact of the same topic that says all the claim asks (then: "not this sheet, that one")."""
+    reader = queries.claim_reader()
+    for other in queries.list_jobs():
+        if other.id == job.id:
+            continue
+        answer = queries.topic_answer(other.id, topic)
+        for fact in answer.facts:
+            text = " ".join((fact.text, *fact.aliases))
+            verdict = reader.verdict(claim, text, fact.level, topic, len(answer.facts), _distinct(topic))
+            if claim.items and verdict == entailment.ENTAILED:
+                return FoundFact(other, topic, fact, 1.0)
+    return None
+
+
+def _sharing(folded: str, job: JobInfo, topic: str) -> tuple[FactItem, ...]:
+    """The topic's facts that share a content word with the message, topic names included ("déplacements")."""
+    reader, vocabulary = queries.claim_reader(), queries.vocabulary()
+    words = " ".join(w for w in folded.split() if w not in vocabulary.stopwords and w not in vocabulary.generic_words)
+    asked = set(reader.terms_of(words)) - {"jobnam"}
+    return tuple(f for f in queries.topic_answer(job.id, topic).facts
+                 if asked & set(reader.terms_of(" ".join((f.text, *f.aliases)))))
+
+
+def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:
+    """Never "the sheet does not talk about it" while a fact of the topic names what was asked."""
+    sharing = _sharing(folded, part.job, part.topic)
+    if not sharing:
+        return [part]
+    reader = queries.claim_reader()
+    for fact in sharing:
+        verdict = reader.verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, part.topic)
+        if verdict in (entailment.LESS_OFTEN, entailment.LEVEL_TOO_LOW):
+            kind = LESS_OFTEN if verdict == entailment.LESS_OFTEN else LEVEL_LOWER
+            return [Part(kind, part.job, part.topic, (fact,))]
+    return [Part(FACTS, part.job, part.topic, sharing[:MAX_FACTS])]
+
+
+def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
+    """A "oui" part kept only with the facts that say everything the question claims; otherwise the honest part."""
+    if part.kind == NOT_IN_SHEET and part.job is not None:
+        return _not_silent(part, claim, folded)
+    if claim.empty or part.kind not in (YES, NO_OTHER_JOB, FILTERED) or not part.facts and part.kind != NO_OTHER_JOB:
+        return [part]
+    reader = queries.claim_reader()
+    if part.kind == NO_OTHER_JOB:
+        other = part.other
+        if other is None or not claim.items:
+            return [part]
+        listed = len(queries.topic_answer(other.job.id, other.topic).facts)
+        text = " ".join((other.fact.text, *other.fact.aliases))
+        verdict = reader.verdict(claim, text, other.fact.level, other.topic, listed, _distinct(other.topic))
+        if verdict == entailment.ENTAILED:
+            return [part]
+        return [Part(NOT_LISTED, part.job, other.topic, queries.topic_answer(part.job.id, other.topic).facts,
+                     item=claim.items[0].text)]
+    listed = len(queries.topic_answer(part.job.id, part.topic).facts)
+    verdicts = [(fact, reader.verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, part.topic, listed,
+                                      _distinct(part.topic)))
+                for fact in part.facts]
+    kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
+    if kept:
+        return [replace(part, facts=kept)]
+    if part.kind == FILTERED:  # a list without "oui": nothing to withdraw
+        return [part]
+    fact, verdict = verdicts[0]
+    if verdict == entailment.MISSING_ITEM and claim.items:
+        # the search's best fact missed the item, another fact of the topic may name it exactly ("BTS Banque")
+        answer = queries.topic_answer(part.job.id, part.topic)
+        exact = tuple(f for f in answer.facts
+                      if reader.verdict(claim, " ".join((f.text, *f.aliases)), f.level, part.topic, listed,
+                                     _distinct(part.topic)) == entailment.ENTAILED)
+        if exact:
+            return [replace(part, facts=exact[:MAX_FACTS])]
+    if verdict == entailment.MISSING_ITEM:
+        elsewhere = _entailed_elsewhere(claim, part.job, part.topic)
+        if elsewhere is not None:
+            return [Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
+        item = next((i.text for i in claim.items if not reader.covers(i.terms, fact.text)),
+                    claim.extra[0] if claim.extra else "")
+        return [Part(NOT_LISTED, part.job, part.topic, _heading(part.job, part.topic, fact), item=item)]
+    if verdict == entailment.KIND_ONLY:
+        return [Part(KIND_LISTED, part.job, part.topic, _facts_of_kind(part.job, part.topic, claim) or part.facts)]
+    if verdict == entailment.NOT_REQUIRED:
+        return [Part(NOT_REQUIRED, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)]
+    if verdict == entailment.LEVEL_TOO_LOW:
+        return [Part(LEVEL_LOWER, part.job, part.topic, (fact,))]
+    if verdict == entailment.LESS_OFTEN:
+        return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
+    return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
 
 
 def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_named: bool) -> Plan:
@@ -218,6 +352,9 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     facts = tuple(f.fact for f in group)
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
+            if group[0].topic != topic and group[0].coverage < CROSS_TOPIC_YES:
+                # a fact of another section than the one asked, matching only part of the question: shown, no "oui"
+                return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):
             if others:

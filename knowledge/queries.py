@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge.db import get_engine
+from knowledge.entailment import ClaimReader
 from knowledge.loader import TopicDef, load_topics
 from knowledge.matching import Analyzer, FactIndex, IndexedFact
 from knowledge.models import Alias, Fact, Job, SkillLevel
@@ -276,6 +277,11 @@ class KnowledgeRepository:
         ]
         return FactIndex(facts, analyzer)
 
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
+    def claim_reader(self) -> ClaimReader:
+        """What closed questions claim, read with the fact search's own stemmer (knowledge/entailment.py)."""
+        return ClaimReader(self.vocabulary.claims, self.vocabulary.abbreviations, self.fact_index().analyzer.stem)
+
     def find_facts(self, text: str, job_ids: tuple[str, ...] | None = None,
                    topic: str | None = None) -> list[FoundFact]:
         """Facts the message mentions, best first; `topic` breaks ties in favour of the asked topic.
@@ -391,6 +397,16 @@ def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | N
 def filtered_facts(job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
     """One topic's facts that pass the filters (None: the sheet does not rate or classify them)."""
     return default_repository().filtered_facts(job_id, topic, filters)
+
+
+def claim_reader() -> ClaimReader:
+    """Reads what a closed question claims and checks it against a fact (the gate before "oui")."""
+    return default_repository().claim_reader()
+
+
+def without_job_names(text: str, marker: str = " ") -> str:
+    """The folded message with the known jobs' names replaced by `marker`."""
+    return default_repository().without_job_names(text, marker)
 
 
 def career_direction(text: str) -> str | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.loader import LINE_KEY, DataFileError, read_yaml
@@ -21,6 +21,23 @@ class FilterValue:
 
 
 @dataclass(frozen=True)
+class ClaimWords:
+    """The words of what a closed question claims (`claims:` in vocabulary.yml, read by knowledge/entailment.py)."""
+
+    diploma_starts: tuple[str, ...] = ()
+    job_starts: tuple[str, ...] = ()
+    item_stops: frozenset[str] = frozenset()
+    item_skips: frozenset[str] = frozenset()
+    required: tuple[str, ...] = ()
+    levels: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    frequent: tuple[str, ...] = ()
+    rare_in_fact: tuple[str, ...] = ()
+    frequent_in_fact: tuple[str, ...] = ()
+    option_topics: tuple[str, ...] = ("studies", "careers", "trainings")
+    job_topics: tuple[str, ...] = ("careers", "interlocutors")
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     stopwords: frozenset[str]
     generic_words: frozenset[str]
@@ -36,6 +53,7 @@ class Vocabulary:
     career_to: tuple[str, ...] = ()
     become_verbs: tuple[str, ...] = ()
     number_words: dict[int, str] | None = None
+    claims: ClaimWords = field(default_factory=ClaimWords)
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -58,6 +76,28 @@ def _folded_list(path: Path, raw, where: str) -> tuple[str, ...]:
         raise DataFileError(path, None,
                             f"{where}: quote the words on, off, yes, no, y, n (YAML reads them as true/false)")
     return tuple(dict.fromkeys(fold(str(x)) for x in raw))
+
+
+def _claim_words(path: Path, raw) -> ClaimWords:
+    if raw is None:
+        return ClaimWords()
+    if not isinstance(raw, dict):
+        raise DataFileError(path, None, "claims must be a mapping (diploma_starts, item_stops, levels...)")
+    lists = {name: _folded_list(path, raw.get(name) or [], f"claims/{name}")
+             for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
+                          "rare_in_fact", "frequent_in_fact")}
+    levels_raw = raw.get("levels") or {}
+    if not isinstance(levels_raw, dict):
+        raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
+    levels = {int(k): _folded_list(path, v, f"claims/levels/{k}") for k, v in levels_raw.items() if k != LINE_KEY}
+    return ClaimWords(
+        diploma_starts=lists["diploma_starts"], job_starts=lists["job_starts"],
+        item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
+        required=lists["required"], levels=levels, frequent=lists["frequent"],
+        rare_in_fact=lists["rare_in_fact"], frequent_in_fact=lists["frequent_in_fact"],
+        option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
+        job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),
+    )
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -105,4 +145,5 @@ def load_vocabulary(path: Path) -> Vocabulary:
         career_to=_folded_list(path, data.get("career_to") or [], "career_to"),
         become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
         number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
+        claims=_claim_words(path, data.get("claims")),
     )

@@ -1,0 +1,195 @@
+"""The gate before every "oui": does one fact say everything a closed question claims?
+
+A closed question claims more than its topic: the items the student names ("un bac pro commerce", "devenir
+contrôleur financier"), a level ("expert en anglais"), a frequency ("toute la journée"), an obligation ("il faut
+forcément un master ?"). A fact that shares a word with the question is not a "oui": "Baccalauréat professionnel –
+Gestion administration" does not say "bac pro commerce". `Claim` is what the message asks, read once; `verdict`
+compares it with one fact. The words live in `knowledge/vocabulary.yml` (`claims:`); this module only reads
+structure. Tested on facts built in the test itself (tests/knowledge/test_entailment.py) and on every list of the
+real sheets (tests/actions/test_never_wrong_yes.py).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge.matching import TYPO_SIMILARITY, similarity
+from knowledge.text import fold
+from knowledge.vocabulary import ClaimWords, contains_phrase
+
+# Verdicts
+ENTAILED = "entailed"  # the fact says everything asked: "oui" is allowed
+MISSING_ITEM = "missing_item"  # a named item (diploma, job) is not what the fact says
+KIND_ONLY = "kind_only"  # a bare kind ("un BTS") where the sheet lists one precise diploma of that kind
+LEVEL_TOO_LOW = "level_too_low"  # the sheet expects a lower level than asked
+LEVEL_UNRATED = "level_unrated"  # a level is asked; the fact gives none
+LESS_OFTEN = "less_often"  # the fact says "éventuellement", "peu fréquents" where the student asks "tout le temps"
+FREQUENCY_UNSAID = "frequency_unsaid"  # a frequency is asked; the fact says none
+NOT_REQUIRED = "not_required"  # an obligation is asked; the sheet lists options, never an obligation
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class NamedItem:
+    """A diploma or job the student names: its words as written, its search terms, its kind's terms."""
+
+    text: str
+    terms: tuple[str, ...]
+    kind_terms: tuple[str, ...]
+    plural: bool = False  # "des BTS", "les masters": whether the sheet lists some, not "is mine enough"
+    diploma: bool = True  # False for a job ("contrôleur financier")
+
+    @property
+    def bare(self) -> bool:
+        """Only a kind ("un BTS", "un bac pro"), no specialty."""
+        return set(self.terms) <= set(self.kind_terms)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a message asks beyond its topic (empty for "le BO gère les réclamations ?")."""
+
+    items: tuple[NamedItem, ...] = ()
+    level: int | None = None
+    frequent: bool = False
+    required: bool = False
+    extra: tuple[str, ...] = field(default=())  # other outside items (the NLU's `other_job` entities)
+    written: tuple[str, ...] = field(default=())  # every term of the message (an item's title may run past a comma)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.items or self.level or self.frequent or self.required or self.extra)
+
+
+class ClaimReader:
+    """Reads claims from folded text and checks them against facts; built once per knowledge base."""
+
+    def __init__(self, words: ClaimWords, abbreviations: dict[str, str], stem: Callable[[str], str]):
+        self.words = words
+        self.abbreviations = abbreviations
+        self._stem = stem
+        starts = sorted({*words.diploma_starts, *words.job_starts}, key=len, reverse=True)
+        self._starts = set(starts)
+        self._start = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, starts)) + r")(?![a-z0-9+])")
+        self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+
+    def _terms_of(self, text: str) -> tuple[str, ...]:
+        """Stemmed words of an item or a fact, short forms expanded, function words skipped."""
+        terms: list[str] = []
+        for word in _WORD.findall(fold(text)):
+            if word in self.words.item_skips:
+                continue
+            for part in self.abbreviations.get(word, word).split():
+                if part not in self.words.item_skips:
+                    terms.append(self._stem(part))
+        return tuple(dict.fromkeys(terms))
+
+    def items(self, folded: str) -> tuple[NamedItem, ...]:
+        """Diplomas and jobs named in the message, each with the specialty words written after it."""
+        found: list[NamedItem] = []
+        end = 0
+        for match in self._start.finditer(folded):
+            if match.start() < end or re.match(r"\s*\+\s*\d", folded[match.end():]):
+                continue  # inside the previous item ("école d'ingénieur ... comptable"); "bac+2": a study level
+            start = match.group(1)
+            words = [start]
+            rest = folded[match.end():]
+            end = match.end()
+            for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", rest):
+                word = token.group(0)
+                if not word[0].isalnum() or word in self.words.item_stops or len(words) >= 7:
+                    break
+                next_item = start in self.words.job_starts and self._start.fullmatch(word)
+                if word in self.words.diploma_starts or next_item:
+                    break  # the next item starts: "un BTS ou un BUT"
+                words.append(word)
+                end = match.end() + token.end()
+            text = " ".join(words)
+            before = re.findall(r"[a-z']+", folded[:match.start()])[-1:]
+            plural = (start.endswith("s") and start[:-1] in self._starts) or before in (["des"], ["les"], ["quels"],
+                                                                                        ["quelles"])
+            item = NamedItem(text, self.terms_of(text), self.terms_of(start), bool(plural),
+                             diploma=start in self.words.diploma_starts)
+            if item.terms and all(item.text != other.text for other in found):
+                found.append(item)
+        return tuple(found)
+
+    def level(self, folded: str) -> int | None:
+        levels = [level for level, cues in self.words.levels.items() if any(contains_phrase(folded, c) for c in cues)]
+        return max(levels) if levels else None
+
+    def read(self, folded: str, extra: Iterable[str] = ()) -> Claim:
+        """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values)."""
+        return Claim(
+            items=self.items(folded),
+            level=self.level(folded),
+            frequent=any(contains_phrase(folded, c) for c in self.words.frequent),
+            required=any(contains_phrase(folded, c) for c in self.words.required),
+            extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
+            written=self.terms_of(folded),
+        )
+
+    def covers(self, item_terms: Iterable[str], fact_text: str) -> bool:
+        """Whether every term of an item is a term of the fact (exactly, as a prefix, or within a typo)."""
+        fact_terms = self.terms_of(fact_text)
+        return all(any(similarity(term, t) >= TYPO_SIMILARITY for t in fact_terms) for term in item_terms)
+
+    def fact_level(self, text: str, level: int | None) -> int | None:
+        """The fact's own rating, else a level its words state ("Maîtrise de l'anglais" is 3)."""
+        return level if level else self.level(fold(text))
+
+    def exact(self, items: tuple[NamedItem, ...], fact_text: str, distinct: frozenset[str],
+              claim_terms: tuple[str, ...] = ()) -> bool:
+        """Whether the items name this fact itself, not a wider or neighbouring one: every word of the fact's title
+        (before any parenthesis) is written, or one written word names this fact alone ("GEA", "STMG")."""
+        written = {t for item in items for t in item.terms} | set(claim_terms)
+        title = self.terms_of(fact_text.split("(")[0])
+        if all(any(similarity(t, w) >= TYPO_SIMILARITY for w in written) for t in title):
+            return True
+        kinds = {t for item in items for t in item.kind_terms}
+        return any(t in distinct and t not in kinds for t in self.terms_of(fact_text) if t in written)
+
+    def verdict(self, claim: Claim, fact_text: str, fact_level: int | None = None, topic: str | None = None,
+                listed: int = 1, distinct: frozenset[str] = frozenset()) -> str:
+        """ENTAILED when `fact_text` says all `claim` asks; otherwise why not (one of the verdicts above).
+
+        Args:
+            claim: what the message asks.
+            fact_text: the fact's text with its aliases.
+            fact_level: the sheet's rating of the fact (skills), if any.
+            topic: the fact's topic; an obligation is read of studies, careers and trainings (lists of options).
+            listed: how many facts the sheet lists under that topic.
+            distinct: terms only one fact of the topic uses (across jobs): writing one names that fact.
+        """
+        folded_fact = fold(fact_text)
+        if claim.required and topic in self.words.option_topics and listed > 1:
+            return NOT_REQUIRED
+        items = claim.items
+        words = set(_WORD.findall(folded_fact))
+        for item in items:
+            if not item.diploma and topic not in self.words.job_topics and not set(_WORD.findall(item.text)) <= words:
+                # a job asked of a fact that lists no job: word for word ("contrôle" is not "contrôleur")
+                return MISSING_ITEM
+            if not self.covers(item.terms, fact_text):
+                return MISSING_ITEM
+        named = tuple(i for i in items if not (i.bare and i.plural))  # "des BTS ?": whether the sheet lists some
+        if named and not self.exact(named, fact_text, distinct, claim.written):
+            # "un BTS" is not "BTS Banque"; "master finance" is not "Master Gestion, spécialité finance"
+            return KIND_ONLY
+        if any(not self.covers(self.terms_of(extra), fact_text) for extra in claim.extra):
+            return MISSING_ITEM
+        if claim.level:
+            level = self.fact_level(fact_text, fact_level)
+            if level is None:
+                return LEVEL_UNRATED
+            if level < claim.level:
+                return LEVEL_TOO_LOW
+        if claim.frequent:
+            if any(contains_phrase(folded_fact, c) for c in self.words.rare_in_fact):
+                return LESS_OFTEN
+            if not any(contains_phrase(folded_fact, c) for c in self.words.frequent_in_fact):
+                return FREQUENCY_UNSAID
+        return ENTAILED

@@ -1,0 +1,81 @@
+"""The gate before "oui" on facts written in the test (knowledge/entailment.py), with the project's claim words."""
+from __future__ import annotations
+
+import pytest
+import snowballstemmer
+
+from common.settings import PROJECT_DIR
+from knowledge import entailment as e
+from knowledge.text import fold
+from knowledge.vocabulary import load_vocabulary
+
+
+@pytest.fixture(scope="module")
+def reader() -> e.ClaimReader:
+    vocabulary = load_vocabulary(PROJECT_DIR / "knowledge" / "vocabulary.yml")
+    return e.ClaimReader(vocabulary.claims, vocabulary.abbreviations, snowballstemmer.stemmer("french").stemWord)
+
+
+def verdict(reader, question, fact, level=None, topic="studies", listed=3, distinct=frozenset()):
+    return reader.verdict(reader.read(fold(question)), fact, level, topic, listed, distinct)
+
+
+@pytest.mark.parametrize("question,fact,expected", [
+    ("un bac pro commerce ça marche ?", "Baccalauréat professionnel – Gestion administration", e.MISSING_ITEM),
+    ("un bac pro gestion administration ça marche ?", "Baccalauréat professionnel – Gestion administration",
+     e.ENTAILED),
+    ("un BTS ça suffit ?", "BTS Banque", e.KIND_ONLY),
+    ("un BTS banque ça suffit ?", "BTS Banque", e.ENTAILED),
+    ("y a des BTS ?", "BTS Banque", e.ENTAILED),  # the sheet lists some: an existence question
+    ("un master finance ?", "Master Gestion, spécialité finance", e.KIND_ONLY),
+    ("il faut forcément un master ?", "Master Gestion, spécialité finance", e.NOT_REQUIRED),
+])
+def test_items_and_obligation(reader, question, fact, expected):
+    assert verdict(reader, question, fact) == expected
+
+
+def test_a_word_that_names_one_fact_alone_is_enough(reader):
+    fact = "BUT Gestion des entreprises et des administrations (GEA)"
+    assert verdict(reader, "le BUT GEA ?", fact) == e.KIND_ONLY
+    assert verdict(reader, "le BUT GEA ?", fact, distinct=frozenset(reader.terms_of("GEA"))) == e.ENTAILED
+
+
+@pytest.mark.parametrize("question,level,expected", [
+    ("faut être expert en anglais ?", 3, e.LEVEL_TOO_LOW),
+    ("faut maîtriser l'anglais ?", 3, e.ENTAILED),
+    ("des notions d'anglais ça suffit ?", 3, e.ENTAILED),
+    ("faut être bilingue ?", None, e.LEVEL_UNRATED),
+])
+def test_levels(reader, question, level, expected):
+    assert verdict(reader, question, "Utiliser l'anglais en contexte professionnel", level, "skills") == expected
+
+
+def test_a_level_written_in_the_fact(reader):
+    assert verdict(reader, "faut être bilingue ?", "Maîtrise de l'anglais", None, "skills") == e.LEVEL_TOO_LOW
+
+
+@pytest.mark.parametrize("question,fact,expected", [
+    ("il voit les clients toute la journée ?", "Éventuellement les clients", e.LESS_OFTEN),
+    ("on se déplace souvent ?", "Les déplacements sont peu fréquents.", e.LESS_OFTEN),
+    ("il fait de la compta toute la journée ?", "Assurer le traitement des opérations comptables", e.FREQUENCY_UNSAID),
+    ("il parle aux clients tous les jours ?", "Il travaille quotidiennement avec les clients", e.ENTAILED),
+])
+def test_frequency(reader, question, fact, expected):
+    assert verdict(reader, question, fact, topic="interlocutors") == expected
+
+
+def test_jobs_are_named_word_for_word_outside_career_lists(reader):
+    assert verdict(reader, "devenir contrôleur financier ?", "Il contrôle les opérations", topic="missions") \
+        == e.MISSING_ITEM
+    assert verdict(reader, "devenir contrôleur financier ?", "Contrôleur de gestion", topic="careers") \
+        == e.MISSING_ITEM
+    assert verdict(reader, "devenir contrôleur de gestion ?", "Contrôleur de gestion", topic="careers") == e.ENTAILED
+
+
+def test_an_outside_job_from_the_nlu_must_be_in_the_fact(reader):
+    claim = reader.read(fold("on peut devenir trader ?"), extra=("trader",))
+    assert reader.verdict(claim, "Auditeur", None, "careers") == e.MISSING_ITEM
+
+
+def test_a_plain_question_claims_nothing(reader):
+    assert reader.read(fold("le back office gère les réclamations ?")).empty
