@@ -12,7 +12,9 @@ from actions.compare_jobs import dispatch_comparison
 from actions.planner import Part, Plan
 from common.wording import response_text
 from knowledge import queries
+from knowledge.glossary import meaning_asked
 from knowledge.render import fact_line, facts_block
+from knowledge.text import fold
 
 # The domain.yml response of each kind of precise answer part
 PART_RESPONSES = {
@@ -139,6 +141,12 @@ class ActionAnswerTopic(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         topic = context.requested_topic(tracker)
         text = context.question_text(tracker)
+        asked_terms = meaning_asked(fold(text), queries.glossary())
+        if asked_terms:  # "c'est quoi l'AMF ?", "ça veut dire quoi Avancé ?": the sheet's own explanation
+            from actions.answer_term import dispatch_terms
+
+            dispatch_terms(dispatcher, asked_terms)
+            return []
         catalogue = queries.topics()
         named = context.mentioned_jobs(tracker)
         # never let one odd value spoil the conversation: a job slot the actions cannot read is emptied

@@ -14,6 +14,7 @@ from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.text import fold
 from knowledge.vocabulary import FilterValue
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -127,13 +128,14 @@ def _filter_part(job: JobInfo, topic: str, filters: tuple[FilterValue, ...], for
     return Part(kind, job, topic, kept, filters=filters, total=len(everything))
 
 
-def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape) -> list[Part]:
+def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape, text: str = "") -> list[Part]:
     parts = []
     for topic in topics:
         filters = _filters_for(shape, topic)
         # "oui" for a filter only when the filter is all the message asks ("y a des masters ?"); with other words
         # ("la maîtrise des produits bancaires ?") the filtered list is shown, without a "oui"
-        form = shape.form if not queries.content_terms(shape.content) else STATEMENT
+        named_items = queries.claim_reader().read(fold(text)).items  # a named diploma is checked by the gate
+        form = shape.form if named_items or not queries.content_terms(shape.content) else STATEMENT
         parts.append(_filter_part(job, topic, filters, form) if filters else Part(TOPIC, job, topic))
     return parts
 
@@ -372,7 +374,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     # filters ("seulement les compétences comportementales", "quels BTS") narrow one topic
     if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99):
         topics = [t for t in named if _filters_for(shape, t)] + [t for t in named if not _filters_for(shape, t)]
-        return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape), precise=True)
+        return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape, text), precise=True)
 
     if own and (not asks_yes_no or not terms):
         group = _best_group(own, topic)
@@ -390,5 +392,5 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                               attribute=shape.attribute)], precise=True)
 
     if len(named) > 1:
-        return Plan(_topic_parts(job, named[:MAX_TOPICS], shape), precise=True)
+        return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, text), precise=True)
     return Plan([Part(TOPIC, job, topic)])

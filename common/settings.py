@@ -82,7 +82,7 @@ def get_settings() -> Settings:
         rasa_port=_int("RASA_PORT", 5005),
         actions_port=_int("ACTIONS_PORT", 5055),
         web_port=_int("WEB_PORT", 8000),
-        max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
+        max_message_chars=_int("MAX_MESSAGE_CHARS", 1500),
         retention_days=_int("RETENTION_DAYS", 30),
         rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
         console_port=_int("CONSOLE_PORT", 8010),

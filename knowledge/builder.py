@@ -8,6 +8,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session
 
 from knowledge.db import get_engine
+from knowledge.glossary import load_glossary
 from knowledge.loader import DataFileError, JobData, load_all
 from knowledge.models import Alias, Base, Fact, Job, SkillLevel
 from knowledge.text import compact
@@ -84,6 +85,7 @@ def build(url: str, knowledge_dir: Path) -> BuildReport:
     """Load every data file, then replace the base's content in one transaction (idempotent)."""
     _, jobs = load_all(knowledge_dir)
     _check_aliases(jobs)
+    load_glossary(knowledge_dir / "glossary.yml", {job.id: job.sheet_path for job in jobs})  # quotes checked
     ensure_sqlite_dir(url)
     engine = get_engine(url)
     # The base is derived data: its tables are recreated (so a new column never needs a migration), in one

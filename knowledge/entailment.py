@@ -108,9 +108,10 @@ class ClaimReader:
                 words.append(word)
                 end = match.end() + token.end()
             text = " ".join(words)
-            before = re.findall(r"[a-z']+", folded[:match.start()])[-1:]
-            plural = (start.endswith("s") and start[:-1] in self._starts) or before in (["des"], ["les"], ["quels"],
-                                                                                        ["quelles"])
+            before = re.findall(r"[a-z']+", folded[:match.start()])[-4:]
+            # "des BTS", "il y a un magistère ?": whether the sheet lists one, not whether mine is enough
+            plural = ((start.endswith("s") and start[:-1] in self._starts) or before[-1:] in (["des"], ["les"])
+                      or any(w in ("ya", "existe", "quels", "quelles") for w in before) or "y a" in " ".join(before))
             item = NamedItem(text, self.terms_of(text), self.terms_of(start), bool(plural),
                              diploma=start in self.words.diploma_starts)
             if item.terms and all(item.text != other.text for other in found):

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from knowledge.db import get_engine
 from knowledge.entailment import ClaimReader
+from knowledge.glossary import Term, load_glossary
 from knowledge.loader import TopicDef, load_topics
 from knowledge.matching import Analyzer, FactIndex, IndexedFact
 from knowledge.models import Alias, Fact, Job, SkillLevel
 from knowledge.question import career_direction as direction_of
-from knowledge.text import compact, fold
+from knowledge.text import compact, fold, phonetic
 from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
 
 REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
@@ -97,6 +98,7 @@ class KnowledgeRepository:
 
     def __init__(self, url: str, knowledge_dir: Path, stemmer: str = "snowball"):
         self.url = url
+        self.knowledge_dir = Path(knowledge_dir)
         self.topics: dict[str, TopicDef] = load_topics(Path(knowledge_dir) / "topics.yml")
         self.vocabulary: Vocabulary = load_vocabulary(Path(knowledge_dir) / "vocabulary.yml")
         self.stemmer = stemmer
@@ -166,8 +168,24 @@ class KnowledgeRepository:
         if job_id is None and len(key) >= 5:  # typos ("middel", "bck office"), never on short codes like "mo"
             candidates = [alias for alias in aliases if alias[:1] == key[:1]]
             close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
-            job_id = aliases[close[0]] if close else None
+            job_id = aliases[close[0]] if close else self._sounds_like(key)
         return self.job(job_id) if job_id else None
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
+    def _phonetic_aliases(self) -> dict[str, str]:
+        """Sound keys of the aliases ("bakofi" for back office), long enough not to meet ordinary words."""
+        return {phonetic(alias): job_id for alias, job_id in self._aliases().items() if len(phonetic(alias)) >= 5}
+
+    def _sounds_like(self, key: str) -> str | None:
+        """The job whose alias sounds like a compacted word ("bakofis", "midlofis"), or None."""
+        sound = phonetic(key)
+        if len(sound) < 5:
+            return None
+        keys = self._phonetic_aliases()
+        if sound in keys:
+            return keys[sound]
+        close = difflib.get_close_matches(sound, [k for k in keys if k[:1] == sound[:1]], n=1, cutoff=0.85)
+        return keys[close[0]] if close and len(sound) >= 6 else None
 
     def jobs_in_text(self, text: str) -> list[JobInfo]:
         """Jobs named in a message (when the NLU found no `job` entity): aliases written word for word first;
@@ -186,10 +204,11 @@ class KnowledgeRepository:
         for size in (2, 1):
             for start in range(len(words) - size + 1):
                 key = "".join(words[start:start + size])
-                if len(key) < 7:  # short words are too easily close to an alias ("bureau", "office")
+                if len(key) < 6 or (len(key) < 7 and size == 1):  # short words meet aliases too easily ("office")
                     continue
                 close = difflib.get_close_matches(key, [a for a in aliases if a[:1] == key[:1]], n=1, cutoff=0.8)
-                job = self.job(aliases[close[0]]) if close else None
+                job_id = aliases[close[0]] if close else self._sounds_like(key)
+                job = self.job(job_id) if job_id else None
                 if job and job not in found:
                     found.append(job)
         return found
@@ -276,6 +295,14 @@ class KnowledgeRepository:
             for position, fact in enumerate(self.topic_answer(job.id, topic).facts)
         ]
         return FactIndex(facts, analyzer)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
+    def glossary(self) -> tuple[Term, ...]:
+        """The sheets' own terms with their definitions (knowledge/glossary.yml), for the jobs of this base."""
+        with self._session() as session:
+            sheets = {job_id: self.knowledge_dir / "sheets" / sheet
+                      for job_id, sheet in session.execute(select(Job.id, Job.sheet_file)).all()}
+        return load_glossary(self.knowledge_dir / "glossary.yml", sheets, strict=False)
 
     @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def claim_reader(self) -> ClaimReader:
@@ -397,6 +424,11 @@ def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | N
 def filtered_facts(job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
     """One topic's facts that pass the filters (None: the sheet does not rate or classify them)."""
     return default_repository().filtered_facts(job_id, topic, filters)
+
+
+def glossary() -> tuple[Term, ...]:
+    """The sheets' own terms (knowledge/glossary.yml)."""
+    return default_repository().glossary()
 
 
 def claim_reader() -> ClaimReader:

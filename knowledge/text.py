@@ -34,3 +34,17 @@ def normalise_sheet_text(text: str) -> str:
     text = re.sub(r"(?i)(?<=\w)!ce\b", "ffice", text)
     text = re.sub(r"(?<=\w)!(?=\w)", "ff", text)
     return " ".join(text.lower().split())
+
+
+_PHONETIC = [(r"ph", "f"), (r"qu", "k"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"(eau|au)", "o"),
+             (r"(ai|ei)", "e"), (r"y", "i"), (r"w", "v"), (r"h", ""), (r"(.)\1+", r"\1"), (r"e(?=[a-z]*$)$", ""),
+             (r"[sxtd]$", "")]
+
+
+def phonetic(text: str) -> str:
+    """A rough French sound key of a compacted text: "backoffice", "bakofis" and "bak ofice" meet as "bakofis";
+    "middleoffice" and "midlofis" become "midleofis" and "midlofis" (close, for a fuzzy match after it)."""
+    key = compact(text)
+    for pattern, replacement in _PHONETIC:
+        key = re.sub(pattern, replacement, key)
+    return key

@@ -151,3 +151,32 @@ def test_jobs_in_text(repo, text, expected):
                                          ("bck office", "back-office"), ("back offise", "back-office")])
 def test_more_typos(repo, text, job_id):
     assert repo.resolve_job(text).id == job_id
+
+
+@pytest.mark.parametrize("text,job_id", [
+    ("c koi le bak ofis", "back-office"), ("jveu fer midl ofis", "middle-office"),
+    ("le BAKOFIS ca paye ?", "back-office"), ("midle ofise c quoi", "middle-office"),
+])
+def test_jobs_spelled_as_they_sound(repo, text, job_id):
+    assert [j.id for j in repo.jobs_in_text(text)] == [job_id]
+
+
+def test_no_job_found_where_the_nlu_data_names_none(repo):
+    """0 false hits: no training or held-out message without a `job` annotation gets a job from the text search."""
+    import re
+
+    from common.settings import PROJECT_DIR
+
+    paths = [*(PROJECT_DIR / "data" / "nlu").glob("*.yml"), *(PROJECT_DIR / "tests" / "nlu").glob("*.yml")]
+    hits, checked = [], 0
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            names_job = "(job)" in line or '"entity": "job"' in line
+            if "_generated" in path.name or not line.startswith("    - ") or names_job:
+                continue
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line[6:])
+            checked += 1
+            if repo.jobs_in_text(text):
+                hits.append(text)
+    assert checked > 1500
+    assert not hits, hits[:20]

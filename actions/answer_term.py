@@ -1,0 +1,59 @@
+"""What a word of the sheets means: the sheet's own explanation, else where the sheet uses it, else the honest gap."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import context
+from actions.answer_topic import quoted_facts
+from knowledge import queries
+from knowledge.glossary import terms_in
+from knowledge.text import fold
+
+MAX_TERMS = 2
+USED_COVERAGE = 0.5  # a fact using the asked word(s): at least half of the message's content matched
+
+
+def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list | None = None) -> None:
+    """Each term's definition with its sheet as the source."""
+    for index, term in enumerate(terms[:MAX_TERMS]):
+        job = next(j for j in queries.list_jobs() if j.id == term.job_id)
+        last = index == min(len(terms), MAX_TERMS) - 1
+        dispatcher.utter_message(response="utter_term_defined", job_name=context.lower_first(job.name),
+                                 definition=term.definition,
+                                 source=queries.topic_answer(job.id, "source").source.publisher,
+                                 buttons=(buttons or []) if last else [])
+
+
+def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """Where a sheet uses the asked word, when no entry explains it; False when no sheet uses it."""
+    found = [f for f in queries.find_facts(text) if f.coverage >= USED_COVERAGE] if queries.content_terms(text) else []
+    if not found:
+        return False
+    best = found[0]
+    facts = tuple(f.fact for f in found if f.job == best.job and f.coverage >= best.coverage)[:3]
+    label = queries.topics()[best.topic].label.lower()
+    dispatcher.utter_message(response="utter_term_used", job_name=context.lower_first(best.job.name),
+                             where=label, facts=quoted_facts(facts),
+                             source=queries.topic_answer(best.job.id, best.topic).source.publisher,
+                             buttons=context.topic_buttons(best.job.id, [best.topic]))
+    return True
+
+
+class ActionAnswerTerm(Action):
+    """Answer "ça veut dire quoi X ?" about a word of the sheets."""
+
+    def name(self) -> str:
+        return "action_answer_term"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        terms = terms_in(fold(text), queries.glossary())
+        if terms:
+            dispatch_terms(dispatcher, terms)
+        elif not dispatch_usage(dispatcher, text):
+            dispatcher.utter_message(response="utter_term_unknown",
+                                     buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
+        return []
