@@ -1,4 +1,4 @@
-"""Four sets of student conversations, written apart from the training data (tests/e2e/student_conversations*.yml),
+"""Six sets of student conversations, written apart from the training data (tests/e2e/student_conversations*.yml),
 asked of the running bot over REST with fresh senders. Sets A and B (whole topics, follow-ups, gaps): at least
 95 % right. Sets C and D (precise questions: yes/no, one attribute, filters, two topics), each written by a
 helper who saw only the job sheets: C was seen once while building the answer planner; D was measured before
@@ -30,33 +30,54 @@ MACROS = {
 }
 
 
-def _alternatives(concept) -> list[str]:
+def _alternatives(concept, macros: dict | None = None) -> list[str]:
     options = concept if isinstance(concept, list) else [concept]
-    return [fold(x) for option in options for x in MACROS.get(str(option), [str(option)])]
+    macros = {**MACROS, **(macros or {})}
+    return [fold(x) for option in options for x in macros.get(str(option), [str(option)])]
 
 
-def _turn_ok(turn: dict, reply: str) -> bool:
+def _forbidden(turn: dict, reply: str, macros: dict | None = None) -> list[str]:
+    return [alt for c in turn.get("must_not", []) for alt in _alternatives(c, macros) if alt in reply]
+
+
+def _turn_ok(turn: dict, reply: str, macros: dict | None = None) -> bool:
     concepts = turn.get("must", [])
-    hits = sum(any(alt in reply for alt in _alternatives(c)) for c in concepts)
-    forbidden = [alt for c in turn.get("must_not", []) for alt in _alternatives(c) if alt in reply]
-    return hits >= turn.get("min", len(concepts)) and not forbidden
+    hits = sum(any(alt in reply for alt in _alternatives(c, macros)) for c in concepts)
+    return hits >= turn.get("min", len(concepts)) and not _forbidden(turn, reply, macros)
 
 
 BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.78,
-        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82}
+        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.62}
+# Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
+# ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
+# Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after; never tuned to.
+RUNNER_HONEST = [
+    "pas d'information", "pas d'informations", "aucune information", "ne dispose pas", "ne precise pas",
+    "ne mentionne pas", "n'indique pas", "ne dit pas", "ne donne pas", "ne contient pas", "ne parle pas",
+    "n'en parle pas", "n'aborde pas", "ne le precise pas", "je ne sais pas", "je n'ai pas", "pas mentionne",
+    "pas precise", "pas indique", "ne figure pas", "ne figurent pas", "pas dans", "n'ai pas cette",
+    "pas cette information", "ne couvre pas", "ne traite pas", "ne renseigne pas", "pas renseigne", "malheureusement",
+    "non disponible", "pas disponible", "ne cite pas", "ne le cite pas", "ne la cite pas", "ne les cite pas",
+    "pas d'apres sa fiche", "n'a pas de fiche"]
+MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST}}
+MAX_WRONG_YES = {"student_conversations_f.yml": 6}  # closed questions whose true answer is not yes, answered "oui"
 
 
 @pytest.mark.parametrize("name", list(BARS))
 def test_student_conversations(stack, name):
     cases = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["cases"]
-    failures = []
+    macros = MACROS_BY_SET.get(name)
+    failures, wrong_yes = [], []
     for case in cases:
         chat = Chat(stack.settings.rasa_url)
         for turn in case["turns"]:
             reply = chat.ask(turn["user"])
-            if not _turn_ok(turn, reply):
+            if case.get("cat") == "closed_no" and any(f.startswith("oui") for f in _forbidden(turn, reply, macros)):
+                wrong_yes.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
+            if not _turn_ok(turn, reply, macros):
                 failures.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
                 break
     score = 1 - len(failures) / len(cases)
-    print(f"{name}: {score:.1%} ({len(cases) - len(failures)}/{len(cases)})")
+    print(f"{name}: {score:.1%} ({len(cases) - len(failures)}/{len(cases)}), wrong oui: {len(wrong_yes)}")
     assert score >= BARS[name], "\n".join(failures)
+    assert len(wrong_yes) <= MAX_WRONG_YES.get(name, len(cases)), "\n".join(wrong_yes)
