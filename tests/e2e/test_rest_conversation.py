@@ -108,7 +108,7 @@ def test_every_factual_answer_offers_buttons(stack):
 # Precise questions (the answer planner): (question, must be in the reply, must not)
 PRECISE_CASES = {
     "yes": ("le back office gere les reclamations clients ?", ["oui", "traiter les reclamations clients", "source"], []),
-    "no-other-job": ("le back office fait du reporting ?", ["non, pas d'apres sa fiche", "gestionnaire middle-office",
+    "no-other-job": ("le back office fait du reporting ?", ["pas d'apres sa fiche", "gestionnaire middle-office",
                                                             "reporting quotidien"], ["oui"]),
     "not-in-any-sheet": ("apres le middle office on peut devenir trader ?", ["n'en parle pas", "auditeur"], ["oui"]),
     "one-attribute": ("quel niveau d'anglais pour le middle office ?", ["anglais en contexte professionnel (niveau maitrise"],
