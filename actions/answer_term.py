@@ -7,9 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answer_topic import quoted_facts
 from knowledge import queries
 from knowledge.glossary import terms_in
+from knowledge.render import quoted_facts
 from knowledge.text import fold
 
 MAX_TERMS = 2

@@ -8,12 +8,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
+from actions.answer_term import dispatch_terms
 from actions.compare_jobs import dispatch_comparison
 from actions.planner import Part, Plan
 from common.wording import response_text
 from knowledge import queries
 from knowledge.glossary import meaning_asked
-from knowledge.render import fact_line, facts_block
+from knowledge.render import facts_block, quoted_facts
 from knowledge.text import fold
 
 # The domain.yml response of each kind of precise answer part
@@ -56,16 +57,6 @@ def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswe
     else:
         dispatcher.utter_message(response="utter_not_in_sheet", job_name=job_name, topic_label=topic_label,
                                  buttons=buttons)
-
-
-def quoted_facts(facts: tuple[queries.FactItem, ...], attribute: str | None = None) -> str:
-    """One fact inline « in quotes », several as bullets; a diploma's link when the link or code is asked."""
-    def line(fact: queries.FactItem) -> str:
-        text = fact_line(fact)
-        return f"{text} : {fact.url}" if attribute in ("code", "url") and fact.url else text
-    if len(facts) == 1:
-        return f"« {line(facts[0])} »"
-    return "\n" + "\n".join(f"• {line(f)}" for f in facts)
 
 
 def _where(topic: str, facts: tuple[queries.FactItem, ...]) -> str:
@@ -143,8 +134,6 @@ class ActionAnswerTopic(Action):
         text = context.question_text(tracker)
         asked_terms = meaning_asked(fold(text), queries.glossary())
         if asked_terms:  # "c'est quoi l'AMF ?", "ça veut dire quoi Avancé ?": the sheet's own explanation
-            from actions.answer_term import dispatch_terms
-
             dispatch_terms(dispatcher, asked_terms)
             return []
         catalogue = queries.topics()

@@ -14,7 +14,6 @@ from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
-from knowledge.text import fold
 from knowledge.vocabulary import FilterValue
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -28,6 +27,7 @@ MAX_FACTS = 3
 CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs this share of the question matched
 SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
+JOB_MARKER = " jobname "  # where a job's name was: it ends a named item ("un bac pro POUR le back office")
 
 # Kinds of answer parts (each has its response in domain.yml, see actions/answer_topic.py)
 TOPIC = "topic"  # the whole topic, as before the planner
@@ -128,14 +128,14 @@ def _filter_part(job: JobInfo, topic: str, filters: tuple[FilterValue, ...], for
     return Part(kind, job, topic, kept, filters=filters, total=len(everything))
 
 
-def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape, text: str = "") -> list[Part]:
+def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape, claim: Claim) -> list[Part]:
     parts = []
+    # "oui" for a filter only when the filter is all the message asks ("y a des masters ?") or a named diploma,
+    # which the gate then checks; with other words ("la maîtrise des produits bancaires ?") the filtered list is
+    # shown, without a "oui"
+    form = shape.form if claim.items or not queries.content_terms(shape.content) else STATEMENT
     for topic in topics:
         filters = _filters_for(shape, topic)
-        # "oui" for a filter only when the filter is all the message asks ("y a des masters ?"); with other words
-        # ("la maîtrise des produits bancaires ?") the filtered list is shown, without a "oui"
-        named_items = queries.claim_reader().read(fold(text)).items  # a named diploma is checked by the gate
-        form = shape.form if named_items or not queries.content_terms(shape.content) else STATEMENT
         parts.append(_filter_part(job, topic, filters, form) if filters else Part(TOPIC, job, topic))
     return parts
 
@@ -174,9 +174,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     if previous_question and shape.attribute and not queries.content_terms(shape.content):
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)
-    plan = _plan(text, shape, topic, job, job_named)
-    folded = queries.without_job_names(text, marker=" jobname ")
+    folded = queries.without_job_names(text, marker=JOB_MARKER)
     claim = queries.claim_reader().read(folded, outside)
+    plan = _plan(text, shape, topic, job, job_named, claim)
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded)][:MAX_TOPICS]
     plan.question = text
     return plan
@@ -190,15 +190,11 @@ def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ..
     return full or tuple(f for f in facts if any(reader.covers(i.kind_terms, f.text) for i in claim.items))
 
 
-def _distinct(topic: str) -> frozenset[str]:
-    """Terms that only one fact of this topic uses, across every job ("gea", "stmg"): they name that fact alone."""
-    reader = queries.claim_reader()
-    counts: dict[str, int] = {}
-    for job in queries.list_jobs():
-        for fact in queries.topic_answer(job.id, topic).facts:
-            for term in reader.terms_of(fact.text):
-                counts[term] = counts.get(term, 0) + 1
-    return frozenset(term for term, count in counts.items() if count == 1)
+def _verdict(claim: Claim, job: JobInfo, topic: str, fact: FactItem) -> str:
+    """What the gate says of one fact of `job`'s sheet on `topic` (knowledge/entailment.py)."""
+    listed = len(queries.topic_answer(job.id, topic).facts)
+    return queries.claim_reader().verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, topic, listed,
+                                          queries.distinct_terms(topic))
 
 
 def _heading(job: JobInfo, topic: str, fact: FactItem) -> tuple[FactItem, ...]:
@@ -209,15 +205,13 @@ def _heading(job: JobInfo, topic: str, fact: FactItem) -> tuple[FactItem, ...]:
 
 def _entailed_elsewhere(claim: Claim, job: JobInfo, topic: str) -> FoundFact | None:
     """Another job's fact of the same topic that says all the claim asks (then: "not this sheet, that one")."""
-    reader = queries.claim_reader()
+    if not claim.items:
+        return None
     for other in queries.list_jobs():
         if other.id == job.id:
             continue
-        answer = queries.topic_answer(other.id, topic)
-        for fact in answer.facts:
-            text = " ".join((fact.text, *fact.aliases))
-            verdict = reader.verdict(claim, text, fact.level, topic, len(answer.facts), _distinct(topic))
-            if claim.items and verdict == entailment.ENTAILED:
+        for fact in queries.topic_answer(other.id, topic).facts:
+            if _verdict(claim, other, topic, fact) == entailment.ENTAILED:
                 return FoundFact(other, topic, fact, 1.0)
     return None
 
@@ -225,8 +219,8 @@ def _entailed_elsewhere(claim: Claim, job: JobInfo, topic: str) -> FoundFact | N
 def _sharing(folded: str, job: JobInfo, topic: str) -> tuple[FactItem, ...]:
     """The topic's facts that share a content word with the message, topic names included ("déplacements")."""
     reader, vocabulary = queries.claim_reader(), queries.vocabulary()
-    words = " ".join(w for w in folded.split() if w not in vocabulary.stopwords and w not in vocabulary.generic_words)
-    asked = set(reader.terms_of(words)) - {"jobnam"}
+    ignored = {*vocabulary.stopwords, *vocabulary.generic_words, JOB_MARKER.strip()}
+    asked = set(reader.terms_of(" ".join(w for w in folded.split() if w not in ignored)))
     return tuple(f for f in queries.topic_answer(job.id, topic).facts
                  if asked & set(reader.terms_of(" ".join((f.text, *f.aliases)))))
 
@@ -236,9 +230,8 @@ def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:
     sharing = _sharing(folded, part.job, part.topic)
     if not sharing:
         return [part]
-    reader = queries.claim_reader()
     for fact in sharing:
-        verdict = reader.verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, part.topic)
+        verdict = _verdict(claim, part.job, part.topic, fact)
         if verdict in (entailment.LESS_OFTEN, entailment.LEVEL_TOO_LOW):
             kind = LESS_OFTEN if verdict == entailment.LESS_OFTEN else LEVEL_LOWER
             return [Part(kind, part.job, part.topic, (fact,))]
@@ -256,17 +249,11 @@ def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
         other = part.other
         if other is None or not claim.items:
             return [part]
-        listed = len(queries.topic_answer(other.job.id, other.topic).facts)
-        text = " ".join((other.fact.text, *other.fact.aliases))
-        verdict = reader.verdict(claim, text, other.fact.level, other.topic, listed, _distinct(other.topic))
-        if verdict == entailment.ENTAILED:
+        if _verdict(claim, other.job, other.topic, other.fact) == entailment.ENTAILED:
             return [part]
         return [Part(NOT_LISTED, part.job, other.topic, queries.topic_answer(part.job.id, other.topic).facts,
                      item=claim.items[0].text)]
-    listed = len(queries.topic_answer(part.job.id, part.topic).facts)
-    verdicts = [(fact, reader.verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, part.topic, listed,
-                                      _distinct(part.topic)))
-                for fact in part.facts]
+    verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     if kept:
         return [replace(part, facts=kept)]
@@ -275,10 +262,8 @@ def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
     fact, verdict = verdicts[0]
     if verdict == entailment.MISSING_ITEM and claim.items:
         # the search's best fact missed the item, another fact of the topic may name it exactly ("BTS Banque")
-        answer = queries.topic_answer(part.job.id, part.topic)
-        exact = tuple(f for f in answer.facts
-                      if reader.verdict(claim, " ".join((f.text, *f.aliases)), f.level, part.topic, listed,
-                                     _distinct(part.topic)) == entailment.ENTAILED)
+        exact = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
+                      if _verdict(claim, part.job, part.topic, f) == entailment.ENTAILED)
         if exact:
             return [replace(part, facts=exact[:MAX_FACTS])]
     if verdict == entailment.MISSING_ITEM:
@@ -299,7 +284,7 @@ def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
 
 
-def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_named: bool) -> Plan:
+def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_named: bool, claim: Claim) -> Plan:
     catalogue = queries.topics()
     if topic == SOURCE_TOPIC:  # where the facts come from: not a fact to search
         return Plan([Part(TOPIC, job, topic)]) if job else Plan(ask_job=True)
@@ -374,7 +359,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     # filters ("seulement les compétences comportementales", "quels BTS") narrow one topic
     if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99):
         topics = [t for t in named if _filters_for(shape, t)] + [t for t in named if not _filters_for(shape, t)]
-        return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape, text), precise=True)
+        return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape, claim), precise=True)
 
     if own and (not asks_yes_no or not terms):
         group = _best_group(own, topic)
@@ -392,5 +377,5 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                               attribute=shape.attribute)], precise=True)
 
     if len(named) > 1:
-        return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, text), precise=True)
+        return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, claim), precise=True)
     return Plan([Part(TOPIC, job, topic)])

@@ -107,6 +107,7 @@ class KnowledgeRepository:
         self.resolve_job = lru_cache(maxsize=2048)(self._resolve_job)
         # a message's terms are read several times per answer (and headings' terms for every match)
         self._cached_terms = lru_cache(maxsize=4096)(self._content_terms)
+        self.distinct_terms = lru_cache(maxsize=64)(self._distinct_terms)
 
     # -- connection ----------------------------------------------------------------------------
     def _session(self) -> Session:
@@ -309,6 +310,16 @@ class KnowledgeRepository:
         """What closed questions claim, read with the fact search's own stemmer (knowledge/entailment.py)."""
         return ClaimReader(self.vocabulary.claims, self.vocabulary.abbreviations, self.fact_index().analyzer.stem)
 
+    def _distinct_terms(self, topic: str) -> frozenset[str]:
+        """Terms only one fact of `topic` uses, across every job ("gea", "stmg"): writing one names that fact."""
+        reader = self.claim_reader()
+        counts: dict[str, int] = {}
+        for job in self.list_jobs():
+            for fact in self.topic_answer(job.id, topic).facts:
+                for term in reader.terms_of(fact.text):
+                    counts[term] = counts.get(term, 0) + 1
+        return frozenset(term for term, count in counts.items() if count == 1)
+
     def find_facts(self, text: str, job_ids: tuple[str, ...] | None = None,
                    topic: str | None = None) -> list[FoundFact]:
         """Facts the message mentions, best first; `topic` breaks ties in favour of the asked topic.
@@ -434,6 +445,11 @@ def glossary() -> tuple[Term, ...]:
 def claim_reader() -> ClaimReader:
     """Reads what a closed question claims and checks it against a fact (the gate before "oui")."""
     return default_repository().claim_reader()
+
+
+def distinct_terms(topic: str) -> frozenset[str]:
+    """Terms only one fact of a topic uses (cached per topic)."""
+    return default_repository().distinct_terms(topic)
 
 
 def without_job_names(text: str, marker: str = " ") -> str:

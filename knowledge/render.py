@@ -44,3 +44,13 @@ def answer_text(answer: TopicAnswer) -> str:
             body += f"\nÀ la place, elle indique ({instead.label.lower()}) :\n" + facts_block(instead.facts)
         return f"{head}\n{body}"
     return f"{head}\n{facts_block(answer.facts)}\nSource : {answer.source.publisher}"
+
+
+def quoted_facts(facts: tuple[FactItem, ...], attribute: str | None = None) -> str:
+    """One fact inline « in quotes », several as bullets; a diploma's link when the link or code is asked."""
+    def line(fact: FactItem) -> str:
+        text = fact_line(fact)
+        return f"{text} : {fact.url}" if attribute in ("code", "url") and fact.url else text
+    if len(facts) == 1:
+        return f"« {line(facts[0])} »"
+    return "\n" + "\n".join(f"• {line(f)}" for f in facts)

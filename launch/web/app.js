@@ -9,7 +9,7 @@
   "use strict";
 
   var config = Object.assign(
-    { socketUrl: "http://127.0.0.1:5005", maxChars: 500, retentionDays: 30 },
+    { socketUrl: "http://127.0.0.1:5005", maxChars: 1500, retentionDays: 30 },
     window.BOT_CONFIG || {}
   );
   var STORAGE_KEY = "orientation-chat:v1";

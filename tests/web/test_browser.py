@@ -113,7 +113,10 @@ def test_page_loads_from_localhost_only(chat):
     log = page.locator("#messages")
     expect(log).to_have_attribute("role", "log")
     expect(log).to_have_attribute("aria-live", "polite")
-    expect(page.locator("#message-input")).to_have_attribute("maxlength", "500")
+    from common.settings import get_settings
+
+    limit = str(get_settings().max_message_chars)  # MAX_MESSAGE_CHARS, 1,500 by default: a parent's message fits
+    expect(page.locator("#message-input")).to_have_attribute("maxlength", limit)
     expect(page.get_by_label("Ta question")).to_be_visible()
     expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
     expect(page.get_by_role("button", name="Nouvelle conversation")).to_be_visible()
