@@ -9,118 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
 from actions.answer_term import dispatch_terms
-from actions.compare_jobs import dispatch_comparison
-from actions.planner import Part, Plan
-from common.wording import response_text
+from actions.compare_jobs import answer_for_both, asks_both
+from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import meaning_asked
-from knowledge.render import facts_block, quoted_facts
 from knowledge.text import fold
-
-# The domain.yml response of each kind of precise answer part
-PART_RESPONSES = {
-    planner.YES: "utter_fact_yes",
-    planner.FACTS: "utter_fact_found",
-    planner.NO_OTHER_JOB: "utter_fact_no_other_job",
-    planner.SILENT_OTHER_JOB: "utter_fact_silent_other_job",
-    planner.NOT_IN_SHEET: "utter_fact_not_in_sheet",
-    planner.OTHER_DIRECTION: "utter_fact_other_direction",
-    planner.FILTERED: "utter_facts_filtered",
-    planner.FILTER_NONE: "utter_filter_none",
-    planner.FILTER_UNRATED: "utter_filter_unrated",
-    planner.NOT_LISTED: "utter_fact_not_listed",
-    planner.KIND_LISTED: "utter_fact_kind_listed",
-    planner.NOT_REQUIRED: "utter_fact_not_required",
-    planner.LEVEL_LOWER: "utter_fact_level_lower",
-    planner.LESS_OFTEN: "utter_fact_less_often",
-    planner.UNQUALIFIED: "utter_fact_unqualified",
-}
-
-
-def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswer, buttons: list | None = None) -> None:
-    """Send one topic answer with its source and follow-up buttons (or the honest "not in the sheet")."""
-    job_name = context.lower_first(answer.job.name)
-    topic_label = answer.label.lower()
-    buttons = context.suggestions(answer) if buttons is None else buttons
-    if answer.topic == "source":
-        source = answer.source
-        dispatcher.utter_message(response="utter_answer_source" if source.url else "utter_answer_source_no_url",
-                                 job_name=job_name, publisher=source.publisher, title=source.title, url=source.url,
-                                 buttons=buttons)
-    elif answer.found:
-        dispatcher.utter_message(response=f"utter_answer_{answer.topic}", job_name=job_name,
-                                 facts=facts_block(answer.facts), source=answer.source.publisher, buttons=buttons)
-    elif answer.instead:
-        dispatcher.utter_message(response="utter_not_in_sheet_instead", job_name=job_name, topic_label=topic_label,
-                                 instead_label=answer.instead.label.lower(), facts=facts_block(answer.instead.facts),
-                                 source=answer.source.publisher, buttons=buttons)
-    else:
-        dispatcher.utter_message(response="utter_not_in_sheet", job_name=job_name, topic_label=topic_label,
-                                 buttons=buttons)
-
-
-def _where(topic: str, facts: tuple[queries.FactItem, ...]) -> str:
-    label = queries.topics()[topic].label.lower()
-    groups = {f.group for f in facts}
-    return f"{label} › {facts[0].group}" if len(groups) == 1 and facts and facts[0].group else label
-
-
-def _filter_label(part: Part) -> str:
-    return " + ".join(f.label for f in part.filters)
-
-
-def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -> None:
-    """Send one part of a plan with its domain response."""
-    answer = queries.topic_answer(part.job.id, part.topic)
-    if part.kind == planner.TOPIC or (part.kind == planner.NOT_IN_SHEET and not answer.found):
-        dispatch_answer(dispatcher, answer, buttons)
-        return
-    values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
-                              "source": answer.source.publisher}
-    if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB):
-        other = part.other
-        assert other is not None  # the planner names the other job's fact for these kinds
-        values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
-                      facts=quoted_facts((other.fact,)),
-                      source=queries.topic_answer(other.job.id, other.topic).source.publisher)
-    elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION, planner.LEVEL_LOWER, planner.LESS_OFTEN,
-                       planner.UNQUALIFIED):
-        values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
-    elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.NOT_REQUIRED):
-        values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
-    elif part.kind == planner.FILTERED:
-        values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
-                      facts=facts_block(part.facts))
-    elif part.kind == planner.FILTER_UNRATED:
-        names = queries.vocabulary().filter_names
-        values.update(filter_name=" ni par ".join(dict.fromkeys(names[f.kind] for f in part.filters)),
-                      facts=facts_block(part.facts))
-    else:  # NOT_IN_SHEET, FILTER_NONE: the honest gap, then what the sheet does say on the topic
-        values.update(filter_label=_filter_label(part), facts=facts_block(answer.facts))
-    dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, **values)
-
-
-def precise_buttons(part: Part) -> list[dict[str, Any]]:
-    """After a precise answer: the whole topic, then the same question for the other job."""
-    label = queries.topics()[part.topic].label.lower()
-    buttons = [{"title": response_text("utter_button_see_all", topic_label=label),
-                "payload": context.payload(f"ask_{part.topic}", part.job.id)}]
-    others = [job for job in queries.list_jobs() if job.id != part.job.id]
-    if len(others) == 1:
-        title = response_text("utter_button_other_job", job_name=context.lower_first(others[0].name))
-        buttons.append({"title": title, "payload": context.payload("inform_job", others[0].id)})
-    return buttons
-
-
-def dispatch_plan(dispatcher: CollectingDispatcher, plan: Plan) -> None:
-    """Send every part; follow-up buttons go under the last one only (one set of choices on a phone)."""
-    for index, part in enumerate(plan.parts):
-        last = index == len(plan.parts) - 1
-        if part.kind == planner.TOPIC:
-            answer = queries.topic_answer(part.job.id, part.topic)
-            dispatch_answer(dispatcher, answer, context.suggestions(answer) if last else [])
-        else:
-            dispatch_part(dispatcher, part, precise_buttons(part) if last else [])
 
 
 class ActionAnswerTopic(Action):
@@ -145,9 +38,9 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                      buttons=context.topic_buttons(None, list(catalogue[topic].next)))
             return [*events, SlotSet("question", None)]
-        if len(named) > 1:
-            dispatch_comparison(dispatcher, topic)
-            return [*events, SlotSet("question", None)]
+        if len(named) > 1 or (not named and asks_both(text)):
+            answered = answer_for_both(dispatcher, text, topic)
+            return [*events[:-1], SlotSet("topic", answered), SlotSet("question", None)]
         if not named and context.mentions_other_job(tracker):
             dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
             return events

@@ -7,16 +7,81 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, planner
+from actions.dispatch import dispatch_plan
 from common.wording import response_text
 from knowledge import queries
+from knowledge.question import YES_NO, analyse
 from knowledge.render import facts_block
+from knowledge.text import fold
+from knowledge.vocabulary import contains_phrase
 
 DEFAULT_COMPARISON_TOPIC = "missions"
 
 
-def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
-    """Send every job's facts on `topic`, each under its job's name, with both sources."""
+def asks_both(text: str) -> bool:
+    """Whether a message asks about both jobs at once ("les deux demandent…", "chacun")."""
+    return any(contains_phrase(fold(text), cue) for cue in queries.vocabulary().both_cues)
+
+
+def _topic_asked(text: str, fallback: str | None) -> str:
+    catalogue = queries.topics()
+    named = [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue]
+    topic = (named[0] if named else None) or queries.topic_of_text(text) or fallback or DEFAULT_COMPARISON_TOPIC
+    return DEFAULT_COMPARISON_TOPIC if topic == "definition" else topic
+
+
+def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None) -> str:
+    """A question about the two jobs; returns the topic answered.
+
+    A closed question ("les deux demandent l'esprit d'équipe ?") gets each job's own answer, with the same gate
+    before "oui" as for one job. A point that facts name ("lequel demande le plus d'anglais ?") gets each sheet's
+    facts on that point; a ranking is said to be beyond the sheets. Otherwise the topic side by side.
+    """
+    vocabulary = queries.vocabulary()
+    shape = analyse(text, vocabulary)
+    folded = fold(text)
+    ranking = any(contains_phrase(folded, cue) for cue in vocabulary.ranking_cues)
+    counted = ranking or any(contains_phrase(folded, cue) for cue in vocabulary.count_cues)
+    topic = _topic_asked(text, fallback_topic)
+    if not queries.topics()[topic].in_sheets:
+        dispatch_comparison(dispatcher, topic)
+        return topic
+    point = " ".join(w for w in shape.content.split() if w.strip("?!.,;:") not in vocabulary.comparison_words)
+    terms = queries.content_terms(point)
+    found = [f for f in queries.find_facts(point, None, topic) if f.coverage >= planner.STRONG] if terms else []
+    named_items = queries.claim_reader().read(folded).items  # "avec un BTS je peux faire lequel ?": each job's answer
+    if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
+        for job in queries.list_jobs():
+            dispatch_plan(dispatcher, planner.plan_answer(text, topic, job))
+        return found[0].topic if found else topic
+    if ranking:
+        dispatcher.utter_message(response="utter_compare_no_ranking")
+    if found:
+        _dispatch_point(dispatcher, found)
+        return found[0].topic
+    dispatch_comparison(dispatcher, topic, counted)
+    return topic
+
+
+def _dispatch_point(dispatcher: CollectingDispatcher, found: list[queries.FoundFact]) -> None:
+    """Each job's facts on the point the message names (or the sheet's silence on it)."""
+    sections, sources = [], []
+    for job in queries.list_jobs():
+        own = [f for f in found if f.job.id == job.id]
+        close = [f.fact for f in own if f.coverage >= own[0].coverage * planner.CLOSE_TO_BEST][:planner.MAX_FACTS] \
+            if own else []
+        body = facts_block(tuple(close)) if close else response_text("utter_compare_not_in_sheet")
+        sections.append(f"▸ {job.name}\n{body}")
+        if own:
+            sources.append(queries.topic_answer(job.id, own[0].topic).source.publisher)
+    dispatcher.utter_message(response="utter_compare_point", facts="\n\n".join(sections),
+                             source=" ; ".join(dict.fromkeys(sources)), buttons=context.job_buttons())
+
+
+def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: bool = False) -> None:
+    """Send every job's facts on `topic`, each under its job's name (with their number when `counted`), with both
+    sources."""
     catalogue = queries.topics()
     if not catalogue[topic].in_sheets:
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
@@ -26,7 +91,8 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str) -> None:
     sections = []
     for answer in answers:
         body = facts_block(answer.facts) if answer.found else response_text("utter_compare_not_in_sheet")
-        sections.append(f"▸ {answer.job.name}\n{body}")
+        count = f" ({len(answer.facts)})" if counted and answer.found else ""
+        sections.append(f"▸ {answer.job.name}{count}\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone
     dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),
@@ -41,8 +107,10 @@ class ActionCompareJobs(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        topic = queries.topic_of_text(text) or tracker.get_slot("topic") or DEFAULT_COMPARISON_TOPIC
-        if topic == "definition":
-            topic = DEFAULT_COMPARISON_TOPIC
-        dispatch_comparison(dispatcher, topic)
-        return [SlotSet("topic", topic)]
+        remembered = tracker.get_slot("topic")
+        if text.startswith("/"):  # a button: the topic side by side
+            topic = _topic_asked("", remembered if isinstance(remembered, str) else None)
+            dispatch_comparison(dispatcher, topic)
+        else:
+            topic = answer_for_both(dispatcher, text, remembered if isinstance(remembered, str) else None)
+        return [SlotSet("topic", topic), SlotSet("question", None)]

@@ -14,7 +14,7 @@ from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
-from knowledge.vocabulary import FilterValue
+from knowledge.vocabulary import FilterValue, contains_phrase
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
 PARTIAL = 0.3  # a fact matching part of it: shown as what the sheet says, never as a "oui"
@@ -47,6 +47,8 @@ NOT_REQUIRED = "not_required"  # an obligation asked where the sheet lists sever
 LEVEL_LOWER = "level_lower"  # the sheet expects a lower level than asked
 LESS_OFTEN = "less_often"  # the sheet says "éventuellement", "peu fréquents"
 UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequency asked
+COUNT = "count"  # "combien de compétences ?": the number first, then the list
+NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,22 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     claim = queries.claim_reader().read(folded, outside)
     plan = _plan(text, shape, topic, job, job_named, claim)
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded)][:MAX_TOPICS]
+    if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
+        plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
     return plan
+
+
+def _counted(part: Part) -> Part:
+    """A whole topic or a few facts, counted: "La fiche en cite 12"."""
+    if part.topic in NOT_COUNTED or part.job is None:
+        return part
+    if part.kind == TOPIC:
+        facts = queries.topic_answer(part.job.id, part.topic).facts
+        return Part(COUNT, part.job, part.topic, facts, total=len(facts)) if facts else part
+    if part.kind == FACTS and len(part.facts) > 1:
+        return replace(part, kind=COUNT, total=len(part.facts))
+    return part
 
 
 def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ...]:
@@ -257,9 +273,9 @@ def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     if kept:
         return [replace(part, facts=kept)]
-    if part.kind == FILTERED:  # a list without "oui": nothing to withdraw
-        return [part]
     fact, verdict = verdicts[0]
+    if part.kind == FILTERED and verdict != entailment.NOT_REQUIRED:  # a list without "oui": nothing to withdraw
+        return [part]
     if verdict == entailment.MISSING_ITEM and claim.items:
         # the search's best fact missed the item, another fact of the topic may name it exactly ("BTS Banque")
         exact = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts

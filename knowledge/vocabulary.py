@@ -54,6 +54,10 @@ class Vocabulary:
     become_verbs: tuple[str, ...] = ()
     number_words: dict[int, str] | None = None
     claims: ClaimWords = field(default_factory=ClaimWords)
+    count_cues: tuple[str, ...] = ()
+    ranking_cues: tuple[str, ...] = ()
+    both_cues: tuple[str, ...] = ()
+    comparison_words: frozenset[str] = frozenset()
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -146,4 +150,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
         number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
         claims=_claim_words(path, data.get("claims")),
+        count_cues=_folded_list(path, data.get("count_cues") or [], "count_cues"),
+        ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),
+        both_cues=_folded_list(path, data.get("both_cues") or [], "both_cues"),
+        comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
     )

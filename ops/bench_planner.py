@@ -88,7 +88,8 @@ def _ms(run, rounds: int) -> list[float]:
 def planner_cost(rounds: int = 30) -> dict:
     """Per-message time of the action with the planner, and of the pre-planner path, on the same questions."""
     from actions import context
-    from actions.answer_topic import ActionAnswerTopic, dispatch_answer
+    from actions.answer_topic import ActionAnswerTopic
+    from actions.dispatch import dispatch_answer
     from knowledge import queries
 
     action = ActionAnswerTopic()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.compare_jobs import ActionCompareJobs
 from actions.fallback import ActionHandleFallback
@@ -62,3 +63,48 @@ def test_unsure_question_about_a_known_job_offers_likely_topics(dispatcher):
     assert [b["payload"] for b in message["buttons"]] == ['/ask_missions{"job": "back-office"}',
                                                           '/ask_skills{"job": "back-office"}']
     assert events[0]["value"] == "back-office"
+
+
+def _compare(text: str, slots: dict | None = None):
+    dispatcher = CollectingDispatcher()
+    ActionCompareJobs().run(dispatcher, make_tracker("compare_jobs", [], slots=slots or {}, text=text), {})
+    return dispatcher.messages
+
+
+def test_a_ranking_is_beyond_the_sheets_each_says_its_own_on_that_point():
+    messages = _compare("lequel des deux demande le plus d'anglais ?")
+    assert [m["response"] for m in messages] == ["utter_compare_no_ranking", "utter_compare_point"]
+    point = messages[1]["facts"]
+    assert "Maîtrise de l'anglais" in point and "Utiliser l'anglais en contexte professionnel" in point
+    assert "Encadrer une équipe" not in point  # that point only, not the whole skills lists
+
+
+def test_a_point_one_sheet_is_silent_on():
+    point = _compare("lequel des deux est le plus stressant ?")[-1]["facts"]
+    back, middle = point.split("▸ Gestionnaire middle-office")
+    assert "ne donne pas d'information" in back and "Gérer des situations de stress" in middle
+
+
+def test_a_closed_question_about_both_gets_each_jobs_own_answer():
+    messages = _compare("les deux exigent un bac+5 ?")
+    responses = {m["job_name"]: m["response"] for m in messages}
+    assert responses == {"gestionnaire de back-office": "utter_filter_none",
+                         "gestionnaire middle-office": "utter_fact_not_required"}
+    assert all(not m.get("response", "").startswith("utter_fact_yes") for m in messages)
+
+
+def test_a_diploma_asked_of_both():
+    messages = _compare("avec un BTS je peux faire lequel ?")
+    assert len(messages) == 2 and all(m["response"] != "utter_fact_yes" for m in messages)
+    assert "BTS Banque" in messages[0]["facts"] and "BTS/DUT" in messages[1]["facts"]
+
+
+def test_counting_a_ranking_shows_the_numbers():
+    messages = _compare("lequel a le plus de compétences ?")
+    assert messages[0]["response"] == "utter_compare_no_ranking"
+    assert "Gestionnaire de back-office (5)" in messages[1]["facts"]
+    assert "Gestionnaire middle-office (12)" in messages[1]["facts"]
+
+
+def test_a_topic_no_sheet_covers_is_not_ranked():
+    assert [m["response"] for m in _compare("lequel paye le mieux ?")] == ["utter_not_in_any_sheet"]

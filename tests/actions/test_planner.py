@@ -305,3 +305,18 @@ def test_a_job_slot_the_actions_cannot_read_is_emptied_and_the_conversation_goes
     assert slot(events, "job") is None
     message = only(ask("ask_missions", "les missions du back office", "bo", slots={"job": poison})[0])
     assert message["response"] == "utter_answer_missions"
+
+
+@pytest.mark.parametrize("text,job,count,first", [
+    ("combien de compétences pour le middle office ?", "mo", 12, "Vérifier la conformité"),
+    ("combien de qualités il faut pour le back office ?", "bo", 3, "Rigueur et organisation"),
+])
+def test_a_count_comes_first(default_kb, text, job, count, first):
+    message = only(ask("ask_skills" if "compétences" in text else "ask_qualities", text, job)[0])
+    assert message["response"] == "utter_answer_count" and message["count"] == count
+    assert first in message["facts"]
+
+
+def test_no_count_for_a_figure(default_kb):
+    message = only(ask("ask_figures", "combien de postes en middle office ?", "mo")[0])
+    assert message["response"] != "utter_answer_count"
