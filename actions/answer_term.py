@@ -1,9 +1,6 @@
 """What a word of the sheets means: the sheet's own explanation, else where the sheet uses it, else the honest gap."""
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
@@ -27,6 +24,16 @@ def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list 
                                  buttons=(buttons or []) if last else [])
 
 
+def dispatch_term_question(dispatcher: CollectingDispatcher, text: str) -> None:
+    """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap."""
+    terms = terms_in(fold(text), queries.glossary())
+    if terms:
+        dispatch_terms(dispatcher, terms)
+    elif not dispatch_usage(dispatcher, text):
+        dispatcher.utter_message(response="utter_term_unknown",
+                                 buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
+
+
 def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> bool:
     """Where a sheet uses the asked word, when no entry explains it; False when no sheet uses it."""
     found = [f for f in queries.find_facts(text) if f.coverage >= USED_COVERAGE] if queries.content_terms(text) else []
@@ -40,20 +47,3 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> bool:
                              source=queries.topic_answer(best.job.id, best.topic).source.publisher,
                              buttons=context.topic_buttons(best.job.id, [best.topic]))
     return True
-
-
-class ActionAnswerTerm(Action):
-    """Answer "ça veut dire quoi X ?" about a word of the sheets."""
-
-    def name(self) -> str:
-        return "action_answer_term"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        terms = terms_in(fold(text), queries.glossary())
-        if terms:
-            dispatch_terms(dispatcher, terms)
-        elif not dispatch_usage(dispatcher, text):
-            dispatcher.utter_message(response="utter_term_unknown",
-                                     buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
-        return []

@@ -1,10 +1,6 @@
 """Compares the jobs side by side on one topic."""
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
@@ -29,6 +25,13 @@ def _topic_asked(text: str, fallback: str | None) -> str:
     named = [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue]
     topic = (named[0] if named else None) or queries.topic_of_text(text) or fallback or DEFAULT_COMPARISON_TOPIC
     return DEFAULT_COMPARISON_TOPIC if topic == "definition" else topic
+
+
+def compare_on_button(dispatcher: CollectingDispatcher, remembered: str | None) -> str:
+    """A comparison button ("/compare_jobs"): the remembered topic side by side; returns it."""
+    topic = _topic_asked("", remembered)
+    dispatch_comparison(dispatcher, topic)
+    return topic
 
 
 def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None) -> str:
@@ -97,20 +100,3 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: b
     # one button per job: it answers the same topic for that job alone
     dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),
                              facts="\n\n".join(sections), source=sources, buttons=context.job_buttons())
-
-
-class ActionCompareJobs(Action):
-    """Compare the jobs on the topic the message names, else the one in context, else their missions."""
-
-    def name(self) -> str:
-        return "action_compare_jobs"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        remembered = tracker.get_slot("topic")
-        if text.startswith("/"):  # a button: the topic side by side
-            topic = _topic_asked("", remembered if isinstance(remembered, str) else None)
-            dispatch_comparison(dispatcher, topic)
-        else:
-            topic = answer_for_both(dispatcher, text, remembered if isinstance(remembered, str) else None)
-        return [SlotSet("topic", topic), SlotSet("question", None)]

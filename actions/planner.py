@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
-from knowledge.question import STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.question import OPEN, STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.vocabulary import FilterValue, contains_phrase
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -159,7 +159,8 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
-                job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = ()) -> Plan:
+                job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = (),
+                background: str = "") -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -171,15 +172,19 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         previous_question: the last precise question, for "et elle est à quel niveau ?" (an attribute
             asked of the fact just answered).
         outside: jobs the NLU found that no sheet knows (`other_job`): a "oui" must say them too.
+        background: the student's sentences that ask nothing ("j'ai un bac pro commerce."): what they name is
+            part of the claim a "oui" must cover.
     """
     shape = analyse(text, queries.vocabulary(), entity_filters)
     if previous_question and shape.attribute and not queries.content_terms(shape.content):
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)
     folded = queries.without_job_names(text, marker=JOB_MARKER)
-    claim = queries.claim_reader().read(folded, outside)
+    said = queries.without_job_names(f"{background} . {text}", marker=JOB_MARKER) if background else folded
+    claim = queries.claim_reader().read(said, outside)
     plan = _plan(text, shape, topic, job, job_named, claim)
-    plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded)][:MAX_TOPICS]
+    closed = shape.form != OPEN
+    plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
     if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
         plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
@@ -254,10 +259,16 @@ def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:
     return [Part(FACTS, part.job, part.topic, sharing[:MAX_FACTS])]
 
 
-def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
-    """A "oui" part kept only with the facts that say everything the question claims; otherwise the honest part."""
+def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list[Part]:
+    """A "oui" part kept only with the facts that say everything the question claims; otherwise the honest part.
+
+    A closed question about a whole list ("j'ai un bac pro commerce. je peux faire back office ?") is checked
+    against every fact of that list."""
     if part.kind == NOT_IN_SHEET and part.job is not None:
         return _not_silent(part, claim, folded)
+    options = queries.claim_reader().words.option_topics
+    if part.kind == TOPIC and closed and claim.items and part.job is not None and part.topic in options:
+        part = Part(YES, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
     if claim.empty or part.kind not in (YES, NO_OTHER_JOB, FILTERED) or not part.facts and part.kind != NO_OTHER_JOB:
         return [part]
     reader = queries.claim_reader()
@@ -286,9 +297,12 @@ def _confirm(part: Part, claim: Claim, folded: str) -> list[Part]:
         elsewhere = _entailed_elsewhere(claim, part.job, part.topic)
         if elsewhere is not None:
             return [Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
-        item = next((i.text for i in claim.items if not reader.covers(i.terms, fact.text)),
-                    claim.extra[0] if claim.extra else "")
-        return [Part(NOT_LISTED, part.job, part.topic, _heading(part.job, part.topic, fact), item=item)]
+        missing = next((i for i in claim.items if not reader.covers(i.terms, fact.text)), None)
+        item = missing.text if missing else (claim.extra[0] if claim.extra else "")
+        # what the sheet lists of that kind ("ses bacs pro"), else the list the best fact belongs to
+        of_kind = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
+                        if missing and missing.diploma and reader.covers(missing.kind_terms, f.text))
+        return [Part(NOT_LISTED, part.job, part.topic, of_kind or _heading(part.job, part.topic, fact), item=item)]
     if verdict == entailment.KIND_ONLY:
         return [Part(KIND_LISTED, part.job, part.topic, _facts_of_kind(part.job, part.topic, claim) or part.facts)]
     if verdict == entailment.NOT_REQUIRED:

@@ -24,6 +24,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -32,8 +33,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from knowledge.sentences import Sentence, sentences
+
 logger = logging.getLogger(__name__)
 
+MAX_QUESTIONS = 3  # questions of one message answered in order
 WORD_PATTERN = r"(?u)\b\w+\b"  # keeps one-letter words: "c", "j", "t" carry meaning in SMS French
 TEMPERATURES = np.logspace(-1, 2.5, 120)
 
@@ -195,6 +199,21 @@ def _log_loss(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(-np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12)))
 
 
+def _span_vectors(message: Message, parts: list[Sentence]) -> np.ndarray | None:
+    """One vector per sentence: the mean of its words' vectors (how spaCy's featurizer pools the message's)."""
+    sequence, sentence = message.get_dense_features(TEXT)
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    if sequence is None or sentence is None or len(tokens) != len(sequence.features):
+        return None if sentence is None else np.tile(np.asarray(sentence.features).reshape(-1), (len(parts), 1))
+    words = np.asarray(sequence.features)
+    whole = np.asarray(sentence.features).reshape(-1)
+    rows = []
+    for part in parts:
+        inside = [i for i, token in enumerate(tokens) if token.start >= part.start and token.end <= part.end]
+        rows.append(words[inside].mean(axis=0) if inside else whole)
+    return np.vstack(rows)
+
+
 def _sentence_vectors(messages: list[Message]) -> np.ndarray | None:
     rows = []
     for message in messages:
@@ -212,7 +231,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"C": 1.0, "char_ngram_range": [2, 5], "word_ngram_range": [1, 1], "random_seed": 42,
-                "default_temperature": 5.0, "ranking_length": LABEL_RANKING_LENGTH}
+                "default_temperature": 5.0, "ranking_length": LABEL_RANKING_LENGTH,
+                # sentences of these intents never decide a message of several sentences
+                "context_intents": ["greet", "goodbye", "thank", "bot_challenge"]}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: LinearIntentModel | None = None) -> None:
@@ -252,12 +273,32 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             return messages
         confidences = self.model.predict([m.get(TEXT) or "" for m in messages], _sentence_vectors(messages))
         for message, row in zip(messages, confidences, strict=True):
+            parts = sentences(message.get(TEXT) or "")
+            if len(parts) > 1:
+                row = self._focus(message, parts, row)
             order = np.argsort(-row)
             ranking = [{"name": self.model.intents[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             length = self.config["ranking_length"]
             message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
         return messages
+
+    def _focus(self, message: Message, parts: list[Sentence], whole: np.ndarray) -> np.ndarray:
+        """A message of several sentences: its intent is the first question's, not the greeting's, the thanks' or
+        the context's ("Je vous remercie. Et concernant les études ?"). Sets `questions` (up to three: text and
+        intent, in order) and `context` (the sentences that ask nothing: "j'ai un bac pro commerce.") for the
+        actions. Returns the confidences the intent is read from."""
+        assert self.model is not None
+        rows = self.model.predict([p.text for p in parts], _span_vectors(message, parts))
+        labels = [self.model.intents[int(np.argmax(r))] for r in rows]
+        social = set(self.config["context_intents"])
+        asked = [i for i, part in enumerate(parts) if part.question and labels[i] not in social]
+        said = [i for i, part in enumerate(parts) if not part.question and labels[i] not in social]
+        message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in asked[:MAX_QUESTIONS]],
+                    add_to_output=True)
+        message.set("context", [parts[i].text for i in said], add_to_output=True)
+        chosen = asked[0] if asked else (said[-1] if said else None)
+        return whole if chosen is None else rows[chosen]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

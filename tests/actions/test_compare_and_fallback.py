@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.compare_jobs import ActionCompareJobs
+from actions.answer_topic import ActionCompareJobs
 from actions.fallback import ActionHandleFallback
 from tests.actions.conftest import make_tracker
 

@@ -119,3 +119,36 @@ def test_fast_scores_equal_the_sparse_features_product():
     probe_dense[2] = 0.0  # an empty message has a zero vector
     sparse = LinearIntentModel.features(fitted.blocks, probe, probe_dense) @ fitted.weights.T + fitted.bias
     assert np.allclose(fitted.scores(probe, probe_dense), sparse)
+
+
+def _processed(model: LinearIntentModel, text: str):
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    component = LinearIntentClassifier(CONFIG, None, None, model)  # type: ignore[arg-type]
+    [message] = component.process([Message({TEXT: text})])
+    return message
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("Bonjour ! Quelles études pour le back office ?", "ask_studies"),
+    ("Bonjour. Je vous remercie. Et concernant ses missions ?", "ask_missions"),
+])
+def test_a_greeting_sentence_does_not_decide_the_intent(model, text, intent):
+    message = _processed(model, text)
+    assert message.get("intent")["name"] == intent
+    assert [q["intent"] for q in message.get("questions")] == [intent]
+
+
+def test_several_questions_are_kept_in_order_with_the_context_apart(model):
+    message = _processed(model, "salut. j'ai un master. quelles etudes pour le bo ? et il fait quoi au quotidien ?")
+    assert message.get("intent")["name"] == "ask_studies"
+    assert [q["intent"] for q in message.get("questions")] == ["ask_studies", "ask_missions"]
+    assert message.get("context") == ["j'ai un master."]
+    assert "questions" in message.as_dict(only_output_properties=True)  # reaches the tracker's parse data
+
+
+def test_one_sentence_is_classified_as_before(model):
+    message = _processed(model, "quelles etudes pour le bo")
+    assert message.get("questions") is None
+    assert message.get("intent")["name"] == "ask_studies"

@@ -1,0 +1,107 @@
+"""One message, one or several questions: each is routed to its answer, in the order written.
+
+The NLU (bot/intent_classifier.py) splits a message of several sentences: `questions` (up to three, each with its
+intent) and `context` (sentences that ask nothing: "j'ai un bac pro commerce.", "j'accompagne des élèves de
+seconde."). A message of one sentence is one question. Each question is answered as if asked alone — a term, a
+comparison, a topic the sheets do not cover, or the planner's answer — and the student's context sentences are read
+by the gate before "oui" ("j'ai un bac pro commerce. je peux faire back office ?").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import context, planner
+from actions.answer_term import dispatch_term_question, dispatch_terms
+from actions.compare_jobs import answer_for_both, asks_both
+from actions.dispatch import dispatch_plan
+from knowledge import queries
+from knowledge.glossary import meaning_asked
+from knowledge.queries import JobInfo
+from knowledge.text import fold
+
+TERM_INTENT, COMPARE_INTENT = "ask_term", "compare_jobs"
+
+
+@dataclass
+class State:
+    """What the conversation knows while the questions of one message are answered."""
+
+    topic: str | None
+    job: JobInfo | None
+    question: str | None = None
+    job_answered: bool = False  # an answer named the job: the slot follows it
+
+
+def questions_of(tracker: Tracker) -> list[tuple[str, str]]:
+    """(text, intent) of each question of the latest message: the NLU's split, else the message itself."""
+    split = tracker.latest_message.get("questions")
+    asked = [(q["text"], q["intent"]) for q in split or []
+             if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
+    text = context.question_text(tracker)
+    if len(asked) < 2 or not text or text.startswith("/") or context.latest_intent(tracker) == "inform_job":
+        # one question: the message's own text (or the remembered question), the NLU's intent
+        single = asked[0][0] if len(asked) == 1 and context.latest_intent(tracker) == asked[0][1] else text
+        return [(single, context.latest_intent(tracker))]
+    return asked
+
+
+def background_of(tracker: Tracker) -> str:
+    """The sentences of the latest message that ask nothing ("j'ai un bac pro commerce.")."""
+    said = tracker.latest_message.get("context")
+    return " ".join(s for s in said if isinstance(s, str)) if isinstance(said, list) else ""
+
+
+def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Answer every question of the latest message; the slots the last answer leaves."""
+    remembered = tracker.get_slot("question")
+    reset = [SlotSet("job", None)] if context.slot_is_unreadable(tracker, "job") else []
+    state = State(context.requested_topic(tracker), context.context_job(tracker),
+                  remembered if isinstance(remembered, str) else None)
+    asked = questions_of(tracker)
+    whole_message = len(asked) == 1
+    for text, intent in asked:
+        jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
+        answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
+    job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
+    return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question)]
+
+
+def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
+               jobs: list[JobInfo], background: str, whole_message: bool) -> None:
+    """Answer one question and update `state` (topic, job, the precise question to remember)."""
+    if intent == TERM_INTENT:
+        dispatch_term_question(dispatcher, text)
+        return
+    asked_terms = meaning_asked(fold(text), queries.glossary())
+    if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
+        dispatch_terms(dispatcher, asked_terms)
+        return
+    topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
+    if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)):
+        state.topic, state.question = answer_for_both(dispatcher, text, topic), None
+        return
+    catalogue = queries.topics()
+    if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
+        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
+                                 buttons=context.topic_buttons(None, list(catalogue[topic].next)))
+        state.topic, state.question = topic, None
+        return
+    if not jobs and whole_message and context.mentions_other_job(tracker):
+        dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
+        state.topic = topic
+        return
+    filters = context.filter_entities(tracker) if whole_message else []
+    outside = context.outside_jobs(tracker) if whole_message else ()
+    plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
+                               previous_question=state.question, outside=outside, background=background)
+    state.topic, state.question = topic, plan.question if plan.precise else None
+    if plan.ask_job:
+        dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
+        return
+    dispatch_plan(dispatcher, plan)
+    state.topic, state.job, state.job_answered = plan.topic or topic, plan.job or state.job, True

@@ -1,0 +1,58 @@
+"""The sentences of a message and which of them ask something: "Bonjour, j'accompagne des élèves de seconde.
+Quelles études … ? Et il faut quel niveau d'anglais ?" holds a context sentence and two questions.
+
+Plain functions on the raw text (offsets kept, so the NLU can pool the word vectors of one sentence). A second
+question joined by "et" ("c'est quoi X et il faut quel niveau ?") is split where "et" is followed by a question
+word. Used by the intent classifier (bot/intent_classifier.py) and the answer actions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.text import fold
+
+# Words that open a question, folded: "quel", "combien", "est-ce que", "c'est quoi", "faut-il", "on peut"...
+QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pourquoi|pk|ou|qui|quoi|koi|"
+                    r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|qu'est|"
+                    r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
+                    r"existe|doit|dois|that|what|which|how|can|do|does|is|are")
+_QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?(" + QUESTION_OPENERS + r")\b")
+_ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b")
+# Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
+_END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_AND_QUESTION = re.compile(r",?\s+(?=et\s+(?:" + QUESTION_OPENERS + r")\b)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    question: bool  # ends with "?" or opens with a question word
+
+
+def _is_question(text: str) -> bool:
+    folded = fold(text)
+    return folded.rstrip().endswith("?") or bool(_QUESTION_START.match(folded))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The message's sentences in order, with their offsets in `text`; blank pieces dropped."""
+    found: list[Sentence] = []
+    for match in _END.finditer(text or ""):
+        pieces = [(match.start(), match.end())]
+        chunk = match.group(0)
+        cuts = [m.end() for m in _AND_QUESTION.finditer(chunk) if _ASKS.search(fold(chunk[:m.start()]))]
+        if cuts:
+            bounds = [0, *cuts, len(chunk)]
+            pieces = [(match.start() + a, match.start() + b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        for start, end in pieces:
+            piece = text[start:end]
+            if not re.search(r"\w", piece):
+                continue
+            lead = len(piece) - len(piece.lstrip())
+            stripped = piece.strip()
+            found.append(Sentence(start + lead, start + lead + len(stripped), stripped,
+                                  _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0)))
+    return found

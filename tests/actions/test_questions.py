@@ -1,0 +1,54 @@
+"""Several questions in one message, answered in order (actions/questions.py), with real Trackers and the real base."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_topic import ActionAnswerTopic
+
+
+def _tracker(text: str, questions: list[tuple[str, str]], context: list[str] | None = None,
+             entities: list | None = None, slots: dict | None = None) -> Tracker:
+    latest = {"intent": {"name": questions[0][1], "confidence": 0.9}, "entities": entities or [], "text": text,
+              "questions": [{"text": t, "intent": i} for t, i in questions], "context": context or []}
+    return Tracker("test-user", slots or {}, latest, [{"event": "user", "text": text, "parse_data": latest}], False,
+                   None, {}, "action_listen")
+
+
+def _run(tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerTopic().run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def test_two_questions_are_answered_in_order():
+    text = "il travaille avec qui le back office ? et les réclamations il en fait quoi ?"
+    messages, events = _run(_tracker(text, [("il travaille avec qui le back office ?", "ask_interlocutors"),
+                                            ("et les réclamations il en fait quoi ?", "ask_missions")]))
+    assert [m["response"] for m in messages] == ["utter_answer_interlocutors", "utter_fact_found"]
+    assert "réclamations" in messages[1]["facts"]
+    assert {e["name"]: e["value"] for e in events}["job"] == "back-office"
+    assert not messages[0]["buttons"] or messages[-1]["buttons"]  # a set of choices under the last answer
+
+
+def test_each_question_keeps_its_own_topic_and_the_messages_job():
+    text = "quelles études pour le middle office ? et combien de compétences ?"
+    messages, _ = _run(_tracker(text, [("quelles études pour le middle office ?", "ask_studies"),
+                                       ("et combien de compétences ?", "ask_skills")]))
+    assert [m["response"] for m in messages] == ["utter_answer_studies", "utter_answer_count"]
+    assert messages[1]["count"] == 12 and messages[1]["job_name"] == "gestionnaire middle-office"
+
+
+def test_the_students_context_sentence_is_read_by_the_gate():
+    text = "j'ai un bac pro commerce. je peux faire back office ?"
+    messages, _ = _run(_tracker(text, [("je peux faire back office ?", "ask_studies")],
+                                context=["j'ai un bac pro commerce."]))
+    assert [m["response"] for m in messages] == ["utter_fact_not_listed"]
+    assert messages[0]["item"] == "bac pro commerce"
+
+
+def test_a_greeting_before_one_question_is_left_out():
+    text = "Bonjour, je suis parent d'élève. Quelles sont les qualités attendues en back office ?"
+    messages, _ = _run(_tracker(text, [("Quelles sont les qualités attendues en back office ?", "ask_qualities")],
+                                context=["Bonjour, je suis parent d'élève."]))
+    assert [m["response"] for m in messages] == ["utter_answer_qualities"]
