@@ -9,7 +9,8 @@ from rasa_sdk import Tracker
 from common.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
-from knowledge.vocabulary import FILTER_KINDS, FilterValue
+from knowledge.text import fold
+from knowledge.vocabulary import FILTER_KINDS, FilterValue, contains_phrase
 
 TOPIC_INTENT_PREFIX = "ask_"
 DEFAULT_TOPIC = "definition"
@@ -76,6 +77,25 @@ def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
 def outside_jobs(tracker: Tracker) -> tuple[str, ...]:
     """Jobs the NLU found that no sheet knows (`other_job`), as written."""
     return tuple(str(v) for v in tracker.get_latest_entity_values("other_job") if isinstance(v, str))
+
+
+def asks_other_job(text: str) -> bool:
+    """"et pour l'autre métier ?": the job that is not the one in context."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().other_job_words)
+
+
+def last_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the latest message (not listening), e.g. "action_compare_jobs"."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
 
 
 def mentions_other_job(tracker: Tracker) -> bool:

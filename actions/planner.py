@@ -176,7 +176,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             part of the claim a "oui" must cover.
     """
     shape = analyse(text, queries.vocabulary(), entity_filters)
-    if previous_question and shape.attribute and not queries.content_terms(shape.content):
+    if previous_question and shape.attribute and not queries.content_terms(shape.content) and not shape.topics_named:
+        # "et à quel niveau ?" asks about the fact just answered; "et niveau qualités ?" switches topic
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)
     folded = queries.without_job_names(text, marker=JOB_MARKER)

@@ -24,7 +24,7 @@ from knowledge.glossary import meaning_asked
 from knowledge.queries import JobInfo
 from knowledge.text import fold
 
-TERM_INTENT, COMPARE_INTENT = "ask_term", "compare_jobs"
+TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
 
 
 @dataclass
@@ -64,9 +64,17 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[
                   remembered if isinstance(remembered, str) else None)
     asked = questions_of(tracker)
     whole_message = len(asked) == 1
+    comparing = context.last_action(tracker) == COMPARE_ACTION
     for text, intent in asked:
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
+        said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
+        if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
+            others = [job for job in queries.list_jobs() if job != state.job]
+            jobs = others if len(others) == 1 else []
+        elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
+            intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
+        comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
     return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question)]
 

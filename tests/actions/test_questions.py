@@ -52,3 +52,33 @@ def test_a_greeting_before_one_question_is_left_out():
     messages, _ = _run(_tracker(text, [("Quelles sont les qualités attendues en back office ?", "ask_qualities")],
                                 context=["Bonjour, je suis parent d'élève."]))
     assert [m["response"] for m in messages] == ["utter_answer_qualities"]
+
+
+def _follow_up(intent: str, text: str, slots: dict, previous_action: str = "action_answer_topic",
+               entities: list | None = None):
+    latest = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text}
+    events = [{"event": "user", "text": "avant", "parse_data": {"intent": {"name": "ask_skills"}}},
+              {"event": "action", "name": previous_action}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    slots_events = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {},
+                                                               "action_listen"), {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in slots_events}
+
+
+def test_the_other_job_is_the_one_not_in_context():
+    messages, slots = _follow_up("inform_job", "et pour l'autre métier ?", {"job": "middle-office", "topic": "skills"})
+    assert messages[0]["job_name"] == "gestionnaire de back-office" and slots["job"] == "back-office"
+
+
+def test_a_topic_named_after_niveau_switches_topic():
+    question = "quel niveau d'anglais au middle office ?"
+    messages, slots = _follow_up("ask_qualities", "et niveau qualités ?",
+                                 {"job": "back-office", "topic": "skills", "question": question})
+    assert messages[0]["response"] == "utter_answer_qualities" and slots["topic"] == "qualities"
+
+
+def test_right_after_a_comparison_the_next_topic_is_compared_too():
+    messages, slots = _follow_up("ask_studies", "et les études ?", {"job": "back-office", "topic": "skills"},
+                                 previous_action="action_compare_jobs")
+    assert messages[0]["response"] == "utter_compare" and slots["topic"] == "studies"
