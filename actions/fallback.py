@@ -7,10 +7,49 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, planner
+from actions.questions import answer_all
 from knowledge import queries
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
+LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
+INTERCHANGEABLE = {"definition", "missions"}  # "que fait un gestionnaire … ?": either answer is right
+
+
+def _precise(plan: planner.Plan) -> list[tuple]:
+    """The facts a plan quotes precisely (not whole topics)."""
+    return [part.facts for part in plan.parts if part.kind != planner.TOPIC]
+
+
+def decided_intent(tracker: Tracker) -> str | None:
+    """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
+
+    The fallback's ambiguity rule asks "tu veux savoir quoi ?" when two intents score alike. That is only useful
+    when the two answers differ: the definition and the missions both answer "que fait un gestionnaire … ?", and a
+    message naming a fact gets the same precise answer under either topic.
+    """
+    ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
+    if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
+        return None
+    first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
+    candidates = context.topic_of_intent(first), context.topic_of_intent(second)
+    if candidates[0] is None or candidates[1] is None:
+        return None
+    topics = (candidates[0], candidates[1])
+    if set(topics) <= INTERCHANGEABLE:
+        return first
+    named = context.mentioned_jobs(tracker)
+    job = named[0] if named else context.context_job(tracker)
+    text = context.question_text(tracker)
+    if job is None or not text:
+        return None
+    plans = [planner.plan_answer(text, topic, job, job_named=bool(named)) for topic in topics]
+    precise = [_precise(plan) for plan in plans]
+    if precise[0] and precise[0] == precise[1]:  # the same facts either way: the intent of their own section
+        return second if plans[1].topic == topics[1] and plans[0].topic != topics[0] else first
+    if precise[0] and not precise[1]:
+        return first
+    return second if precise[1] and not precise[0] else None
 
 
 def previous_user_intent(tracker: Tracker) -> str | None:
@@ -35,6 +74,9 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
+        if decided:
+            return answer_all(dispatcher, tracker, decided)
         mentioned = context.mentioned_jobs(tracker)
         job = mentioned[0] if mentioned else None
         guesses = likely_topics(tracker)

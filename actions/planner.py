@@ -8,12 +8,14 @@ never "the sheet is silent" while a fact of that sheet matches.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import OPEN, STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.text import fold
 from knowledge.vocabulary import FilterValue, contains_phrase
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -410,3 +412,35 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     if len(named) > 1:
         return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, claim), precise=True)
     return Plan([Part(TOPIC, job, topic)])
+
+
+_FROM_BEFORE = re.compile(r"(?:\b(?:du|de|d'|depuis|en|venant du|venant de|quand on est|je suis|je bosse en|"
+                          r"je travaille en))\s*(?:la |le |l')?$")
+_TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir))\s*(?:la |le |l')?$")
+
+
+def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
+    """"on peut passer du back au middle ?": a move between two known jobs, read in both sheets (the jobs one
+    moves to from the first, the jobs one comes from to the second); "oui" only when a sheet lists it."""
+    source, target = _move_order(text, jobs)
+    found = [(source, f) for f in queries.topic_answer(source.id, "careers").facts
+             if f.direction != "from" and queries.resolve_job(f.text) == target]
+    found += [(target, f) for f in queries.topic_answer(target.id, "careers").facts
+              if f.direction == "from" and queries.resolve_job(f.text) == source]
+    if found:
+        return Plan([Part(YES, job, "careers", (fact,)) for job, fact in found], precise=True)
+    return Plan([Part(NOT_LISTED, source, "careers", queries.topic_answer(source.id, "careers").facts,
+                      item=target.name)], precise=True)
+
+
+def _move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
+    """(the job one leaves, the job one goes to): "du back", "en BO", "depuis le back" name the first; "au
+    middle", "vers le MO" the second; otherwise the order written."""
+    folded = fold(text)
+    score = {job: 0 for job in jobs[:2]}
+    for start, job in queries.job_mentions(text):
+        if job in score:
+            before = folded[max(0, start - 25):start]
+            score[job] += 1 if _FROM_BEFORE.search(before) else -1 if _TO_BEFORE.search(before) else 0
+    first, second = jobs[0], jobs[1]
+    return (second, first) if score[second] > score[first] else (first, second)

@@ -37,16 +37,18 @@ class State:
     job_answered: bool = False  # an answer named the job: the slot follows it
 
 
-def questions_of(tracker: Tracker) -> list[tuple[str, str]]:
-    """(text, intent) of each question of the latest message: the NLU's split, else the message itself."""
+def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str, str]]:
+    """(text, intent) of each question of the latest message: the NLU's split, else the message itself with
+    `intent` (default: the NLU's)."""
+    intent = intent or context.latest_intent(tracker)
     split = tracker.latest_message.get("questions")
     asked = [(q["text"], q["intent"]) for q in split or []
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
     if len(asked) < 2 or not text or text.startswith("/") or context.latest_intent(tracker) == "inform_job":
         # one question: the message's own text (or the remembered question), the NLU's intent
-        single = asked[0][0] if len(asked) == 1 and context.latest_intent(tracker) == asked[0][1] else text
-        return [(single, context.latest_intent(tracker))]
+        single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
+        return [(single, intent)]
     return asked
 
 
@@ -56,13 +58,14 @@ def background_of(tracker: Tracker) -> str:
     return " ".join(s for s in said if isinstance(s, str)) if isinstance(said, list) else ""
 
 
-def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Answer every question of the latest message; the slots the last answer leaves."""
+def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None = None) -> list[dict[str, Any]]:
+    """Answer every question of the latest message (`intent`: the one to answer it as, default the NLU's); the slots
+    the last answer leaves."""
     remembered = tracker.get_slot("question")
     reset = [SlotSet("job", None)] if context.slot_is_unreadable(tracker, "job") else []
     state = State(context.requested_topic(tracker), context.context_job(tracker),
                   remembered if isinstance(remembered, str) else None)
-    asked = questions_of(tracker)
+    asked = questions_of(tracker, intent)
     whole_message = len(asked) == 1
     comparing = context.last_action(tracker) == COMPARE_ACTION
     for text, intent in asked:
@@ -90,6 +93,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatch_terms(dispatcher, asked_terms)
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
+    moving = topic == "careers" or queries.career_direction(text)
+    if len(jobs) == 2 and moving and intent != COMPARE_INTENT and not asks_both(text):
+        plan = planner.plan_move(text, jobs)  # "on peut passer du back au middle ?"
+        dispatch_plan(dispatcher, plan)
+        state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
+        return
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)):
         state.topic, state.question = answer_for_both(dispatcher, text, topic), None
         return

@@ -350,6 +350,15 @@ class KnowledgeRepository:
         title = r"(?:gestionnaires?\s+(?:de\s+|du\s+)?)?"
         return re.compile(r"(?<![a-z0-9])" + title + "(?:" + "|".join(spelled) + r")(?![a-z0-9])")
 
+    def job_mentions(self, text: str) -> list[tuple[int, JobInfo]]:
+        """Where each known job is named in the folded message, in order ("du back au middle")."""
+        found = []
+        for match in self._job_name_pattern().finditer(fold(text or "")):
+            job = self.resolve_job(match.group(0))
+            if job is not None:
+                found.append((match.start(), job))
+        return found
+
     def without_job_names(self, text: str, marker: str = " ") -> str:
         """The folded message with the jobs' names taken out ("le back office gère..." -> "le  gère..."):
         whole names only, so a job named "conseiller patrimoine" leaves "conseiller clientèle" alone."""
@@ -450,6 +459,11 @@ def claim_reader() -> ClaimReader:
 def distinct_terms(topic: str) -> frozenset[str]:
     """Terms only one fact of a topic uses (cached per topic)."""
     return default_repository().distinct_terms(topic)
+
+
+def job_mentions(text: str) -> list[tuple[int, JobInfo]]:
+    """Where each known job is named in the folded message, in order."""
+    return default_repository().job_mentions(text)
 
 
 def without_job_names(text: str, marker: str = " ") -> str:

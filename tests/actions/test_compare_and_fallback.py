@@ -108,3 +108,31 @@ def test_counting_a_ranking_shows_the_numbers():
 
 def test_a_topic_no_sheet_covers_is_not_ranked():
     assert [m["response"] for m in _compare("lequel paye le mieux ?")] == ["utter_not_in_any_sheet"]
+
+
+def _hesitant(text: str, first: str, second: str, entities: list | None = None):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": first, "confidence": 0.41},
+               {"name": second, "confidence": 0.39}]
+    tracker = make_tracker("nlu_fallback", entities or [], text=text)
+    tracker.latest_message["intent_ranking"] = ranking
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    return dispatcher.messages
+
+
+def test_no_clarification_between_definition_and_missions():
+    [message] = _hesitant("que fait un gestionnaire middle office ?", "ask_missions", "ask_definition",
+                          [{"entity": "job", "value": "middle-office"}])
+    assert message["response"] == "utter_answer_missions"
+
+
+def test_no_clarification_when_a_fact_decides():
+    [message] = _hesitant("c'est lui qui lance les procédures de recouvrement au back office ?", "ask_figures",
+                          "ask_missions", [{"entity": "job", "value": "back-office"}])
+    assert message["response"] == "utter_fact_yes" and "recouvrement" in message["facts"]
+
+
+def test_a_real_doubt_still_asks():
+    [message] = _hesitant("et pour le back office alors", "ask_studies", "ask_skills",
+                          [{"entity": "job", "value": "back-office"}])
+    assert message["response"] == "utter_ask_topic"

@@ -82,3 +82,23 @@ def test_right_after_a_comparison_the_next_topic_is_compared_too():
     messages, slots = _follow_up("ask_studies", "et les études ?", {"job": "back-office", "topic": "skills"},
                                  previous_action="action_compare_jobs")
     assert messages[0]["response"] == "utter_compare" and slots["topic"] == "studies"
+
+
+def _two_jobs(text: str, order: tuple[str, str]):
+    entities = [{"entity": "job", "value": job} for job in order]
+    latest = {"intent": {"name": "ask_careers", "confidence": 0.9}, "entities": entities, "text": text}
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, Tracker("u", {}, latest, [{"event": "user", "text": text,
+                                                                     "parse_data": latest}], False, None, {},
+                                                "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_a_move_between_the_two_jobs_is_read_in_both_sheets():
+    [message] = _two_jobs("on peut passer du back au middle ?", ("back-office", "middle-office"))
+    assert message["response"] == "utter_fact_yes" and "vers ce métier" in message["where"]
+    [message] = _two_jobs("le middle, on peut y arriver depuis le back ?", ("middle-office", "back-office"))
+    assert message["response"] == "utter_fact_yes" and "vers ce métier" in message["where"]
+    [message] = _two_jobs("un gestionnaire middle office peut ensuite aller au back office ?",
+                          ("middle-office", "back-office"))
+    assert message["response"] == "utter_fact_yes" and "depuis ce métier" in message["where"]
