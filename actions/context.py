@@ -85,6 +85,13 @@ def asks_other_job(text: str) -> bool:
     return any(contains_phrase(folded, cue) for cue in queries.vocabulary().other_job_words)
 
 
+def silent_subject(text: str) -> str | None:
+    """An everyday subject no sheet covers that the message names ("quel âge", "dans quelles villes"), or None."""
+    folded = fold(text)
+    return next((label for label, words in queries.vocabulary().silent_subjects.items()
+                 if any(contains_phrase(folded, w) for w in words)), None)
+
+
 def last_action(tracker: Tracker) -> str | None:
     """The bot's last action before the latest message (not listening), e.g. "action_compare_jobs"."""
     seen_user = False

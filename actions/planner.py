@@ -144,13 +144,14 @@ def _topic_parts(job: JobInfo, topics: list[str], shape: QuestionShape, claim: C
     return parts
 
 
-def goes_beyond_topic(text: str, topic: str) -> bool:
-    """Whether a message asked about a topic no sheet covers (salary...) also names another topic or a fact.
+def goes_beyond_topic(text: str, topic: str, names_count: bool = True) -> bool:
+    """Whether a message asked about a topic no sheet covers (salary...) also names another topic or a fact
+    (`names_count=False`: only a fact counts).
 
     Then the planner answers it; otherwise the bot just says the sheets are silent on that topic.
     """
     shape = analyse(text, queries.vocabulary())
-    if any(t in queries.topics() and t != topic for t in shape.topics_named):
+    if names_count and any(t in queries.topics() and t != topic for t in shape.topics_named):
         return True
     found = queries.find_facts(shape.content) if queries.content_terms(shape.content) else []
     return any(f.coverage >= STRONG for f in found)

@@ -103,6 +103,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         state.topic, state.question = answer_for_both(dispatcher, text, topic), None
         return
     catalogue = queries.topics()
+    subject = context.silent_subject(text)
+    if subject and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge", "quelles villes"
+        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject,
+                                 buttons=context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"]))
+        state.topic, state.question = topic, None
+        return
     if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                  buttons=context.topic_buttons(None, list(catalogue[topic].next)))

@@ -82,6 +82,8 @@ class ClaimReader:
         for word in _WORD.findall(fold(text)):
             if word in self.words.item_skips:
                 continue
+            if word not in self.abbreviations and word.endswith("s") and word[:-1] in self.abbreviations:
+                word = word[:-1]  # "bacs" is "bac" (baccalauréat)
             for part in self.abbreviations.get(word, word).split():
                 if part not in self.words.item_skips:
                     terms.append(self._stem(part))

@@ -378,23 +378,30 @@ class KnowledgeRepository:
         diploma's text ("BTS Banque", "Niveau 5 BTS/DUT (bac + 2)").
         """
         facts = self.topic_answer(job_id, topic).facts
+        # values of one kind widen ("comportementales et organisationnelles"), kinds narrow ("techniques niveau 4")
+        by_kind: dict[str, list[FilterValue]] = {}
         for item in filters:
-            if item.kind == "skill_type":
-                if not any(f.skill_type for f in facts):
-                    return None
-                facts = tuple(f for f in facts if f.skill_type == item.value)
-            elif item.kind == "skill_level":
-                if not any(f.level for f in facts):
-                    return None
-                facts = tuple(f for f in facts if f.level == int(item.value))
-            else:
-                facts = tuple(f for f in facts if any(re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])",
-                                                                fold(f.text)) for word in item.match))
+            by_kind.setdefault(item.kind, []).append(item)
+        for kind, items in by_kind.items():
+            if kind == "skill_type" and not any(f.skill_type for f in facts):
+                return None
+            if kind == "skill_level" and not any(f.level for f in facts):
+                return None
+            facts = tuple(f for f in facts if any(_passes(f, item) for item in items))
         return facts
 
     def compare(self, topic: str) -> tuple[TopicAnswer, ...]:
         """Every job side by side on one topic."""
         return tuple(self.topic_answer(job.id, topic) for job in self.list_jobs())
+
+
+def _passes(fact: FactItem, item: FilterValue) -> bool:
+    """Whether one fact passes one filter value: the sheet's own rating, or a word of the diploma's text."""
+    if item.kind == "skill_type":
+        return fact.skill_type == item.value
+    if item.kind == "skill_level":
+        return fact.level == int(item.value)
+    return any(re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", fold(fact.text)) for word in item.match)
 
 
 @lru_cache(maxsize=1)

@@ -40,10 +40,15 @@ def _attribute(folded: str, vocabulary: Vocabulary) -> str | None:
     return None
 
 
+_EXCLUDED = re.compile(r"\b(?:pas|sans|sauf|hors|ni)\s+(?:les?\s+|la\s+|l'|des?\s+|d')?$")
+
+
 def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Topics the message asks about, in the order written; "pas les compétences" excludes that topic."""
     found: list[tuple[int, str]] = []
     for topic, names in vocabulary.topic_names.items():
-        starts = [m.start() for m in (contains_phrase(folded, n) for n in names) if m]
+        starts = [m.start() for m in (contains_phrase(folded, n) for n in names)
+                  if m and not _EXCLUDED.search(folded[max(0, m.start() - 12):m.start()])]
         if starts:
             found.append((min(starts), topic))
     return tuple(topic for _, topic in sorted(found))

@@ -59,6 +59,7 @@ class Vocabulary:
     both_cues: tuple[str, ...] = ()
     comparison_words: frozenset[str] = frozenset()
     other_job_words: tuple[str, ...] = ()
+    silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -154,6 +155,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         count_cues=_folded_list(path, data.get("count_cues") or [], "count_cues"),
         ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),
         both_cues=_folded_list(path, data.get("both_cues") or [], "both_cues"),
+        silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")
+                         for label, words in (data.get("silent_subjects") or {}).items() if label != LINE_KEY},
         other_job_words=_folded_list(path, data.get("other_job_words") or [], "other_job_words"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
     )

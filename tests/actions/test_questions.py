@@ -102,3 +102,16 @@ def test_a_move_between_the_two_jobs_is_read_in_both_sheets():
     [message] = _two_jobs("un gestionnaire middle office peut ensuite aller au back office ?",
                           ("middle-office", "back-office"))
     assert message["response"] == "utter_fact_yes" and "depuis ce métier" in message["where"]
+
+
+def test_everyday_subjects_no_sheet_covers_get_the_honest_gap():
+    for text, label in [("faut avoir quel âge pour bosser au back office ?", "âge"),
+                        ("dans quelles villes on trouve des postes de middle office ?", "lieux de travail")]:
+        [message] = _run(_tracker(text, [(text, "ask_figures")]))[0]
+        assert message["response"] == "utter_not_in_any_sheet" and message["topic_label"] == label
+
+
+def test_a_subject_word_beside_a_fact_is_answered_with_the_fact():
+    text = "en stage on traite les réclamations clients au back office ?"
+    [message] = _run(_tracker(text, [(text, "ask_missions")]))[0]
+    assert message["response"] != "utter_not_in_any_sheet" and "réclamations" in message["facts"]
