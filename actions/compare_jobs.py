@@ -20,6 +20,14 @@ def asks_both(text: str) -> bool:
     return any(contains_phrase(fold(text), cue) for cue in queries.vocabulary().both_cues)
 
 
+def compares(text: str) -> bool:
+    """Whether a message sets the jobs against each other: "les deux", "lequel", "le plus", "vs", "différence"."""
+    vocabulary = queries.vocabulary()
+    folded = fold(text)
+    return asks_both(text) or any(contains_phrase(folded, cue) for cue in vocabulary.ranking_cues) \
+        or any(word.strip("?!.,;:") in vocabulary.comparison_words for word in folded.split())
+
+
 def _topic_asked(text: str, fallback: str | None) -> str:
     catalogue = queries.topics()
     named = [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue]

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.questions import answer_all
 from knowledge import queries
+from knowledge.question import analyse
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
@@ -32,6 +33,11 @@ def decided_intent(tracker: Tracker) -> str | None:
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
         return None
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
+    if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
+        other = second if first == "inform_job" else first
+        topic = context.topic_of_intent(other)
+        asked = analyse(context.question_text(tracker), queries.vocabulary()).topics_named
+        return other if topic and topic in asked else "inform_job" if topic else None
     candidates = context.topic_of_intent(first), context.topic_of_intent(second)
     if candidates[0] is None or candidates[1] is None:
         return None

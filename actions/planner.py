@@ -189,10 +189,22 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     plan = _plan(text, shape, topic, job, job_named, claim)
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
+    if not closed:
+        plan.parts = [_directed(part, text) for part in plan.parts]
     if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
         plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
     return plan
+
+
+def _directed(part: Part, text: str) -> Part:
+    """"de quels métiers on peut venir ?": only the careers of that direction (where one comes from / goes)."""
+    if part.kind != TOPIC or part.topic != "careers" or part.job is None:
+        return part
+    direction = queries.career_direction(text)
+    facts = queries.topic_answer(part.job.id, "careers").facts
+    kept = tuple(f for f in facts if direction and f.direction == direction)
+    return Part(FACTS, part.job, "careers", kept) if kept and len(kept) < len(facts) else part
 
 
 def _counted(part: Part) -> Part:
@@ -268,11 +280,13 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
 
     A closed question about a whole list ("j'ai un bac pro commerce. je peux faire back office ?") is checked
     against every fact of that list."""
+    options = queries.claim_reader().words.option_topics
+    listing = part.kind in (TOPIC, NOT_IN_SHEET) and part.topic in options
+    if listing and closed and claim.items and part.job is not None and queries.topic_answer(part.job.id,
+                                                                                           part.topic).facts:
+        part = Part(YES, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
     if part.kind == NOT_IN_SHEET and part.job is not None:
         return _not_silent(part, claim, folded)
-    options = queries.claim_reader().words.option_topics
-    if part.kind == TOPIC and closed and claim.items and part.job is not None and part.topic in options:
-        part = Part(YES, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
     if claim.empty or part.kind not in (YES, NO_OTHER_JOB, FILTERED) or not part.facts and part.kind != NO_OTHER_JOB:
         return [part]
     reader = queries.claim_reader()
@@ -306,7 +320,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         # what the sheet lists of that kind ("ses bacs pro"), else the list the best fact belongs to
         of_kind = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
                         if missing and missing.diploma and reader.covers(missing.kind_terms, f.text))
-        return [Part(NOT_LISTED, part.job, part.topic, of_kind or _heading(part.job, part.topic, fact), item=item)]
+        listed = of_kind or _directed(Part(TOPIC, part.job, part.topic), folded).facts or _heading(part.job,
+                                                                                                    part.topic, fact)
+        return [Part(NOT_LISTED, part.job, part.topic, listed, item=item)]
     if verdict == entailment.KIND_ONLY:
         return [Part(KIND_LISTED, part.job, part.topic, _facts_of_kind(part.job, part.topic, claim) or part.facts)]
     if verdict == entailment.NOT_REQUIRED:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
 from actions.answer_term import dispatch_term_question, dispatch_terms
-from actions.compare_jobs import answer_for_both, asks_both
+from actions.compare_jobs import answer_for_both, asks_both, compares
 from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import meaning_asked
@@ -52,6 +52,11 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     return asked
 
 
+def _best_topic_intent(tracker: Tracker) -> str | None:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return next((e["name"] for e in ranking if context.topic_of_intent(str(e.get("name") or ""))), None)
+
+
 def background_of(tracker: Tracker) -> str:
     """The sentences of the latest message that ask nothing ("j'ai un bac pro commerce.")."""
     said = tracker.latest_message.get("context")
@@ -76,6 +81,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             jobs = others if len(others) == 1 else []
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
+        if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
+            intent = _best_topic_intent(tracker) or intent  # one job named, nothing compared: its topic
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []

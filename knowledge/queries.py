@@ -175,16 +175,18 @@ class KnowledgeRepository:
     @lru_cache(maxsize=1)  # noqa: B019 - one repository per process (default_repository): nothing leaks
     def _phonetic_aliases(self) -> dict[str, str]:
         """Sound keys of the aliases ("bakofi" for back office), long enough not to meet ordinary words."""
-        return {phonetic(alias): job_id for alias, job_id in self._aliases().items() if len(phonetic(alias)) >= 5}
+        return {phonetic(alias): job_id for alias, job_id in self._aliases().items() if len(phonetic(alias)) >= 4}
 
     def _sounds_like(self, key: str) -> str | None:
         """The job whose alias sounds like a compacted word ("bakofis", "midlofis"), or None."""
         sound = phonetic(key)
-        if len(sound) < 5:
+        if len(sound) < 4:
             return None
         keys = self._phonetic_aliases()
         if sound in keys:
             return keys[sound]
+        if len(sound) < 5:
+            return None
         close = difflib.get_close_matches(sound, [k for k in keys if k[:1] == sound[:1]], n=1, cutoff=0.85)
         return keys[close[0]] if close and len(sound) >= 6 else None
 
@@ -205,10 +207,13 @@ class KnowledgeRepository:
         for size in (2, 1):
             for start in range(len(words) - size + 1):
                 key = "".join(words[start:start + size])
-                if len(key) < 6 or (len(key) < 7 and size == 1):  # short words meet aliases too easily ("office")
+                if len(key) < 5 or (size == 2 and len(key) < 6):
                     continue
-                close = difflib.get_close_matches(key, [a for a in aliases if a[:1] == key[:1]], n=1, cutoff=0.8)
-                job_id = aliases[close[0]] if close else self._sounds_like(key)
+                if len(key) < 7 and size == 1:  # short words meet aliases too easily ("office"):
+                    job_id = self._phonetic_aliases().get(phonetic(key))  # only the same sound ("midle")
+                else:
+                    close = difflib.get_close_matches(key, [a for a in aliases if a[:1] == key[:1]], n=1, cutoff=0.8)
+                    job_id = aliases[close[0]] if close else self._sounds_like(key)
                 job = self.job(job_id) if job_id else None
                 if job and job not in found:
                     found.append(job)

@@ -18,10 +18,13 @@ QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pou
                     r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
                     r"existe|doit|dois|that|what|which|how|can|do|does|is|are")
 _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?(" + QUESTION_OPENERS + r")\b")
+# A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
+_WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
+                          r"est-ce que|est ce que|qu'est-ce|a quoi)\b")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b")
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-_AND_QUESTION = re.compile(r",?\s+(?=et\s+(?:" + QUESTION_OPENERS + r")\b)")
+_AND_QUESTION = re.compile(r",?\s+(?=et\s)")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Sentence:
 
 def _is_question(text: str) -> bool:
     folded = fold(text)
-    return folded.rstrip().endswith("?") or bool(_QUESTION_START.match(folded))
+    return folded.rstrip().endswith("?") or bool(_QUESTION_START.match(folded) or _WH_ANYWHERE.search(folded))
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -43,7 +46,9 @@ def sentences(text: str) -> list[Sentence]:
     for match in _END.finditer(text or ""):
         pieces = [(match.start(), match.end())]
         chunk = match.group(0)
-        cuts = [m.end() for m in _AND_QUESTION.finditer(chunk) if _ASKS.search(fold(chunk[:m.start()]))]
+        # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
+        cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
+                if _ASKS.search(fold(chunk[:m.start()])) and _ASKS.search(fold(chunk[m.end() + 2:]))]
         if cuts:
             bounds = [0, *cuts, len(chunk)]
             pieces = [(match.start() + a, match.start() + b) for a, b in zip(bounds, bounds[1:], strict=False)]

@@ -62,8 +62,10 @@ def test_no_when_only_the_other_job_has_it(default_kb):
 
 def test_honest_gap_when_no_sheet_has_it_with_what_the_sheet_says(default_kb):
     message = only(ask("ask_careers", "depuis le middle office on peut devenir trader ?", "mo")[0])
-    assert message["response"] == "utter_fact_not_in_sheet"
+    # "trader" is a job the sheet does not list: a plain "non", then the moves the sheet does list from this job
+    assert message["response"] == "utter_fact_not_listed" and message["item"] == "trader"
     assert "Auditeur" in message["facts"] and "Secrétaire général" in message["facts"]
+    assert "Contrôleur de gestion" not in message["facts"]  # a job one comes from, not one goes to
 
 
 def test_silent_sheet_is_not_a_no(default_kb):
