@@ -14,12 +14,29 @@ from knowledge.question import analyse
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
+FACT_DECIDES = 0.55  # share of the message a fact must match (twice any other section's) to decide alone
 INTERCHANGEABLE = {"definition", "missions"}  # "que fait un gestionnaire … ?": either answer is right
 
 
 def _precise(plan: planner.Plan) -> list[tuple]:
     """The facts a plan quotes precisely (not whole topics)."""
     return [part.facts for part in plan.parts if part.kind != planner.TOPIC]
+
+
+def _fact_intent(tracker: Tracker) -> str | None:
+    """Not understood, but the message names one fact of the job's sheet almost word for word ("c'est lui qui lance
+    les procédures de recouvrement ?"): the intent of that fact's section."""
+    named = context.mentioned_jobs(tracker)
+    job = named[0] if named else context.context_job(tracker)
+    text = context.question_text(tracker)
+    if job is None or not text or not queries.content_terms(text):
+        return None
+    found = queries.find_facts(text, (job.id,))
+    runner_up = next((f.coverage for f in found[1:] if f.topic != found[0].topic), 0.0) if found else 0.0
+    if not found or found[0].coverage < FACT_DECIDES or found[0].coverage < 2 * runner_up:
+        return None  # no fact, or two sections alike: asking stays the honest move
+    intent = f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+    return intent if context.topic_of_intent(intent) else None
 
 
 def decided_intent(tracker: Tracker) -> str | None:
@@ -31,7 +48,7 @@ def decided_intent(tracker: Tracker) -> str | None:
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
-        return None
+        return _fact_intent(tracker)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first

@@ -349,7 +349,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     terms = queries.content_terms(shape.content)
     all_jobs = {j.id for j in queries.list_jobs()}
     found = queries.find_facts(shape.content, None, topic) if terms else []
-    if shape.attribute == "job" and not job_named:
+    if shape.attribute == "job" and not job_named and topic != "careers":  # "vers quels métiers" is a career
         job = None  # "MIF 2, c'est pour quel métier ?": the facts decide, not the conversation's job
 
     # an attribute of a diploma (RNCP code, link): only facts that carry one, narrowed by diploma filters

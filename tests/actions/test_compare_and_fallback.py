@@ -136,3 +136,14 @@ def test_a_real_doubt_still_asks():
     [message] = _hesitant("et pour le back office alors", "ask_studies", "ask_skills",
                           [{"entity": "job", "value": "back-office"}])
     assert message["response"] == "utter_ask_topic"
+
+
+def test_a_fact_named_word_for_word_decides_a_message_not_understood():
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}],
+                           text="c'est lui qui lance les procédures de recouvrement au back office ?")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_figures", "confidence": 0.27}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_fact_yes" and "recouvrement" in message["facts"]

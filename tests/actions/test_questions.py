@@ -115,3 +115,11 @@ def test_a_subject_word_beside_a_fact_is_answered_with_the_fact():
     text = "en stage on traite les réclamations clients au back office ?"
     [message] = _run(_tracker(text, [(text, "ask_missions")]))[0]
     assert message["response"] != "utter_not_in_any_sheet" and "réclamations" in message["facts"]
+
+
+def test_a_second_question_on_careers_keeps_the_messages_job():
+    text = "avec qui travaille le back office et vers quels métiers il peut évoluer ?"
+    messages, _ = _run(_tracker(text, [("avec qui travaille le back office", "ask_interlocutors"),
+                                       ("et vers quels métiers il peut évoluer ?", "ask_careers")]))
+    assert [m["response"] for m in messages] == ["utter_answer_interlocutors", "utter_answer_careers"]
+    assert "Conseiller clientèle particuliers" in messages[1]["facts"]  # the back-office's, not "which job ?"
