@@ -23,7 +23,9 @@ TOPIC_CASES = {
     "bo-qualities": ("quelles qualites faut il pour le back office ?", ["rigueur et organisation", "esprit d'equipe"], []),
     "mo-interlocutors": ("avec qui travaille le middle office ?", ["services support des clients", "front-office"], []),
     "bo-interlocutors": ("avec qui bosse le back office ?", ["conseillers de clientele", "informatique, monetique, data"], []),
-    "mo-careers": ("quelles evolutions de carriere apres le middle office ?", ["auditeur", "secretaire general", "controleur de gestion"], []),
+    # "après le MO": the moves from it (the jobs one comes from are a button away, "Voir tout : évolutions")
+    "mo-careers": ("quelles evolutions de carriere apres le middle office ?",
+                   ["auditeur", "secretaire general", "voir tout : evolutions"], ["controleur de gestion"]),
     "bo-careers": ("quelles perspectives d'evolution en back office ?", ["responsable d'unite de traitements bancaires", "charge d'affaires professionnels"], ["auditeur"]),
     "mo-trainings": ("quelles formations recommandees pour le middle office ?", ["fraude interne / externe", "mif 2", "rgpd"], []),
     "bo-trainings": ("quelles formations recommandees pour le back office ?", [HONEST, "bts banque"], ["fraude"]),
@@ -110,7 +112,9 @@ PRECISE_CASES = {
     "yes": ("le back office gere les reclamations clients ?", ["oui", "traiter les reclamations clients", "source"], []),
     "no-other-job": ("le back office fait du reporting ?", ["pas d'apres sa fiche", "gestionnaire middle-office",
                                                             "reporting quotidien"], ["oui"]),
-    "not-in-any-sheet": ("apres le middle office on peut devenir trader ?", ["n'en parle pas", "auditeur"], ["oui"]),
+    # a job the sheet does not list: "non, la fiche ne cite pas « trader »", then the moves it lists
+    "not-in-any-sheet": ("apres le middle office on peut devenir trader ?", ["ne cite pas", "trader", "auditeur"],
+                         ["oui"]),
     "one-attribute": ("quel niveau d'anglais pour le middle office ?", ["anglais en contexte professionnel (niveau maitrise"],
                       ["tableau de bord", "encadrer"]),
     "code-and-link": ("c'est quoi le code rncp du master finance ?", ["rncp 32159", "francecompetences.fr/recherche/rncp/32159"],
