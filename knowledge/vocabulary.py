@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from knowledge.loader import LINE_KEY, DataFileError, read_yaml
@@ -70,9 +71,17 @@ class Vocabulary:
         return None
 
 
+@lru_cache(maxsize=16384)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+
+
 def contains_phrase(folded_text: str, phrase: str) -> re.Match | None:
-    """Where `phrase` occurs in `folded_text` as whole words (both already folded)."""
-    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", folded_text)
+    """Where `phrase` occurs in `folded_text` as whole words (both already folded).
+
+    The patterns are compiled once each: the vocabulary holds more phrases than `re`'s own cache of 512, which
+    then compiled them again on every message (~15 ms a message)."""
+    return _phrase_pattern(phrase).search(folded_text)
 
 
 def _folded_list(path: Path, raw, where: str) -> tuple[str, ...]:
