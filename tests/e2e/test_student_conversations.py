@@ -47,10 +47,11 @@ def _turn_ok(turn: dict, reply: str, macros: dict | None = None) -> bool:
 
 
 BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.78,
-        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.62}
+        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.75}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
-# Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after; never tuned to.
+# Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
+# the end of that session (comparisons, counts, several questions, dialogue state); its bar sits under that.
 RUNNER_HONEST = [
     "pas d'information", "pas d'informations", "aucune information", "ne dispose pas", "ne precise pas",
     "ne mentionne pas", "n'indique pas", "ne dit pas", "ne donne pas", "ne contient pas", "ne parle pas",
