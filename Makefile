@@ -24,7 +24,7 @@ help: ## list every target (helpers that other targets call say so)
 	  if (sub(/.*## /, "", text) == 0) text = "(helper, run by the targets that need it)"; printf "%-16s %s\n", name, text }' $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------- install (idempotent)
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh pyproject.toml
 	@set -e; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
 	  interpreter=$$(scripts/find_python.sh); \
@@ -33,6 +33,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/find_pyt
 	echo ">> installing Python packages (first time: 2-3 minutes)"; start=$$(date +%s); \
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt; \
 	$(PY) -m pip check; \
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .; \
 	echo ">> Python packages ready in $$(( $$(date +%s) - start )) s"; touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -57,7 +58,12 @@ scale-servers: postgres-server
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; fi; }
 
-install: $(STAMP) node_modules/.package-lock.json ## install what is missing (idempotent)
+# The venv's start-up line that gives plain `rasa ...` commands the project's settings (common/rasa_environment.py)
+RASA_PTH := $(VENV)/lib/python3.10/site-packages/career_guidance_rasa.pth
+$(RASA_PTH): common/rasa_environment.py | $(STAMP)
+	@$(PY) -m common.rasa_environment
+
+install: $(STAMP) $(RASA_PTH) node_modules/.package-lock.json ## install what is missing (idempotent)
 
 # ---------------------------------------------------------------- knowledge base and data
 kb: $(STAMP) ## build the knowledge base (SQLite under var/, or KNOWLEDGE_DB_URL)

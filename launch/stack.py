@@ -20,20 +20,14 @@ from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from common.rasa_environment import endpoints_environment
 from common.settings import PROJECT_DIR, Settings, get_settings
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
 RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # Rasa's --logging-config-file: bot/log_privacy.py
 
 
-ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"  # the one endpoints file; its ${VAR} values: endpoints_env()
-LOCK_STORES = ("bot.lock_store.WakingInMemoryLockStore", "bot.lock_store.WakingRedisLockStore")  # bot/lock_store.py
-
-
-def endpoints_env(settings: Settings) -> dict[str, str]:
-    """The variables endpoints.yml reads (Rasa's `${VAR}` substitution) that are not settings themselves."""
-    return {"ACTION_ENDPOINT_URL": settings.actions_url,
-            "LOCK_STORE_TYPE": LOCK_STORES[bool(settings.lock_store_url)]}
+ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"  # the one endpoints file; its ${VAR} values: endpoints_environment()
 
 
 def rasa_api_arguments(settings: Settings) -> list[str]:
@@ -47,7 +41,7 @@ def child_env(settings: Settings) -> dict[str, str]:
     """Every child's environment: all the settings and the endpoints file's variables (no secret on disk)."""
     env = dict(os.environ)
     env.update(settings.environment())  # every setting, so each child reads the settings this stack was built with
-    env.update(endpoints_env(settings))
+    env.update(endpoints_environment(settings))
     env.update({
         "PYTHONPATH": str(PROJECT_DIR),
         "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
