@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from knowledge import queries
 from knowledge.glossary import terms_in
+from knowledge.queries import JobInfo
 from knowledge.render import quoted_facts
 from knowledge.text import fold
 
@@ -13,8 +14,8 @@ MAX_TERMS = 2
 USED_COVERAGE = 0.5  # a fact using the asked word(s): at least half of the message's content matched
 
 
-def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list | None = None) -> None:
-    """Each term's definition with its sheet as the source."""
+def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list | None = None) -> JobInfo | None:
+    """Each term's definition with its sheet as the source; the job when all come from one sheet."""
     for index, term in enumerate(terms[:MAX_TERMS]):
         job = next(j for j in queries.list_jobs() if j.id == term.job_id)
         last = index == min(len(terms), MAX_TERMS) - 1
@@ -22,23 +23,31 @@ def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list 
                                  definition=term.definition,
                                  source=queries.topic_answer(job.id, "source").source.publisher,
                                  buttons=(buttons or []) if last else [])
+    return _one_job({term.job_id for term in terms[:MAX_TERMS]})
 
 
-def dispatch_term_question(dispatcher: CollectingDispatcher, text: str) -> None:
-    """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap."""
+def _one_job(job_ids: set[str]) -> JobInfo | None:
+    return next((job for job in queries.list_jobs() if job_ids == {job.id}), None)
+
+
+def dispatch_term_question(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
+    """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap.
+    Returns the job whose sheet answered (the conversation goes on about it: "et il s'en occupe ?")."""
     terms = terms_in(fold(text), queries.glossary())
     if terms:
-        dispatch_terms(dispatcher, terms)
-    elif not dispatch_usage(dispatcher, text):
+        return dispatch_terms(dispatcher, terms)
+    job = dispatch_usage(dispatcher, text)
+    if job is None:
         dispatcher.utter_message(response="utter_term_unknown",
                                  buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
+    return job
 
 
-def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> bool:
-    """Where a sheet uses the asked word, when no entry explains it; False when no sheet uses it."""
+def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
+    """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
     found = [f for f in queries.find_facts(text) if f.coverage >= USED_COVERAGE] if queries.content_terms(text) else []
     if not found:
-        return False
+        return None
     best = found[0]
     facts = tuple(f.fact for f in found if f.job == best.job and f.coverage >= best.coverage)[:3]
     label = queries.topics()[best.topic].label.lower()
@@ -46,4 +55,4 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> bool:
                              where=label, facts=quoted_facts(facts),
                              source=queries.topic_answer(best.job.id, best.topic).source.publisher,
                              buttons=context.topic_buttons(best.job.id, [best.topic]))
-    return True
+    return best.job

@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
+from actions.compare_jobs import compares
 from actions.questions import answer_all
 from knowledge import queries
 from knowledge.question import analyse
@@ -39,6 +40,20 @@ def _fact_intent(tracker: Tracker) -> str | None:
     return intent if context.topic_of_intent(intent) else None
 
 
+def _named_intent(tracker: Tracker) -> str | None:
+    """Not understood, but the message names one topic by its own words ("on se déplace peu ?": the rhythm) or a
+    diploma ("ça prend quels bacs ?": the studies): that topic's intent."""
+    text = context.question_text(tracker)
+    if not text:
+        return None
+    named = {t for t in analyse(text, queries.vocabulary()).topics_named
+             if context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")}
+    if len(named) == 1:
+        return f"{context.TOPIC_INTENT_PREFIX}{named.pop()}"
+    diploma = any(e.get("entity") == "diploma_kind" for e in tracker.latest_message.get("entities") or [])
+    return f"{context.TOPIC_INTENT_PREFIX}studies" if not named and (diploma or planner.names_diploma(text)) else None
+
+
 def decided_intent(tracker: Tracker) -> str | None:
     """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
 
@@ -48,13 +63,19 @@ def decided_intent(tracker: Tracker) -> str | None:
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
-        return _fact_intent(tracker)
+        return _named_intent(tracker) or _fact_intent(tracker)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
         topic = context.topic_of_intent(other)
         asked = analyse(context.question_text(tracker), queries.vocabulary()).topics_named
         return other if topic and topic in asked else "inform_job" if topic else None
+    if "compare_jobs" in (first, second):  # a topic, or that topic compared: the jobs named decide
+        other = second if first == "compare_jobs" else first
+        if not context.topic_of_intent(other):
+            return None
+        both = len(context.mentioned_jobs(tracker)) > 1 or compares(context.question_text(tracker))
+        return "compare_jobs" if both else other
     candidates = context.topic_of_intent(first), context.topic_of_intent(second)
     if candidates[0] is None or candidates[1] is None:
         return None
@@ -97,6 +118,15 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = context.question_text(tracker)
+        subject = context.silent_subject(text)
+        # "quel âge", "dans quelles villes": the honest gap, whatever the NLU made of it
+        if subject and not context.mentions_other_job(tracker) and not planner.goes_beyond_topic(text, "",
+                                                                                                 names_count=False):
+            job = context.context_job(tracker)
+            dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject,
+                                     buttons=context.topic_buttons(job.id if job else None, ["missions", "studies"]))
+            return []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         if decided:
             return answer_all(dispatcher, tracker, decided)

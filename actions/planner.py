@@ -186,6 +186,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     folded = queries.without_job_names(text, marker=JOB_MARKER)
     said = queries.without_job_names(f"{background} . {text}", marker=JOB_MARKER) if background else folded
     claim = queries.claim_reader().read(said, outside)
+    if background:  # figures count in the question only ("j'ai 16 ans." is the student, not a claim)
+        claim = replace(claim, numbers=queries.claim_reader().numbers(folded))
     plan = _plan(text, shape, topic, job, job_named, claim)
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
@@ -434,6 +436,13 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
 _FROM_BEFORE = re.compile(r"(?:\b(?:du|de|d'|depuis|en|venant du|venant de|quand on est|je suis|je bosse en|"
                           r"je travaille en))\s*(?:la |le |l')?$")
 _TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir))\s*(?:la |le |l')?$")
+
+
+def names_diploma(text: str) -> bool:
+    """Whether the message names a diploma ("en bac pro commerce, c'est jouable pour le middle ou le back ?"): the
+    student's own path, asked of each job, not a move between them."""
+    folded = queries.without_job_names(text, marker=JOB_MARKER)
+    return any(item.diploma for item in queries.claim_reader().read(folded).items)
 
 
 def plan_move(text: str, jobs: list[JobInfo]) -> Plan:

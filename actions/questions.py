@@ -23,6 +23,7 @@ from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.queries import JobInfo
 from knowledge.text import fold
+from knowledge.vocabulary import contains_phrase
 
 TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
 
@@ -89,19 +90,30 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question)]
 
 
+def _term_answered(state: State, job: JobInfo | None) -> None:
+    """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?")."""
+    if job is not None:
+        state.job, state.job_answered = job, True
+
+
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
                jobs: list[JobInfo], background: str, whole_message: bool) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember)."""
     if intent == TERM_INTENT:
-        dispatch_term_question(dispatcher, text)
+        _term_answered(state, dispatch_term_question(dispatcher, text))
         return
     asked_terms = meaning_asked(fold(text), queries.glossary())
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
-        dispatch_terms(dispatcher, asked_terms)
+        _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
-    moving = topic == "careers" or queries.career_direction(text)
-    if len(jobs) == 2 and moving and intent != COMPARE_INTENT and not asks_both(text):
+    folded = fold(text)
+    move = any(contains_phrase(folded, cue) for cue in queries.vocabulary().move_cues)
+    mutual = move and any(contains_phrase(folded, c) for c in queries.vocabulary().move_cues if "l'autre" in c)
+    if mutual and not jobs and len(queries.list_jobs()) == 2:  # "on peut passer de l'un à l'autre ?"
+        jobs = list(queries.list_jobs())
+    moving = (move or topic == "careers" or queries.career_direction(text)) and not planner.names_diploma(text)
+    if len(jobs) == 2 and moving and (intent != COMPARE_INTENT or move) and not asks_both(text):
         plan = planner.plan_move(text, jobs)  # "on peut passer du back au middle ?"
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True

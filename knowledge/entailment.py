@@ -28,6 +28,8 @@ LEVEL_UNRATED = "level_unrated"  # a level is asked; the fact gives none
 LESS_OFTEN = "less_often"  # the fact says "éventuellement", "peu fréquents" where the student asks "tout le temps"
 FREQUENCY_UNSAID = "frequency_unsaid"  # a frequency is asked; the fact says none
 NOT_REQUIRED = "not_required"  # an obligation is asked; the sheet lists options, never an obligation
+EXCLUDED = "excluded"  # the fact names what the student leaves out ("un bac général sans maths")
+NUMBER_UNSAID = "number_unsaid"  # a figure asked ("au moins 5 ans d'expérience") that the fact does not state
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -58,10 +60,13 @@ class Claim:
     required: bool = False
     extra: tuple[str, ...] = field(default=())  # other outside items (the NLU's `other_job` entities)
     written: tuple[str, ...] = field(default=())  # every term of the message (an item's title may run past a comma)
+    excluded: tuple[str, ...] = field(default=())  # terms of what is left out ("sans maths")
+    numbers: tuple[str, ...] = field(default=())  # figures written ("5 ans"): the fact must state each
 
     @property
     def empty(self) -> bool:
-        return not (self.items or self.level or self.frequent or self.required or self.extra)
+        return not (self.items or self.level or self.frequent or self.required or self.extra or self.excluded
+                    or self.numbers)
 
 
 class ClaimReader:
@@ -124,15 +129,45 @@ class ClaimReader:
         levels = [level for level, cues in self.words.levels.items() if any(contains_phrase(folded, c) for c in cues)]
         return max(levels) if levels else None
 
+    def left_out(self, folded: str) -> tuple[tuple[str, ...], bool]:
+        """The terms of what the message leaves out ("sans maths"), and whether it says one cannot do without it
+        ("sans BTS Banque on peut pas": then it is claimed required, nothing is left out)."""
+        excluded: list[str] = []
+        for cue in self.words.excluding:
+            for match in re.finditer(r"(?<![a-z0-9'])" + re.escape(cue) + r"(?![a-z0-9])", folded):
+                rest = folded[match.end():]
+                if any(contains_phrase(rest, c) for c in self.words.impossible):
+                    return (), True
+                words: list[str] = []
+                for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", rest):
+                    word = token.group(0)
+                    if not word[0].isalnum() or word in self.words.item_stops or len(words) >= 4:
+                        break
+                    words.append(word)
+                excluded += self.terms_of(" ".join(words))
+        return tuple(dict.fromkeys(excluded)), False
+
+    @staticmethod
+    def numbers(folded: str) -> tuple[str, ...]:
+        """Figures written ("5 ans", "bac+5"), not ordinals ("en 3e", "1ère")."""
+        return tuple(dict.fromkeys(re.findall(r"(?<![a-z0-9])\d+(?![0-9a-z])", folded)))
+
     def read(self, folded: str, extra: Iterable[str] = ()) -> Claim:
         """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values)."""
+        excluded, needed = self.left_out(folded)
+        items = tuple(i for i in self.items(folded) if not set(i.terms) <= set(excluded))  # "sans bac": not named
+        # "il faut passer par une école de commerce ?": a diploma named after a need is claimed required
+        needed = needed or (any(i.diploma for i in items)
+                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
         return Claim(
-            items=self.items(folded),
+            items=items,
             level=self.level(folded),
             frequent=any(contains_phrase(folded, c) for c in self.words.frequent),
-            required=any(contains_phrase(folded, c) for c in self.words.required),
+            required=needed or any(contains_phrase(folded, c) for c in self.words.required),
+            numbers=self.numbers(folded),
             extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
             written=self.terms_of(folded),
+            excluded=excluded,
         )
 
     def covers(self, item_terms: Iterable[str], fact_text: str) -> bool:
@@ -184,6 +219,11 @@ class ClaimReader:
             return KIND_ONLY
         if any(not self.covers(self.terms_of(extra), fact_text) for extra in claim.extra):
             return MISSING_ITEM
+        if any(self.covers((term,), fact_text) for term in claim.excluded):
+            return EXCLUDED
+        fact_numbers = {*re.findall(r"\d+", folded_fact), *re.findall(r"\d+", folded_fact.replace(" ", ""))}
+        if any(number not in fact_numbers for number in claim.numbers):
+            return NUMBER_UNSAID
         if claim.level:
             level = self.fact_level(fact_text, fact_level)
             if level is None:

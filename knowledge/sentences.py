@@ -27,6 +27,14 @@ _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
 
 
+# A short question that only points back at the sentence before it ("Un élève me demande si le BO intervient quand
+# les clients ne paient pas. Qu'en dit la fiche ?", "… une école de commerce. La fiche en fait-elle mention ?")
+_REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|le mentionne|"
+                          r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
+                          r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste)")
+REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -60,4 +68,18 @@ def sentences(text: str) -> list[Sentence]:
             stripped = piece.strip()
             found.append(Sentence(start + lead, start + lead + len(stripped), stripped,
                                   _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0)))
-    return found
+    return _joined_back(found, text or "")
+
+
+def _joined_back(found: list[Sentence], text: str) -> list[Sentence]:
+    """A question that only refers back ("Qu'en dit la fiche ?") is one question with the sentence it points at."""
+    joined: list[Sentence] = []
+    for sentence in found:
+        folded = fold(sentence.text)
+        previous = joined[-1] if joined else None
+        if (previous is not None and not previous.question and sentence.question
+                and len(folded.split()) <= REFERS_BACK_WORDS and _REFERS_BACK.search(folded)):
+            joined[-1] = Sentence(previous.start, sentence.end, text[previous.start:sentence.end], True)
+        else:
+            joined.append(sentence)
+    return joined

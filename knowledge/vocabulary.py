@@ -34,6 +34,9 @@ class ClaimWords:
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
     frequent_in_fact: tuple[str, ...] = ()
+    excluding: tuple[str, ...] = ()
+    need_verbs: tuple[str, ...] = ()
+    impossible: tuple[str, ...] = ()
     option_topics: tuple[str, ...] = ("studies", "careers", "trainings")
     job_topics: tuple[str, ...] = ("careers", "interlocutors")
 
@@ -58,6 +61,7 @@ class Vocabulary:
     count_cues: tuple[str, ...] = ()
     ranking_cues: tuple[str, ...] = ()
     both_cues: tuple[str, ...] = ()
+    move_cues: tuple[str, ...] = ()
     comparison_words: frozenset[str] = frozenset()
     other_job_words: tuple[str, ...] = ()
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -100,7 +104,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         raise DataFileError(path, None, "claims must be a mapping (diploma_starts, item_stops, levels...)")
     lists = {name: _folded_list(path, raw.get(name) or [], f"claims/{name}")
              for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
-                          "rare_in_fact", "frequent_in_fact")}
+                          "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -110,6 +114,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
         required=lists["required"], levels=levels, frequent=lists["frequent"],
         rare_in_fact=lists["rare_in_fact"], frequent_in_fact=lists["frequent_in_fact"],
+        excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),
     )
@@ -164,6 +169,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         count_cues=_folded_list(path, data.get("count_cues") or [], "count_cues"),
         ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),
         both_cues=_folded_list(path, data.get("both_cues") or [], "both_cues"),
+        move_cues=_folded_list(path, data.get("move_cues") or [], "move_cues"),
         silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")
                          for label, words in (data.get("silent_subjects") or {}).items() if label != LINE_KEY},
         other_job_words=_folded_list(path, data.get("other_job_words") or [], "other_job_words"),

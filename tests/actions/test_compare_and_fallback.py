@@ -147,3 +147,41 @@ def test_a_fact_named_word_for_word_decides_a_message_not_understood():
     ActionHandleFallback().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_fact_yes" and "recouvrement" in message["facts"]
+
+
+def _not_understood(text: str, entities: list | None = None, ranking: list | None = None):
+    tracker = make_tracker("nlu_fallback", entities or [], text=text)
+    tracker.latest_message["intent_ranking"] = ranking or [{"name": "nlu_fallback", "confidence": 0.3},
+                                                           {"name": "ask_figures", "confidence": 0.21},
+                                                           {"name": "ask_rhythm", "confidence": 0.16}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    return dispatcher.messages
+
+
+def test_a_topic_named_by_its_own_words_decides_a_message_not_understood():
+    [message] = _not_understood("c'est vrai qu'en middle-office on se déplace peu ?",
+                                [{"entity": "job", "value": "middle-office"}])
+    assert message["response"] != "utter_out_of_scope" and "déplacements" in str(message)
+
+
+def test_a_diploma_named_means_the_studies():
+    [message] = _not_understood("le back-office ça prend quels bacs ?", [
+        {"entity": "job", "value": "back-office"}, {"entity": "diploma_kind", "value": "bacs"}])
+    assert "STMG" in str(message)
+
+
+def test_a_subject_no_sheet_covers_gets_the_honest_gap_not_the_scope():
+    [message] = _not_understood("j'ai 16 ans, je pourrai commencer à quel âge ?")
+    assert message["response"] == "utter_not_in_any_sheet" and message["topic_label"] == "âge"
+
+
+def test_a_topic_or_its_comparison_the_jobs_named_decide():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_skills", "confidence": 0.5},
+               {"name": "compare_jobs", "confidence": 0.49}]
+    both = [{"entity": "job", "value": "middle-office"}, {"entity": "job", "value": "back-office"}]
+    messages = _not_understood("qu'est-ce que les compétences du middle et du back office ont en commun ?", both,
+                               ranking)
+    assert [m["response"] for m in messages] == ["utter_compare"] and "applicatifs" in str(messages)
+    [one] = _not_understood("les compétences du back office, lesquelles ?", both[1:], ranking)
+    assert one["response"] == "utter_answer_skills"

@@ -123,3 +123,33 @@ def test_a_second_question_on_careers_keeps_the_messages_job():
                                        ("et vers quels métiers il peut évoluer ?", "ask_careers")]))
     assert [m["response"] for m in messages] == ["utter_answer_interlocutors", "utter_answer_careers"]
     assert "Conseiller clientèle particuliers" in messages[1]["facts"]  # the back-office's, not "which job ?"
+
+
+BO = {"entity": "job", "value": "back-office"}
+MO = {"entity": "job", "value": "middle-office"}
+
+
+def test_a_diploma_asked_of_both_jobs_is_the_students_path_not_a_move():
+    text = "Je suis en bac pro commerce, c'est jouable pour le middle ou le back ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_careers")], entities=[MO, BO]))
+    assert messages and all(not m.get("response", "").startswith("utter_fact_found") for m in messages), messages
+    assert any(m["response"] == "utter_fact_not_listed" and m["item"] == "bac pro commerce" for m in messages)
+
+
+def test_a_move_from_one_to_the_other_is_a_move_even_when_it_reads_like_a_comparison():
+    text = "On peut passer de l'un à l'autre, entre middle et back ?"
+    messages, events = _run(_tracker(text, [(text, "compare_jobs")], entities=[MO, BO]))
+    assert messages and all("évolutions" in m.get("where", "") for m in messages), messages
+    assert {e["name"]: e["value"] for e in events}["topic"] == "careers"
+    # "et on peut évoluer vers quoi ?" with one job in context is that job's careers, not a move between two
+    messages, events = _run(_tracker("et on peut évoluer vers quoi ?", [("et on peut évoluer vers quoi ?",
+                                                                         "ask_careers")], slots={"job": "back-office"}))
+    assert [m["response"] for m in messages] == ["utter_answer_careers"]
+    assert messages[0]["job_name"].endswith("back-office")
+
+
+def test_a_word_explained_from_one_sheet_keeps_that_job_for_what_follows():
+    text = "c'est quoi la valorisation des opérations ?"
+    messages, events = _run(_tracker(text, [(text, "ask_term")]))
+    assert [m["response"] for m in messages] == ["utter_term_used"]
+    assert {e["name"]: e["value"] for e in events}.get("job") == "middle-office"

@@ -79,3 +79,42 @@ def test_an_outside_job_from_the_nlu_must_be_in_the_fact(reader):
 
 def test_a_plain_question_claims_nothing(reader):
     assert reader.read(fold("le back office gère les réclamations ?")).empty
+
+
+@pytest.mark.parametrize("question,fact,expected", [
+    # what the student leaves out is named by the fact: not a "oui"
+    ("un bac général sans maths ça passe ?", "Baccalauréat général (options Mathématiques, Numérique)", e.EXCLUDED),
+    ("un bac général sans philo ça passe ?", "Baccalauréat général (options Mathématiques, Numérique)", e.ENTAILED),
+    ("on peut le faire hors alternance ?", "Master en alternance", e.EXCLUDED),
+    # "sans X on ne peut pas": X claimed required, and the sheet lists options
+    ("sans BTS Banque on peut pas faire ce métier, c'est ça ?", "BTS Banque", e.NOT_REQUIRED),
+    ("sans master c'est impossible ?", "Master Gestion, spécialité finance", e.NOT_REQUIRED),
+])
+def test_what_is_left_out(reader, question, fact, expected):
+    assert verdict(reader, question, fact) == expected
+
+
+def test_the_item_left_out_is_not_an_item_named(reader):
+    claim = reader.read(fold("je peux faire ce métier sans bac ?"))
+    assert not claim.items and claim.excluded and not claim.required
+
+
+@pytest.mark.parametrize("question,fact,topic,expected", [
+    # a diploma named after a need is claimed required; the sheet lists options
+    ("il faut passer par une école de commerce ?", "Prépa et école de commerce", "studies", e.NOT_REQUIRED),
+    ("faut être ingénieur ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.NOT_REQUIRED),
+    ("c'est une obligation, le MIF 2 ?", "MIF 2 (Markets in Financial Instruments Directive)", "trainings",
+     e.NOT_REQUIRED),
+    # a figure the fact does not state
+    ("il demande au moins 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
+     e.NUMBER_UNSAID),
+    ("un bac+5 c'est cité ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.ENTAILED),
+    # an ordinal is not a figure
+    ("en 3e, le bac techno STMG est conseillé ?", "Baccalauréat technologique STMG", "studies", e.ENTAILED),
+    # a level and a frequency written in other words
+    ("des connaissances juridiques poussées ?", "Connaissances juridiques de base", "skills", e.LEVEL_TOO_LOW),
+    ("on passe ses journées à acheter des titres ?", "Intervenir sur les marchés pour l'achat de titres", "missions",
+     e.FREQUENCY_UNSAID),
+])
+def test_needs_figures_levels_and_frequencies_in_other_words(reader, question, fact, topic, expected):
+    assert verdict(reader, question, fact, topic=topic) == expected

@@ -1,0 +1,45 @@
+"""The sentences of a message and which of them ask something (knowledge/sentences.py)."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.sentences import sentences
+
+
+def _split(text: str) -> list[tuple[str, bool]]:
+    return [(s.text, s.question) for s in sentences(text)]
+
+
+def test_context_then_questions_in_order():
+    text = "Bonjour, j'accompagne des élèves de seconde. Quelles études ? Et il faut quel niveau d'anglais ?"
+    assert _split(text) == [
+        ("Bonjour, j'accompagne des élèves de seconde.", False), ("Quelles études ?", True),
+        ("Et il faut quel niveau d'anglais ?", True)]
+
+
+def test_two_questions_joined_by_et_are_cut():
+    assert [q for q, _ in _split("c'est quoi le back office et il faut quel niveau ?")] == [
+        "c'est quoi le back office", "et il faut quel niveau ?"]
+
+
+def test_offsets_point_into_the_message():
+    text = "Merci.  Et les études ?"
+    assert all(text[s.start:s.end] == s.text for s in sentences(text))
+
+
+@pytest.mark.parametrize("text,question", [
+    ("Un élève me demande si le gestionnaire intervient quand les clients ne paient pas. Qu'en dit la fiche ?",
+     "Un élève me demande si le gestionnaire intervient quand les clients ne paient pas. Qu'en dit la fiche ?"),
+    ("Ma fille envisage une prépa puis une école de commerce. La fiche fait-elle mention de ce parcours ?",
+     "Ma fille envisage une prépa puis une école de commerce. La fiche fait-elle mention de ce parcours ?"),
+])
+def test_a_question_that_only_points_back_takes_the_sentence_it_points_at(text, question):
+    asked = [s for s, q in _split(text) if q]
+    assert asked == [question]
+
+
+def test_a_question_with_its_own_subject_stays_apart():
+    assert _split("j'ai un bac pro commerce. je peux faire back office ?") == [
+        ("j'ai un bac pro commerce.", False), ("je peux faire back office ?", True)]
+    # the sentence before is itself a question: nothing to join
+    assert len(_split("Il gère les réclamations ? C'est vrai ?")) == 2
