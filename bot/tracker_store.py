@@ -12,6 +12,11 @@ survive a restart, PostgreSQL works and `ops/conversations.py` sees them) but:
   another server process on the same database (replicas behind Rasa's lock store), change that fingerprint:
   the tracker is then read from the database exactly as Rasa does, so a replica never serves a stale one.
 
+A forget is final: `make forget` deletes the sender's rows and writes a tombstone (`forgotten_senders`: sender id,
+time) in the same transaction. The fingerprint reads the tombstone too, and a save whose events go back to before
+it (a message being handled while the conversation was forgotten) writes nothing: the tracker in memory, read
+before the forget, never puts the forgotten messages back.
+
 Whenever its own bookkeeping does not apply (a tracker it did not lend, rows it did not write), it falls
 back to Rasa's own code path, so the rows it writes are the ones `SQLTrackerStore` would write.
 """
@@ -34,6 +39,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import sessionmaker
 
+from bot.forgotten import forgotten_table
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 1000  # trackers kept in memory per server process
@@ -46,6 +53,7 @@ class Fingerprint(NamedTuple):
     count: int
     last_id: int | None
     last_timestamp: float | None
+    forgotten_at: float | None = None  # the sender's conversation was forgotten then (make forget)
 
 
 @dataclass
@@ -114,7 +122,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._returning = self.engine.dialect.name == "postgresql"
         # built once: SQLAlchemy then reuses its compiled form (building it per call cost 4x the query)
         table = self._table
-        self._fingerprint_query = (sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.timestamp))
+        self._forgotten = forgotten_table(sa.MetaData())
+        self._forgotten.create(self.engine, checkfirst=True)
+        tombstone = (sa.select(self._forgotten.c.forgotten_at)
+                     .where(self._forgotten.c.sender_id == sa.bindparam("sender_id")).scalar_subquery())
+        self._fingerprint_query = (sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.timestamp),
+                                             tombstone)
                                    .where(table.c.sender_id == sa.bindparam("sender_id")))
 
     def _tune_sqlite(self) -> None:
@@ -131,9 +144,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # ---------------------------------------------------------------- reading
     def fingerprint(self, sender_id: str) -> Fingerprint:
         with self.engine.connect() as connection:
-            count, last_id, last_timestamp = connection.execute(self._fingerprint_query,
-                                                                {"sender_id": sender_id}).one()
-        return Fingerprint(count, last_id, last_timestamp)
+            count, last_id, last_timestamp, forgotten_at = connection.execute(self._fingerprint_query,
+                                                                              {"sender_id": sender_id}).one()
+        return Fingerprint(count, last_id, last_timestamp, forgotten_at)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session's tracker: the one kept in memory when the database still matches it."""
@@ -164,6 +177,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         else:  # not a tracker this store lent, or rows changed meanwhile: Rasa's own count of stored events
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
+        if fingerprint.forgotten_at is not None and any((event.timestamp or 0.0) <= fingerprint.forgotten_at
+                                                         for event in new_events):
+            # read before a forget: nothing of it is written again (the next message starts a new conversation)
+            logger.info("A conversation forgotten while one of its messages was handled: %d events not stored",
+                        len(new_events))
+            return
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         fingerprint = self._append(sender_id, new_events, fingerprint)
@@ -193,7 +212,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         timestamps = [row["timestamp"] for row in rows if row["timestamp"] is not None]
         if before.last_timestamp is not None:
             timestamps.append(before.last_timestamp)
-        return Fingerprint(before.count + len(rows), last_id, max(timestamps) if timestamps else None)
+        return Fingerprint(before.count + len(rows), last_id, max(timestamps) if timestamps else None,
+                           before.forgotten_at)
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:

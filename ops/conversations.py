@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from sqlalchemy import MetaData, Table, create_engine, delete, select
+from sqlalchemy import MetaData, Table, create_engine, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
+from bot.forgotten import forgotten_table
 from common.settings import PROJECT_DIR, get_settings
 
 FALLBACK_INTENTS = {"nlu_fallback"}
@@ -110,16 +111,39 @@ def purge(url: str, days: int) -> int:
     engine = _engine(url)
     events = _events(engine)
     cutoff = retention_cutoff(days)
+    tombstones = forgotten_table(MetaData())
+    tombstones.create(engine, checkfirst=True)
     with engine.begin() as connection:
-        return connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
+        deleted = connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
+        # a tombstone older than the retention guards nothing any more (no message is that long in flight)
+        connection.execute(delete(tombstones).where(tombstones.c.forgotten_at < cutoff))
+    _checkpoint(engine)
+    return deleted
 
 
-def forget(url: str, sender_id: str) -> int:
-    """Delete one conversation (all events of one sender id); returns how many events were deleted."""
+def _checkpoint(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database and empty it, so deleted text stays in no file."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def forget(url: str, sender_id: str, now: float | None = None) -> int:
+    """Delete one conversation (all events of one sender id) for good; returns how many events were deleted.
+
+    A tombstone (sender id, time) is written in the same transaction: a Rasa process handling one of its messages
+    at that moment does not write the conversation back (bot/tracker_store.py)."""
     engine = _engine(url)
     events = _events(engine)
+    tombstones = forgotten_table(MetaData())
+    tombstones.create(engine, checkfirst=True)
     with engine.begin() as connection:
-        return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
+        deleted = connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
+        connection.execute(delete(tombstones).where(tombstones.c.sender_id == sender_id))
+        connection.execute(insert(tombstones).values(sender_id=sender_id,
+                                                     forgotten_at=time.time() if now is None else now))
+    _checkpoint(engine)
+    return deleted
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -244,7 +245,8 @@ def test_forget_and_purge_in_another_process_are_not_undone_by_the_memory(two_ur
     async def after():
         assert await store.retrieve(SENDER) is None
         # the student writes again: a fresh conversation, nothing of the forgotten one comes back
-        await _handle(store, domain, _session_start(20000.0) + _turn(20001.0, "bonjour", "greet"))
+        now = time.time()
+        await _handle(store, domain, _session_start(now) + _turn(now + 1, "bonjour", "greet"))
         tracker = await store.retrieve(SENDER)
         assert tracker.get_slot("job") is None
         store.engine.dispose()
@@ -305,3 +307,55 @@ def test_bounded_memory(tmp_path, domain):
         store.engine.dispose()
 
     asyncio.run(scenario())
+
+
+def test_a_forget_while_a_message_is_handled_is_final(two_urls, domain):
+    """The race of issue 21: the tracker is read (lent), `make forget` runs in another process, then the message's
+    events are saved. Nothing of the forgotten conversation is written back, and the next message starts anew."""
+    _, url = two_urls
+
+    async def read_then_forget_then_save():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script()[:3]:
+            await _handle(store, domain, events)
+        tracker = await store.retrieve(SENDER)  # a message arrives: its tracker is lent
+        env = dict(os.environ, TRACKER_DB_URL=url, PYTHONPATH=str(PROJECT_DIR))
+        forgot = subprocess.run([sys.executable, "-m", "ops.conversations", "forget", SENDER], cwd=PROJECT_DIR,
+                                env=env, timeout=120, capture_output=True, text=True)
+        assert forgot.returncode == 0 and "Deleted" in forgot.stdout, forgot.stderr
+        for event in _turn(time.time() - 0.5, "et les études ?", "ask_studies"):  # handled before the forget ended
+            tracker.update(event, domain)
+        await store.save(tracker)
+        assert _rows(url) == []
+        assert await store.retrieve(SENDER) is None
+        now = time.time()
+        await _handle(store, domain, _session_start(now) + _turn(now + 1, "bonjour", "greet"))
+        store.engine.dispose()
+
+    asyncio.run(read_then_forget_then_save())
+    texts = [json.loads(row[5]).get("text") for row in _rows(url) if row[1] == "user"]
+    assert texts == ["bonjour"]
+
+
+def test_rasas_own_store_puts_a_forgotten_conversation_back(two_urls, domain):
+    """What the tombstone guards against, shown on Rasa's SQLTrackerStore: a tracker read before the forget and
+    saved after it writes every event back (if Rasa changes this, the test says so)."""
+    url, _ = two_urls
+
+    async def race():
+        store = SQLTrackerStore(domain, host=url)
+        for events in _script()[:2]:
+            tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+            for event in events:
+                tracker.update(event, domain)
+            await store.save(tracker)
+        tracker = await store.retrieve(SENDER)
+        with store.engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": SENDER})
+        for event in _turn(time.time(), "et les études ?", "ask_studies"):
+            tracker.update(event, domain)
+        await store.save(tracker)
+        store.engine.dispose()
+
+    asyncio.run(race())
+    assert len(_rows(url)) > len(_turn(0, "x", "ask_studies"))  # the forgotten messages are back

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -117,3 +118,33 @@ def test_forget_one_student_and_purge_old_conversations(stack):
     assert result.returncode == 0, result.stderr
     remaining = _senders(url)
     assert old.sender not in remaining and kept.sender in remaining
+
+
+def test_a_forget_while_a_message_is_in_flight_is_final(stack):
+    """Issue 21's race on the real stack: the action server is paused (a slow answer), the student's message is
+    in flight, `make forget` runs; when the answer comes back, nothing of the conversation is stored again."""
+    url = os.environ["TRACKER_DB_URL"]
+    chat = Chat(stack.settings.rasa_url)
+    chat.ask("quelles competences pour le back office ?")
+    actions = psutil.Process(stack.processes["actions"].pid)
+    paused = [actions, *actions.children(recursive=True)]
+    replies: list[str] = []
+    for process in paused:
+        process.suspend()
+    try:
+        asking = threading.Thread(target=lambda: replies.append(chat.ask("et les etudes secret-4711 ?")))
+        asking.start()
+        time.sleep(3)  # the message reached Rasa and waits for the action server
+        result = _tools("forget", chat.sender, url=url)
+        assert result.returncode == 0 and "Deleted" in result.stdout, result.stderr
+    finally:
+        for process in paused:
+            process.resume()
+    asking.join(timeout=60)
+    assert replies, "no reply after the action server came back"
+    time.sleep(1)
+    with create_engine(url, future=True).connect() as connection:
+        stored = connection.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": chat.sender}).all()
+    assert stored == [], f"{len(stored)} events of a forgotten conversation written back"
+    # the student goes on: a new conversation, the forgotten job is not in context
+    assert "pour quel metier" in chat.ask("et les qualites ?")
