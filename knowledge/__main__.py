@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 
+from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
 from knowledge import builder, nlu_export
 from knowledge.loader import DataFileError
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     try:
         if args.command == "build":
+            keep_private()
             report = builder.build(settings.knowledge_db_url, settings.knowledge_dir)
             facts = ", ".join(f"{job}: {n} facts" for job, n in report.jobs.items())
             print(f"Knowledge base built at {report.url} ({facts})")

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.private_files import keep_private
 from common.settings import PROJECT_DIR, Settings, get_settings
 from launch.stack import ENDPOINTS_FILE, LOG_DIR, Stack, child_env, rasa_api_arguments, wait_http
 
@@ -411,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(description="Run the chatbot scaled out: PostgreSQL, Redis, N Rasa replicas, "
                                                  "nginx in front, the action server and the chat page.")
+    keep_private()  # var/ (databases, logs) private; the servers inherit the umask
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--replicas", type=int, default=2, help="Rasa server replicas (default 2)")
     parser.add_argument("--first-replica-port", type=int, default=settings.rasa_port + 1,

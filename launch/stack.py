@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from common.private_files import keep_private
 from common.rasa_environment import endpoints_environment
 from common.settings import PROJECT_DIR, Settings, get_settings
 
@@ -31,10 +32,10 @@ ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"  # the one endpoints file; its ${
 
 
 def rasa_api_arguments(settings: Settings) -> list[str]:
-    """Rasa's HTTP API (model, tracker endpoints) stays off unless RASA_API_TOKEN is set; then it needs the token."""
-    if not settings.rasa_api_token:
-        return []
-    return ["--enable-api", "--auth-token", settings.rasa_api_token]
+    """Rasa's HTTP API (model, tracker endpoints) stays off unless RASA_API_TOKEN is set; then it needs the token.
+    The token itself stays in the environment: bot/rasa_server.py hands it to Rasa inside the process, so it is
+    never on a command line (`ps` shows every account the command lines)."""
+    return ["--enable-api"] if settings.rasa_api_token else []
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -323,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["run", "shell", "endpoints"])
     args = parser.parse_args(argv)
     settings = get_settings()
+    keep_private()  # var/ (conversations, logs) private; the servers inherit the umask
     if args.command == "endpoints":
         print(ENDPOINTS_FILE)
         return 0

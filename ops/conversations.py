@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
 from bot.forgotten import forgotten_table
+from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
 
 FALLBACK_INTENTS = {"nlu_fallback"}
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     forget_cmd = sub.add_parser("forget", help="delete one student's conversation by sender id")
     forget_cmd.add_argument("sender_id")
     args = parser.parse_args(argv)
+    keep_private()
     url = settings.tracker_db_url
     try:
         if args.command == "review":

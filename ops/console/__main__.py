@@ -5,6 +5,7 @@ import argparse
 import secrets
 import sys
 
+from common.private_files import keep_private
 from common.settings import get_settings
 from ops.console.server import default_console, make_server
 
@@ -15,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=settings.console_port)
     parser.add_argument("--host", default=settings.host)
     args = parser.parse_args(argv)
+    keep_private()
     token = settings.console_token or secrets.token_urlsafe(18)
     console = default_console(settings, token)
     try:

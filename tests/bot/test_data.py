@@ -92,4 +92,8 @@ def test_rasa_http_api_needs_a_token(monkeypatch):
     monkeypatch.delenv("RASA_API_TOKEN", raising=False)
     assert rasa_api_arguments(get_settings()) == []
     monkeypatch.setenv("RASA_API_TOKEN", "s3cret")
-    assert rasa_api_arguments(get_settings()) == ["--enable-api", "--auth-token", "s3cret"]
+    assert rasa_api_arguments(get_settings()) == ["--enable-api"]  # the token stays in the environment
+    from bot.rasa_server import with_api_token
+    assert with_api_token(["rasa", "run", "--enable-api"], "s3cret") == ["rasa", "run", "--enable-api",
+                                                                        "--auth-token", "s3cret"]
+    assert with_api_token(["rasa", "run"], "s3cret") == ["rasa", "run"]

@@ -148,3 +148,36 @@ def test_a_forget_while_a_message_is_in_flight_is_final(stack):
     assert stored == [], f"{len(stored)} events of a forgotten conversation written back"
     # the student goes on: a new conversation, the forgotten job is not in context
     assert "pour quel metier" in chat.ask("et les qualites ?")
+
+
+def test_the_api_token_is_never_on_a_command_line(tmp_path):
+    """RASA_API_TOKEN enables Rasa's HTTP API with that token, handed over inside the process (`ps` shows nothing)."""
+    from common.settings import get_settings
+    from launch.stack import child_env
+    from tests.conftest import free_port
+
+    port, token = free_port(), "tok-" + uuid.uuid4().hex
+    env = child_env(get_settings())
+    env.update(RASA_API_TOKEN=token, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'api.sqlite3'}")
+    models = sorted((PROJECT_DIR / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(models[-1]), "--port", str(port),
+               "-i", "127.0.0.1", "--enable-api"]
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert token not in " ".join(psutil.Process(process.pid).cmdline())
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=10)
+        assert refused.value.code == 401
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status?token={token}", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
