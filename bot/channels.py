@@ -22,9 +22,10 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot import limits
 from bot.action_timeout import install_action_timeout
@@ -101,6 +102,14 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
             raise
         except Exception:  # the student must get a reply whatever failed
             logger.exception("message handling failed")
+            # nothing stored means nothing claimed: an answer whose message could not be saved (the database
+            # failed after the reply was built) is replaced by the apology where the channel still holds it (REST),
+            # and followed by it where it is already sent (socket.io)
+            collected = getattr(output, "messages", None)
+            if isinstance(collected, list):
+                collected.clear()
+            await output.send_text_message(message.sender_id, say("utter_action_failed"))
+            return
         if counting.sent == 0:
             logger.warning("no reply was produced: sending the apology")
             await output.send_text_message(message.sender_id, say("utter_action_failed"))
@@ -173,6 +182,15 @@ class GuardedRestInput(RestInput):
 
         blueprint = super().blueprint(checked)
         handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
+
+        @blueprint.route("/health", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            """The conversations' database as this server last found it: 503 while it fails (probes, supervisor)."""
+            from bot.tracker_store import HEALTH
+
+            body = {"status": "ok" if HEALTH.ok else "failing", "tracker_store_failures": HEALTH.failures}
+            return response.json(body, status=200 if HEALTH.ok else 503)
+
         return trim_heap_after_start(blueprint)
 
 

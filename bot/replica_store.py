@@ -1,11 +1,15 @@
-"""The tracker store of scaled-out replicas: a database outage reaches the student as the apology, not a fork.
+"""The tracker store of every Rasa process (one or replicas): a database outage reaches the student as the
+apology, never a silent loss or a fork.
 
 Rasa wraps every tracker store in `FailSafeTrackerStore`: when the database fails, `retrieve` returns None
 (the conversation silently restarts from nothing) and `save` writes to an in-memory store of that one
 process. With replicas this forks conversations: the student loses the context, and what is said during the
 outage lives in one replica's memory, out of reach of the others, of `make forget` and of `make purge`.
 
-`FailLoudSQLTrackerStore` (named in the replicas' endpoints by launch/scaled.py; `make run` is unchanged) is
+With one process the in-memory copy is lost at the next restart, and out of reach of `make forget`. With replicas
+it forks conversations as well.
+
+`FailLoudSQLTrackerStore` (the default TRACKER_STORE_TYPE of endpoints.yml, `make run` and the replicas alike) is
 bot.tracker_store.CachedSQLTrackerStore whose errors propagate: the input channel's guard (bot/channels.py)
 then sends the polite French apology and nothing is stored anywhere else. Rasa has no door for the wrapper,
 so `Agent._create_tracker_store` is wrapped (Rasa 3.6 only, like bot/rasa_compat.py's fixes) to wrap a store

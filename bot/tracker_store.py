@@ -7,6 +7,8 @@ survive a restart, PostgreSQL works and `ops/conversations.py` sees them) but:
 
 - keeps the trackers it saved in a bounded LRU and lends them back, without rebuilding them;
 - appends only the new events, in one INSERT per save (SQLite: pooled connections, WAL journal);
+- runs its queries in a worker thread: a database that waits (a lock held by another process) never stops the
+  server's event loop, so other conversations, health checks and the supervisor's probes still get answers;
 - before lending a cached tracker, compares the sender's stored rows (count, last id, last timestamp: one
   indexed aggregate query) with what it wrote itself. Rows deleted by `forget`/`purge`, or appended by
   another server process on the same database (replicas behind Rasa's lock store), change that fingerprint:
@@ -22,9 +24,11 @@ back to Rasa's own code path, so the rows it writes are the ones `SQLTrackerStor
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +48,40 @@ from bot.forgotten import forgotten_table
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 1000  # trackers kept in memory per server process
+SAVE_RETRIES = (0.2, 0.5)  # seconds before the 2nd and 3rd attempt of a failed save (a lock, a brief outage)
+
+
+@dataclass
+class StoreHealth:
+    """The database as this process last found it; one log line per failure episode, with its count.
+
+    Read by the channels' health route (`GET /webhooks/rest/health`: 503 while failing) for the supervisor and for
+    Kubernetes probes."""
+
+    failing_since: float | None = None
+    failures: int = 0  # failed operations in the current episode
+    last_error: str = ""
+
+    def failed(self, operation: str, error: Exception) -> None:
+        self.failures += 1
+        self.last_error = f"{operation}: {type(error).__name__}"
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+            logger.error("Tracker store failing (%s): %s. Messages get the apology and are not stored until it "
+                         "works again.", operation, error)
+
+    def worked(self) -> None:
+        if self.failing_since is not None:
+            logger.warning("Tracker store works again after %.1f s and %d failed operations",
+                           time.monotonic() - self.failing_since, self.failures)
+        self.failing_since, self.failures, self.last_error = None, 0, ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failing_since is None
+
+
+HEALTH = StoreHealth()  # one per server process (the tracker store is built once per Rasa server)
 INSERT_CHUNK = 500  # rows per INSERT (SQLite allows 32766 bound parameters; 7 per row)
 
 
@@ -150,7 +188,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session's tracker: the one kept in memory when the database still matches it."""
-        fingerprint = self.fingerprint(sender_id)
+        try:
+            tracker = await self._retrieve_cached(sender_id)
+        except sa.exc.SQLAlchemyError as error:
+            HEALTH.failed("read", error)
+            raise
+        HEALTH.worked()
+        return tracker
+
+    async def _retrieve_cached(self, sender_id: str) -> DialogueStateTracker | None:
+        fingerprint = await asyncio.to_thread(self.fingerprint, sender_id)  # a locked database blocks a thread only
         entry = self._saved.pop(sender_id, None)
         if entry is not None and entry.fingerprint == fingerprint and entry.unchanged_since_save():
             self._lent.put(sender_id, entry)
@@ -162,11 +209,29 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # ---------------------------------------------------------------- writing
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the events not stored yet in one INSERT and keep the tracker for the next message."""
+        """Append the events not stored yet in one INSERT and keep the tracker for the next message.
+
+        A database error is retried twice (SAVE_RETRIES), then raised: the channel's guard sends the apology, and
+        nothing of the message is kept anywhere (never Rasa's in-memory fallback: bot/replica_store.py)."""
+        for attempt, pause in enumerate((*SAVE_RETRIES, None)):
+            try:
+                await self._save_once(tracker)
+            except sa.exc.SQLAlchemyError as error:
+                if pause is None:
+                    HEALTH.failed("save", error)
+                    self.forget_cached([tracker.sender_id])
+                    raise
+                logger.debug("save attempt %d failed, retrying in %.1f s", attempt + 1, pause)
+                await asyncio.sleep(pause)
+            else:
+                HEALTH.worked()
+                return
+
+    async def _save_once(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         lent = self._lent.pop(sender_id, None)
         self._saved.pop(sender_id, None)
-        fingerprint = self.fingerprint(sender_id)
+        fingerprint = await asyncio.to_thread(self.fingerprint, sender_id)
         # `complete`: after this save the tracker holds every stored event of its session (worth keeping)
         complete = fingerprint.count == 0 or (lent is not None and lent.tracker is tracker
                                               and lent.fingerprint == fingerprint)
@@ -185,7 +250,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
-        fingerprint = self._append(sender_id, new_events, fingerprint)
+        fingerprint = await asyncio.to_thread(self._append, sender_id, new_events, fingerprint)
         logger.debug("Tracker with sender_id '%s' stored to database (%d new events)", sender_id, len(new_events))
         events = tracker.events
         if complete and events and not any(isinstance(event, SessionStarted) for event in new_events):

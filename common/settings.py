@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# endpoints.yml's tracker store class: one Rasa process keeps Rasa's in-memory fallback on a database error;
-# scaled-out replicas use bot.replica_store.FailLoudSQLTrackerStore (launch/scaled.py)
-DEFAULT_TRACKER_STORE_TYPE = "bot.tracker_store.CachedSQLTrackerStore"
+# endpoints.yml's tracker store class, the same for one Rasa process and for replicas: a database error is retried,
+# then the student gets the apology and nothing is kept anywhere (never Rasa's silent in-memory fallback)
+DEFAULT_TRACKER_STORE_TYPE = "bot.replica_store.FailLoudSQLTrackerStore"
 
 
 def _int(name: str, default: int) -> int:

@@ -14,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.utils.common import class_from_module_path
 
 from bot.lock_store import WakingInMemoryLockStore, WakingRedisLockStore
+from bot.replica_store import FailLoudSQLTrackerStore
 from bot.tracker_store import CachedSQLTrackerStore
 from common.settings import ENVIRONMENT_NAMES, Settings, get_settings
 from launch.scaled import ScaledStack
@@ -35,7 +36,7 @@ def test_rasa_builds_the_project_stores_from_the_one_endpoints_file(monkeypatch,
     assert endpoints.action.url == "http://127.0.0.1:5999/webhook"
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
     store = getattr(store, "_tracker_store", store)
-    assert type(store) is CachedSQLTrackerStore and store._saved.size == 7
+    assert type(store) is FailLoudSQLTrackerStore and store._saved.size == 7  # one process as replicas
     assert str(store.engine.url) == settings.tracker_db_url and (tmp_path / "new").is_dir()
     assert isinstance(LockStore.create(endpoints.lock_store), WakingInMemoryLockStore)
     assert endpoints.nlg.type == "bot.nlg.JobsNaturalLanguageGenerator"

@@ -121,6 +121,22 @@ def test_a_cancelled_or_failed_handling_still_gets_the_apology(failure):
     assert len(output.texts) == 1 and "Réessaie" in output.texts[0]
 
 
+def test_an_answer_whose_message_could_not_be_stored_becomes_the_apology():
+    """Nothing stored means nothing claimed: the REST reply collected before the save failed is replaced."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from sqlalchemy.exc import OperationalError
+
+    from bot.channels import guard
+
+    async def handler(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "Les missions du back-office : …"})
+        raise OperationalError("INSERT INTO events", {}, Exception("database is locked"))
+
+    output = CollectingOutputChannel()
+    asyncio.run(guard(handler, 500)(UserMessage("les missions du back office ?", output, "guard-test")))
+    assert len(output.messages) == 1 and "Réessaie" in output.messages[0]["text"]
+
+
 def test_stored_events_are_counted_by_the_store_without_reading_the_conversation(tmp_path, monkeypatch):
     from types import SimpleNamespace
 

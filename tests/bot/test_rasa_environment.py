@@ -56,7 +56,7 @@ def test_every_variable_of_the_endpoints_file_is_filled_from_the_settings(bare_e
     monkeypatch.setenv("ACTIONS_PORT", "6155")
     assert apply_to_rasa_command(["rasa", "shell"])
     assert os.environ["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:6155/webhook"
-    assert os.environ["TRACKER_STORE_TYPE"] == "bot.tracker_store.CachedSQLTrackerStore"
+    assert os.environ["TRACKER_STORE_TYPE"] == "bot.replica_store.FailLoudSQLTrackerStore"
     assert os.environ["LOCK_STORE_TYPE"] == "bot.lock_store.WakingInMemoryLockStore"
     assert os.environ["RASA_TELEMETRY_ENABLED"] == "false"
     endpoints = AvailableEndpoints.read_endpoints(str(ENDPOINTS_FILE))  # Rasa's own reading: every ${VAR} resolves

@@ -61,3 +61,37 @@ def test_installed_once_and_only_on_the_patched_series(monkeypatch):
     monkeypatch.setattr("bot.replica_store.is_patched_series", lambda: False)
     assert not install_fail_loud_wrapper()
     assert not hasattr(Agent.__dict__["_create_tracker_store"].__func__, "rasa_original")
+
+
+def test_a_failed_save_is_retried_then_raised_once_logged_and_reported(tmp_path, monkeypatch, caplog):
+    from bot import tracker_store
+
+    monkeypatch.setattr(tracker_store, "SAVE_RETRIES", (0.01, 0.01))
+    monkeypatch.setattr(tracker_store, "HEALTH", tracker_store.StoreHealth())
+    store = FailLoudSQLTrackerStore(host=f"sqlite:///{tmp_path / 'flaky.sqlite3'}")
+    real_append, calls = store._append, {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= failures["n"]:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_append(*args, **kwargs)
+
+    failures = {"n": 2}  # a brief lock: the third attempt stores the message
+    monkeypatch.setattr(store, "_append", flaky)
+    asyncio.run(store.save(DialogueStateTracker.from_events("s1", [UserUttered("bonjour")])))
+    assert calls["n"] == 3 and tracker_store.HEALTH.ok
+    assert asyncio.run(store.retrieve("s1")).events[0].text == "bonjour"
+
+    failures["n"], calls["n"] = 100, 0  # an outage: raised after three attempts, nothing kept in memory
+    with caplog.at_level("ERROR", logger="bot.tracker_store"), pytest.raises(OperationalError):
+        asyncio.run(store.save(DialogueStateTracker.from_events("s2", [UserUttered("salut")])))
+    with pytest.raises(OperationalError):
+        asyncio.run(store.save(DialogueStateTracker.from_events("s3", [UserUttered("re")])))
+    assert calls["n"] == 6 and not tracker_store.HEALTH.ok and tracker_store.HEALTH.failures == 2
+    assert len([r for r in caplog.records if "Tracker store failing" in r.getMessage()]) == 1  # once per episode
+    assert "s2" not in store._saved and "s2" not in store._lent
+
+    failures["n"] = 0  # back: the next save works and the episode ends
+    asyncio.run(store.save(DialogueStateTracker.from_events("s4", [UserUttered("ok")])))
+    assert tracker_store.HEALTH.ok

@@ -1,9 +1,15 @@
 """Faults: action server down and back, Rasa restarted mid-conversation, broken knowledge base, concurrency."""
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -62,3 +68,45 @@ def test_fifty_concurrent_conversations_keep_their_own_context(stack):
         results = list(pool.map(_conversation, [(i, stack.settings.rasa_url) for i in range(50)]))
     failed = [index for index, ok in results if not ok]
     assert not failed, f"conversations that lost their context: {failed}"
+
+
+def _health(rasa_url: str) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(f"{rasa_url}/webhooks/rest/health", timeout=10) as response:
+            return response.status, json.loads(response.read()), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), time.monotonic() - started
+
+
+def test_a_database_that_cannot_store_gets_the_apology_never_a_silent_loss(stack):
+    """Issue 21: another process holds the conversations database's write lock. The message is retried, then the
+    student gets the apology and nothing is kept (no in-memory copy to lose later); the health route says 503 and
+    answers at once (the event loop is not blocked); when the lock goes, everything works and is stored again."""
+    path = os.environ["TRACKER_DB_URL"].removeprefix("sqlite:///")
+    chat = Chat(stack.settings.rasa_url)
+    assert "applicatifs de gestion" in chat.ask("quelles competences pour le back office ?")
+    assert _health(stack.settings.rasa_url)[0] == 200
+    locker = sqlite3.connect(path, timeout=1, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    replies: list[str] = []
+    try:
+        asking = threading.Thread(target=lambda: replies.append(chat.ask("et les etudes ?")))
+        asking.start()
+        time.sleep(6)  # the first save attempt waits on the lock in a worker thread
+        status, _, seconds = _health(stack.settings.rasa_url)
+        assert seconds < 2, f"the server did not answer for {seconds:.1f} s: its event loop waits on the database"
+        asking.join(timeout=60)
+        assert replies and "oups" in replies[0], replies
+        status, body, _ = _health(stack.settings.rasa_url)
+        assert status == 503 and body["status"] == "failing", body
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    with sqlite3.connect(path) as db:
+        texts = [json.loads(row[0]).get("text") for row in db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (chat.sender,))]
+    assert texts == ["quelles competences pour le back office ?"]  # the apologised message is not stored
+    reply = chat.ask("et les etudes ?")  # the conversation goes on from what was stored: the back office
+    assert "bts banque" in reply and "master - finance" not in reply
+    assert _health(stack.settings.rasa_url)[0] == 200
