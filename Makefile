@@ -162,7 +162,7 @@ purge: $(STAMP) ## delete stored conversations older than RETENTION_DAYS (defaul
 forget: $(STAMP) ## delete one student's conversation: make forget SENDER=<sender id>
 	@# SENDER reaches the command as an environment variable, never pasted into the shell line: quotes in it stay data
 	@test -n "$$SENDER" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
-	@$(PY) -m ops.conversations forget "$$SENDER"
+	@$(PY) -m ops.conversations forget -- "$$SENDER"
 
 .PHONY: console
 console: $(STAMP) ## operators' console: conversations turn by turn, review, label into data/nlu/, charts, scores

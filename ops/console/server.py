@@ -38,6 +38,7 @@ COOKIE = "console_session"
 SESSION_SECONDS = 8 * 3600
 MAX_LIST = 300          # turns sent per list request (the newest first)
 MAX_BODY = 20_000
+MAX_FAILURES = 10       # wrong tokens a minute, per client address and per operator name
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -55,17 +56,31 @@ class Console:
     retention_days: int
     results_dir: Path = RESULTS_DIR
     sessions: dict[str, tuple[str, float]] = field(default_factory=dict)
-    failures: list[float] = field(default_factory=list)
+    failures: dict[str, list[float]] = field(default_factory=dict)  # "client:<address>" / "name:<name>" -> times
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def login(self, name: str, token: str) -> str | None:
+    def throttled(self, name: str, client: str) -> bool:
+        """A guessing script is slowed down to MAX_FAILURES tries a minute, from its address and under the name it
+        tries; everyone else (another address, another operator) still logs in with the right token."""
         with self.lock:
             now = time.time()
-            self.failures = [t for t in self.failures if now - t < 60]
-            if len(self.failures) >= 10:  # a guessing script is slowed down to 10 tries a minute
-                return None
+            for key in (f"client:{client}", f"name:{name.casefold()}"):
+                recent = [t for t in self.failures.get(key, []) if now - t < 60]
+                self.failures[key] = recent
+                if len(recent) >= MAX_FAILURES:
+                    return True
+            return False
+
+    def login(self, name: str, token: str, client: str = "-") -> str | None:
+        if self.throttled(name, client):
+            return None
+        with self.lock:
+            now = time.time()
             if not hmac.compare_digest(token.encode("utf-8"), self.token.encode("utf-8")):
-                self.failures.append(now)
+                for key in (f"client:{client}", f"name:{name.casefold()}"):
+                    self.failures.setdefault(key, []).append(now)
+                if len(self.failures) > 10_000:  # addresses seen once, long ago: forgotten
+                    self.failures = {k: v for k, v in self.failures.items() if v and now - v[-1] < 60}
                 return None
             session = secrets.token_urlsafe(32)
             self.sessions[session] = (name, now + SESSION_SECONDS)
@@ -107,7 +122,12 @@ class ConsoleHandler(BaseHTTPRequestHandler):
 
     # --- plumbing --------------------------------------------------------------------------------
     def _send(self, status: HTTPStatus, body: bytes, content_type: str, cookie: str | None = None) -> None:
+        unread = not getattr(self, "_body_read", False) and (self.headers.get("Content-Length") or "0").strip() != "0"
         self.send_response(status)
+        if unread or self.headers.get("Transfer-Encoding"):
+            # a request body left unread would be read as the next request: this connection ends here
+            self.close_connection = True
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -155,9 +175,11 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             return None
         if not 0 < length <= MAX_BODY:
             return None
+        raw = self.rfile.read(length)
+        self._body_read = True
         try:
-            data = json.loads(self.rfile.read(length).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             return None
         return data if isinstance(data, dict) else None
 
@@ -172,6 +194,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         self._route("POST")
 
     def _route(self, method: str) -> None:
+        self._body_read = False
         if not self._host_allowed():
             return self._error(HTTPStatus.FORBIDDEN, "Hôte refusé.")
         parts = urlsplit(self.path)
@@ -216,7 +239,10 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         token = str(body.get("token") or "")
         if not name:
             return self._error(HTTPStatus.BAD_REQUEST, "Indiquez votre nom.")
-        session = self.console.login(name, token)
+        if self.console.throttled(name, self._client()):
+            self.console.access.write(name, self._client(), "login_throttled")
+            return self._error(HTTPStatus.TOO_MANY_REQUESTS, "Trop d'essais : réessayez dans une minute.")
+        session = self.console.login(name, token, self._client())
         if session is None:
             self.console.access.write(name, self._client(), "login_refused")
             return self._error(HTTPStatus.UNAUTHORIZED, "Jeton refusé.")

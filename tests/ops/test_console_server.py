@@ -80,13 +80,53 @@ def test_requests_that_are_refused(console):
         assert request(port, "GET", path, headers={"Cookie": session})[0].status == 404, path
 
 
-def test_too_many_wrong_tokens_stop_the_checks(console):
+def test_wrong_tokens_slow_down_their_sender_never_the_right_operator(console):
     _, state = console
-    for _ in range(10):
-        assert state.login("Mallory", "essai") is None
-    assert state.login("Anne", TOKEN) is None  # even the right token, for a minute
     state.failures.clear()
-    assert state.login("Anne", TOKEN)
+    for _ in range(10):
+        assert state.login("Mallory", "essai", client="203.0.113.9") is None
+    assert state.throttled("Mallory", "203.0.113.9") and state.login("Mallory", TOKEN, client="203.0.113.9") is None
+    assert state.throttled("Eve", "203.0.113.9")  # that address, whatever name it tries
+    assert state.throttled("mallory", "198.51.100.4")  # that name, whatever address it comes from
+    assert state.login("Anne", TOKEN, client="127.0.0.1")  # the operator is not locked out by anyone
+    state.failures.clear()
+
+
+def test_a_throttled_login_says_so_in_french(console):
+    port, state = console
+    state.failures.clear()
+    for _ in range(10):
+        request(port, "POST", "/api/login", {"name": "Mallory", "token": "essai"})
+    response, body = request(port, "POST", "/api/login", {"name": "Mallory", "token": "essai"})
+    assert response.status == 429 and "Trop d'essais" in json.loads(body)["error"]
+    state.failures.clear()
+
+
+def test_a_refused_requests_body_is_never_read_as_the_next_request(console):
+    """A POST refused before its body is read (no session) ends the connection: the body is not a request."""
+    port, _ = console
+    import socket
+
+    smuggled = b"GET /api/meta HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    head = (f"POST /api/mark HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(smuggled)}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(head + smuggled)
+        received = b""
+        while True:
+            chunk = raw.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    assert received.count(b"HTTP/1.1 ") == 1 and b" 401 " in received.split(b"\r\n")[0], received[:300]
+
+
+def test_json_nested_thousands_deep_is_a_bad_request(console):
+    port, _ = console
+    session = login(port).split(";")[0]
+    deep = b"[" * 5000 + b"]" * 5000
+    response, body = request(port, "POST", "/api/mark", b'{"a":' + deep + b"}", headers={"Cookie": session})
+    assert response.status == 400 and "JSON" in json.loads(body)["error"]
 
 
 def _run(folder, name, macro, job=None):

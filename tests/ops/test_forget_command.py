@@ -1,0 +1,28 @@
+"""`make forget SENDER=...` with any sender id the REST channel accepts (issue 21): one starting with "-" too."""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import sqlalchemy as sa
+
+from common.settings import PROJECT_DIR
+
+
+def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    engine = sa.create_engine(url, future=True)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                                   "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                                   "action_name VARCHAR(255), data TEXT)"))
+        for sender in ("-x", "--help", "kept"):
+            connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                                       "VALUES (:s, 'user', 1.0, '{}')"), {"s": sender})
+    for sender in ("-x", "--help"):
+        result = subprocess.run(["make", "--no-print-directory", "forget"], cwd=PROJECT_DIR, capture_output=True,
+                                text=True, timeout=120, env=dict(os.environ, SENDER=sender, TRACKER_DB_URL=url))
+        assert result.returncode == 0 and "Deleted 1 events" in result.stdout, result.stdout + result.stderr
+    with engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT sender_id FROM events")).scalars().all()
+    assert left == ["kept"]
