@@ -8,6 +8,7 @@ the servers' logs go to var/logs/, never to the terminal; Ctrl-C, Ctrl-D and /st
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import sys
@@ -190,12 +191,30 @@ def converse(client: RestClient, read=input, out=sys.stdout) -> int:
         out.write(render(reply, width) + "\n")
 
 
+def own_ports(settings: Settings) -> Settings:
+    """The shell's own servers on free ports when the usual ones are taken (`make run` is up): the advisor talks
+    to the model this shell loaded, never to another server without a word."""
+    from launch.stack import free_port, port_free
+
+    host, taken = settings.host, []
+    for field_name in ("rasa_port", "actions_port"):
+        port = getattr(settings, field_name)
+        if not port_free(host, port):
+            settings = dataclasses.replace(settings, **{field_name: free_port(host)})
+            taken.append(f"{port} → {getattr(settings, field_name)}")
+    if taken:
+        print(f"Ports déjà pris (un `make run` tourne ?) : ce shell démarre ses propres serveurs ({', '.join(taken)}).",
+              flush=True)
+    return settings
+
+
 def run(settings: Settings) -> int:
     """Start the action server and the Rasa server (no chat page), chat, then stop them whatever happens."""
     from launch.stack import Stack
 
     with contextlib.suppress(ImportError):  # line editing and history for input(), where available
         import readline  # noqa: F401
+    settings = own_ports(settings)
     stack = Stack(settings, with_web=False, quiet=True)
     try:
         start_with_progress(stack)

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +30,27 @@ RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # Rasa's --logging-co
 
 
 ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"  # the one endpoints file; its ${VAR} values: endpoints_environment()
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether nothing listens on host:port yet (a server already there would answer our readiness checks)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str) -> int:
+    """A port nothing listens on (the system's choice)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+SERVICE_PORTS = {"actions": "actions_port", "rasa": "rasa_port", "web": "web_port"}
 
 
 def rasa_api_arguments(settings: Settings) -> list[str]:
@@ -156,6 +178,11 @@ class Stack:
 
     def start_one(self, name: str) -> None:
         service = self.service(name)
+        port = getattr(self.settings, SERVICE_PORTS[name])
+        if not port_free(self.settings.host, port):
+            # another server there would pass the readiness check and answer in our place
+            raise RuntimeError(f"port {port} on {self.settings.host} is already in use (another `make run`?): stop "
+                               f"it, or choose another port ({SERVICE_PORTS[name].upper()}=...)")
         self._say(service.announce)
         process, log = self.spawn(name)
         self.ready_seconds[name] = wait_http(service.health_url, process, service.ready_timeout, log)

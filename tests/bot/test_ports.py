@@ -1,0 +1,42 @@
+"""A port already taken (issue 23): `make run` says so instead of trusting whatever answers there; `make shell`
+starts its own servers on free ports and says so (no servers needed)."""
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+
+from common.settings import get_settings
+from launch.shell import own_ports
+from launch.stack import Stack, free_port, port_free
+
+
+@pytest.fixture()
+def taken_port():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_a_listening_port_is_not_free(taken_port):
+    assert not port_free("127.0.0.1", taken_port)
+
+
+def test_run_refuses_a_taken_port_before_starting_anything(taken_port):
+    stack = Stack(dataclasses.replace(get_settings(), rasa_port=taken_port), with_web=False, with_actions=False,
+                  quiet=True)
+    with pytest.raises(RuntimeError, match=f"port {taken_port} .* already in use"):
+        stack.start_one("rasa")
+    assert stack.processes == {}
+
+
+def test_the_shell_takes_free_ports_when_its_own_are_taken(taken_port, capsys):
+    settings = dataclasses.replace(get_settings(), rasa_port=taken_port, actions_port=free_port("127.0.0.1"))
+    chosen = own_ports(settings)
+    assert chosen.rasa_port != taken_port and port_free("127.0.0.1", chosen.rasa_port)
+    assert chosen.actions_port == settings.actions_port
+    assert "Ports déjà pris" in capsys.readouterr().out
+    assert own_ports(chosen) == chosen  # nothing taken: nothing changed, nothing said
