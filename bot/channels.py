@@ -71,6 +71,10 @@ class _CountingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
+# What chat widgets send when they open (rasa-webchat's default initPayload, Messenger-style "get started")
+START_PAYLOADS = frozenset({"/get_started", "/start", "/getstarted", "get_started"})
+
+
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int,
           conversations: limits.ConversationLength | None = None) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
@@ -84,6 +88,8 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
         if len(text) > max_chars:
             await output.send_text_message(message.sender_id, say("utter_message_too_long", max_chars=max_chars))
             return
+        if text.strip() in START_PAYLOADS:  # a widget's first message (rasa-webchat's "/get_started"): the greeting
+            message.text = text = "/greet"
         if text.lstrip().startswith("/") and not is_offered_payload(text):
             await output.send_text_message(message.sender_id, say("utter_payload_refused"))
             return
@@ -218,9 +224,8 @@ class GuardedSocketIOInput(SocketIOInput):
         settings = get_settings()
         blueprint = trim_heap_after_start(super().blueprint(on_new_message))
         guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
-        # Rasa lets any origin open the socket; allow the chat page's origin only.
-        page = settings.web_url.rstrip("/")
-        self.sio.eio.cors_allowed_origins = [page, page.replace("127.0.0.1", "localhost")]
+        # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
+        self.sio.eio.cors_allowed_origins = list(settings.origins)
         self.sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
         sio = self.sio
 

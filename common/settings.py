@@ -41,6 +41,7 @@ class Settings:
     tracker_cache_size: int = 1000
     lock_store_url: str | None = None
     tracker_store_type: str = DEFAULT_TRACKER_STORE_TYPE
+    allowed_origins: str | None = None  # other sites embedding the chat (rasa-webchat, a school's page)
 
     def environment(self) -> dict[str, str]:
         """Every setting as the variable `get_settings` reads: what each child process gets (launch/stack.py)."""
@@ -59,6 +60,15 @@ class Settings:
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}/"
 
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Web origins that may call the Rasa server (REST CORS and socket.io alike): the chat page's own, then
+        ALLOWED_ORIGINS (separated by spaces or commas, e.g. "https://www.lycee.fr https://orientation.fr")."""
+        page = self.web_url.rstrip("/")
+        own = (page, page.replace("127.0.0.1", "localhost")) if "127.0.0.1" in page else (page,)
+        extra = [o.strip().rstrip("/") for o in (self.allowed_origins or "").replace(",", " ").split()]
+        return tuple(dict.fromkeys([*own, *(o for o in extra if o)]))
+
 
 # Settings field -> environment variable (a test checks that every field is here and reads back the same)
 ENVIRONMENT_NAMES = {
@@ -67,7 +77,7 @@ ENVIRONMENT_NAMES = {
     "max_message_chars": "MAX_MESSAGE_CHARS", "retention_days": "RETENTION_DAYS", "rasa_api_token": "RASA_API_TOKEN",
     "console_port": "CONSOLE_PORT", "console_token": "CONSOLE_TOKEN", "console_nlu_dir": "CONSOLE_NLU_DIR",
     "tracker_cache_size": "TRACKER_CACHE_SIZE", "lock_store_url": "LOCK_STORE_URL",
-    "tracker_store_type": "TRACKER_STORE_TYPE",
+    "tracker_store_type": "TRACKER_STORE_TYPE", "allowed_origins": "ALLOWED_ORIGINS",
 }
 
 
@@ -91,4 +101,5 @@ def get_settings() -> Settings:
         tracker_cache_size=_int("TRACKER_CACHE_SIZE", 1000),
         lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
         tracker_store_type=os.environ.get("TRACKER_STORE_TYPE") or DEFAULT_TRACKER_STORE_TYPE,
+        allowed_origins=os.environ.get("ALLOWED_ORIGINS") or None,
     )

@@ -300,7 +300,7 @@ class ScaledStack:
         command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
                    "--endpoints", str(ENDPOINTS_FILE),
                    "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", settings.host,
-                   "--port", str(settings.rasa_port), "--cors", settings.web_url.rstrip("/")]
+                   "--port", str(settings.rasa_port), "--cors", *settings.origins]
         if RASA_LOGGING_CONFIG.is_file():
             command += ["--logging-config-file", str(RASA_LOGGING_CONFIG)]
         command += rasa_api_arguments(settings)

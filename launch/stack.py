@@ -152,7 +152,7 @@ class Stack:
             # configuration keeps student texts out of every log (bot/log_privacy.py)
             command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
                        "--endpoints", str(ENDPOINTS_FILE), "--credentials", str(PROJECT_DIR / "credentials.yml"),
-                       "--interface", s.host, "--port", str(s.rasa_port), "--cors", s.web_url.rstrip("/"),
+                       "--interface", s.host, "--port", str(s.rasa_port), "--cors", *s.origins,
                        "--logging-config-file", str(RASA_LOGGING_CONFIG)]
             return Service(command + rasa_api_arguments(s), f"{s.rasa_url}/webhooks/rest/", 300,
                            f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~11 s)")

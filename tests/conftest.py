@@ -59,6 +59,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+EMBEDDING_ORIGIN = "http://lycee.example:8443"
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, kb_url):
     """The real bot (action server, Rasa server, chat page) on free loopback ports, with a fresh tracker store."""
@@ -72,6 +75,7 @@ def stack(tmp_path_factory, kb_url):
     env = {
         "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
         "KNOWLEDGE_DB_URL": kb_url, "BOT_HOST": "127.0.0.1",
+        "ALLOWED_ORIGINS": EMBEDDING_ORIGIN,  # a school's site embedding the chat (tests/e2e: CORS, socket.io)
         "TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'conversations.sqlite3'}",
     }
     saved = {key: os.environ.get(key) for key in env}

@@ -1,5 +1,5 @@
-"""A port already taken (issue 23): `make run` says so instead of trusting whatever answers there; `make shell`
-starts its own servers on free ports and says so (no servers needed)."""
+"""Ports and origins (issues 22, 23), no servers needed: a port already taken is refused by `make run` and avoided
+by `make shell` (its own servers on free ports, said); the web origins allowed to call the Rasa server."""
 from __future__ import annotations
 
 import dataclasses
@@ -40,3 +40,13 @@ def test_the_shell_takes_free_ports_when_its_own_are_taken(taken_port, capsys):
     assert chosen.actions_port == settings.actions_port
     assert "Ports déjà pris" in capsys.readouterr().out
     assert own_ports(chosen) == chosen  # nothing taken: nothing changed, nothing said
+
+
+def test_allowed_origins_come_after_the_pages_own(monkeypatch):
+    monkeypatch.setenv("WEB_PORT", "8000")
+    monkeypatch.setenv("BOT_HOST", "127.0.0.1")
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://www.lycee.fr/, https://orientation.example  https://www.lycee.fr")
+    assert get_settings().origins == ("http://127.0.0.1:8000", "http://localhost:8000", "https://www.lycee.fr",
+                                      "https://orientation.example")
+    monkeypatch.delenv("ALLOWED_ORIGINS")
+    assert get_settings().origins == ("http://127.0.0.1:8000", "http://localhost:8000")

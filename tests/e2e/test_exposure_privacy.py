@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from common.settings import PROJECT_DIR
+from tests.conftest import EMBEDDING_ORIGIN
 from tests.e2e.chat import Chat
 
 
@@ -49,14 +50,31 @@ def test_rasa_http_api_is_off(stack, path):
     assert status in (403, 404, 405), (path, status)
 
 
-def test_cors_allows_only_the_chat_page(stack):
+def test_cors_allows_only_the_chat_page_and_the_allowed_origins(stack):
     url = stack.settings.rasa_url + "/webhooks/rest/webhook"
     page = stack.settings.web_url.rstrip("/")
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
-    _, allowed = _get(url, {"Origin": page, **preflight}, method="OPTIONS")
-    assert allowed.get("Access-Control-Allow-Origin") == page
+    for origin in (page, EMBEDDING_ORIGIN):
+        _, allowed = _get(url, {"Origin": origin, **preflight}, method="OPTIONS")
+        assert allowed.get("Access-Control-Allow-Origin") == origin
     _, denied = _get(url, {"Origin": "http://evil.example", **preflight}, method="OPTIONS")
     assert denied.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_socketio_accepts_the_allowed_origins_only(stack):
+    from tests.e2e.socket_client import run_exchange
+
+    emits = [("session_request", ({"session_id": "emb-1"},)),
+             ("user_uttered", ({"message": "quelles competences pour le back office ?", "session_id": "emb-1"},))]
+    received = run_exchange(stack.settings.rasa_url, EMBEDDING_ORIGIN, emits, expected=1)
+    assert received and "applicatifs" in received[0].get("text", "")
+    with pytest.raises(Exception):  # noqa: B017 - python-socketio's ConnectionError: the origin is refused
+        run_exchange(stack.settings.rasa_url, "http://evil.example", emits, wait=5, expected=1)
+
+
+def test_a_widgets_start_payload_is_a_greeting(stack):
+    reply = Chat(stack.settings.rasa_url).ask("/get_started")
+    assert "salut" in reply and "pose ta question" not in reply
 
 
 def test_action_server_is_not_open_to_web_pages(stack):
