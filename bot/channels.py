@@ -31,6 +31,7 @@ from bot import limits
 from bot.action_timeout import install_action_timeout
 from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
+from bot.model_reload import reload_models_after_start
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
 from bot.rasa_compat import socketio_session_fix_needed
@@ -190,14 +191,18 @@ class GuardedRestInput(RestInput):
         handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
 
         @blueprint.route("/health", methods=["GET"])
-        async def health(_request: Request) -> HTTPResponse:
-            """The conversations' database as this server last found it: 503 while it fails (probes, supervisor)."""
+        async def health(request: Request) -> HTTPResponse:
+            """The conversations' database as this server last found it: 503 while it fails (probes, supervisor);
+            the model in use (a retrained one goes live by itself: bot/model_reload.py)."""
+            from bot.model_reload import model_in_use
             from bot.tracker_store import HEALTH
 
-            body = {"status": "ok" if HEALTH.ok else "failing", "tracker_store_failures": HEALTH.failures}
+            model = model_in_use(getattr(request.app.ctx, "agent", None))
+            body = {"status": "ok" if HEALTH.ok else "failing", "tracker_store_failures": HEALTH.failures,
+                    "model": model.name if model else None}
             return response.json(body, status=200 if HEALTH.ok else 503)
 
-        return trim_heap_after_start(blueprint)
+        return reload_models_after_start(trim_heap_after_start(blueprint))
 
 
 def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> str | None:
@@ -222,7 +227,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
-        blueprint = trim_heap_after_start(super().blueprint(on_new_message))
+        blueprint = reload_models_after_start(trim_heap_after_start(super().blueprint(on_new_message)))
         guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
         self.sio.eio.cors_allowed_origins = list(settings.origins)

@@ -21,6 +21,16 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings read from the environment, with the defaults a new user needs."""
@@ -42,6 +52,7 @@ class Settings:
     lock_store_url: str | None = None
     tracker_store_type: str = DEFAULT_TRACKER_STORE_TYPE
     allowed_origins: str | None = None  # other sites embedding the chat (rasa-webchat, a school's page)
+    model_reload_seconds: float = 10.0  # how often a running server looks for a newer model (0: never)
 
     def environment(self) -> dict[str, str]:
         """Every setting as the variable `get_settings` reads: what each child process gets (launch/stack.py)."""
@@ -78,6 +89,7 @@ ENVIRONMENT_NAMES = {
     "console_port": "CONSOLE_PORT", "console_token": "CONSOLE_TOKEN", "console_nlu_dir": "CONSOLE_NLU_DIR",
     "tracker_cache_size": "TRACKER_CACHE_SIZE", "lock_store_url": "LOCK_STORE_URL",
     "tracker_store_type": "TRACKER_STORE_TYPE", "allowed_origins": "ALLOWED_ORIGINS",
+    "model_reload_seconds": "MODEL_RELOAD_SECONDS",
 }
 
 
@@ -102,4 +114,5 @@ def get_settings() -> Settings:
         lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
         tracker_store_type=os.environ.get("TRACKER_STORE_TYPE") or DEFAULT_TRACKER_STORE_TYPE,
         allowed_origins=os.environ.get("ALLOWED_ORIGINS") or None,
+        model_reload_seconds=_float("MODEL_RELOAD_SECONDS", 10.0),
     )

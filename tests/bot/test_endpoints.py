@@ -86,6 +86,8 @@ def _unusual_value(field: dataclasses.Field):
     kind = str(field.type)
     if "int" in kind:
         return 4321
+    if "float" in kind:
+        return 2.5
     if "Path" in kind:
         return Path("/tmp/somewhere-else")
     return f"value-of-{field.name}"
