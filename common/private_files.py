@@ -23,7 +23,8 @@ def keep_private(folder: Path | None = None) -> Path:
     folder = folder or PROJECT_DIR / "var"
     folder.mkdir(parents=True, exist_ok=True)
     me = os.geteuid()
-    paths, passages = [folder], set()
+    paths: list[Path] = [folder]
+    passages: set[Path] = set()
     for root, dirs, files in os.walk(folder):
         for name in [*dirs, *files]:
             path = Path(root) / name
