@@ -79,7 +79,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
-            jobs = others if len(others) == 1 else []
+            if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which
+                buttons = [b for b in context.job_buttons() if not b["payload"].endswith(f'"{state.job.id}"}}')]
+                dispatcher.utter_message(response="utter_ask_job", buttons=buttons)
+                continue
+            jobs = others
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
         if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):

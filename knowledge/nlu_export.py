@@ -26,11 +26,11 @@ def render(knowledge_dir: Path) -> str:
     lines = [HEADER, 'version: "3.1"', "nlu:"]
     lookup: list[str] = []
     for job in jobs:
-        names = []
-        for alias in job.aliases:
-            folded = fold(alias)
-            if folded not in names and folded != job.id:
-                names.append(folded)
+        names: list[str] = []
+        for alias in job.aliases:  # as written ("chargé de patrimoine") and without accents: students write both
+            for form in (" ".join(alias.lower().split()), fold(alias)):
+                if form not in names and form != job.id:
+                    names.append(form)
         lines.append(f"- synonym: {job.id}")
         lines.append("  examples: |")
         lines += [f"    - {name}" for name in names]
