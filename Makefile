@@ -17,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --domain domain.yml --data data
 
 .PHONY: lint help install postgres-server scale-servers run-scaled bench-scaled kb nlu validate train run shell test test-unit test-e2e test-core test-nlu evaluate eval review \
-        bench purge forget lock clean
+        bench purge forget lock clean chaos
 
 help: ## list every target (helpers that other targets call say so)
 	@awk '/^[a-z0-9-]+:([^=]|$$)/ { name = $$0; sub(/:.*/, "", name); text = $$0; \
@@ -175,6 +175,11 @@ bench: install ## start the stack and measure latency, throughput, start-up, tra
 bench-scaled: install scale-servers ## 1 vs 2 Rasa replicas behind nginx in one run: msg/s, p50/p95 at 20 and 50 conversations
 	@mkdir -p var; $(MAKE) --no-print-directory kb train
 	@$(PY) -m ops.bench_scaled
+
+CHAOS_MINUTES ?= 10
+chaos: install ## chaos soak: 20 conversations while servers are killed/paused and the database locked (CHAOS_MINUTES=10) -> results/chaos.json
+	@mkdir -p var; $(MAKE) --no-print-directory kb train
+	@$(PY) -m ops.chaos --minutes $(CHAOS_MINUTES) --conversations 20
 
 lock: $(STAMP) ## re-pin every Python package in constraints.txt from the current install
 	@{ head -2 constraints.txt; $(PY) -m pip freeze | grep -v '^-e'; } > constraints.new && mv constraints.new constraints.txt
