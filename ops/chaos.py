@@ -75,7 +75,7 @@ class Soak:
     stop: threading.Event = field(default_factory=threading.Event)
     messages: list[Message] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
-    forgotten: dict[str, float] = field(default_factory=dict)  # sender -> time of its forget
+    forgotten: dict[str, tuple[float, float]] = field(default_factory=dict)  # sender -> forget started, ended
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------------ students
@@ -140,11 +140,11 @@ class Soak:
             with self.lock:
                 senders = sorted({m.sender for m in self.messages if m.sender not in self.forgotten})
             if senders:
-                sender = random.choice(senders)
+                sender, began = random.choice(senders), time.time()
                 env = dict(os.environ, TRACKER_DB_URL=f"sqlite:///{self.db_path}", PYTHONPATH=str(PROJECT_DIR))
                 subprocess.run([sys.executable, "-m", "ops.conversations", "forget", "--", sender], cwd=PROJECT_DIR,
                                env=env, capture_output=True, timeout=60, check=True)
-                self.forgotten[sender] = time.time()
+                self.forgotten[sender] = (began, time.time())
         fault.seconds = time.monotonic() - started
         return fault
 
@@ -170,18 +170,22 @@ class Soak:
         stored = self.stored()
         counts = {"answered": 0, "apologised": 0, "refused": 0, "crossed": 0, "context_lost": 0, "unexpected": 0,
                   "lost": 0}
+        details = []
         for message in self.messages:
-            forgotten_at = self.forgotten.get(message.sender)
-            if message.outcome == "context_lost" and forgotten_at and forgotten_at < message.sent_at:
-                message.outcome = "answered_after_forget"  # the conversation was forgotten: a fresh start
+            began, ended = self.forgotten.get(message.sender, (None, None))
+            if message.outcome == "context_lost" and began is not None and message.sent_at > began - 1:
+                message.outcome = "answered_after_forget"  # sent while or after it was forgotten: a fresh start
                 counts.setdefault(message.outcome, 0)
             counts[message.outcome] += 1
             kept = [t for text, t in stored.get(message.sender, []) if text == message.text
                     and abs(t - message.sent_at) < 120 and t >= message.sent_at - 1]
-            if message.outcome == "answered" and not kept and not (forgotten_at and message.sent_at < forgotten_at + 5):
+            if message.outcome == "answered" and not kept and not (ended is not None and message.sent_at < ended + 5):
                 counts["lost"] += 1
-        resurrected = sum(1 for sender, at in self.forgotten.items()
-                          for _, t in stored.get(sender, []) if t < at - 1)
+                details.append({"kind": "lost", **dataclasses.asdict(message)})
+            elif message.outcome in ("crossed", "context_lost", "unexpected"):
+                details.append({"kind": message.outcome, **dataclasses.asdict(message)})
+        resurrected = sum(1 for sender, (began, _) in self.forgotten.items()
+                          for _, t in stored.get(sender, []) if t < began - 1)
         answered_times = sorted(m.sent_at for m in self.messages if m.outcome == "answered")
         for fault in self.faults:
             fault.outage = next((t - fault.at for t in answered_times if t > fault.at + fault.seconds), None)
@@ -192,7 +196,8 @@ class Soak:
                              "outage_p50_s": round(statistics.median(values), 1) if values else None,
                              "outage_max_s": round(max(values), 1) if values else None}
         return {"minutes": minutes, "conversations": self.conversations, "messages": len(self.messages),
-                **counts, "resurrected": resurrected, "faults": len(self.faults), "by_fault": outages}
+                **counts, "resurrected": resurrected, "faults": len(self.faults), "by_fault": outages,
+                "faults_log": [dataclasses.asdict(f) for f in self.faults], "problems": details[:50]}
 
 
 def run(minutes: float, conversations: int, every: tuple[float, float], kinds: tuple[str, ...] = FAULTS,
@@ -237,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.minutes, args.conversations, tuple(args.every))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    print(json.dumps({k: v for k, v in report.items() if k != "faults_log"}, indent=2))
     bad = report["lost"] + report["crossed"] + report["context_lost"] + report["resurrected"]
     print(f">> {report['faults']} faults, {report['messages']} messages: {report['lost']} lost, {report['crossed']} "
           f"crossed, {report['context_lost']} context lost, {report['resurrected']} resurrected "
