@@ -25,7 +25,7 @@ from pathlib import Path
 
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, Settings, get_settings
-from launch.stack import ENDPOINTS_FILE, LOG_DIR, Stack, child_env, rasa_api_arguments, wait_http
+from launch.stack import ENDPOINTS_FILE, LOG_DIR, Stack, child_env, port_free, rasa_api_arguments, wait_http
 
 SCALED_DIR = PROJECT_DIR / "var" / "scaled"
 NGINX = "/usr/sbin/nginx"
@@ -37,16 +37,6 @@ LOCK_LIFETIME_S = 60
 
 class ScaledError(RuntimeError):
     """A service of the scaled mode cannot start: the message says which and why."""
-
-
-def port_is_free(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def postgres_bindir() -> Path:
@@ -358,7 +348,7 @@ class ScaledStack:
             if port in seen:
                 raise ScaledError(f"port {port} is given to both {seen[port]} and {name}")
             seen[port] = name
-        taken = [f"{name} {self.host}:{port}" for name, port in wanted.items() if not port_is_free(self.host, port)]
+        taken = [f"{name} {self.host}:{port}" for name, port in wanted.items() if not port_free(self.host, port)]
         if taken:
             raise ScaledError("port(s) already in use: " + "; ".join(taken) +
                               ". Stop what uses them or choose other ports (see `python -m launch.scaled --help`).")

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -178,11 +179,12 @@ class Stack:
 
     def start_one(self, name: str) -> None:
         service = self.service(name)
-        port = getattr(self.settings, SERVICE_PORTS[name])
-        if not port_free(self.settings.host, port):
+        where = urllib.parse.urlsplit(service.health_url)
+        if where.port is not None and not port_free(where.hostname or self.settings.host, where.port):
             # another server there would pass the readiness check and answer in our place
-            raise RuntimeError(f"port {port} on {self.settings.host} is already in use (another `make run`?): stop "
-                               f"it, or choose another port ({SERVICE_PORTS[name].upper()}=...)")
+            setting = SERVICE_PORTS.get(name, "port").upper()
+            raise RuntimeError(f"port {where.port} on {where.hostname} is already in use (another `make run`?): "
+                               f"stop it, or choose another port ({setting}=...)")
         self._say(service.announce)
         process, log = self.spawn(name)
         self.ready_seconds[name] = wait_http(service.health_url, process, service.ready_timeout, log)

@@ -25,7 +25,8 @@ import aiohttp
 import psutil
 
 from common.settings import PROJECT_DIR, get_settings
-from launch.scaled import ScaledStack, port_is_free
+from launch.scaled import ScaledStack
+from launch.stack import port_free
 from ops.bench import QUESTIONS, free_port
 
 RESULTS = PROJECT_DIR / "results" / "bench_scaled.json"
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"cores": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()], "runs": []}
     try:
         stack.start()
-        assert port_is_free(settings.host, one_port)
+        assert port_free(settings.host, one_port)
         stack.start_balancer("nginx-one", one_port, stack.replica_ports[:1])
         balancers = {1: f"http://{settings.host}:{one_port}", 2: stack.balancer_url}
         for replicas, url in balancers.items():  # warm-up: first messages of each replica are slower
