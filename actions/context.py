@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -129,9 +130,10 @@ def payload(intent: str, job_id: str | None = None) -> str:
     return f"/{intent}" + (json.dumps({"job": job_id}) if job_id else "")
 
 
-def job_buttons() -> list[dict[str, Any]]:
-    """One button per known job, keeping the topic in context."""
-    return [{"title": job.name, "payload": payload("inform_job", job.id)} for job in queries.list_jobs()]
+def job_buttons(jobs: Iterable[JobInfo] | None = None) -> list[dict[str, Any]]:
+    """One button per job (every known job by default), keeping the topic in context."""
+    return [{"title": job.name, "payload": payload("inform_job", job.id)}
+            for job in (queries.list_jobs() if jobs is None else jobs)]
 
 
 def topic_buttons(job_id: str | None, topics: list[str]) -> list[dict[str, Any]]:

@@ -80,8 +80,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
             if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which
-                buttons = [b for b in context.job_buttons() if not b["payload"].endswith(f'"{state.job.id}"}}')]
-                dispatcher.utter_message(response="utter_ask_job", buttons=buttons)
+                dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs = others
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):

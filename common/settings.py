@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # endpoints.yml's tracker store class, the same for one Rasa process and for replicas: a database error is retried,
@@ -11,24 +12,22 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TRACKER_STORE_TYPE = "bot.replica_store.FailLoudSQLTrackerStore"
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default: float, kind: type = int, what: str = "a whole number") -> Any:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+        raise SystemExit(f"{name} must be {what}, got {raw!r}") from None
+
+
+def _int(name: str, default: int) -> int:
+    return int(_number(name, default))
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from None
+    return float(_number(name, default, float, "a number of seconds"))
 
 
 @dataclass(frozen=True)
