@@ -106,6 +106,13 @@ def last_action(tracker: Tracker) -> str | None:
     return None
 
 
+def previous_user_text(tracker: Tracker) -> str:
+    """The student's message before the latest one ("" if none, or a button)."""
+    texts = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    previous = texts[-2] if len(texts) > 1 else None
+    return previous if isinstance(previous, str) and not previous.startswith("/") else ""
+
+
 def mentions_other_job(tracker: Tracker) -> bool:
     return any(True for _ in tracker.get_latest_entity_values("other_job"))
 

@@ -32,6 +32,7 @@ PART_RESPONSES = {
     planner.LESS_OFTEN: "utter_fact_less_often",
     planner.UNQUALIFIED: "utter_fact_unqualified",
     planner.COUNT: "utter_answer_count",
+    planner.NOT_OF_KIND: "utter_fact_not_of_kind",
 }
 
 
@@ -84,6 +85,9 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION, planner.LEVEL_LOWER, planner.LESS_OFTEN,
                        planner.UNQUALIFIED):
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
+    elif part.kind == planner.NOT_OF_KIND:
+        values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts),
+                      filter_label=_filter_label(part))
     elif part.kind == planner.COUNT:
         values.update(count=len(part.facts), where=_where(part.topic, part.facts), facts=facts_block(part.facts))
     elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.NOT_REQUIRED):

@@ -15,6 +15,7 @@ from knowledge.question import analyse
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
+UNSURE = 0.5  # "out of scope" scored under this, for a message naming a diploma or a topic: answered instead
 FACT_DECIDES = 0.55  # share of the message a fact must match (twice any other section's) to decide alone
 INTERCHANGEABLE = {"definition", "missions"}  # "que fait un gestionnaire … ?": either answer is right
 
@@ -54,6 +55,15 @@ def _named_intent(tracker: Tracker) -> str | None:
     return f"{context.TOPIC_INTENT_PREFIX}studies" if not named and (diploma or planner.names_diploma(text)) else None
 
 
+def _job_only(tracker: Tracker) -> str | None:
+    """Not understood, but the message names a job and nothing else ("et celle du middle office précisément ?"):
+    the same question for that job."""
+    text = context.question_text(tracker)
+    if not text or not context.mentioned_jobs(tracker) or queries.content_terms(queries.without_job_names(text)):
+        return None
+    return "inform_job"
+
+
 def decided_intent(tracker: Tracker) -> str | None:
     """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
 
@@ -63,7 +73,7 @@ def decided_intent(tracker: Tracker) -> str | None:
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
-        return _named_intent(tracker) or _fact_intent(tracker)
+        return _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
@@ -94,6 +104,11 @@ def decided_intent(tracker: Tracker) -> str | None:
     if precise[0] and not precise[1]:
         return first
     return second if precise[1] and not precise[0] else None
+
+
+def _unsure(tracker: Tracker) -> bool:
+    """Whether the NLU's best intent scored under UNSURE."""
+    return ((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0) < UNSURE
 
 
 def previous_user_intent(tracker: Tracker) -> str | None:
@@ -128,6 +143,9 @@ class ActionHandleFallback(Action):
                                      buttons=context.topic_buttons(job.id if job else None, ["missions", "studies"]))
             return []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
+        if context.latest_intent(tracker) == "out_of_scope" and _unsure(tracker) and not context.mentions_other_job(
+                tracker):
+            decided = _named_intent(tracker)  # "il y a un magistère aussi ?": a diploma is in scope
         if decided:
             return answer_all(dispatcher, tracker, decided)
         mentioned = context.mentioned_jobs(tracker)

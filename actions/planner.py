@@ -50,6 +50,7 @@ LEVEL_LOWER = "level_lower"  # the sheet expects a lower level than asked
 LESS_OFTEN = "less_often"  # the sheet says "éventuellement", "peu fréquents"
 UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequency asked
 COUNT = "count"  # "combien de compétences ?": the number first, then the list
+NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
 
@@ -163,7 +164,7 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
                 job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = (),
-                background: str = "") -> Plan:
+                background: str = "", previous_text: str = "") -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -177,8 +178,21 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         outside: jobs the NLU found that no sheet knows (`other_job`): a "oui" must say them too.
         background: the student's sentences that ask nothing ("j'ai un bac pro commerce."): what they name is
             part of the claim a "oui" must cover.
+        previous_text: the student's message before this one, whatever it asked ("le niveau 4 c'est quoi ?"), for
+            "quelles compétences sont à ce niveau-là ?".
     """
-    shape = analyse(text, queries.vocabulary(), entity_filters)
+    vocabulary = queries.vocabulary()
+    shape = analyse(text, vocabulary, entity_filters)
+    said_now = fold(text)
+    if previous_text and not shape.filters and not queries.content_terms(shape.content) and any(
+            contains_phrase(said_now, c) for c in vocabulary.same_filter_cues):
+        # "quelles compétences sont à ce niveau-là ?": the level (or kind) of the message before
+        shape = replace(shape, filters=analyse(previous_text, vocabulary).filters, attribute=None)
+    elif (previous_question and not queries.content_terms(shape.content) and shape.filters and shape.form == YES_NO
+          and any(contains_phrase(said_now, c) for c in vocabulary.same_subject_cues)):
+        subject = _subject_of(previous_question, topic, job, shape.filters)
+        if subject is not None:  # "c'est une compétence technique ?" of the skill just answered
+            return Plan([subject], precise=True, question=previous_question)
     if previous_question and shape.attribute and not queries.content_terms(shape.content) and not shape.topics_named:
         # "et à quel niveau ?" asks about the fact just answered; "et niveau qualités ?" switches topic
         text = f"{previous_question} {text}"
@@ -197,6 +211,22 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
     return plan
+
+
+def _subject_of(previous_question: str, topic: str, job: JobInfo | None,
+                filters: tuple[FilterValue, ...]) -> Part | None:
+    """The one fact the question before was about, checked against a filter asked of it now: "oui" when the sheet
+    classes it so, otherwise the fact as the sheet classes it (NOT_OF_KIND)."""
+    before = plan_answer(previous_question, topic, job)
+    facts = [(part.job, part.topic, fact) for part in before.parts if part.kind in (FACTS, YES) for fact in part.facts]
+    if len(facts) != 1:
+        return None
+    fact_job, fact_topic, fact = facts[0]
+    own = tuple(f for f in filters if queries.vocabulary().filter_topics.get(f.kind) == fact_topic)
+    kept = queries.filtered_facts(fact_job.id, fact_topic, own) if own else None
+    if kept is None:
+        return None
+    return Part(YES if fact in kept else NOT_OF_KIND, fact_job, fact_topic, (fact,), filters=own)
 
 
 def _directed(part: Part, text: str) -> Part:
@@ -304,7 +334,8 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     if kept:
         return [replace(part, facts=kept)]
-    fact, verdict = verdicts[0]
+    # the fact closest to the claim speaks: one naming the item (even loosely) before one missing it
+    fact, verdict = next(((f, v) for f, v in verdicts if v != entailment.MISSING_ITEM), verdicts[0])
     if part.kind == FILTERED and verdict != entailment.NOT_REQUIRED:  # a list without "oui": nothing to withdraw
         return [part]
     if verdict == entailment.MISSING_ITEM and claim.items:
@@ -328,7 +359,10 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.KIND_ONLY:
         return [Part(KIND_LISTED, part.job, part.topic, _facts_of_kind(part.job, part.topic, claim) or part.facts)]
     if verdict == entailment.NOT_REQUIRED:
-        return [Part(NOT_REQUIRED, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)]
+        # "au moins 5 ans ?": the levels of that list; "il faut forcément un master ?": every option of the topic
+        everything = queries.topic_answer(part.job.id, part.topic).facts
+        return [Part(NOT_REQUIRED, part.job, part.topic, _heading(part.job, part.topic, fact) if claim.numbers
+                     else everything)]
     if verdict == entailment.LEVEL_TOO_LOW:
         return [Part(LEVEL_LOWER, part.job, part.topic, (fact,))]
     if verdict == entailment.LESS_OFTEN:

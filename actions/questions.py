@@ -22,10 +22,12 @@ from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.queries import JobInfo
+from knowledge.question import OPEN, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
 TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
+PATH_TOPIC = "studies"  # where a student's own diploma is checked
 
 
 @dataclass
@@ -36,6 +38,7 @@ class State:
     job: JobInfo | None
     question: str | None = None
     job_answered: bool = False  # an answer named the job: the slot follows it
+    profile: str | None = None  # the diplomas the student said are theirs ("bac general spe maths")
 
 
 def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str, str]]:
@@ -64,6 +67,26 @@ def background_of(tracker: Tracker) -> str:
     return " ".join(s for s in said if isinstance(s, str)) if isinstance(said, list) else ""
 
 
+def own_path(text: str) -> str | None:
+    """The diplomas the student says are theirs in a message ("je suis en bac général spé maths"), or None."""
+    items = queries.claim_reader().own_items(fold(text))
+    return " ; ".join(item.text for item in items) or None
+
+
+def asks_own_path(text: str, profile: str | None) -> bool:
+    """"mon bac convient ?", "ça lui est accessible ?": a closed question on the student's own path, naming no
+    diploma of its own, asked once the student said theirs."""
+    if not profile:
+        return False
+    folded = fold(text)
+    if analyse(text, queries.vocabulary()).form == OPEN:
+        return False
+    reader = queries.claim_reader()
+    if any(not item.bare for item in reader.items(queries.without_job_names(text, marker=planner.JOB_MARKER))):
+        return False
+    return any(contains_phrase(folded, cue) for cue in reader.words.access_cues)
+
+
 def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None = None) -> list[dict[str, Any]]:
     """Answer every question of the latest message (`intent`: the one to answer it as, default the NLU's); the slots
     the last answer leaves."""
@@ -71,6 +94,9 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     reset = [SlotSet("job", None)] if context.slot_is_unreadable(tracker, "job") else []
     state = State(context.requested_topic(tracker), context.context_job(tracker),
                   remembered if isinstance(remembered, str) else None)
+    profile = tracker.get_slot("profile")
+    told = own_path(tracker.latest_message.get("text") or "")
+    state.profile = told or (profile if isinstance(profile, str) else None)
     asked = questions_of(tracker, intent)
     whole_message = len(asked) == 1
     comparing = context.last_action(tracker) == COMPARE_ACTION
@@ -90,7 +116,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
-    return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question)]
+    path = [SlotSet("profile", told)] if told and told != profile else []
+    return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question), *path]
 
 
 def _term_answered(state: State, job: JobInfo | None) -> None:
@@ -110,6 +137,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
+    if asks_own_path(text, state.profile):  # "mon bac convient ?": the student's diplomas against the studies
+        topic, background = PATH_TOPIC, f"{background} . {state.profile}"
     folded = fold(text)
     move = any(contains_phrase(folded, cue) for cue in queries.vocabulary().move_cues)
     mutual = move and any(contains_phrase(folded, c) for c in queries.vocabulary().move_cues if "l'autre" in c)
@@ -121,7 +150,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
         return
-    if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)):
+    if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
+            not jobs and state.job is None and compares(text)):  # "je suis en BTS Banque, je pourrai faire lequel ?"
         state.topic, state.question = answer_for_both(dispatcher, text, topic), None
         return
     catalogue = queries.topics()
@@ -143,7 +173,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     filters = context.filter_entities(tracker) if whole_message else []
     outside = context.outside_jobs(tracker) if whole_message else ()
     plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
-                               previous_question=state.question, outside=outside, background=background)
+                               previous_question=state.question, outside=outside, background=background,
+                               previous_text=context.previous_user_text(tracker))
     state.topic, state.question = topic, plan.question if plan.precise else None
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())

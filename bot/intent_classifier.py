@@ -37,6 +37,7 @@ from knowledge.sentences import Sentence, sentences
 
 logger = logging.getLogger(__name__)
 
+SOCIAL_WORDS = 4  # a sentence the NLU reads as a greeting or thanks, longer than this, also tells something
 MAX_QUESTIONS = 3  # questions of one message answered in order
 WORD_PATTERN = r"(?u)\b\w+\b"  # keeps one-letter words: "c", "j", "t" carry meaning in SMS French
 TEMPERATURES = np.logspace(-1, 2.5, 120)
@@ -296,7 +297,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         said = [i for i, part in enumerate(parts) if not part.question and labels[i] not in social]
         message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in asked[:MAX_QUESTIONS]],
                     add_to_output=True)
-        message.set("context", [parts[i].text for i in said], add_to_output=True)
+        # "Bonjour, je suis la mère d'un lycéen en terminale STMG.": a greeting that says more is context too
+        told = [i for i, part in enumerate(parts)
+                if not part.question and (i in said or len(part.text.split()) > SOCIAL_WORDS)]
+        message.set("context", [parts[i].text for i in told], add_to_output=True)
         chosen = asked[0] if asked else (said[-1] if said else None)
         return whole if chosen is None else rows[chosen]
 

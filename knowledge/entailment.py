@@ -43,6 +43,7 @@ class NamedItem:
     kind_terms: tuple[str, ...]
     plural: bool = False  # "des BTS", "les masters": whether the sheet lists some, not "is mine enough"
     diploma: bool = True  # False for a job ("contrôleur financier")
+    at: int = field(default=-1, compare=False)  # where it starts in the folded message
 
     @property
     def bare(self) -> bool:
@@ -76,10 +77,16 @@ class ClaimReader:
         self.words = words
         self.abbreviations = abbreviations
         self._stem = stem
-        starts = sorted({*words.diploma_starts, *words.job_starts}, key=len, reverse=True)
+        starts = sorted({*words.diploma_starts, *words.job_starts, *words.series_starts}, key=len, reverse=True)
         self._starts = set(starts)
         self._start = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, starts)) + r")(?![a-z0-9+])")
         self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+        own = "|".join(map(re.escape, sorted(words.own_cues, key=len, reverse=True))) or r"(?!x)x"
+        self._own = re.compile(r"(?<![a-z0-9'])(?:" + own + r")\s+(?:(?:un|une|le|la|l'|d'un|d'une|du|en)\s*)?$")
+        cues = "|".join(map(re.escape, words.specialty_words)) or r"(?!x)x"
+        # "spé SES en bac général": up to three words between the cue and "en/au/du/de" right before the diploma
+        self._specialty_before = re.compile(r"(?<![a-z0-9])(?:" + cues + r")\s+((?:[a-z0-9']+\s+){1,3}?)"
+                                            r"(?:en|au|du|de|d'|pour le|pour un)\s*$")
 
     def _terms_of(self, text: str) -> tuple[str, ...]:
         """Stemmed words of an item or a fact, short forms expanded, function words skipped."""
@@ -114,16 +121,25 @@ class ClaimReader:
                     break  # the next item starts: "un BTS ou un BUT"
                 words.append(word)
                 end = match.end() + token.end()
+            specialty = self._specialty_before.search(folded[max(0, match.start() - 60):match.start()])
+            if specialty:
+                words += specialty.group(1).split()
             text = " ".join(words)
             before = re.findall(r"[a-z']+", folded[:match.start()])[-4:]
             # "des BTS", "il y a un magistère ?": whether the sheet lists one, not whether mine is enough
             plural = ((start.endswith("s") and start[:-1] in self._starts) or before[-1:] in (["des"], ["les"])
                       or any(w in ("ya", "existe", "quels", "quelles") for w in before) or "y a" in " ".join(before))
-            item = NamedItem(text, self.terms_of(text), self.terms_of(start), bool(plural),
-                             diploma=start in self.words.diploma_starts)
+            kind = "bac" if start in self.words.series_starts else start  # "STMG" alone is a bac, of that series
+            item = NamedItem(text, self.terms_of(text), self.terms_of(kind), bool(plural),
+                             diploma=start not in self.words.job_starts, at=match.start())
             if item.terms and all(item.text != other.text for other in found):
                 found.append(item)
         return tuple(found)
+
+    def own_items(self, folded: str) -> tuple[NamedItem, ...]:
+        """The diplomas the student says are theirs ("je suis en bac général spé maths", "mon fils prépare un BTS
+        MCO"), not those asked about ("un BTS suffit ?")."""
+        return tuple(item for item in self.items(folded) if item.diploma and self._own.search(folded[:item.at]))
 
     def level(self, folded: str) -> int | None:
         levels = [level for level, cues in self.words.levels.items() if any(contains_phrase(folded, c) for c in cues)]
@@ -159,6 +175,9 @@ class ClaimReader:
         # "il faut passer par une école de commerce ?": a diploma named after a need is claimed required
         needed = needed or (any(i.diploma for i in items)
                             and any(contains_phrase(folded, c) for c in self.words.need_verbs))
+        # "au moins 5 ans ?": a minimum, where the sheet may list levels under it
+        needed = needed or any(re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
+                               for c in self.words.minimum_cues)
         return Claim(
             items=items,
             level=self.level(folded),
@@ -203,7 +222,7 @@ class ClaimReader:
             distinct: terms only one fact of the topic uses (across jobs): writing one names that fact.
         """
         folded_fact = fold(fact_text)
-        if claim.required and topic in self.words.option_topics and listed > 1:
+        if claim.required and topic in self.words.required_topics and listed > 1:
             return NOT_REQUIRED
         items = claim.items
         words = set(_WORD.findall(folded_fact))

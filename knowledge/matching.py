@@ -68,7 +68,7 @@ class Analyzer:
         words = re.findall(r"[a-z0-9]+", fold(text))
         terms = []
         for word in words:
-            if word in self.ignored:
+            if word in self.ignored or word + "e" in self.ignored:  # "possibl": SMS drops a mute final e
                 continue
             word = self.vocabulary.abbreviations.get(word, word)
             for part in word.split():

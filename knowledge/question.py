@@ -23,6 +23,10 @@ class QuestionShape:
 
 
 def _form(folded: str, vocabulary: Vocabulary) -> str:
+    for cue in vocabulary.indirect_yes_no:
+        match = contains_phrase(folded, cue)
+        if match and not any(contains_phrase(folded[match.end():], w) for w in vocabulary.wh_words):
+            return YES_NO  # "pourriez-vous m'indiquer si c'est accessible"
     if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or _attribute(folded, vocabulary):
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
@@ -54,6 +58,9 @@ def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(topic for _, topic in sorted(found))
 
 
+_STARTING_POINT = re.compile(r"\b(?:apres|apre) (le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?$")  # "après le bac"
+
+
 def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None
                  ) -> tuple[list[FilterValue], str]:
     """Filters written in the message (longest spelling first, no overlaps) and the message without them.
@@ -65,8 +72,7 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
     text = folded
     for word, item in spellings:
         match = contains_phrase(text, word)
-        if match and item.kind == "diploma_kind" and re.search(r"\bapres (le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?$",
-                                                              text[:match.start()]):
+        if match and item.kind == "diploma_kind" and _STARTING_POINT.search(text[:match.start()]):
             if skipped is not None:
                 skipped.append(item)
             # "quelles études après le bac": a starting point, neither a filter nor a fact to look for

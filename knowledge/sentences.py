@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from knowledge.text import fold
 
 # Words that open a question, folded: "quel", "combien", "est-ce que", "c'est quoi", "faut-il", "on peut"...
-QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pourquoi|pk|ou|qui|quoi|koi|"
+QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pourquoi|pk|d'ou|dou|ou|qui|quoi|koi|"
                     r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|qu'est|"
                     r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
-                    r"existe|doit|dois|that|what|which|how|can|do|does|is|are")
+                    r"existe|doit|dois|pourriez|pourrais|pouvez|pourrait|sauriez|saurais|savez|that|what|which|how|can|do|does|is|are")
 _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?(" + QUESTION_OPENERS + r")\b")
 # A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
-                          r"est-ce que|est ce que|qu'est-ce|a quoi)\b")
+                          r"d'ou|est-ce que|est ce que|qu'est-ce|a quoi)\b")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b")
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")

@@ -37,7 +37,13 @@ class ClaimWords:
     excluding: tuple[str, ...] = ()
     need_verbs: tuple[str, ...] = ()
     impossible: tuple[str, ...] = ()
+    specialty_words: tuple[str, ...] = ()  # "spé", "option": a specialty that may be written before its diploma
+    series_starts: tuple[str, ...] = ()  # "STMG": a bac's series, written alone or after "bac"
+    minimum_cues: tuple[str, ...] = ()  # "au moins" (before a figure): an obligation
+    own_cues: tuple[str, ...] = ()  # "je suis en", "mon fils prépare": the diploma written next is the student's
+    access_cues: tuple[str, ...] = ()  # "ça passe ?", "lui est accessible": the student's own path is asked
     option_topics: tuple[str, ...] = ("studies", "careers", "trainings")
+    required_topics: tuple[str, ...] = ("studies", "careers", "trainings", "figures")
     job_topics: tuple[str, ...] = ("careers", "interlocutors")
 
 
@@ -64,6 +70,9 @@ class Vocabulary:
     move_cues: tuple[str, ...] = ()
     comparison_words: frozenset[str] = frozenset()
     other_job_words: tuple[str, ...] = ()
+    indirect_yes_no: tuple[str, ...] = ()
+    same_filter_cues: tuple[str, ...] = ()
+    same_subject_cues: tuple[str, ...] = ()
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
@@ -104,7 +113,8 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         raise DataFileError(path, None, "claims must be a mapping (diploma_starts, item_stops, levels...)")
     lists = {name: _folded_list(path, raw.get(name) or [], f"claims/{name}")
              for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
-                          "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs")}
+                          "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
+                          "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -115,7 +125,10 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         required=lists["required"], levels=levels, frequent=lists["frequent"],
         rare_in_fact=lists["rare_in_fact"], frequent_in_fact=lists["frequent_in_fact"],
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
+        specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],
+        minimum_cues=lists["minimum_cues"], access_cues=lists["access_cues"],
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
+        required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),
         job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),
     )
 
@@ -173,5 +186,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")
                          for label, words in (data.get("silent_subjects") or {}).items() if label != LINE_KEY},
         other_job_words=_folded_list(path, data.get("other_job_words") or [], "other_job_words"),
+        same_filter_cues=_folded_list(path, data.get("same_filter_cues") or [], "same_filter_cues"),
+        indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
+        same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
     )

@@ -53,7 +53,8 @@ def test_other_job_out_of_scope_says_known_jobs(dispatcher):
 
 
 def test_unsure_question_about_a_known_job_offers_likely_topics(dispatcher):
-    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}])
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}],
+                           text="le back office zorglube les flux ?")
     tracker.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_missions", "confidence": 0.28},
         {"name": "greet", "confidence": 0.2}, {"name": "ask_skills", "confidence": 0.1}]
@@ -195,3 +196,30 @@ def test_a_topic_or_its_comparison_the_jobs_named_decide():
     assert [m["response"] for m in messages] == ["utter_compare"] and "applicatifs" in str(messages)
     [one] = _not_understood("les compétences du back office, lesquelles ?", both[1:], ranking)
     assert one["response"] == "utter_answer_skills"
+
+
+def test_out_of_scope_unsure_about_a_message_naming_a_diploma_answers_the_studies(dispatcher):
+    tracker = make_tracker("out_of_scope", [{"entity": "diploma_kind", "value": "magistère"}],
+                           slots={"job": "back-office", "topic": "studies"}, text="il y a un magistère aussi ?")
+    tracker.latest_message["intent"]["confidence"] = 0.38
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_fact_yes" and "Magistère" in message["facts"]
+
+
+def test_out_of_scope_when_sure_stays_out_of_scope(dispatcher):
+    tracker = make_tracker("out_of_scope", [{"entity": "diploma_kind", "value": "master"}],
+                           text="je veux un master en médecine, c'est où ?")
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_not_understood_but_naming_only_a_job_asks_the_same_for_that_job(dispatcher):
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "middle-office"}],
+                           slots={"topic": "source"}, text="et celle du middle office précisément ?")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_source", "confidence": 0.1}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] in ("utter_answer_source", "utter_answer_source_no_url")
+    assert "Observatoire" in message["publisher"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import planner
 from actions.answer_topic import ActionAnswerTopic
 from knowledge import queries
 from tests.actions.conftest import make_tracker
@@ -322,3 +323,40 @@ def test_a_count_comes_first(default_kb, text, job, count, first):
 def test_no_count_for_a_figure(default_kb):
     message = only(ask("ask_figures", "combien de postes en middle office ?", "mo")[0])
     assert message["response"] != "utter_answer_count"
+
+
+@pytest.fixture()
+def mo():
+    return queries.resolve_job("middle-office")
+
+
+def test_this_level_is_the_level_of_the_message_before(mo):
+    plan = planner.plan_answer("quelles compétences sont à ce niveau-là ?", "skills", mo,
+                               previous_text="dans les compétences, le niveau 4 ça correspond à quoi ?")
+    [part] = plan.parts
+    assert part.kind == planner.FILTERED and part.facts and all(f.level == 4 for f in part.facts)
+
+
+@pytest.mark.parametrize("asked,kind", [("c'est une compétence technique ?", planner.NOT_OF_KIND),
+                                        ("c'est une compétence comportementale ?", planner.YES)])
+def test_a_kind_asked_of_the_fact_just_answered(mo, asked, kind):
+    before = "et gérer le stress, c'est demandé à quel niveau ?"
+    plan = planner.plan_answer(asked, "skills", mo, previous_question=before)
+    [part] = plan.parts
+    assert part.kind == kind and [f.text for f in part.facts] == ["Gérer des situations de stress"]
+
+
+def test_without_a_fact_just_answered_a_kind_is_the_filtered_list(mo):
+    [part] = planner.plan_answer("y a des compétences techniques ?", "skills", mo).parts
+    assert part.kind == planner.YES and len(part.facts) > 1
+
+
+def test_at_least_a_figure_where_offers_list_several_levels_is_not_a_yes(mo):
+    [part] = planner.plan_answer("Le middle office demande au moins 5 ans d'expérience ?", "figures", mo).parts
+    assert part.kind == planner.NOT_REQUIRED
+    assert "Entre 2 et 5 ans" in [f.text for f in part.facts] and "1 220 emplois" not in [f.text for f in part.facts]
+
+
+def test_a_kind_the_sheet_names_loosely_is_not_a_no(mo):
+    [part] = planner.plan_answer("les offres demandent un master ?", "figures", mo).parts
+    assert part.kind != planner.NOT_LISTED

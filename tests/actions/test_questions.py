@@ -159,3 +159,48 @@ def test_a_word_explained_from_one_sheet_keeps_that_job_for_what_follows():
     messages, events = _run(_tracker(text, [(text, "ask_term")]))
     assert [m["response"] for m in messages] == ["utter_term_used"]
     assert {e["name"]: e["value"] for e in events}.get("job") == "middle-office"
+
+
+def _said(messages) -> str:
+    return " ".join(str(m.get("facts") or "") + str(m.get("item") or "") for m in messages)
+
+
+def test_the_students_own_diploma_is_remembered_for_a_later_question():
+    messages, events = _run(_tracker("je suis en bac général spé maths, tu connais quels métiers ?",
+                                     [("je suis en bac général spé maths, tu connais quels métiers ?", "help")]))
+    assert {e["name"]: e["value"] for e in events}["profile"] == "bac general spe maths"
+    later = _tracker("pour le back office, mon bac convient ?", [("pour le back office, mon bac convient ?",
+                                                                   "ask_studies")],
+                     entities=[{"entity": "job", "value": "back-office"}], slots={"profile": "bac general spe maths"})
+    messages, events = _run(later)
+    assert messages[0]["response"] == "utter_fact_yes"
+    assert "Baccalauréat général" in messages[0]["facts"] and "STMG" not in messages[0]["facts"]
+    assert "profile" not in {e["name"] for e in events}  # nothing new told: the slot stays as it is
+
+
+def test_a_remembered_diploma_the_sheet_does_not_list_is_a_no():
+    tracker = _tracker("ça passe pour le back office avec mon bac ?", [("ça passe pour le back office avec mon bac ?",
+                                                                        "ask_definition")],
+                       entities=[{"entity": "job", "value": "back-office"}], slots={"profile": "bac pro commerce"})
+    messages, _ = _run(tracker)
+    assert messages[0]["response"] == "utter_fact_not_listed" and messages[0]["item"] == "bac pro commerce"
+
+
+def test_a_question_naming_its_own_diploma_is_not_the_remembered_one():
+    tracker = _tracker("un BTS banque ça passe pour le back office ?",
+                       [("un BTS banque ça passe pour le back office ?", "ask_studies")],
+                       entities=[{"entity": "job", "value": "back-office"}], slots={"profile": "bac pro commerce"})
+    messages, _ = _run(tracker)
+    assert messages[0]["response"] == "utter_fact_yes" and "BTS Banque" in messages[0]["facts"]
+
+
+def test_a_parents_context_sentence_answers_whether_the_job_is_accessible():
+    text = ("Bonjour, je suis la mère d'un lycéen en terminale STMG. Pourriez-vous m'indiquer si le métier de "
+            "gestionnaire de back-office lui est accessible et quelles études il devrait envisager ?")
+    questions = [("Pourriez-vous m'indiquer si le métier de gestionnaire de back-office lui est accessible",
+                  "ask_definition"), ("et quelles études il devrait envisager ?", "ask_studies")]
+    messages, events = _run(_tracker(text, questions, context=["Bonjour, je suis la mère d'un lycéen en terminale "
+                                                               "STMG."]))
+    assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_answer_studies"]
+    assert "STMG" in messages[0]["facts"] and "BTS Banque" in messages[1]["facts"]
+    assert {e["name"]: e["value"] for e in events}["profile"] == "stmg"

@@ -152,3 +152,10 @@ def test_one_sentence_is_classified_as_before(model):
     message = _processed(model, "quelles etudes pour le bo")
     assert message.get("questions") is None
     assert message.get("intent")["name"] == "ask_studies"
+
+
+def test_a_greeting_that_says_more_is_kept_as_context(model):
+    text = "Bonjour, je suis la mère d'un lycéen en terminale STMG. Quelles études pour le back office ?"
+    message = _processed(model, text)
+    assert message.get("context") == ["Bonjour, je suis la mère d'un lycéen en terminale STMG."]
+    assert [q["intent"] for q in message.get("questions")] == ["ask_studies"]

@@ -47,11 +47,12 @@ def _turn_ok(turn: dict, reply: str, macros: dict | None = None) -> bool:
 
 
 BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.78,
-        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.75}
+        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
-# the end of that session (comparisons, counts, several questions, dialogue state); its bar sits under that.
+# the end of that session (comparisons, counts, several questions, dialogue state); 85.0 % and 1 the next session;
+# 87.0 % and 0 after the student's remembered path, refer-backs and minimums ("au moins 5 ans"). Its bar sits under.
 RUNNER_HONEST = [
     "pas d'information", "pas d'informations", "aucune information", "ne dispose pas", "ne precise pas",
     "ne mentionne pas", "n'indique pas", "ne dit pas", "ne donne pas", "ne contient pas", "ne parle pas",
@@ -61,7 +62,7 @@ RUNNER_HONEST = [
     "non disponible", "pas disponible", "ne cite pas", "ne le cite pas", "ne la cite pas", "ne les cite pas",
     "pas d'apres sa fiche", "n'a pas de fiche"]
 MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST}}
-MAX_WRONG_YES = {"student_conversations_f.yml": 6}  # closed questions whose true answer is not yes, answered "oui"
+MAX_WRONG_YES = {"student_conversations_f.yml": 0}  # closed questions whose true answer is not yes, answered "oui"
 
 
 @pytest.mark.parametrize("name", list(BARS))

@@ -106,8 +106,11 @@ def test_the_item_left_out_is_not_an_item_named(reader):
     ("c'est une obligation, le MIF 2 ?", "MIF 2 (Markets in Financial Instruments Directive)", "trainings",
      e.NOT_REQUIRED),
     # a figure the fact does not state
-    ("il demande au moins 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
+    ("il demande 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
      e.NUMBER_UNSAID),
+    # a minimum ("au moins 5 ans") is an obligation; the offers list several levels of experience
+    ("il demande au moins 5 ans d'expérience ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
+    ("il faut au moins 5 ans ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
     ("un bac+5 c'est cité ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.ENTAILED),
     # an ordinal is not a figure
     ("en 3e, le bac techno STMG est conseillé ?", "Baccalauréat technologique STMG", "studies", e.ENTAILED),
@@ -118,3 +121,14 @@ def test_the_item_left_out_is_not_an_item_named(reader):
 ])
 def test_needs_figures_levels_and_frequencies_in_other_words(reader, question, fact, topic, expected):
     assert verdict(reader, question, fact, topic=topic) == expected
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("j'ai un bac général spé maths, ça passe ?", e.ENTAILED),  # "spé" skipped, "maths" is "mathématiques"
+    ("spé maths en bac général, ça passe ?", e.ENTAILED),  # the specialty written before its diploma
+    ("j'ai pris spécialité SES en bac général, ça passe ?", e.MISSING_ITEM),  # not "bac général" alone
+    ("option NSI au bac général ?", e.ENTAILED),
+])
+def test_a_specialty_belongs_to_its_diploma(reader, question, expected):
+    fact = "Baccalauréat général (options Mathématiques, Numérique et sciences de l'informatique)"
+    assert verdict(reader, question, fact) == expected

@@ -43,3 +43,13 @@ def test_a_question_with_its_own_subject_stays_apart():
         ("j'ai un bac pro commerce.", False), ("je peux faire back office ?", True)]
     # the sentence before is itself a question: nothing to join
     assert len(_split("Il gère les réclamations ? C'est vrai ?")) == 2
+
+
+@pytest.mark.parametrize("text,count", [
+    # a formal request is a question, and so is the one joined to it by "et"
+    ("Pourriez-vous m'indiquer si le métier lui est accessible et quelles études il devrait envisager ?", 2),
+    ("d'où viennent les gens qui deviennent middle-office, et ils partent vers quoi après ?", 2),
+])
+def test_formal_and_where_from_questions_are_split(text, count):
+    found = sentences(text)
+    assert len(found) == count and all(s.question for s in found)
