@@ -96,7 +96,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: b
     catalogue = queries.topics()
     if not catalogue[topic].in_sheets:
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
-                                 buttons=context.topic_buttons(None, list(catalogue[topic].next)))
+                                 buttons=context.with_advisor(context.topic_buttons(None, list(catalogue[topic].next))))
         return
     answers = queries.compare(topic)
     sections = []

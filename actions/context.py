@@ -162,5 +162,14 @@ def suggestions(answer: TopicAnswer) -> list[dict[str, Any]]:
     return buttons
 
 
+def advisor_button() -> dict[str, Any]:
+    """"Poser ma question à un conseiller": offered wherever the bot cannot answer (actions/advisor.py)."""
+    return {"title": response_text("utter_button_ask_advisor"), "payload": "/ask_advisor"}
+
+
+def with_advisor(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [*buttons, advisor_button()]
+
+
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]

@@ -55,7 +55,7 @@ def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswe
                                  source=answer.source.publisher, buttons=buttons)
     else:
         dispatcher.utter_message(response="utter_not_in_sheet", job_name=job_name, topic_label=topic_label,
-                                 buttons=buttons)
+                                 buttons=context.with_advisor(buttons))
 
 
 def _where(topic: str, facts: tuple[queries.FactItem, ...]) -> str:

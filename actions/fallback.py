@@ -139,8 +139,9 @@ class ActionHandleFallback(Action):
         if subject and not context.mentions_other_job(tracker) and not planner.goes_beyond_topic(text, "",
                                                                                                  names_count=False):
             job = context.context_job(tracker)
+            buttons = context.topic_buttons(job.id if job else None, ["missions", "studies"])
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject,
-                                     buttons=context.topic_buttons(job.id if job else None, ["missions", "studies"]))
+                                     buttons=context.with_advisor(buttons))
             return []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         if context.latest_intent(tracker) == "out_of_scope" and _unsure(tracker) and not context.mentions_other_job(
@@ -160,9 +161,9 @@ class ActionHandleFallback(Action):
             job = context.context_job(tracker)
             topics = [t for t, d in queries.topics().items() if d.in_sheets and t != "source"]
             buttons = context.topic_buttons(job.id if job else None, topics[:3]) + context.job_buttons()
-            dispatcher.utter_message(response="utter_fallback_topics", buttons=buttons)
+            dispatcher.utter_message(response="utter_fallback_topics", buttons=context.with_advisor(buttons))
         elif context.mentions_other_job(tracker) and not context.mentioned_jobs(tracker):
-            dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
+            dispatcher.utter_message(response="utter_unknown_job", buttons=context.with_advisor(context.job_buttons()))
         else:
-            dispatcher.utter_message(response="utter_out_of_scope", buttons=context.job_buttons())
+            dispatcher.utter_message(response="utter_out_of_scope", buttons=context.with_advisor(context.job_buttons()))
         return []

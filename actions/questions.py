@@ -157,17 +157,17 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     catalogue = queries.topics()
     subject = context.silent_subject(text)
     if subject and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge", "quelles villes"
-        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject,
-                                 buttons=context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"]))
+        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject, buttons=context.with_advisor(
+            context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"])))
         state.topic, state.question = topic, None
         return
     if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
-                                 buttons=context.topic_buttons(None, list(catalogue[topic].next)))
+                                 buttons=context.with_advisor(context.topic_buttons(None, list(catalogue[topic].next))))
         state.topic, state.question = topic, None
         return
     if not jobs and whole_message and context.mentions_other_job(tracker):
-        dispatcher.utter_message(response="utter_unknown_job", buttons=context.job_buttons())
+        dispatcher.utter_message(response="utter_unknown_job", buttons=context.with_advisor(context.job_buttons()))
         state.topic = topic
         return
     filters = context.filter_entities(tracker) if whole_message else []

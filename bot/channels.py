@@ -26,9 +26,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import limits
 from bot.action_timeout import install_action_timeout
+from bot.advisor_queue import AdvisorQueue
 from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
 from bot.model_reload import reload_models_after_start
@@ -49,8 +51,24 @@ _FALLBACK_WORDING = {
                              "ou utilise les boutons 🙂",
     "utter_conversation_full": "Cette conversation est devenue très longue : commence une nouvelle conversation "
                                "(bouton « Nouvelle conversation ») pour continuer à poser tes questions 🙂",
+    "utter_advisor_answer": "💬 Réponse d'un conseiller à ta question « {question} » :\n{answer}",
 }
 install_action_timeout()  # a hung action server is given up after a few seconds (bot/action_timeout.py)
+
+
+async def replay_advisor_answers(emit: Callable[[dict[str, Any]], Awaitable[Any]], session_id: str,
+                                  queue: AdvisorQueue) -> int:
+    """Send a student coming back the advisors' answers to their questions (the page skips those it has shown: each
+    carries its `advisor_answer` id). Returns how many were sent; none when the database cannot be read."""
+    try:
+        replies = await asyncio.to_thread(queue.replies, session_id)
+    except SQLAlchemyError:
+        logger.exception("Advisors' answers could not be read for a returning student.")
+        return 0
+    for question in replies:
+        await emit({"text": say("utter_advisor_answer", question=question.question, answer=question.answer),
+                    "advisor_answer": question.id})
+    return len(replies)
 
 
 def say(key: str, **values: object) -> str:
@@ -227,6 +245,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
+        advisors = AdvisorQueue(settings.tracker_db_url)
         blueprint = reload_models_after_start(trim_heap_after_start(super().blueprint(on_new_message)))
         guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
@@ -267,5 +286,11 @@ class GuardedSocketIOInput(SocketIOInput):
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            if self.session_persistence:  # answers given while the page was closed
+
+                async def emit(message: dict[str, Any]) -> None:
+                    await sio.emit(self.bot_message_evt, message, room=sid, namespace=self.namespace)
+
+                await replay_advisor_answers(emit, session_id, advisors)
 
         return blueprint

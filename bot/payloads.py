@@ -13,7 +13,7 @@ import re
 from knowledge import queries
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$", re.DOTALL)
-_PLAIN_INTENTS = {"inform_job", "compare_jobs", "greet", "help"}
+_PLAIN_INTENTS = {"inform_job", "compare_jobs", "greet", "help", "ask_advisor"}
 
 
 def offered_intents() -> set[str]:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,24 @@ def get_settings() -> Settings:
         allowed_origins=os.environ.get("ALLOWED_ORIGINS") or None,
         model_reload_seconds=_float("MODEL_RELOAD_SECONDS", 10.0),
     )
+
+
+INTERNAL_TOKEN_FILE = "rasa_api_token"
+
+
+def with_internal_token(settings: Settings, state_dir: Path | None = None) -> Settings:
+    """The settings with a token for Rasa's HTTP API: RASA_API_TOKEN when set, else one generated once and kept in
+    var/rasa_api_token (readable by this account only). `make run` starts Rasa's API with it and the console pushes
+    advisors' answers with it (ops/console/advisors.py); it never appears on a command line."""
+    if settings.rasa_api_token:
+        return settings
+    state = state_dir or PROJECT_DIR / "var"
+    path = state / INTERNAL_TOKEN_FILE
+    token = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    if not token:
+        state.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(token)
+    return replace(settings, rasa_api_token=token)

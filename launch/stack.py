@@ -24,7 +24,7 @@ from pathlib import Path
 
 from common.private_files import keep_private
 from common.rasa_environment import endpoints_environment
-from common.settings import PROJECT_DIR, Settings, get_settings
+from common.settings import PROJECT_DIR, Settings, get_settings, with_internal_token
 
 LOG_DIR = PROJECT_DIR / "var" / "logs"
 RASA_LOGGING_CONFIG = PROJECT_DIR / "bot" / "logging.yml"  # Rasa's --logging-config-file: bot/log_privacy.py
@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, _interrupt)
     if args.command == "shell":
         return shell(settings)
+    settings = with_internal_token(settings)  # Rasa's API on, behind a token: the console pushes advisors' answers
     stack = Stack(settings)
     try:
         stack.start()

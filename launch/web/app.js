@@ -101,6 +101,7 @@
       sessionId: newSessionId(),
       messages: [{ role: "bot", text: WELCOME }],
       suggestions: STARTERS.slice(),
+      advisorSeen: [], // ids of the advisors' answers already shown (the server replays them on reconnection)
     };
   }
 
@@ -121,6 +122,7 @@
           return m && (m.role === "user" || m.role === "bot") && typeof m.text === "string";
         }),
         suggestions: Array.isArray(saved.suggestions) ? saved.suggestions.filter(isSuggestion) : [],
+        advisorSeen: Array.isArray(saved.advisorSeen) ? saved.advisorSeen.filter(Number.isInteger) : [],
       };
     } catch (error) {
       return null; // storage unavailable or corrupted: start afresh
@@ -159,7 +161,7 @@
 
   function renderMessage(message) {
     var item = document.createElement("p");
-    item.className = "message message-" + message.role;
+    item.className = "message message-" + message.role + (message.advisor ? " message-advisor" : "");
     var who = document.createElement("span");
     who.className = "sr-only";
     who.textContent = message.role === "user" ? TEXT.you : message.role === "bot" ? TEXT.bot : "";
@@ -182,8 +184,11 @@
     }
   }
 
-  function addMessage(role, text) {
+  function addMessage(role, text, advisor) {
     var message = { role: role, text: text };
+    if (advisor) {
+      message.advisor = true;
+    }
     state.messages.push(message);
     saveState();
     return renderMessage(message);
@@ -281,6 +286,34 @@
 
   function onBotUttered(data) {
     if (!data || typeof data !== "object") {
+      return;
+    }
+    // An advisor's answer: pushed live (the text, then {advisor_answer: id} alone), or replayed on reconnection
+    // ({text, advisor_answer: id}; shown once)
+    if (Number.isInteger(data.advisor_answer)) {
+      var id = data.advisor_answer;
+      var pushed = typeof data.text !== "string";
+      var seenBefore = state.advisorSeen.indexOf(id) >= 0;
+      if (!seenBefore) {
+        state.advisorSeen.push(id);
+      }
+      if (pushed) { // the text just shown was that answer
+        var last = state.messages[state.messages.length - 1];
+        if (last && last.role === "bot") {
+          last.advisor = true;
+          var shown = els.log.lastElementChild;
+          if (shown) {
+            shown.classList.add("message-advisor");
+          }
+        }
+        saveState();
+        return;
+      }
+      if (seenBefore) {
+        return;
+      }
+      addMessage("bot", data.text || "", true);
+      scrollToBottom();
       return;
     }
     if (awaitingReply) {

@@ -6,7 +6,7 @@ import secrets
 import sys
 
 from common.private_files import keep_private
-from common.settings import get_settings
+from common.settings import get_settings, with_internal_token
 from ops.console.server import default_console, make_server
 
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     keep_private()
     token = settings.console_token or secrets.token_urlsafe(18)
-    console = default_console(settings, token)
+    console = default_console(with_internal_token(settings), token)  # the token `make run` gave Rasa's API
     try:
         server = make_server(console, args.host, args.port)
     except OSError as error:

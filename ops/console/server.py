@@ -14,6 +14,7 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
@@ -22,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.advisor_queue import AdvisorQuestion, AdvisorQueue, AnswerRefused
 from common.settings import PROJECT_DIR
+from ops.console.advisors import RasaPush, as_json
 from ops.console.evaluations import RESULTS_DIR, evaluation_runs
 from ops.console.labels import LabelRefused, TrainingData
 from ops.console.marks import STATUSES, AccessLog, Marks
@@ -55,6 +58,8 @@ class Console:
     token: str
     retention_days: int
     results_dir: Path = RESULTS_DIR
+    advisors: AdvisorQueue | None = None
+    push: Callable[[AdvisorQuestion], bool] = lambda question: False  # the answer into the student's chat
     sessions: dict[str, tuple[str, float]] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)  # "client:<address>" / "name:<name>" -> times
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -217,6 +222,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             ("GET", "/api/evaluations"): self._evaluations, ("GET", "/api/draft"): self._draft,
             ("POST", "/api/mark"): self._mark, ("POST", "/api/label"): self._label,
             ("POST", "/api/logout"): self._logout,
+            ("GET", "/api/advisor"): self._advisor, ("POST", "/api/advisor/answer"): self._advisor_answer,
         }
         handler = handlers.get((method, path))
         if handler is None:
@@ -336,6 +342,30 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         return self._json(HTTPStatus.OK, {"file": added.path.name, "example": added.example, "intent": added.intent,
                                           "status": "labelled"})
 
+    def _advisor(self, who: str, query: dict, session) -> None:
+        queue = self.console.advisors
+        if queue is None:
+            return self._json(HTTPStatus.OK, {"pending": [], "answered": [], "stats": {}})
+        return self._json(HTTPStatus.OK, {"pending": [as_json(q) for q in queue.pending()],
+                                          "answered": [as_json(q) for q in queue.answered()], "stats": queue.stats()})
+
+    def _advisor_answer(self, who: str, body: dict, session) -> None:
+        queue = self.console.advisors
+        if queue is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Pas de file des conseillers.")
+        try:
+            question_id = int(body.get("id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return self._error(HTTPStatus.BAD_REQUEST, "Question inconnue.")
+        try:
+            answered = queue.answer(question_id, str(body.get("answer") or ""), who)
+        except AnswerRefused as refusal:
+            return self._error(HTTPStatus.CONFLICT, str(refusal))
+        pushed = self.console.push(answered)
+        self.console.access.write(who, self._client(), "advisor_answer", sender=answered.sender_id,
+                                  question=answered.id, pushed=pushed)
+        return self._json(HTTPStatus.OK, {"id": answered.id, "pushed": pushed})
+
     # --- quiet logs: method, path without its query string, status -----------------------------------
     def log_request(self, code="-", size="-") -> None:
         status = code.value if isinstance(code, HTTPStatus) else code
@@ -367,4 +397,6 @@ def default_console(settings, token: str, state_dir: Path | None = None, nlu_dir
                    marks=Marks(f"sqlite:///{state / 'console.sqlite3'}"),
                    training=TrainingData(nlu_dir or settings.console_nlu_dir),
                    access=AccessLog(state / "logs" / "console-access.log"), token=token,
-                   retention_days=settings.retention_days, results_dir=results_dir)
+                   retention_days=settings.retention_days, results_dir=results_dir,
+                   advisors=AdvisorQueue(settings.tracker_db_url),
+                   push=RasaPush(settings.rasa_url, settings.rasa_api_token))

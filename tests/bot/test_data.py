@@ -76,7 +76,8 @@ def test_held_out_messages_are_never_trained_on():
 
 def test_held_out_covers_every_intent():
     held_out = set(_held_out().values())
-    assert set(DOMAIN["intents"]) <= held_out
+    # external intents come from the console through Rasa's API (trigger_intent), never from a student's words
+    assert {i for i in DOMAIN["intents"] if not i.startswith("EXTERNAL_")} <= held_out
 
 
 def test_held_out_annotates_every_filter_entity():

@@ -47,7 +47,8 @@ def _turn_ok(turn: dict, reply: str, macros: dict | None = None) -> bool:
 
 
 BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.78,
-        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84}
+        "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84,
+        "student_conversations_i.yml": 0.70}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -61,8 +62,13 @@ RUNNER_HONEST = [
     "pas cette information", "ne couvre pas", "ne traite pas", "ne renseigne pas", "pas renseigne", "malheureusement",
     "non disponible", "pas disponible", "ne cite pas", "ne le cite pas", "ne la cite pas", "ne les cite pas",
     "pas d'apres sa fiche", "n'a pas de fiche"]
-MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST}}
-MAX_WRONG_YES = {"student_conversations_f.yml": 0}  # closed questions whose true answer is not yes, answered "oui"
+# Set I (178 conversations, 55 closed questions whose true answer is not yes; issue 19's kinds and the student's own
+# path, follow-ups, terms, formal, SMS, gaps) was written by a helper who saw only the sheets and the runner, after
+# this session's answer changes were made and before they were measured: 71.3 % and 6 wrong "oui" with the previous
+# session's code and model, 73.0 % and 6 after. Never looked into; its bars sit under the measure.
+MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
+                 "student_conversations_i.yml": {"HONEST": RUNNER_HONEST}}
+MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 6}  # closed questions whose true answer is not yes, answered "oui"
 
 
 @pytest.mark.parametrize("name", list(BARS))

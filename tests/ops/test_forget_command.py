@@ -6,6 +6,7 @@ import subprocess
 
 import sqlalchemy as sa
 
+from bot.advisor_queue import AdvisorQueue
 from common.settings import PROJECT_DIR
 
 
@@ -19,6 +20,9 @@ def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
         for sender in ("-x", "--help", "kept"):
             connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
                                        "VALUES (:s, 'user', 1.0, '{}')"), {"s": sender})
+    queue = AdvisorQueue(url)
+    for sender in ("-x", "kept"):  # a question sent to the advisors goes with its conversation
+        queue.ask(sender, "une question pour un conseiller ?")
     for sender in ("-x", "--help"):
         result = subprocess.run(["make", "--no-print-directory", "forget"], cwd=PROJECT_DIR, capture_output=True,
                                 text=True, timeout=120, env=dict(os.environ, SENDER=sender, TRACKER_DB_URL=url))
@@ -26,3 +30,4 @@ def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
     with engine.connect() as connection:
         left = connection.execute(sa.text("SELECT sender_id FROM events")).scalars().all()
     assert left == ["kept"]
+    assert [q.sender_id for q in queue.pending()] == ["kept"]

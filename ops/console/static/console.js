@@ -100,8 +100,8 @@ for (const tab of document.querySelectorAll("[data-tab]")) {
     for (const other of document.querySelectorAll("[data-tab]")) {
       other.setAttribute("aria-selected", String(other === tab));
     }
-    for (const name of ["messages", "charts", "evaluations"]) $(`tab-${name}`).hidden = name !== currentTab;
-    $("filters").hidden = currentTab === "evaluations";
+    for (const name of ["messages", "charts", "evaluations", "advisors"]) $(`tab-${name}`).hidden = name !== currentTab;
+    $("filters").hidden = currentTab === "evaluations" || currentTab === "advisors";
     $("filters").classList.toggle("charts-only", currentTab === "charts");
     refresh();
   });
@@ -120,6 +120,7 @@ async function refresh() {
   try {
     if (currentTab === "messages") await loadTurns();
     else if (currentTab === "charts") await loadCharts();
+    else if (currentTab === "advisors") await loadAdvisors();
     else await loadEvaluations();
   } catch (error) {
     $("count").textContent = error.message;
@@ -331,3 +332,58 @@ async function loadEvaluations() {
 }
 
 start();
+
+// ---------------------------------------------------------------- advisors: questions the bot could not answer
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "–";
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+function when(epoch) {
+  return new Date(epoch * 1000).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+}
+
+async function loadAdvisors() {
+  const data = await api("/api/advisor");
+  const stats = data.stats || {};
+  $("advisor-stats").textContent = `${stats.pending || 0} en attente (la plus ancienne depuis ${duration(stats.oldest_wait_s)}) · `
+    + `${stats.answered || 0} répondues · délai médian de réponse ${duration(stats.median_delay_s)}. `
+    + "Ne demandez jamais de nom, d'e-mail ni de téléphone : la réponse s'affiche dans la conversation de l'élève.";
+  $("advisor-pending").replaceChildren(...(data.pending.length ? data.pending.map(advisorItem)
+    : [el("li", { class: "hint" }, "Aucune question en attente.")]));
+  $("advisor-answered").replaceChildren(...data.answered.map(advisorItem));
+}
+
+function advisorItem(question) {
+  const item = el("li", { class: "turn", "data-question": question.id },
+    el("p", { class: "meta" }, el("time", {}, when(question.asked_at)), " · ",
+      el("span", { class: "sender", title: question.sender }, `élève ${question.sender.slice(0, 8)}`)),
+    el("p", { class: "said" }, question.question));
+  if (question.answer !== null) {
+    item.append(el("p", { class: "reply" }, question.answer),
+      el("p", { class: "hint" }, `Répondu par ${question.answered_by} le ${when(question.answered_at)}`));
+    return item;
+  }
+  const answer = el("textarea", { class: "advisor-answer", rows: "4", maxlength: "2000", "aria-label": "Votre réponse" });
+  const result = el("p", { class: "result", role: "status" });
+  const form = el("form", { class: "label-form", novalidate: true },
+    el("label", {}, "Votre réponse à l'élève ", answer),
+    el("button", { type: "submit" }, "Envoyer la réponse"),
+    el("button", { type: "button", class: "quiet", onclick: () => openConversation(question.sender, null) }, "Conversation"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const sent = await api("/api/advisor/answer", { id: question.id, answer: answer.value });
+      result.textContent = sent.pushed ? "Envoyée dans la conversation de l'élève (tout de suite si sa page est ouverte, sinon à son retour)."
+        : "Enregistrée : l'élève la verra à son retour sur la page (le bot n'a pas pu la pousser).";
+      form.remove();
+      item.classList.add("done");
+    } catch (error) {
+      result.textContent = error.message;
+    }
+  });
+  item.append(form, result);
+  return item;
+}

@@ -1,0 +1,146 @@
+"""The advisors' queue: a student's question the bot could not answer, sent to a person, and that person's answer.
+
+One table (`advisor_questions`) in the conversations' database, beside Rasa's `events`: the action server adds a
+question (actions/advisor.py), an advisor answers it in the operators' console (ops/console), the Rasa process
+delivers the answer to the student (pushed through Rasa's `trigger_intent` when the page is open, replayed on the
+socket.io channel when the student comes back: bot/channels.py). `make forget` and the retention purge delete a
+student's questions with the conversation. Only SQLAlchemy: the operators' commands import it without Rasa.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+TABLE = "advisor_questions"
+MAX_QUESTION_CHARS = 1500  # a student's message is never longer (bot/limits.py)
+MAX_ANSWER_CHARS = 2000
+
+
+def questions_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        TABLE, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("asked_at", sa.Float, nullable=False),
+        sa.Column("answer", sa.Text),
+        sa.Column("answered_at", sa.Float),
+        sa.Column("answered_by", sa.String(255)),
+    )
+
+
+@dataclass(frozen=True)
+class AdvisorQuestion:
+    id: int
+    sender_id: str
+    question: str
+    asked_at: float
+    answer: str | None = None
+    answered_at: float | None = None
+    answered_by: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.answer is None
+
+
+class AnswerRefused(ValueError):
+    """An answer the queue does not take (empty, too long, unknown or already answered question): the message says
+    why, in French, for the advisor."""
+
+
+class AdvisorQueue:
+    """The questions waiting for an advisor and their answers, in one SQL database (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str, engine: Engine | None = None):
+        self.url = url
+        self._engine = engine
+        self.table = questions_table(sa.MetaData())
+        self._ready = False
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = sa.create_engine(self.url, future=True)
+        if not self._ready:
+            self.table.create(self._engine, checkfirst=True)
+            self._ready = True
+        return self._engine
+
+    def _rows(self, query) -> list[AdvisorQuestion]:
+        with self.engine.connect() as connection:
+            return [AdvisorQuestion(**row._mapping) for row in connection.execute(query)]
+
+    def ask(self, sender_id: str, question: str, now: float | None = None) -> AdvisorQuestion:
+        """Queue a question (the same one still waiting for this student is not queued twice)."""
+        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        waiting = self._rows(sa.select(self.table).where(self.table.c.sender_id == sender_id,
+                                                         self.table.c.question == text,
+                                                         self.table.c.answer.is_(None)))
+        if waiting:
+            return waiting[0]
+        asked_at = time.time() if now is None else now
+        with self.engine.begin() as connection:
+            new_id = connection.execute(sa.insert(self.table).values(sender_id=sender_id, question=text,
+                                                                     asked_at=asked_at)).inserted_primary_key[0]
+        return AdvisorQuestion(int(new_id), sender_id, text, asked_at)
+
+    def get(self, question_id: int) -> AdvisorQuestion | None:
+        rows = self._rows(sa.select(self.table).where(self.table.c.id == question_id))
+        return rows[0] if rows else None
+
+    def pending(self) -> list[AdvisorQuestion]:
+        """Questions waiting for an answer, oldest first."""
+        return self._rows(sa.select(self.table).where(self.table.c.answer.is_(None)).order_by(self.table.c.asked_at))
+
+    def answered(self, limit: int = 50) -> list[AdvisorQuestion]:
+        """The latest answered questions, newest first."""
+        return self._rows(sa.select(self.table).where(self.table.c.answer.is_not(None))
+                          .order_by(self.table.c.answered_at.desc()).limit(limit))
+
+    def answer(self, question_id: int, text: str, who: str, now: float | None = None) -> AdvisorQuestion:
+        """Record an advisor's answer; refused (AnswerRefused) when empty, too long, unknown or already answered."""
+        answer = text.strip()
+        if not answer:
+            raise AnswerRefused("La réponse est vide.")
+        if len(answer) > MAX_ANSWER_CHARS:
+            raise AnswerRefused(f"La réponse dépasse {MAX_ANSWER_CHARS} caractères.")
+        answered_at = time.time() if now is None else now
+        with self.engine.begin() as connection:
+            done = connection.execute(sa.update(self.table).where(self.table.c.id == question_id,
+                                                                  self.table.c.answer.is_(None))
+                                      .values(answer=answer, answered_at=answered_at, answered_by=who)).rowcount
+        question = self.get(question_id)
+        if question is None:
+            raise AnswerRefused("Cette question n'existe plus (conversation effacée ?).")
+        if not done:
+            raise AnswerRefused("Cette question a déjà une réponse.")
+        return question
+
+    def replies(self, sender_id: str) -> list[AdvisorQuestion]:
+        """A student's answered questions, oldest answer first."""
+        return self._rows(sa.select(self.table).where(self.table.c.sender_id == sender_id,
+                                                      self.table.c.answer.is_not(None))
+                          .order_by(self.table.c.answered_at))
+
+    def forget(self, sender_id: str) -> int:
+        with self.engine.begin() as connection:
+            return int(connection.execute(sa.delete(self.table).where(self.table.c.sender_id == sender_id)).rowcount)
+
+    def purge(self, before: float) -> int:
+        """Delete the questions asked before `before` (the conversations' retention)."""
+        with self.engine.begin() as connection:
+            return int(connection.execute(sa.delete(self.table).where(self.table.c.asked_at < before)).rowcount)
+
+    def stats(self, now: float | None = None) -> dict[str, float | int | None]:
+        """Pending and answered counts, the median answer delay and the oldest pending question's wait (seconds)."""
+        now = time.time() if now is None else now
+        pending, answered = self.pending(), self.answered(limit=1000)
+        delays = [q.answered_at - q.asked_at for q in answered if q.answered_at is not None]
+        return {"pending": len(pending), "answered": len(answered),
+                "median_delay_s": round(statistics.median(delays), 1) if delays else None,
+                "oldest_wait_s": round(now - pending[0].asked_at, 1) if pending else None}
