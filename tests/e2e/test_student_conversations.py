@@ -68,7 +68,8 @@ RUNNER_HONEST = [
 # session's code and model, 73.0 % and 6 after. Never looked into; its bars sit under the measure.
 MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_i.yml": {"HONEST": RUNNER_HONEST}}
-MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 6}  # closed questions whose true answer is not yes, answered "oui"
+# closed questions whose true answer is not yes, answered "oui"
+MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 6}
 
 
 @pytest.mark.parametrize("name", list(BARS))
