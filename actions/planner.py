@@ -205,6 +205,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     plan = _plan(text, shape, topic, job, job_named, claim)
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
+    if closed and shape.filters:
+        plan.parts = [_of_kind(part, shape.filters) for part in plan.parts]
     if not closed:
         plan.parts = [_directed(part, text) for part in plan.parts]
     if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
@@ -227,6 +229,21 @@ def _subject_of(previous_question: str, topic: str, job: JobInfo | None,
     if kept is None:
         return None
     return Part(YES if fact in kept else NOT_OF_KIND, fact_job, fact_topic, (fact,), filters=own)
+
+
+def _of_kind(part: Part, filters: tuple[FilterValue, ...]) -> Part:
+    """"c'est une compétence organisationnelle, encadrer une équipe ?": a "oui" only for facts the sheet classes as
+    asked; a fact it classes otherwise is said as the sheet classes it (NOT_OF_KIND)."""
+    own = tuple(f for f in filters if queries.vocabulary().filter_topics.get(f.kind) == part.topic)
+    if part.kind != YES or not own or part.job is None:
+        return part
+    kept = queries.filtered_facts(part.job.id, part.topic, own)
+    if kept is None:
+        return part
+    passing = tuple(fact for fact in part.facts if fact in kept)
+    if passing:
+        return replace(part, facts=passing)
+    return Part(NOT_OF_KIND, part.job, part.topic, part.facts[:1], filters=own)
 
 
 def _directed(part: Part, text: str) -> Part:
@@ -349,6 +366,8 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         if elsewhere is not None:
             return [Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
         missing = next((i for i in claim.items if not reader.covers(i.terms, fact.text)), None)
+        # an item the fact covers in words but not as what it is ("le service commercial": a job, not the front-office)
+        missing = missing or (claim.items[0] if claim.items else None)
         item = missing.text if missing else (claim.extra[0] if claim.extra else "")
         # what the sheet lists of that kind ("ses bacs pro"), else the list the best fact belongs to
         of_kind = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts

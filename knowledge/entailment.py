@@ -175,9 +175,12 @@ class ClaimReader:
         # "il faut passer par une école de commerce ?": a diploma named after a need is claimed required
         needed = needed or (any(i.diploma for i in items)
                             and any(contains_phrase(folded, c) for c in self.words.need_verbs))
-        # "au moins 5 ans ?": a minimum, where the sheet may list levels under it
+        # "au moins 5 ans ?", "il faut 10 ans d'expérience ?": a minimum, where the sheet may list levels under it
         needed = needed or any(re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
                                for c in self.words.minimum_cues)
+        units = "|".join(map(re.escape, self.words.duration_units)) or r"(?!x)x"
+        needed = needed or (bool(re.search(r"(?<![a-z0-9])\d+\s*(?:" + units + r")(?![a-z])", folded))
+                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
         return Claim(
             items=items,
             level=self.level(folded),

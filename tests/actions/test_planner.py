@@ -360,3 +360,16 @@ def test_at_least_a_figure_where_offers_list_several_levels_is_not_a_yes(mo):
 def test_a_kind_the_sheet_names_loosely_is_not_a_no(mo):
     [part] = planner.plan_answer("les offres demandent un master ?", "figures", mo).parts
     assert part.kind != planner.NOT_LISTED
+
+
+def test_a_no_names_the_item_the_sheet_does_not_say(mo):
+    [part] = planner.plan_answer("le middle office c'est le service commercial ?", "definition", mo).parts
+    assert part.kind == planner.NOT_LISTED and part.item  # never « » with nothing inside
+
+
+@pytest.mark.parametrize("asked,kind", [("c'est une compétence organisationnelle, encadrer une équipe ?",
+                                         planner.NOT_OF_KIND),
+                                        ("encadrer une équipe c'est une compétence technique ?", planner.YES)])
+def test_a_kind_asked_with_its_fact_is_checked(mo, asked, kind):
+    [part] = planner.plan_answer(asked, "skills", mo).parts
+    assert part.kind == kind and [f.text for f in part.facts] == ["Encadrer une équipe"]

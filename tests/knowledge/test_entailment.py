@@ -111,6 +111,7 @@ def test_the_item_left_out_is_not_an_item_named(reader):
     # a minimum ("au moins 5 ans") is an obligation; the offers list several levels of experience
     ("il demande au moins 5 ans d'expérience ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
     ("il faut au moins 5 ans ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
+    ("il faut 10 ans d'expérience ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),  # a duration needed
     ("un bac+5 c'est cité ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.ENTAILED),
     # an ordinal is not a figure
     ("en 3e, le bac techno STMG est conseillé ?", "Baccalauréat technologique STMG", "studies", e.ENTAILED),
