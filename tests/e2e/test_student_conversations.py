@@ -65,11 +65,11 @@ RUNNER_HONEST = [
 # Set I (178 conversations, 55 closed questions whose true answer is not yes; issue 19's kinds and the student's own
 # path, follow-ups, terms, formal, SMS, gaps) was written by a helper who saw only the sheets and the runner, after
 # this session's answer changes were made and before they were measured: 71.3 % and 6 wrong "oui" with the previous
-# session's code and model, 73.0 % and 6 after. Never looked into; its bars sit under the measure.
+# session's code and model, 73.6 % and 5 after. Never looked into; its bars sit under the measure.
 MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_i.yml": {"HONEST": RUNNER_HONEST}}
 # closed questions whose true answer is not yes, answered "oui"
-MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 6}
+MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 5}
 
 
 @pytest.mark.parametrize("name", list(BARS))
