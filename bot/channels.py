@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import limits
 from bot.action_timeout import install_action_timeout
 from bot.advisor_queue import AdvisorQueue
+from bot.feedback import FeedbackRefused, FeedbackStore
 from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
 from bot.model_reload import reload_models_after_start
@@ -69,6 +70,22 @@ async def replay_advisor_answers(emit: Callable[[dict[str, Any]], Awaitable[Any]
         await emit({"text": say("utter_advisor_answer", question=question.question, answer=question.answer),
                     "advisor_answer": question.id})
     return len(replies)
+
+
+async def save_feedback(store: FeedbackStore, sender: object, data: dict[str, Any]) -> str | None:
+    """Store one rating of an answer; the reason it was refused (None when saved). A database failure is logged and
+    reported as a refusal the client can show ("réessaie")."""
+    problem = limits.sender_problem(sender)
+    if problem:
+        return problem
+    try:
+        await asyncio.to_thread(store.add, str(sender), data.get("rating"), data.get("reason"), data.get("answer"))
+    except FeedbackRefused as refusal:
+        return str(refusal)
+    except SQLAlchemyError:
+        logger.exception("A rating could not be stored.")
+        return "the rating could not be stored, try again later"
+    return None
 
 
 def say(key: str, **values: object) -> str:
@@ -208,6 +225,17 @@ class GuardedRestInput(RestInput):
         blueprint = super().blueprint(checked)
         handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
 
+        feedback = FeedbackStore(get_settings().tracker_db_url)
+
+        @blueprint.route("/feedback", methods=["POST"])
+        async def rate(request: Request) -> HTTPResponse:
+            """👍 / 👎 on an answer: {"sender", "rating": "up"|"down", "reason"?, "answer": the answer's text}."""
+            body = _json_object(request)
+            problem = await save_feedback(feedback, body.get("sender"), body)
+            if problem:
+                return response.json({"status": "refused", "error": problem}, status=400)
+            return response.json({"status": "saved"})
+
         @blueprint.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             """The conversations' database as this server last found it: 503 while it fails (probes, supervisor);
@@ -246,6 +274,7 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
         advisors = AdvisorQueue(settings.tracker_db_url)
+        feedback = FeedbackStore(settings.tracker_db_url)
         blueprint = reload_models_after_start(trim_heap_after_start(super().blueprint(on_new_message)))
         guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
@@ -267,6 +296,18 @@ class GuardedSocketIOInput(SocketIOInput):
             message = UserMessage(data.get("message"), SocketIOOutput(sio, self.bot_message_evt), sender,
                                   input_channel=self.name(), metadata=data.get(self.metadata_key))
             await guarded(message)
+
+        @sio.on("feedback", namespace=self.namespace)
+        async def rate(sid: str, data: Any = None, *extra: Any) -> None:
+            # 👍 / 👎 from the chat page: {"session_id", "rating", "reason"?, "answer"}; answered with feedback_saved
+            # or feedback_refused (never silence)
+            payload = data if isinstance(data, dict) and not extra else {}
+            sender = payload.get("session_id") if self.session_persistence else sid
+            problem = await save_feedback(feedback, sender, payload) if payload else "the payload must be one object"
+            if problem:
+                await sio.emit("feedback_refused", {"error": problem}, room=sid, namespace=self.namespace)
+            else:
+                await sio.emit("feedback_saved", {"answer": payload.get("answer")}, room=sid, namespace=self.namespace)
 
         if not socketio_session_fix_needed():  # written for Rasa 3.6 (bot/rasa_compat.py)
             return blueprint

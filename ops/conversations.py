@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
 from bot.advisor_queue import questions_table
+from bot.feedback import feedback_table
 from bot.forgotten import forgotten_table
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
@@ -115,11 +116,13 @@ def purge(url: str, days: int) -> int:
     cutoff = retention_cutoff(days)
     tombstones = forgotten_table(MetaData())
     tombstones.create(engine, checkfirst=True)
-    questions = questions_table(MetaData())
+    questions, ratings = questions_table(MetaData()), feedback_table(MetaData())
     questions.create(engine, checkfirst=True)
+    ratings.create(engine, checkfirst=True)
     with engine.begin() as connection:
         deleted = connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
         connection.execute(delete(questions).where(questions.c.asked_at < cutoff))  # advisors' questions too
+        connection.execute(delete(ratings).where(ratings.c.rated_at < cutoff))  # and the students' ratings
         # a tombstone older than the retention guards nothing any more (no message is that long in flight)
         connection.execute(delete(tombstones).where(tombstones.c.forgotten_at < cutoff))
     _checkpoint(engine)
@@ -142,11 +145,13 @@ def forget(url: str, sender_id: str, now: float | None = None) -> int:
     events = _events(engine)
     tombstones = forgotten_table(MetaData())
     tombstones.create(engine, checkfirst=True)
-    questions = questions_table(MetaData())
+    questions, ratings = questions_table(MetaData()), feedback_table(MetaData())
     questions.create(engine, checkfirst=True)
+    ratings.create(engine, checkfirst=True)
     with engine.begin() as connection:
         deleted = connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
         connection.execute(delete(questions).where(questions.c.sender_id == sender_id))  # and its advisors' questions
+        connection.execute(delete(ratings).where(ratings.c.sender_id == sender_id))  # and its ratings
         connection.execute(delete(tombstones).where(tombstones.c.sender_id == sender_id))
         connection.execute(insert(tombstones).values(sender_id=sender_id,
                                                      forgotten_at=time.time() if now is None else now))

@@ -59,7 +59,16 @@
     noLibrary: "La discussion ne peut pas démarrer : recharge la page ou réessaie plus tard.",
     you: "Toi : ",
     bot: "Le bot : ",
+    rateUp: "Réponse utile",
+    rateDown: "Réponse pas utile",
+    rateWhy: "Pourquoi ?",
+    rated: "Merci pour ton avis !",
+    rateFailed: "Ton avis n'a pas pu être enregistré : réessaie plus tard.",
   };
+  // Reasons offered after 👎 (bot/feedback.py's codes)
+  var REASONS = [
+    ["off_topic", "Pas la réponse à ma question"], ["incomplete", "Incomplet"], ["wrong", "Faux"],
+  ];
 
   var els = {
     log: document.getElementById("messages"),
@@ -80,6 +89,8 @@
   var awaitingReply = false;
   var replyTimer = null;
   var replyStart = null; // first bot message of the current reply (for scrolling)
+  var currentReply = null; // {text, at, message, element}: the reply being received, for its 👍 / 👎
+  var REPLY_PARTS_MS = 3000; // messages of one reply arrive within this delay of each other
   var everConnected = false;
   var lostConnection = false;
   var restarting = false;
@@ -167,8 +178,57 @@
     who.textContent = message.role === "user" ? TEXT.you : message.role === "bot" ? TEXT.bot : "";
     item.appendChild(who);
     appendText(item, message.text);
+    if (message.rateable) {
+      item.appendChild(ratingBar(message));
+    }
     els.log.appendChild(item);
     return item;
+  }
+
+  // ------------------------------------------------------------------------------- 👍 / 👎 on an answer
+  function ratingButton(label, text, onClick) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "rate";
+    button.textContent = text;
+    button.setAttribute("aria-label", label);
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function ratingBar(message) {
+    var bar = document.createElement("span");
+    bar.className = "rating";
+    if (message.rated) {
+      bar.textContent = TEXT.rated;
+      return bar;
+    }
+    bar.appendChild(ratingButton(TEXT.rateUp, "👍", function () {
+      sendRating(message, "up", null, bar);
+    }));
+    bar.appendChild(ratingButton(TEXT.rateDown, "👎", function () {
+      bar.replaceChildren(document.createTextNode(TEXT.rateWhy + " "));
+      REASONS.forEach(function (reason) {
+        bar.appendChild(ratingButton(reason[1], reason[1], function () {
+          sendRating(message, "down", reason[0], bar);
+        }));
+      });
+      bar.querySelector("button").focus();
+    }));
+    return bar;
+  }
+
+  function sendRating(message, rating, reason, bar) {
+    if (!socket || !socket.connected || !sessionReady) {
+      setStatus(TEXT.rateFailed);
+      return;
+    }
+    socket.emit("feedback", {
+      session_id: state.sessionId, rating: rating, reason: reason, answer: message.rateText || message.text,
+    });
+    message.rated = rating;
+    saveState();
+    bar.replaceChildren(document.createTextNode(TEXT.rated));
   }
 
   function scrollToBottom() {
@@ -184,10 +244,14 @@
     }
   }
 
-  function addMessage(role, text, advisor) {
+  function addMessage(role, text, advisor, rateable, rateText) {
     var message = { role: role, text: text };
     if (advisor) {
       message.advisor = true;
+    }
+    if (rateable) {
+      message.rateable = true;
+      message.rateText = rateText || text;
     }
     state.messages.push(message);
     saveState();
@@ -316,11 +380,26 @@
       scrollToBottom();
       return;
     }
+    var first = awaitingReply; // the first message of the reply to what the student just sent
     if (awaitingReply) {
       stopWaiting();
     }
     if (typeof data.text === "string" && data.text.trim()) {
-      var item = addMessage("bot", data.text);
+      // One 👍 / 👎 per reply, under its last message; it rates the reply's first message (the answer itself)
+      var continuing = !first && currentReply && Date.now() - currentReply.at < REPLY_PARTS_MS;
+      if (continuing && currentReply.message) {
+        currentReply.message.rateable = false;
+        var oldBar = currentReply.element && currentReply.element.querySelector(".rating");
+        if (oldBar) {
+          oldBar.remove();
+        }
+      } else {
+        currentReply = { text: data.text };
+      }
+      currentReply.at = Date.now();
+      var item = addMessage("bot", data.text, false, !data.error, currentReply.text);
+      currentReply.message = state.messages[state.messages.length - 1];
+      currentReply.element = item;
       if (!replyStart) {
         replyStart = item;
       }
@@ -370,6 +449,9 @@
       flushPending();
     });
     socket.on("bot_uttered", onBotUttered);
+    socket.on("feedback_refused", function () {
+      setStatus(TEXT.rateFailed);
+    });
     socket.on("disconnect", function (reason) {
       sessionReady = false;
       if (reason === "io server disconnect" && !restarting) {

@@ -13,10 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, create_engine, select
+from sqlalchemy import MetaData, Table, create_engine, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 
+from bot.feedback import TABLE as FEEDBACK_TABLE
+from bot.feedback import FeedbackStore, Rating
 from ops.console.text import fold, similar
 from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 
@@ -25,7 +27,7 @@ REPHRASE_SECONDS = 120        # "rephrased right after": the next message within
 ADVISOR_SENDER_PREFIX = "shell-"
 ADVISOR_CHANNELS = {"cmdline"}
 ADVISOR_CLIENT = "advisors-shell"  # the metadata launch/shell.py sends with every message
-FLAGS = ("fallback", "out_of_scope", "low_confidence", "rephrased", "asked_again")
+FLAGS = ("fallback", "out_of_scope", "low_confidence", "rephrased", "asked_again", "disliked")
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Turn:
     topic: str = ""
     advisor: bool = False
     flags: list[str] = field(default_factory=list)
+    ratings: list[dict] = field(default_factory=list)  # the student's 👍 / 👎 on this turn's replies
 
     @property
     def day(self) -> str:
@@ -117,11 +120,30 @@ class ConversationStore:
                     setattr(current, event["name"], slots[sender][event["name"]])
             elif kind in ("session_started", "restart"):
                 slots[sender].clear()
+        _rate(by_sender, self._ratings(sender_id))
         turns: list[Turn] = []
         for conversation in by_sender.values():
             _flag(conversation)
             turns += conversation
         return turns
+
+    def _ratings(self, sender_id: str | None) -> list[Rating]:
+        database = self._engine.url.database
+        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
+            return []
+        if not inspect(self._engine).has_table(FEEDBACK_TABLE):  # no rating yet: nothing is created from here
+            return []
+        return FeedbackStore(self.url, self._engine).ratings(sender_id, since=retention_cutoff(self.retention_days))
+
+
+def _rate(by_sender: dict[str, list[Turn]], ratings: list[Rating]) -> None:
+    """Each rating on the turn whose reply it rates (the bot's text, the latest such turn of that conversation)."""
+    for rating in ratings:
+        said = " ".join(rating.answer.split())
+        turn = next((t for t in reversed(by_sender.get(rating.sender_id, []))
+                     if any(" ".join(str(r.get("text") or "").split()) == said for r in t.replies)), None)
+        if turn is not None:
+            turn.ratings.append({"rating": rating.rating, "reason": rating.reason})
 
 
 def _entities(raw: list[dict]) -> list[dict]:
@@ -133,6 +155,8 @@ def _flag(conversation: list[Turn]) -> None:
     """Signals of a miss, set on the message the bot got wrong (the earlier one for repeats)."""
     words = [t for t in conversation if not t.payload]  # button clicks are not rephrasings
     for turn in conversation:
+        if any(r["rating"] == "down" for r in turn.ratings):
+            turn.flags.append("disliked")
         if turn.intent in FALLBACK_INTENTS:
             turn.flags.append("fallback")
         elif turn.intent in OUT_OF_SCOPE_INTENTS:
@@ -207,6 +231,7 @@ def statistics(turns: list[Turn]) -> dict:
     """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs."""
     per_day: dict[str, Counter] = defaultdict(Counter)
     intents, topics = Counter(), Counter()
+    disliked: dict[str, Counter] = {"intents": Counter(), "topics": Counter()}
     jobs: dict[str, Counter] = defaultdict(Counter)
     for turn in turns:
         day = per_day[turn.day]
@@ -214,6 +239,9 @@ def statistics(turns: list[Turn]) -> dict:
         day["fallback"] += "fallback" in turn.flags
         day["out_of_scope"] += "out_of_scope" in turn.flags
         intents[turn.intent or "?"] += 1
+        if "disliked" in turn.flags:
+            disliked["intents"][turn.intent or "?"] += 1
+            disliked["topics"][turn.topic or "?"] += 1
         if turn.topic:
             topics[turn.topic] += 1
         job = jobs[turn.job or "(aucun)"]
@@ -231,6 +259,8 @@ def statistics(turns: list[Turn]) -> dict:
                   "out_of_scope_rate": round(c["out_of_scope"] / c["messages"], 3),
                   "intents": [(k[len("intent:"):], n) for k, n in c.most_common() if k.startswith("intent:")][:5]}
                  for name, c in sorted(jobs.items(), key=lambda item: -item[1]["messages"])],
+        "disliked_intents": disliked["intents"].most_common(),
+        "disliked_topics": disliked["topics"].most_common(),
         "total": len(turns),
         "generated": time.strftime("%Y-%m-%d %H:%M"),
     }

@@ -140,3 +140,33 @@ def test_precise_question_then_et_pour_le_back_office(stack):
     assert "maitrise de l'anglais" in reply and "applicatifs" not in reply
     reply = chat.ask("et les qualites ?")
     assert "rigueur et organisation" in reply
+
+
+def test_an_answer_is_rated_over_rest_and_a_bad_rating_is_refused(stack):
+    import json
+    import urllib.error
+    import urllib.request
+
+    from bot.feedback import FeedbackStore
+
+    chat = Chat(stack.settings.rasa_url)
+    text = chat.say("quelles études pour le back office ?")[0]["text"]
+    url = f"{stack.settings.rasa_url}/webhooks/rest/feedback"
+
+    def post(body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    assert post({"sender": chat.sender, "rating": "down", "reason": "incomplete", "answer": text}) == (
+        200, {"status": "saved"})
+    status, body = post({"sender": chat.sender, "rating": "meh", "answer": text})
+    assert status == 400 and "rating" in body["error"]
+    status, body = post({"rating": "up", "answer": text})  # no sender: refused like a message without one
+    assert status == 400
+    [rating] = FeedbackStore(stack.settings.tracker_db_url).ratings(chat.sender)
+    assert (rating.rating, rating.reason) == ("down", "incomplete")

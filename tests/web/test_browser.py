@@ -258,3 +258,27 @@ def test_no_answer_within_15_seconds_shows_an_error(chat):
     page.clock.run_for(2_000)
     expect(page.locator("#typing")).to_have_text("")
     expect(page.locator("#messages .message-error")).to_contain_text("ne répond pas")
+
+
+def test_an_answer_is_rated_with_a_reason_and_stored(chat, stack):
+    from bot.feedback import FeedbackStore
+
+    name, page, recorder = chat
+    before = bot_messages(page).count()
+    send_with_keyboard(page, QUESTION)
+    wait_for_new_bot_message(page, before)
+    answer = bot_messages(page).last
+    answer.get_by_role("button", name="Réponse pas utile").click()
+    answer.get_by_role("button", name="Incomplet").click()
+    expect(answer).to_contain_text("Merci pour ton avis")
+    session = page.evaluate("JSON.parse(localStorage.getItem('orientation-chat:v1')).sessionId")
+    store = FeedbackStore(stack.settings.tracker_db_url)
+    for _ in range(50):  # the rating travels over the socket
+        if store.ratings(session):
+            break
+        page.wait_for_timeout(100)
+    [rating] = store.ratings(session)
+    assert (rating.rating, rating.reason) == ("down", "incomplete") and "missions" in rating.answer.lower()
+    page.reload()  # rated once: the thanks stay, the buttons do not come back
+    expect(bot_messages(page).last).to_contain_text("Merci pour ton avis")
+    assert_clean(recorder)

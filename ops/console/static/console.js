@@ -6,8 +6,9 @@ const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 const FLAG_NAMES = {
   fallback: "non compris", out_of_scope: "hors sujet", low_confidence: "confiance faible",
-  rephrased: "reformulé juste après", asked_again: "redemandé",
+  rephrased: "reformulé juste après", asked_again: "redemandé", disliked: "noté 👎",
 };
+const REASON_NAMES = { off_topic: "pas la réponse à sa question", incomplete: "incomplet", wrong: "faux" };
 const STATUS_NAMES = { reviewed: "revu", ignored: "ignoré", labelled: "étiqueté" };
 let meta = null;
 let currentTab = "messages";
@@ -151,6 +152,8 @@ function turnItem(turn, actions) {
       el("span", { class: "intent" }, turn.intent || "?"), " ", el("span", { class: "confidence" }, confidence),
       ...turn.entities.map((e) => el("span", { class: "entity" }, `${e.entity} = ${e.value}`)),
       ...turn.flags.map((flag) => el("span", { class: `flag ${flag}` }, FLAG_NAMES[flag] || flag))),
+    ...(turn.ratings || []).map((r) => el("p", { class: `rated ${r.rating}` },
+      r.rating === "up" ? "L'élève a noté cette réponse 👍" : `L'élève a noté cette réponse 👎${r.reason ? ` (${REASON_NAMES[r.reason] || r.reason})` : ""}`)),
     ...turn.replies.map((reply) => el("p", { class: "reply" },
       reply.text, reply.buttons.length ? el("span", { class: "buttons" }, ` [${reply.buttons.join("] [")}]`) : null)),
   );
@@ -239,6 +242,8 @@ async function loadCharts() {
   ], width));
   $("chart-intents").replaceChildren(hbars(stats.intents));
   $("chart-topics").replaceChildren(hbars(stats.topics));
+  $("chart-disliked-intents").replaceChildren(hbars(stats.disliked_intents || []));
+  $("chart-disliked-topics").replaceChildren(hbars(stats.disliked_topics || []));
   $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
 }
 
