@@ -1,6 +1,6 @@
 """A person behind the bot: the student's question sent to the advisors' queue, and an advisor's answer delivered.
 
-Thin: the queue is bot/advisor_queue.py (injected; by default the conversations' database of the settings). The
+Thin: the queue is common/advisor_queue.py (injected; by default the conversations' database of the settings). The
 question sent is the student's last real message before the request (a button payload or the request itself is not
 a question). The answer arrives as the external intent `EXTERNAL_advisor_answer` (Rasa's `trigger_intent`, called by
 the console) carrying the answer's id: only that conversation's own answer is said.
@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.advisor_queue import AdvisorQueue
+from common.advisor_queue import AdvisorQueue
 from common.settings import get_settings
 
 logger = logging.getLogger(__name__)

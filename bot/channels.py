@@ -30,14 +30,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import limits
 from bot.action_timeout import install_action_timeout
-from bot.advisor_queue import AdvisorQueue
-from bot.feedback import FeedbackRefused, FeedbackStore
 from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
 from bot.model_reload import reload_models_after_start
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload
 from bot.rasa_compat import socketio_session_fix_needed
+from common.advisor_queue import AdvisorQueue
+from common.feedback import FeedbackRefused, FeedbackStore
 from common.settings import get_settings
 from common.wording import response_text
 

@@ -20,9 +20,9 @@ from sqlalchemy import MetaData, Table, create_engine, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from bot.advisor_queue import questions_table
-from bot.feedback import feedback_table
 from bot.forgotten import forgotten_table
+from common.advisor_queue import questions_table
+from common.feedback import feedback_table
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
 

@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import asdict
 from urllib.parse import quote, urlencode
 
-from bot.advisor_queue import AdvisorQuestion
+from common.advisor_queue import AdvisorQuestion
 
 EXTERNAL_INTENT = "EXTERNAL_advisor_answer"
 PUSH_TIMEOUT = 15  # seconds; Rasa answers within a second when it is up

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.advisor_queue import AdvisorQuestion, AdvisorQueue, AnswerRefused
+from common.advisor_queue import AdvisorQuestion, AdvisorQueue, AnswerRefused
 from common.settings import PROJECT_DIR
 from ops.console.advisors import RasaPush, as_json
 from ops.console.evaluations import RESULTS_DIR, evaluation_runs

@@ -17,8 +17,8 @@ from sqlalchemy import MetaData, Table, create_engine, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 
-from bot.feedback import TABLE as FEEDBACK_TABLE
-from bot.feedback import FeedbackStore, Rating
+from common.feedback import TABLE as FEEDBACK_TABLE
+from common.feedback import FeedbackStore, Rating
 from ops.console.text import fold, similar
 from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 

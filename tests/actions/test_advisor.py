@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advisor import ActionAskAdvisor, ActionDeliverAdvisorAnswer
-from bot.advisor_queue import AdvisorQueue
+from common.advisor_queue import AdvisorQueue
 
 
 @pytest.fixture()

@@ -1,9 +1,9 @@
-"""The advisors' queue (bot/advisor_queue.py) on a real SQLite database file."""
+"""The advisors' queue (common/advisor_queue.py) on a real SQLite database file."""
 from __future__ import annotations
 
 import pytest
 
-from bot.advisor_queue import AdvisorQueue, AnswerRefused
+from common.advisor_queue import AdvisorQueue, AnswerRefused
 
 
 @pytest.fixture()

@@ -1,9 +1,9 @@
-"""Students' ratings of answers (bot/feedback.py) on a real SQLite file, and their place in the console's turns."""
+"""Students' ratings of answers (common/feedback.py) on a real SQLite file, and their place in the console's turns."""
 from __future__ import annotations
 
 import pytest
 
-from bot.feedback import FeedbackRefused, FeedbackStore
+from common.feedback import FeedbackRefused, FeedbackStore
 from ops.console.store import ConversationStore, TurnFilter, statistics
 from tests.ops.conversations import fill_tracker_store
 

@@ -147,7 +147,7 @@ def test_an_answer_is_rated_over_rest_and_a_bad_rating_is_refused(stack):
     import urllib.error
     import urllib.request
 
-    from bot.feedback import FeedbackStore
+    from common.feedback import FeedbackStore
 
     chat = Chat(stack.settings.rasa_url)
     text = chat.say("quelles études pour le back office ?")[0]["text"]

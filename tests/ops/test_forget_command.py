@@ -6,7 +6,7 @@ import subprocess
 
 import sqlalchemy as sa
 
-from bot.advisor_queue import AdvisorQueue
+from common.advisor_queue import AdvisorQueue
 from common.settings import PROJECT_DIR
 
 

@@ -261,7 +261,7 @@ def test_no_answer_within_15_seconds_shows_an_error(chat):
 
 
 def test_an_answer_is_rated_with_a_reason_and_stored(chat, stack):
-    from bot.feedback import FeedbackStore
+    from common.feedback import FeedbackStore
 
     name, page, recorder = chat
     before = bot_messages(page).count()
