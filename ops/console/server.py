@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from common.advisor_queue import AdvisorQuestion, AdvisorQueue, AnswerRefused
 from common.settings import PROJECT_DIR
+from knowledge.loader import load_topics
 from ops.console.advisors import RasaPush, as_json
 from ops.console.evaluations import RESULTS_DIR, evaluation_runs
 from ops.console.labels import LabelRefused, TrainingData
@@ -270,7 +271,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             "seen_intents": sorted({t.intent for t in turns if t.intent}),
             "channels": sorted({t.channel for t in turns if t.channel}),
             "jobs": sorted({t.job for t in turns if t.job}), "flags": list(FLAGS),
-            "retention_days": self.console.retention_days})
+            "topic_labels": topic_labels(), "retention_days": self.console.retention_days})
 
     def _turns(self, who: str, query: dict, session) -> None:
         selection = TurnFilter.from_query(query)
@@ -374,6 +375,14 @@ class ConsoleHandler(BaseHTTPRequestHandler):
 
     def log_error(self, format: str, *args) -> None:  # `format`: the base class's signature
         pass
+
+
+def topic_labels() -> dict[str, str]:
+    """The topics' French labels (knowledge/topics.yml) for the charts: "Études et diplômes", not `studies`."""
+    try:
+        return {name: topic.label for name, topic in load_topics(PROJECT_DIR / "knowledge" / "topics.yml").items()}
+    except (OSError, ValueError):
+        return {}
 
 
 def make_server(console: Console, host: str, port: int, quiet: bool = False) -> ThreadingHTTPServer:

@@ -172,6 +172,8 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(tab.locator("#chart-days svg rect")).to_have_count(2)
     expect(tab.locator("#chart-rates polyline")).to_have_count(2)
     expect(tab.locator("#chart-intents li").first).to_contain_text("ask_figures")
+    expect(tab.locator("#chart-topics")).to_contain_text("Études et diplômes")  # topics.yml's labels, not ids
+    expect(tab.locator("#chart-topics")).not_to_contain_text("studies")
     expect(tab.locator("#chart-jobs tbody tr")).to_have_count(2)
     _shot(tab, width, "charts")
     tab.get_by_role("tab", name="Évaluations").click()
@@ -180,6 +182,7 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("2026-01-12_1400")
     expect(rows.first).to_contain_text("0.920 (+0.040)")
+    expect(tab.locator("#tab-evaluations .hint")).to_contain_text("du plus récent au plus ancien")  # as listed
     _shot(tab, width, "evaluations")
 
     # No text of any message in the access log; every access is there; nothing left the machine; no CSP error

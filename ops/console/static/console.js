@@ -241,9 +241,9 @@ async function loadCharts() {
     { name: "hors sujet", values: stats.days.map((d) => d.out_of_scope_rate), class: "s2" },
   ], width));
   $("chart-intents").replaceChildren(hbars(stats.intents));
-  $("chart-topics").replaceChildren(hbars(stats.topics));
+  $("chart-topics").replaceChildren(hbars(stats.topics, meta.topic_labels || {}));
   $("chart-disliked-intents").replaceChildren(hbars(stats.disliked_intents || []));
-  $("chart-disliked-topics").replaceChildren(hbars(stats.disliked_topics || []));
+  $("chart-disliked-topics").replaceChildren(hbars(stats.disliked_topics || [], meta.topic_labels || {}));
   $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
 }
 
@@ -294,14 +294,20 @@ function lines(labels, series, width) {
   return chart;
 }
 
-function hbars(pairs) {
+const HBARS_SHOWN = 15;
+
+function hbars(pairs, labels = {}) {
   if (!pairs.length) return empty();
   const max = Math.max(...pairs.map((p) => p[1]), 1);
-  return el("ul", { class: "hbars" }, pairs.slice(0, 15).map(([name, count]) => {
+  const list = el("ul", { class: "hbars" }, pairs.slice(0, HBARS_SHOWN).map(([name, count]) => {
     const bar = svg("svg", { viewBox: "0 0 100 10", preserveAspectRatio: "none", class: "hbar", "aria-hidden": "true" });
     bar.append(svg("rect", { x: 0, y: 0, width: Math.max(1, 100 * count / max), height: 10, class: "bar" }));
-    return el("li", {}, el("span", { class: "name" }, name), bar, el("span", { class: "n" }, count));
+    return el("li", {}, el("span", { class: "name", title: name }, labels[name] || name), bar, el("span", { class: "n" }, count));
   }));
+  if (pairs.length <= HBARS_SHOWN) return list;
+  const rest = pairs.slice(HBARS_SHOWN);
+  return el("div", {}, list, el("p", { class: "hint" },
+    `… et ${rest.length} autre${rest.length > 1 ? "s" : ""} (${rest.reduce((n, p) => n + p[1], 0)} messages) : ${rest.map((p) => `${labels[p[0]] || p[0]} ${p[1]}`).join(", ")}.`));
 }
 
 function percent(rate) { return `${Math.round(rate * 1000) / 10} %`; }
