@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,6 +54,7 @@ class Settings:
     tracker_store_type: str = DEFAULT_TRACKER_STORE_TYPE
     allowed_origins: str | None = None  # other sites embedding the chat (rasa-webchat, a school's page)
     model_reload_seconds: float = 10.0  # how often a running server looks for a newer model (0: never)
+    public_rasa_url: str | None = None  # where browsers reach Rasa behind a proxy ("https://orientation.example.org")
 
     def environment(self) -> dict[str, str]:
         """Every setting as the variable `get_settings` reads: what each child process gets (launch/stack.py)."""
@@ -62,6 +64,11 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def browser_rasa_url(self) -> str:
+        """The Rasa server as the chat page's browsers reach it: PUBLIC_RASA_URL behind a proxy, else rasa_url."""
+        return (self.public_rasa_url or self.rasa_url).rstrip("/")
 
     @property
     def actions_url(self) -> str:
@@ -89,7 +96,7 @@ ENVIRONMENT_NAMES = {
     "console_port": "CONSOLE_PORT", "console_token": "CONSOLE_TOKEN", "console_nlu_dir": "CONSOLE_NLU_DIR",
     "tracker_cache_size": "TRACKER_CACHE_SIZE", "lock_store_url": "LOCK_STORE_URL",
     "tracker_store_type": "TRACKER_STORE_TYPE", "allowed_origins": "ALLOWED_ORIGINS",
-    "model_reload_seconds": "MODEL_RELOAD_SECONDS",
+    "model_reload_seconds": "MODEL_RELOAD_SECONDS", "public_rasa_url": "PUBLIC_RASA_URL",
 }
 
 
@@ -115,7 +122,18 @@ def get_settings() -> Settings:
         tracker_store_type=os.environ.get("TRACKER_STORE_TYPE") or DEFAULT_TRACKER_STORE_TYPE,
         allowed_origins=os.environ.get("ALLOWED_ORIGINS") or None,
         model_reload_seconds=_float("MODEL_RELOAD_SECONDS", 10.0),
+        public_rasa_url=_public_url(os.environ.get("PUBLIC_RASA_URL", "")),
     )
+
+
+def _public_url(raw: str) -> str | None:
+    """PUBLIC_RASA_URL, checked: an http(s) origin the page's socket.io connects to (and its CSP allows)."""
+    url = raw.strip().rstrip("/")
+    if not url:
+        return None
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", url):
+        raise SystemExit(f"PUBLIC_RASA_URL must be an http(s) URL such as https://orientation.example.org, got {raw!r}")
+    return url
 
 
 INTERNAL_TOKEN_FILE = "rasa_api_token"

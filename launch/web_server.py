@@ -47,7 +47,7 @@ CONTENT_TYPES = {
 
 
 def content_security_policy(settings: Settings) -> str:
-    rasa = settings.rasa_url.rstrip("/")
+    rasa = settings.browser_rasa_url
     websocket = "ws" + rasa[len("http"):] if rasa.startswith("http") else rasa
     return "; ".join([
         "default-src 'none'",
@@ -84,7 +84,7 @@ def apology() -> str:
 
 
 def config_js(settings: Settings) -> bytes:
-    config = {"socketUrl": settings.rasa_url, "maxChars": settings.max_message_chars,
+    config = {"socketUrl": settings.browser_rasa_url, "maxChars": settings.max_message_chars,
               "retentionDays": settings.retention_days, "apology": apology(), **jobs_config()}
     return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode()
 

@@ -151,3 +151,15 @@ def test_apology_for_the_offline_page_comes_from_the_domain(server):
     _, body = get(port, "/config.js")
     config = json.loads(body.decode().removeprefix("window.BOT_CONFIG = ").rstrip(";\n"))
     assert config["apology"] == response_text("utter_action_failed")
+
+
+def test_behind_a_proxy_the_page_connects_to_the_public_origin(monkeypatch):
+    monkeypatch.setenv("PUBLIC_RASA_URL", "https://orientation.example.org/")
+    settings = get_settings()
+    config = json.loads(web_server.config_js(settings).decode().split("=", 1)[1].rstrip(";\n"))
+    assert config["socketUrl"] == "https://orientation.example.org"
+    policy = web_server.content_security_policy(settings)
+    assert "connect-src https://orientation.example.org wss://orientation.example.org" in policy
+    monkeypatch.setenv("PUBLIC_RASA_URL", "javascript:alert(1)")
+    with pytest.raises(SystemExit, match="PUBLIC_RASA_URL"):
+        get_settings()
