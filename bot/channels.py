@@ -111,11 +111,23 @@ class _CountingOutput(OutputChannel):
 START_PAYLOADS = frozenset({"/get_started", "/start", "/getstarted", "get_started"})
 
 
+def well_formed(text: str) -> str:
+    """The text with any lone UTF-16 surrogate ("\ud800", valid JSON, invalid Unicode) replaced by U+FFFD: the NLU
+    reads it instead of failing, and the student gets an answer rather than "réessaie" (which could not help)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: int,
           conversations: limits.ConversationLength | None = None) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with the input checks and the no-silence guarantee."""
 
     async def guarded(message: UserMessage) -> None:
+        if isinstance(message.text, str):
+            message.text = well_formed(message.text)
         output, text = message.output_channel, message.text
         remember(text, message.sender_id)  # hidden from every log line from now on
         if not isinstance(text, str) or not text.strip():

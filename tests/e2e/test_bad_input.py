@@ -15,7 +15,10 @@ TEXT_CASES = {
     "html": ("<script>alert('x')</script><img src=x onerror=alert(1)>", None),
     "sql": ("'; DROP TABLE events; -- SELECT * FROM kb_fact", None),
     "control chars": ("\x00\x07 middle \x1b[31m", None),
+    # a lone surrogate (valid JSON "\ud800", invalid Unicode): read as U+FFFD, answered, not "réessaie"
+    "lone surrogate": ("\ud800 le back office ?", None),
 }
+NOT_AN_APOLOGY = {"lone surrogate"}
 
 
 @pytest.mark.parametrize("case", list(TEXT_CASES))
@@ -28,6 +31,8 @@ def test_odd_text_gets_a_sensible_reply_then_the_bot_goes_on(stack, case):
     assert "<script" not in reply and "<img" not in reply and "onerror" not in reply
     if expected:
         assert expected in reply
+    if case in NOT_AN_APOLOGY:
+        assert "reessaie" not in reply, reply
     assert "monetiques" in chat.ask("quelles sont les missions du back office ?")
 
 
