@@ -282,3 +282,14 @@ def test_an_answer_is_rated_with_a_reason_and_stored(chat, stack):
     page.reload()  # rated once: the thanks stay, the buttons do not come back
     expect(bot_messages(page).last).to_contain_text("Merci pour ton avis")
     assert_clean(recorder)
+
+
+def test_the_question_field_is_on_screen_at_first_load(chat):
+    """Phones: the chat fills the screen and the question field shows without scrolling (issue 22, item 4)."""
+    name, page, recorder = chat
+    height = VIEWPORTS[name]["viewport"]["height"]
+    box = page.locator("#message-input").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height, (name, box, height)
+    if name == "phone":  # the messages fill what is left: no short box in a long page
+        log = page.locator("#messages").bounding_box()
+        assert log is not None and log["height"] >= height * 0.4, log
