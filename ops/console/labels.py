@@ -83,7 +83,8 @@ class TrainingData:
                  domain_file: Path = DOMAIN_FILE) -> None:
         self.nlu_dir, self.holdout_files = nlu_dir, holdout_files
         domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-        self.intents = sorted(set(domain.get("intents") or []) - NOT_LABELS)
+        # external intents come from the console itself through Rasa's API (an advisor's answer), never from words
+        self.intents = sorted(i for i in set(domain.get("intents") or []) - NOT_LABELS if not i.startswith("EXTERNAL_"))
         self.entities = set(domain.get("entities") or [])
         self._lock = threading.Lock()
 
@@ -144,6 +145,32 @@ class TrainingData:
                 path.write_text(before, encoding="utf-8")
                 raise LabelRefused(f"{path.name} n'aurait plus été lisible : rien n'a été modifié.")
             return Added(path, example, intent)
+
+
+    def remove(self, intent: str, example: str) -> Path:
+        """Undo a label: the example line written by `add` is taken out of its intent's block (LabelRefused when it
+        is not there any more, e.g. edited by hand)."""
+        with self._lock:
+            example = _one_line(example)
+            path = self.file_for(intent) if intent in self.intents else None
+            if path is None or (intent, example) not in _examples(path):
+                raise LabelRefused("Cet exemple n'est plus dans l'entraînement : rien à annuler.")
+            before = path.read_text(encoding="utf-8")
+            lines = before.splitlines(keepends=True)
+            header = re.compile(rf"^- intent:\s*{re.escape(intent)}\s*(#.*)?$")
+            start = next(n for n, line in enumerate(lines) if header.match(line.rstrip("\n")))
+            for position in range(start + 1, len(lines)):
+                line = lines[position]
+                if line.strip() and not line[0].isspace():
+                    break
+                if line.strip() == f"- {example}":
+                    del lines[position]
+                    break
+            path.write_text("".join(lines), encoding="utf-8")
+            if (intent, example) in _examples(path):
+                path.write_text(before, encoding="utf-8")
+                raise LabelRefused("L'exemple n'a pas pu être retiré : rien n'a été modifié.")
+            return path
 
 
 def insert_example(content: str, intent: str, example: str) -> str:

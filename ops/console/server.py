@@ -222,6 +222,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             ("GET", "/api/conversation"): self._conversation, ("GET", "/api/stats"): self._stats,
             ("GET", "/api/evaluations"): self._evaluations, ("GET", "/api/draft"): self._draft,
             ("POST", "/api/mark"): self._mark, ("POST", "/api/label"): self._label,
+            ("POST", "/api/unlabel"): self._unlabel,
             ("POST", "/api/logout"): self._logout,
             ("GET", "/api/advisor"): self._advisor, ("POST", "/api/advisor/answer"): self._advisor_answer,
         }
@@ -342,6 +343,21 @@ class ConsoleHandler(BaseHTTPRequestHandler):
                                   intent=added.intent, file=added.path.name)
         return self._json(HTTPStatus.OK, {"file": added.path.name, "example": added.example, "intent": added.intent,
                                           "status": "labelled"})
+
+    def _unlabel(self, who: str, body: dict, session) -> None:
+        """Undo a label just added: its example leaves the training file, the message is to review again."""
+        turn = self._find(str(body.get("sender") or "")[:255], body.get("ts"))
+        if turn is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Message introuvable (supprimé par la rétention ?).")
+        intent = str(body.get("intent") or "")
+        try:
+            path = self.console.training.remove(intent, str(body.get("example") or ""))
+        except LabelRefused as refusal:
+            return self._error(HTTPStatus.CONFLICT, str(refusal))
+        self.console.marks.set(turn.sender_id, turn.timestamp, "", who)
+        self.console.access.write(who, self._client(), "unlabel", sender=turn.sender_id, message=turn.id,
+                                  intent=intent[:100], file=path.name)
+        return self._json(HTTPStatus.OK, {"file": path.name, "status": ""})
 
     def _advisor(self, who: str, query: dict, session) -> None:
         queue = self.console.advisors

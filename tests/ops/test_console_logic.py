@@ -144,6 +144,15 @@ def test_label_appends_to_the_intent_file_and_rasa_reads_it(turns, training):
     assert len(data.training_examples) == len(RasaYAMLReader().reads(before).training_examples) + 1
     with pytest.raises(LabelRefused, match="déjà dans l'entraînement"):
         training.add(REPHRASED, "ask_figures", REPHRASED)  # folded: the same example, whatever the annotation
+    # undo: the line leaves the file, which is as before; a second undo has nothing to remove
+    assert training.remove(added.intent, added.example) == topics
+    assert topics.read_text(encoding="utf-8") == before
+    with pytest.raises(LabelRefused, match="rien à annuler"):
+        training.remove(added.intent, added.example)
+
+
+def test_an_advisors_answer_is_no_intent_to_label(training):
+    assert "ask_advisor" in training.intents and not any(i.startswith("EXTERNAL_") for i in training.intents)
 
 
 @pytest.mark.parametrize("text, intent, stored, reason", [

@@ -129,6 +129,15 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     assert len(after.splitlines()) == len(before.splitlines()) + 1
     assert "    - et pour etudier en alternance a lyon pour le [bo](job) ?\n" in after
     assert (PROJECT_DIR / "data/nlu/topics.yml").read_text(encoding="utf-8") != after  # the real file untouched
+    # ... and undone: the file is as before; labelled again for what follows
+    item.locator(".result").get_by_role("button", name="Annuler").click()
+    expect(item.locator(".result")).to_contain_text("Retiré de topics.yml")
+    assert topics.read_text(encoding="utf-8") == before
+    item.get_by_role("button", name="Étiqueter").click()
+    item.locator(".label-intent").select_option("ask_studies")
+    item.get_by_role("button", name="Ajouter à l'entraînement").click()
+    expect(item.locator(".result")).to_contain_text("Ajouté à topics.yml (ask_studies)")
+    assert topics.read_text(encoding="utf-8") == after
 
     # A held-out message is refused, the files unchanged
     tab.select_option("#f-flag", label="tous les messages")
@@ -143,7 +152,11 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
 
     # Mark reviewed: it leaves the "to review" list and shows under "reviewed"
     holdout.get_by_role("button", name="Revu").click()
-    expect(holdout.locator(".result")).to_have_text("Marqué revu.")
+    expect(holdout.locator(".result")).to_contain_text("Marqué revu.")
+    holdout.locator(".result").get_by_role("button", name="Annuler").click()  # undone, then marked again
+    expect(holdout.locator(".result")).to_contain_text("de nouveau à revoir")
+    holdout.get_by_role("button", name="Revu").click()
+    expect(holdout.locator(".result")).to_contain_text("Marqué revu.")
     tab.select_option("#f-intent", label="toutes")
     tab.click("#filters button[type=submit]")
     expect(turns).to_have_count(9)  # 11 - labelled - reviewed

@@ -172,8 +172,24 @@ async function mark(turn, item, status) {
   const result = item.querySelector(".result");
   try {
     await api("/api/mark", { sender: turn.sender_id, ts: turn.timestamp, status });
-    result.textContent = `Marqué ${STATUS_NAMES[status]}.`;
-    item.classList.add("done");
+    item.classList.toggle("done", Boolean(status));
+    if (!status) {
+      result.textContent = "Marque annulée : le message est de nouveau à revoir.";
+      return;
+    }
+    result.replaceChildren(`Marqué ${STATUS_NAMES[status]}. `,
+      el("button", { type: "button", class: "quiet", onclick: () => mark(turn, item, "") }, "Annuler"));
+  } catch (error) {
+    result.textContent = error.message;
+  }
+}
+
+async function unlabel(turn, item, added) {
+  const result = item.querySelector(".result");
+  try {
+    await api("/api/unlabel", { sender: turn.sender_id, ts: turn.timestamp, intent: added.intent, example: added.example });
+    result.textContent = `Retiré de ${added.file} : le message est de nouveau à revoir.`;
+    item.classList.remove("done");
   } catch (error) {
     result.textContent = error.message;
   }
@@ -204,7 +220,8 @@ async function labelForm(turn, item) {
     event.preventDefault();
     try {
       const added = await api("/api/label", { sender: turn.sender_id, ts: turn.timestamp, text: text.value, intent: intent.value });
-      result.textContent = `Ajouté à ${added.file} (${added.intent}) : ${added.example}`;
+      result.replaceChildren(`Ajouté à ${added.file} (${added.intent}) : ${added.example} `,
+        el("button", { type: "button", class: "quiet", onclick: () => unlabel(turn, item, added) }, "Annuler"));
       result.classList.remove("error");
       item.classList.add("done");
       form.remove();
