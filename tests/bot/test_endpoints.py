@@ -90,6 +90,8 @@ def _unusual_value(field: dataclasses.Field):
         return 2.5
     if "Path" in kind:
         return Path("/tmp/somewhere-else")
+    if field.name.endswith("_url") and field.name.startswith("public"):
+        return f"https://{field.name.replace('_', '-')}.example.org"  # checked as an http(s) URL
     return f"value-of-{field.name}"
 
 
