@@ -8,6 +8,7 @@ the console) carrying the answer's id: only that conversation's own answer is sa
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -43,8 +44,9 @@ def question_to_send(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionAskAdvisor(Action):
-    """Queue the student's question for an advisor; say where the answer will appear."""
+class _WithQueue(Action, ABC):
+    """An action reading the advisors' queue: injected, else the settings' (rasa_sdk builds actions without
+    arguments; abstract, so rasa_sdk never registers this base)."""
 
     def __init__(self, queue: AdvisorQueue | None = None):
         self._queue = queue
@@ -54,6 +56,13 @@ class ActionAskAdvisor(Action):
         if self._queue is None:
             self._queue = default_queue()
         return self._queue
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+
+class ActionAskAdvisor(_WithQueue):
+    """Queue the student's question for an advisor; say where the answer will appear."""
 
     def name(self) -> str:
         return "action_ask_advisor"
@@ -73,17 +82,8 @@ class ActionAskAdvisor(Action):
         return []
 
 
-class ActionDeliverAdvisorAnswer(Action):
+class ActionDeliverAdvisorAnswer(_WithQueue):
     """Say an advisor's answer in the student's conversation (pushed by the console through `trigger_intent`)."""
-
-    def __init__(self, queue: AdvisorQueue | None = None):
-        self._queue = queue
-
-    @property
-    def queue(self) -> AdvisorQueue:
-        if self._queue is None:
-            self._queue = default_queue()
-        return self._queue
 
     def name(self) -> str:
         return "action_deliver_advisor_answer"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from common.side_tables import SideTable
+
 TABLE = "advisor_questions"
 MAX_QUESTION_CHARS = 1500  # a student's message is never longer (bot/limits.py)
 MAX_ANSWER_CHARS = 2000
@@ -53,23 +55,11 @@ class AnswerRefused(ValueError):
     why, in French, for the advisor."""
 
 
-class AdvisorQueue:
+class AdvisorQueue(SideTable):
     """The questions waiting for an advisor and their answers, in one SQL database (SQLite or PostgreSQL)."""
 
     def __init__(self, url: str, engine: Engine | None = None):
-        self.url = url
-        self._engine = engine
-        self.table = questions_table(sa.MetaData())
-        self._ready = False
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = sa.create_engine(self.url, future=True)
-        if not self._ready:
-            self.table.create(self._engine, checkfirst=True)
-            self._ready = True
-        return self._engine
+        super().__init__(url, questions_table(sa.MetaData()), "asked_at", engine)
 
     def _rows(self, query) -> list[AdvisorQuestion]:
         with self.engine.connect() as connection:
@@ -126,15 +116,6 @@ class AdvisorQueue:
         return self._rows(sa.select(self.table).where(self.table.c.sender_id == sender_id,
                                                       self.table.c.answer.is_not(None))
                           .order_by(self.table.c.answered_at))
-
-    def forget(self, sender_id: str) -> int:
-        with self.engine.begin() as connection:
-            return int(connection.execute(sa.delete(self.table).where(self.table.c.sender_id == sender_id)).rowcount)
-
-    def purge(self, before: float) -> int:
-        """Delete the questions asked before `before` (the conversations' retention)."""
-        with self.engine.begin() as connection:
-            return int(connection.execute(sa.delete(self.table).where(self.table.c.asked_at < before)).rowcount)
 
     def stats(self, now: float | None = None) -> dict[str, float | int | None]:
         """Pending and answered counts, the median answer delay and the oldest pending question's wait (seconds)."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from common.side_tables import SideTable
+
 TABLE = "answer_feedback"
 RATINGS = ("up", "down")
 REASONS = ("off_topic", "incomplete", "wrong")  # "pas la réponse à ma question", "incomplet", "faux"
@@ -58,21 +60,11 @@ def checked(rating: object, reason: object, answer: object) -> tuple[str, str | 
     return str(rating), (str(reason) if reason and rating == "down" else None), answer.strip()
 
 
-class FeedbackStore:
-    def __init__(self, url: str, engine: Engine | None = None):
-        self.url = url
-        self._engine = engine
-        self.table = feedback_table(sa.MetaData())
-        self._ready = False
+class FeedbackStore(SideTable):
+    """The students' ratings, in the conversations' database."""
 
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = sa.create_engine(self.url, future=True)
-        if not self._ready:
-            self.table.create(self._engine, checkfirst=True)
-            self._ready = True
-        return self._engine
+    def __init__(self, url: str, engine: Engine | None = None):
+        super().__init__(url, feedback_table(sa.MetaData()), "rated_at", engine)
 
     def add(self, sender_id: str, rating: object, reason: object, answer: object, now: float | None = None) -> Rating:
         """Store one rating (FeedbackRefused when malformed); a new rating of the same answer replaces the old."""
@@ -93,11 +85,3 @@ class FeedbackStore:
             query = query.where(self.table.c.sender_id == sender_id)
         with self.engine.connect() as connection:
             return [Rating(**row._mapping) for row in connection.execute(query)]
-
-    def forget(self, sender_id: str) -> int:
-        with self.engine.begin() as connection:
-            return int(connection.execute(sa.delete(self.table).where(self.table.c.sender_id == sender_id)).rowcount)
-
-    def purge(self, before: float) -> int:
-        with self.engine.begin() as connection:
-            return int(connection.execute(sa.delete(self.table).where(self.table.c.rated_at < before)).rowcount)

@@ -21,10 +21,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
 from bot.forgotten import forgotten_table
-from common.advisor_queue import questions_table
-from common.feedback import feedback_table
+from common.advisor_queue import AdvisorQueue
+from common.feedback import FeedbackStore
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
+from common.side_tables import SideTable
 
 FALLBACK_INTENTS = {"nlu_fallback"}
 # Also listed: what the bot judged out of scope, where real questions it should know often end up.
@@ -116,17 +117,23 @@ def purge(url: str, days: int) -> int:
     cutoff = retention_cutoff(days)
     tombstones = forgotten_table(MetaData())
     tombstones.create(engine, checkfirst=True)
-    questions, ratings = questions_table(MetaData()), feedback_table(MetaData())
-    questions.create(engine, checkfirst=True)
-    ratings.create(engine, checkfirst=True)
+    sides = _side_tables(url, engine)
     with engine.begin() as connection:
         deleted = connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount
-        connection.execute(delete(questions).where(questions.c.asked_at < cutoff))  # advisors' questions too
-        connection.execute(delete(ratings).where(ratings.c.rated_at < cutoff))  # and the students' ratings
+        for side in sides:  # the advisors' questions and the students' ratings go with them
+            side.purge(cutoff, connection)
         # a tombstone older than the retention guards nothing any more (no message is that long in flight)
         connection.execute(delete(tombstones).where(tombstones.c.forgotten_at < cutoff))
     _checkpoint(engine)
     return deleted
+
+
+def _side_tables(url: str, engine: Engine) -> list[SideTable]:
+    """The project's tables beside `events` that hold a student's data, created if missing."""
+    sides: list[SideTable] = [AdvisorQueue(url, engine), FeedbackStore(url, engine)]
+    for side in sides:
+        side.engine  # noqa: B018 (creates its table on first use)
+    return sides
 
 
 def _checkpoint(engine: Engine) -> None:
@@ -145,13 +152,11 @@ def forget(url: str, sender_id: str, now: float | None = None) -> int:
     events = _events(engine)
     tombstones = forgotten_table(MetaData())
     tombstones.create(engine, checkfirst=True)
-    questions, ratings = questions_table(MetaData()), feedback_table(MetaData())
-    questions.create(engine, checkfirst=True)
-    ratings.create(engine, checkfirst=True)
+    sides = _side_tables(url, engine)
     with engine.begin() as connection:
         deleted = connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
-        connection.execute(delete(questions).where(questions.c.sender_id == sender_id))  # and its advisors' questions
-        connection.execute(delete(ratings).where(ratings.c.sender_id == sender_id))  # and its ratings
+        for side in sides:  # and its advisors' questions and ratings, in the same transaction
+            side.forget(sender_id, connection)
         connection.execute(delete(tombstones).where(tombstones.c.sender_id == sender_id))
         connection.execute(insert(tombstones).values(sender_id=sender_id,
                                                      forgotten_at=time.time() if now is None else now))

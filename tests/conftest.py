@@ -1,6 +1,10 @@
 """Shared fixtures: a real knowledge base built by the real builder into a temporary SQLite file."""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from common.settings import PROJECT_DIR
@@ -8,6 +12,22 @@ from knowledge import builder
 from knowledge.queries import KnowledgeRepository
 
 KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """These environment variables for the block (a stack's settings), then what was there before (for fixtures
+    wider than a test, where pytest's monkeypatch does not reach)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +85,6 @@ EMBEDDING_ORIGIN = "http://lycee.example:8443"
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, kb_url):
     """The real bot (action server, Rasa server, chat page) on free loopback ports, with a fresh tracker store."""
-    import os
 
     from common.settings import get_settings
     from launch.stack import Stack
@@ -78,19 +97,13 @@ def stack(tmp_path_factory, kb_url):
         "ALLOWED_ORIGINS": EMBEDDING_ORIGIN,  # a school's site embedding the chat (tests/e2e: CORS, socket.io)
         "TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'conversations.sqlite3'}",
     }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    running = Stack(get_settings(), quiet=True)
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(env):
+        running = Stack(get_settings(), quiet=True)
+        try:
+            running.start()
+            yield running
+        finally:
+            running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -239,29 +239,23 @@ class _Load:
 def supervised(tmp_path_factory, kb_url):
     from common.settings import get_settings
     from launch.stack import Stack, Supervisor
-    from tests.conftest import free_port
+    from tests.conftest import environment, free_port
 
     env = {"RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
            "KNOWLEDGE_DB_URL": kb_url, "BOT_HOST": "127.0.0.1",
            "TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('supervised') / 'conversations.sqlite3'}"}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    running = Stack(get_settings(), quiet=True, with_web=False)
-    stop = threading.Event()
-    try:
-        running.start()
-        supervisor = Supervisor(running, check_every=1, say=lambda line: None)
-        thread = threading.Thread(target=supervisor.run, args=(stop,), daemon=True)
-        thread.start()
-        yield running
-    finally:
-        stop.set()
-        running.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(env):
+        running = Stack(get_settings(), quiet=True, with_web=False)
+        stop = threading.Event()
+        try:
+            running.start()
+            supervisor = Supervisor(running, check_every=1, say=lambda line: None)
+            thread = threading.Thread(target=supervisor.run, args=(stop,), daemon=True)
+            thread.start()
+            yield running
+        finally:
+            stop.set()
+            running.stop()
 
 
 def test_kill_9_of_each_server_under_load_is_recovered_without_losing_a_conversation(supervised):

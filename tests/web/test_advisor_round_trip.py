@@ -7,8 +7,6 @@ a page reopened shows it once; an answer given while the page is closed appears 
 """
 from __future__ import annotations
 
-import dataclasses
-import os
 import threading
 import time
 
@@ -18,7 +16,7 @@ from playwright.sync_api import expect
 from common.settings import get_settings
 from launch.stack import Stack
 from ops.console.server import default_console, make_server
-from tests.conftest import free_port
+from tests.conftest import environment, free_port
 from tests.web.test_browser import BOT_TIMEOUT_MS, VIEWPORTS, bot_messages, send_with_keyboard, wait_for_new_bot_message
 
 TOKEN = "jeton-console-conseillers"
@@ -33,27 +31,20 @@ def servers(tmp_path_factory, kb_url):
     env = {"RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
            "KNOWLEDGE_DB_URL": kb_url, "BOT_HOST": "127.0.0.1", "RASA_API_TOKEN": "jeton-api-rasa-de-test",
            "TRACKER_DB_URL": f"sqlite:///{folder / 'conversations.sqlite3'}"}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    stack = Stack(get_settings(), quiet=True)
     server = None
-    try:
-        stack.start()
-        settings = dataclasses.replace(stack.settings)
-        console = default_console(settings, TOKEN, state_dir=folder / "var", nlu_dir=folder / "nlu")
-        server = make_server(console, "127.0.0.1", free_port(), quiet=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        yield stack, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        stack.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(env):
+        stack = Stack(get_settings(), quiet=True)
+        try:
+            stack.start()
+            console = default_console(stack.settings, TOKEN, state_dir=folder / "var", nlu_dir=folder / "nlu")
+            server = make_server(console, "127.0.0.1", free_port(), quiet=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            yield stack, f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+            stack.stop()
 
 
 def _ask_advisor(page, question: str) -> None:
