@@ -26,7 +26,12 @@ ROUTING_WEIGHT = 3.0
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
+LONG_LIST = 8  # a topic longer than this is shown by its heading when a whole list is the answer
 CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs this share of the question matched
+DEFINITION_TOPIC = "definition"  # what the job is: only its own section says "oui" to "c'est de la vente ?"
+# Words after which the next one names a thing (an object, a person): "le reporting pour LES CLIENTS", "calcule
+# LES SALAIRES". A "oui" must say each such thing; a verb the fact words otherwise ("il s'occupe de") need not.
+_BEFORE_A_NOUN = frozenset({"le", "la", "les", "l'", "des", "du", "de", "d'", "pour", "avec", "aux", "au", "un", "une"})
 SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
 JOB_MARKER = " jobname "  # where a job's name was: it ends a named item ("un bac pro POUR le back office")
@@ -51,6 +56,7 @@ LESS_OFTEN = "less_often"  # the sheet says "éventuellement", "peu fréquents"
 UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequency asked
 COUNT = "count"  # "combien de compétences ?": the number first, then the list
 NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
+NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
 
@@ -268,6 +274,61 @@ def _counted(part: Part) -> Part:
     return part
 
 
+def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
+    """The things the question names that none of the facts says ("les clients" in "le reporting pour les clients
+    ?" where the fact says "pour le front-office et le management")."""
+    matched = {term for found in group for term in found.matched}
+    words = re.findall(r"[a-z0-9']+", queries.without_job_names(text, marker=JOB_MARKER))
+    unsaid = []
+    for before, word in zip(words, words[1:], strict=False):
+        terms = queries.content_terms(word) if before in _BEFORE_A_NOUN and word != JOB_MARKER.strip() else []
+        if terms and not set(terms) & matched:
+            unsaid.append(word)
+    return unsaid
+
+
+def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape) -> bool:
+    """Whether the facts found may carry a "oui" to a closed question asked under `topic`: a fact of another section
+    matching most of the question, never a diploma's or training's title for what the job does nor another section
+    for what the job is, every other topic the question names said by the facts, and every thing it names."""
+    best = group[0]
+    words = queries.claim_reader().words
+    if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or topic == DEFINITION_TOPIC
+                                or (best.topic in words.option_topics and topic not in words.option_topics)):
+        return False
+    names = queries.vocabulary().topic_names
+    said = fold(" ".join(" ".join((f.fact.text, *f.fact.aliases)) for f in group))
+    if any(not any(contains_phrase(said, name) for name in names.get(named, ()))
+           for named in shape.topics_named if named != best.topic):
+        return False  # "le MO calcule les salaires ?": the salary is not in "il participe au calcul des résultats"
+    return not _unsaid_things(shape.content, group)
+
+
+def _unhedged(part: Part) -> Part:
+    """"Éventuellement les clients": a "oui" whose best fact hedges is the fact, without the "oui"."""
+    if part.kind != YES or not part.facts:
+        return part
+    if _hedged(part.facts[0]):  # its neighbours, matching less, do not make it a yes
+        return Part(UNQUALIFIED, part.job, part.topic, part.facts)
+    return replace(part, facts=tuple(f for f in part.facts if not _hedged(f)))
+
+
+def _hedged(fact: FactItem) -> bool:
+    """A fact that says "éventuellement", "peut être amené à": not a plain yes."""
+    folded = fold(fact.text)
+    return any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.rare_in_fact)
+
+
+def _home_topic(item: entailment.NamedItem | None, topic: str) -> str:
+    """Where the sheet would list a named item: a diploma among the studies, a job among the careers."""
+    if item is None:
+        return topic
+    words = queries.claim_reader().words
+    if item.diploma:
+        return queries.vocabulary().filter_topics.get("diploma_kind", topic)
+    return topic if topic in words.job_topics else next(iter(words.job_topics), topic)
+
+
 def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ...]:
     """The facts that say every item named, else those of the items' kinds ("un BTS": the BTS the sheet lists)."""
     reader = queries.claim_reader()
@@ -336,8 +397,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         part = Part(YES, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
     if part.kind == NOT_IN_SHEET and part.job is not None:
         return _not_silent(part, claim, folded)
-    if claim.empty or part.kind not in (YES, NO_OTHER_JOB, FILTERED) or not part.facts and part.kind != NO_OTHER_JOB:
-        return [part]
+    if (claim.empty or part.kind not in (YES, UNQUALIFIED, NO_OTHER_JOB, FILTERED)
+            or not part.facts and part.kind != NO_OTHER_JOB):
+        return [_unhedged(part)]
     reader = queries.claim_reader()
     if part.kind == NO_OTHER_JOB:
         other = part.other
@@ -350,7 +412,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     if kept:
-        return [replace(part, facts=kept)]
+        return [_unhedged(replace(part, facts=kept)) if not claim.frequent else replace(part, facts=kept)]
     # the fact closest to the claim speaks: one naming the item (even loosely) before one missing it
     fact, verdict = next(((f, v) for f, v in verdicts if v != entailment.MISSING_ITEM), verdicts[0])
     if part.kind == FILTERED and verdict != entailment.NOT_REQUIRED:  # a list without "oui": nothing to withdraw
@@ -369,12 +431,22 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         # an item the fact covers in words but not as what it is ("le service commercial": a job, not the front-office)
         missing = missing or (claim.items[0] if claim.items else None)
         item = missing.text if missing else (claim.extra[0] if claim.extra else "")
+        # a diploma is looked for among the studies, a job among the careers, whatever section the search found
+        home = _home_topic(missing, part.topic)
+        if home != part.topic and queries.topic_answer(part.job.id, home).facts:
+            fact, part = queries.topic_answer(part.job.id, home).facts[0], replace(part, topic=home)
         # what the sheet lists of that kind ("ses bacs pro"), else the list the best fact belongs to
         of_kind = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
                         if missing and missing.diploma and reader.covers(missing.kind_terms, f.text))
         listed = of_kind or _directed(Part(TOPIC, part.job, part.topic), folded).facts or _heading(part.job,
                                                                                                     part.topic, fact)
+        if home != part.topic or (missing and missing.diploma and not of_kind):
+            listed = queries.topic_answer(part.job.id, part.topic).facts  # none of its kind: the whole list
         return [Part(NOT_LISTED, part.job, part.topic, listed, item=item)]
+    if verdict == entailment.NOT_ONLY:
+        everything = queries.topic_answer(part.job.id, part.topic).facts
+        listed = everything if len(everything) <= LONG_LIST else _heading(part.job, part.topic, fact)
+        return [Part(NOT_ONLY, part.job, part.topic, listed)]
     if verdict == entailment.KIND_ONLY:
         return [Part(KIND_LISTED, part.job, part.topic, _facts_of_kind(part.job, part.topic, claim) or part.facts)]
     if verdict == entailment.NOT_REQUIRED:
@@ -425,8 +497,11 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         parts = []
         for job_id in dict.fromkeys(f.job.id for f in strong if f.coverage >= best * CLOSE_TO_BEST):
             group = _best_group([f for f in strong if f.job.id == job_id], topic)
-            parts.append(Part(YES if shape.form == YES_NO else FACTS, group[0].job, group[0].topic,
-                              tuple(f.fact for f in group), attribute=shape.attribute))
+            kind = FACTS
+            if shape.form == YES_NO:
+                kind = YES if _may_say_yes(group, topic, shape) else UNQUALIFIED
+            parts.append(Part(kind, group[0].job, group[0].topic, tuple(f.fact for f in group),
+                              attribute=shape.attribute))
         return Plan(parts[:2], precise=True)
 
     own = _strong(found, {job.id})
@@ -444,9 +519,10 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     facts = tuple(f.fact for f in group)
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
-            if group[0].topic != topic and group[0].coverage < CROSS_TOPIC_YES:
-                # a fact of another section than the one asked, matching only part of the question: shown, no "oui"
-                return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
+            if not _may_say_yes(group, topic, shape):
+                # the facts say part of what is asked: shown as what the sheet says, never with a "oui"
+                kind = UNQUALIFIED if shape.form == YES_NO else FACTS
+                return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):
             if others:
@@ -457,7 +533,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             partial = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL and f.topic == topic]
             if partial:  # never "the sheet is silent" while one of its facts matches: show it, without a yes
                 group = _best_group(partial, topic)
-                return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
+                kind = UNQUALIFIED if shape.form == YES_NO else FACTS
+                return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             if shape.form == YES_NO:
                 return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
 

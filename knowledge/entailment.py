@@ -30,6 +30,11 @@ FREQUENCY_UNSAID = "frequency_unsaid"  # a frequency is asked; the fact says non
 NOT_REQUIRED = "not_required"  # an obligation is asked; the sheet lists options, never an obligation
 EXCLUDED = "excluded"  # the fact names what the student leaves out ("un bac général sans maths")
 NUMBER_UNSAID = "number_unsaid"  # a figure asked ("au moins 5 ans d'expérience") that the fact does not state
+NOT_ONLY = "not_only"  # "uniquement", "que de la saisie": one fact of a list of several is not all there is
+
+# "que des" restricts ("c'est que des chiffres ?"), except in a question's own "est-ce que des..." or a comparison
+_NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moins|autant|aussi|tant|avant|alors|bien)"
+                              r"\s*$")
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -63,11 +68,12 @@ class Claim:
     written: tuple[str, ...] = field(default=())  # every term of the message (an item's title may run past a comma)
     excluded: tuple[str, ...] = field(default=())  # terms of what is left out ("sans maths")
     numbers: tuple[str, ...] = field(default=())  # figures written ("5 ans"): the fact must state each
+    only: bool = False  # one thing claimed to be all there is ("uniquement avec les clients ?")
 
     @property
     def empty(self) -> bool:
         return not (self.items or self.level or self.frequent or self.required or self.extra or self.excluded
-                    or self.numbers)
+                    or self.numbers or self.only)
 
 
 class ClaimReader:
@@ -163,6 +169,14 @@ class ClaimReader:
                 excluded += self.terms_of(" ".join(words))
         return tuple(dict.fromkeys(excluded)), False
 
+    def only(self, folded: str) -> bool:
+        """Whether the message claims one thing is all there is ("il bosse qu'avec les clients ?")."""
+        for cue in self.words.only:
+            match = contains_phrase(folded, cue)
+            if match and not (cue.startswith("qu") and _NOT_RESTRICTIVE.search(folded[:match.start()])):
+                return True
+        return False
+
     @staticmethod
     def numbers(folded: str) -> tuple[str, ...]:
         """Figures written ("5 ans", "bac+5"), not ordinals ("en 3e", "1ère")."""
@@ -187,6 +201,7 @@ class ClaimReader:
             frequent=any(contains_phrase(folded, c) for c in self.words.frequent),
             required=needed or any(contains_phrase(folded, c) for c in self.words.required),
             numbers=self.numbers(folded),
+            only=self.only(folded),
             extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
             written=self.terms_of(folded),
             excluded=excluded,
@@ -257,4 +272,6 @@ class ClaimReader:
                 return LESS_OFTEN
             if not any(contains_phrase(folded_fact, c) for c in self.words.frequent_in_fact):
                 return FREQUENCY_UNSAID
+        if claim.only and listed > 1 and not any(item.diploma for item in items):  # "j'ai seulement un bac": mine
+            return NOT_ONLY
         return ENTAILED

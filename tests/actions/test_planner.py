@@ -254,10 +254,12 @@ def test_a_statement_without_question_mark_naming_the_other_jobs_fact(default_kb
 
 
 def test_being_in_contact_is_working_with(default_kb):
-    """The middle-office sheet says "en contact direct avec le client";
-    the back-office one "éventuellement les clients"."""
+    """The middle-office sheet says "en contact direct avec le client": a yes; the back-office one
+    "éventuellement les clients": the fact, never under a plain "oui"."""
     message = only(ask("ask_interlocutors", "en back office on est en contact avec les clients ?", "bo")[0])
-    assert message["response"] == "utter_fact_yes" and "Éventuellement les clients" in message["facts"]
+    assert message["response"] == "utter_fact_unqualified" and "Éventuellement les clients" in message["facts"]
+    message = only(ask("ask_interlocutors", "en middle office on est en contact avec les clients ?", "mo")[0])
+    assert message["response"] == "utter_fact_yes" and "client" in message["facts"]
 
 
 def test_after_the_bac_is_a_starting_point_not_a_filter(default_kb):
@@ -288,7 +290,7 @@ def test_a_fact_wins_over_a_topic_no_sheet_covers(default_kb):
     message = only(ask("ask_telework", "au middle on bosse en horaires decales pour couvrir les marchés du monde ?",
                        "mo")[0])
     # the fact, without a "oui": the sheet says "différentes plages horaires", not "décalés" (another section)
-    assert message["response"] == "utter_fact_found" and "marchés du monde" in message["facts"]
+    assert message["response"] == "utter_fact_unqualified" and "marchés du monde" in message["facts"]
 
 
 def test_a_heading_that_matches_gives_its_whole_list(default_kb):
@@ -373,3 +375,30 @@ def test_a_no_names_the_item_the_sheet_does_not_say(mo):
 def test_a_kind_asked_with_its_fact_is_checked(mo, asked, kind):
     [part] = planner.plan_answer(asked, "skills", mo).parts
     assert part.kind == kind and [f.text for f in part.facts] == ["Encadrer une équipe"]
+
+
+@pytest.mark.parametrize("intent,text,job,expected", [
+    # a thing the question names that the fact does not say: the fact, never a "oui"
+    ("ask_missions", "le MO fait le reporting pour les clients ?", "mo", "utter_fact_unqualified"),
+    ("ask_missions", "le middle office calcule les salaires ?", "mo", "utter_fact_unqualified"),
+    # a diploma's title is not what the job does; another section is not what the job is
+    ("ask_missions", "le back office fait de la comptabilité ?", "bo", "utter_fact_unqualified"),
+    ("ask_definition", "en gros le back office c'est de la vente ?", "bo", "utter_fact_unqualified"),
+    # one item of a list is not all of it
+    ("ask_interlocutors", "le back office travaille uniquement avec les clients ?", "bo", "utter_fact_not_only"),
+    ("ask_missions", "le middle office s'occupe seulement de la facturation ?", "mo", "utter_fact_not_only"),
+    # still a "oui" where the fact says it all
+    ("ask_missions", "le middle office gère les litiges des clients ?", "mo", "utter_fact_yes"),
+    ("ask_missions", "le BO il s'occupe des réclamations des clients ?", "bo", "utter_fact_yes"),
+])
+def test_a_yes_needs_every_thing_named(default_kb, intent, text, job, expected):
+    message = ask(intent, text, job)[0][0]
+    assert message["response"] == expected, message
+
+
+def test_a_diploma_not_listed_is_answered_with_the_studies(default_kb):
+    """"commerce" shares a stem with "services commerciaux" (interlocutors): the list shown is the studies."""
+    message = only(ask("ask_studies", "un bac pro commerce ça marche pour le middle office ?", "mo")[0])
+    assert message["response"] == "utter_fact_not_listed" and "études" in message["where"]
+    message = only(ask("ask_careers", "le middle office peut devenir directeur financier ?", "mo")[0])
+    assert message["response"] == "utter_fact_not_listed" and "Auditeur" in message["facts"]

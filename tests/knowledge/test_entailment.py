@@ -133,3 +133,22 @@ def test_needs_figures_levels_and_frequencies_in_other_words(reader, question, f
 def test_a_specialty_belongs_to_its_diploma(reader, question, expected):
     fact = "Baccalauréat général (options Mathématiques, Numérique et sciences de l'informatique)"
     assert verdict(reader, question, fact) == expected
+
+
+@pytest.mark.parametrize("question,listed,expected", [
+    ("il travaille uniquement avec les clients ?", 4, e.NOT_ONLY),
+    ("c'est que de la saisie ?", 4, e.NOT_ONLY),
+    ("il bosse qu'avec les clients ?", 4, e.NOT_ONLY),
+    ("il travaille avec les clients ?", 4, e.ENTAILED),
+    ("est-ce que des clients l'appellent ?", 4, e.ENTAILED),  # the question's own "est-ce que", no restriction
+    ("il travaille uniquement avec les clients ?", 1, e.ENTAILED),  # a list of one is all there is
+])
+def test_one_thing_of_a_list_is_not_all_of_it(reader, question, listed, expected):
+    assert verdict(reader, question, "Les clients", topic="interlocutors", listed=listed) == expected
+
+
+def test_only_of_the_students_own_diploma_restricts_nothing(reader):
+    """"j'ai seulement un bac STMG": the student's diploma, not a claim that it is the only path."""
+    fact = "Baccalauréat technologique STMG (sciences et technologies du management et de la gestion)"
+    assert verdict(reader, "j'ai seulement un bac STMG ça marche ?", fact,
+                   distinct=frozenset(reader.terms_of("STMG"))) == e.ENTAILED
