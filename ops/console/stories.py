@@ -35,6 +35,7 @@ TRAINING_HEADER = ('version: "3.1"\n# Stories saved from real conversations by t
 # Rasa's own actions an operator may expect (rasa.shared.core.constants), besides the domain's actions and responses
 RASA_ACTIONS = ("action_default_fallback", "action_restart", "action_back", "action_two_stage_fallback",
                 "action_unlikely_intent")
+RASA_INTENTS = ("nlu_fallback",)  # the FallbackClassifier's, not declared in the domain
 MAX_TURNS = 40
 MAX_VALUE = 100
 KINDS = ("test", "training")
@@ -44,6 +45,10 @@ LAST_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 
 class StoryRefused(ValueError):
     """The story cannot be written; the argument is the French reason shown to the operator."""
+
+
+class StoryExists(StoryRefused):
+    """A story with the same steps is already in the file."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,20 @@ class Vocabulary:
     @classmethod
     def from_domain(cls, path: Path) -> Vocabulary:
         domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls(intents=tuple(sorted(str(i) for i in domain.get("intents") or [])),
-                   entities=tuple(sorted(str(e) for e in domain.get("entities") or [])),
-                   actions=tuple(sorted({*map(str, domain.get("actions") or []), *(domain.get("responses") or {}),
+        return cls(intents=tuple(sorted({*_names(domain.get("intents")), *RASA_INTENTS})),
+                   entities=tuple(sorted(_names(domain.get("entities")))),
+                   actions=tuple(sorted({*_names(domain.get("actions")), *(domain.get("responses") or {}),
                                          *RASA_ACTIONS})),
                    slots=tuple(sorted(domain.get("slots") or {})))
 
     def to_json(self) -> dict:
         return {"intents": list(self.intents), "entities": list(self.entities), "actions": list(self.actions)}
+
+
+def _names(items: object) -> set[str]:
+    """A domain list's names: `- greet` and `- greet: {use_entities: …}` alike."""
+    return {str(next(iter(i))) if isinstance(i, dict) and i else str(i) for i in (
+        items if isinstance(items, list) else [])}
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,33 @@ def draft(turn: Turn) -> dict:
                           "end": e.get("end"), "words": _words(turn.text, e)} for e in turn.entities],
             "actions": [s["action"] for s in turn.steps if "action" in s],
             "slots": [[s["slot"], s["value"]] for s in turn.steps if "slot" in s], "keep_text": False}
+
+
+def chosen_turns(stored: Sequence[Turn], sent: object, kind: str) -> tuple[list[Turn], list[Correction]]:
+    """The stored turns the page sent (by timestamp, in the conversation's order, once each) and their corrections;
+    StoryRefused with the French reason otherwise."""
+    if kind not in KINDS:
+        raise StoryRefused("Type d'histoire inconnu : « test » ou « training » (entraînement).")
+    if not isinstance(sent, list) or not sent:
+        raise StoryRefused("Cochez au moins un message de la conversation.")
+    if len(sent) > MAX_TURNS:
+        raise StoryRefused(f"{MAX_TURNS} messages au plus par histoire.")
+    by_time = {round(t.timestamp, 6): t for t in stored}
+    chosen, corrections = [], []
+    for item in sent:
+        correction = Correction.from_json(item)
+        try:
+            turn = by_time.get(round(float(item.get("ts")), 6))
+        except (TypeError, ValueError):
+            turn = None
+        if turn is None:
+            raise StoryRefused("Message introuvable dans cette conversation (supprimé par la rétention ?).")
+        chosen.append(turn)
+        corrections.append(correction)
+    times = [t.timestamp for t in chosen]
+    if times != sorted(set(times)):
+        raise StoryRefused("Les messages doivent être ceux de la conversation, dans son ordre, une fois chacun.")
+    return chosen, corrections
 
 
 def _words(text: str, entity: dict) -> str:
@@ -354,7 +392,7 @@ class StoryFiles:
                 p.read_text(encoding="utf-8") for p in sorted(self.training_dir.glob("*.yml"))]
             same = identical(story, others)
             if same is not None:
-                raise StoryRefused(f"Une histoire identique existe déjà : « {same[:120]} ».")
+                raise StoryExists(f"Une histoire identique existe déjà : « {same[:120]} ».")
             after = appended(before, story)
             self.backup.parent.mkdir(parents=True, exist_ok=True)
             self.backup.write_text(json.dumps({"path": str(path), "before": before, "after": after,

@@ -171,5 +171,5 @@ def test_the_domains_lists(tmp_path):
     domain.write_text("intents: [greet]\nentities: [job]\nslots: {job: {type: text}}\nactions: [action_x]\n"
                       "responses: {utter_greet: [{text: Salut}]}\n", encoding="utf-8")
     vocabulary = Vocabulary.from_domain(domain)
-    assert vocabulary.intents == ("greet",) and vocabulary.slots == ("job",)
+    assert vocabulary.intents == ("greet", "nlu_fallback") and vocabulary.slots == ("job",)
     assert {"action_x", "utter_greet", "action_default_fallback"} <= set(vocabulary.actions)
