@@ -4,6 +4,8 @@ run (changes.txt, also printed).
 
     python -m ops.evaluation_runs archive    # after `make test-nlu test-core`: file results/nlu and results/core
     python -m ops.evaluation_runs compare    # print the last run against the one before
+    python -m ops.evaluation_runs failed results/core   # the failed test stories, each with the turn that
+                                                        # differs (exit 1 when one failed: `make test-core`)
 
 `rasa test core` (Rasa 3.6) always writes TEDPolicy_report.json (and TEDPolicy_errors.json…): it scores
 the entities "predicted by TEDPolicy", hard-coded in rasa.core.test whatever the config says. This bot has
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from datetime import datetime
@@ -32,6 +35,10 @@ HEADLINES = {  # key -> label, in the printed order
     "action_weighted_f1": "next-action weighted F1 (stories)",
 }
 MEANINGFUL_CHANGE = 0.005
+FAILED_STORIES = "failed_test_stories.yml"
+_STORY = re.compile(r"^- story:\s*(.*?)\s*$")
+_STEP = re.compile(r"^  - (intent|user|action|slot_was_set|checkpoint|or|active_loop)\b:?\s*(.*?)\s*(#.*)?$")
+_PREDICTED = re.compile(r"#\s*predicted:\s*(.*)$")
 
 
 def _read(path: Path) -> dict:
@@ -148,6 +155,49 @@ def archive(results_dir: Path = RESULTS_DIR, now: datetime | None = None, out=sy
     return run
 
 
+def _unquote(value: str) -> str:
+    return value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"" else value
+
+
+def failed_stories(path: Path) -> list[dict]:
+    """The stories of Rasa's failed_test_stories.yml, each with where prediction and story first differ.
+
+    Rasa writes the failed stories with `# predicted: <what the model did>` after each step it got wrong (comments
+    a YAML loader drops, hence a reading by lines). For each story: its name and file, the number of differing steps
+    and the first one: the turn (1 = the story's first message), the intent of that turn, the step the story expects
+    and what was predicted (an intent's prediction without the message's text). Nothing for a missing file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    stories: list[dict] = []
+    turn, intent = 0, ""
+    for line in lines:
+        story = _STORY.match(line)
+        if story:
+            name, _, source = _unquote(story.group(1)).rpartition(" (")
+            stories.append({"story": name or story.group(1), "file": Path(source.rstrip(")")).name if name else "",
+                            "differences": 0, "first": None})
+            turn, intent = 0, ""
+            continue
+        step = _STEP.match(line)
+        if not step or not stories:
+            continue
+        kind, value = step.group(1), _unquote(step.group(2))
+        if kind in ("intent", "user"):
+            turn += 1
+            intent = value if kind == "intent" else ""
+        predicted = _PREDICTED.search(step.group(3) or "")
+        if predicted is None:
+            continue
+        stories[-1]["differences"] += 1
+        if stories[-1]["first"] is None:
+            guess = predicted.group(1).strip()
+            stories[-1]["first"] = {"turn": max(turn, 1), "intent": intent, "kind": kind, "expected": value,
+                                    "predicted": guess.split(":")[0].strip() if kind in ("intent", "user") else guess}
+    return [story for story in stories if story["differences"]]
+
+
 def compare(results_dir: Path = RESULTS_DIR, out=sys.stdout) -> int:
     kept = runs(results_dir / "evaluations")
     if not kept:
@@ -161,11 +211,29 @@ def compare(results_dir: Path = RESULTS_DIR, out=sys.stdout) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Keep make evaluate's runs side by side and compare them.")
-    parser.add_argument("command", choices=["archive", "compare"])
+    parser.add_argument("command", choices=["archive", "compare", "failed"])
+    parser.add_argument("folder", nargs="?", type=Path, default=RESULTS_DIR / "core",
+                        help="failed: the folder of a `rasa test core` (default results/core)")
     args = parser.parse_args(argv)
     if args.command == "archive":
         return 0 if archive() else 1
+    if args.command == "failed":
+        return report_failed(args.folder)
     return compare()
+
+
+def report_failed(folder: Path, out=sys.stdout) -> int:
+    """Print each failed test story with the turn where prediction and story differ; 1 when one failed."""
+    if not (folder / FAILED_STORIES).is_file():
+        out.write(f"no {FAILED_STORIES} in {folder}: did `rasa test core` run?\n")
+        return 1
+    failed = failed_stories(folder / FAILED_STORIES)
+    for story in failed:
+        first = story["first"]
+        out.write(f"FAILED {story['story']} ({story['file']}): turn {first['turn']}"
+                  f"{' (' + first['intent'] + ')' if first['intent'] else ''}: the story expects "
+                  f"{first['kind']} {first['expected']}, the model predicted {first['predicted']}\n")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Scores of the `make evaluate` runs found under results/, oldest first, each with its change from the previous.
+"""Scores of the `make evaluate` runs found under results/, oldest first, each with its change from the previous,
+and the test stories that failed (each with the turn where prediction and story differ).
 
-Reads what exists: dated folders results/evaluations/<date>/ (intent_report.json anywhere inside) and the
-undated results/nlu/ of older runs. A missing or unreadable report is skipped, never an error.
+Reads what exists: dated folders results/evaluations/<date>/ (intent_report.json anywhere inside, core/ with
+Rasa's failed_test_stories.yml), the undated results/nlu/ of older runs and results/core/ of the last
+`make test-core`. A missing or unreadable report is skipped, never an error.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from common.settings import PROJECT_DIR
-from ops.evaluation_runs import entity_report
+from ops.evaluation_runs import FAILED_STORIES, entity_report, failed_stories
 
 RESULTS_DIR = PROJECT_DIR / "results"
 WATCHED = ("accuracy", "intent_macro_f1", "intent_weighted_f1", "job_f1")
@@ -45,7 +47,27 @@ def _scores(folder: Path) -> dict | None:
                                                                                         "micro avg")),
                      key=lambda item: item[1] if isinstance(item[1], (int, float)) else 1)[:3]
     return {**{k: (round(v, 4) if isinstance(v, (int, float)) else None) for k, v in scores.items()},
-            "weakest": [[name, round(f1, 3)] for name, f1 in weakest if isinstance(f1, (int, float))]}
+            "weakest": [[name, round(f1, 3)] for name, f1 in weakest if isinstance(f1, (int, float))],
+            **story_results(folder)}
+
+
+def story_results(folder: Path) -> dict:
+    """The test stories of a run: "passed/total" (story_report.json) and the failed ones with their first difference."""
+    failed_path = next(iter(sorted(folder.rglob(FAILED_STORIES))), None)
+    report_path = next(iter(sorted(folder.rglob("story_report.json"))), None)
+    conversations = ((_read(report_path) or {}) if report_path else {}).get("conversation_accuracy") or {}
+    return {"stories": (f"{conversations.get('correct')}/{conversations.get('total')}"
+                        if isinstance(conversations, dict) and "total" in conversations else None),
+            "failed_stories": failed_stories(failed_path) if failed_path else []}
+
+
+def last_story_test(results_dir: Path = RESULTS_DIR) -> dict | None:
+    """results/core/ of the last `make test-core` (which may be newer than the last kept evaluation)."""
+    folder = results_dir / "core"
+    if not (folder / FAILED_STORIES).is_file():
+        return None
+    stamp = datetime.fromtimestamp((folder / FAILED_STORIES).stat().st_mtime)
+    return {"name": stamp.strftime("%Y-%m-%d %H:%M"), "folder": "core", **story_results(folder)}
 
 
 def evaluation_runs(results_dir: Path = RESULTS_DIR) -> list[dict]:

@@ -4,7 +4,8 @@ Routes: the page (/, /console.js, /console.css) and a JSON API under /api/ that 
 by POST /api/login with the operator's name and the console token (CONSOLE_TOKEN, or one generated and
 printed at start). Sessions are random ids in an HttpOnly SameSite=Strict cookie, kept in memory (a restart
 logs everyone out). Every API call is written to the access log (who, from where, what; never a message's
-text). The tracker store is only read; marks live in the console's own table; labels go to data/nlu/.
+text). The tracker store is only read; marks live in the console's own table; labels go to data/nlu/; a
+conversation saved as a story goes to tests/test_stories.yml or data/stories/from_console.yml (stories.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -27,10 +29,20 @@ from common.advisor_queue import AdvisorQuestion, AdvisorQueue, AnswerRefused
 from common.settings import PROJECT_DIR
 from knowledge.loader import load_topics
 from ops.console.advisors import RasaPush, as_json
-from ops.console.evaluations import RESULTS_DIR, evaluation_runs
+from ops.console.evaluations import RESULTS_DIR, evaluation_runs, last_story_test
 from ops.console.labels import LabelRefused, TrainingData
 from ops.console.marks import STATUSES, AccessLog, Marks
 from ops.console.store import FLAGS, ConversationStore, TurnFilter, statistics
+from ops.console.stories import (
+    StoryExists,
+    StoryFiles,
+    StoryRefused,
+    Vocabulary,
+    chosen_turns,
+    draft,
+    story_name,
+    story_steps,
+)
 from ops.conversations import retention_cutoff
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -60,6 +72,8 @@ class Console:
     retention_days: int
     results_dir: Path = RESULTS_DIR
     advisors: AdvisorQueue | None = None
+    stories: StoryFiles | None = None  # where "Enregistrer comme histoire" writes
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary.from_domain(PROJECT_DIR / "domain.yml"))
     push: Callable[[AdvisorQuestion], bool] = lambda question: False  # the answer into the student's chat
     sessions: dict[str, tuple[str, float]] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)  # "client:<address>" / "name:<name>" -> times
@@ -225,6 +239,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             ("POST", "/api/unlabel"): self._unlabel,
             ("POST", "/api/logout"): self._logout,
             ("GET", "/api/advisor"): self._advisor, ("POST", "/api/advisor/answer"): self._advisor_answer,
+            ("GET", "/api/story"): self._story_form, ("POST", "/api/story"): self._story_save,
+            ("POST", "/api/story/undo"): self._story_undo,
         }
         handler = handlers.get((method, path))
         if handler is None:
@@ -299,7 +315,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
 
     def _evaluations(self, who: str, query: dict, session) -> None:
         self.console.access.write(who, self._client(), "evaluations")
-        return self._json(HTTPStatus.OK, {"runs": evaluation_runs(self.console.results_dir)})
+        return self._json(HTTPStatus.OK, {"runs": evaluation_runs(self.console.results_dir),
+                                          "stories": last_story_test(self.console.results_dir)})
 
     def _find(self, sender: str, timestamp) -> object | None:
         try:
@@ -383,6 +400,47 @@ class ConsoleHandler(BaseHTTPRequestHandler):
                                   question=answered.id, pushed=pushed)
         return self._json(HTTPStatus.OK, {"id": answered.id, "pushed": pushed})
 
+    def _story_form(self, who: str, query: dict, session) -> None:
+        """A conversation's turns as the story form shows them, and the domain's lists to correct them from."""
+        sender = query.get("sender", "")[:255]
+        turns, _ = self.console.turns(sender)
+        if not turns:
+            return self._error(HTTPStatus.NOT_FOUND, "Conversation introuvable (supprimée par la rétention ?).")
+        self.console.access.write(who, self._client(), "story_form", sender=sender, count=len(turns))
+        return self._json(HTTPStatus.OK, {"sender_id": sender, "turns": [draft(t) for t in turns],
+                                          **self.console.vocabulary.to_json()})
+
+    def _story_save(self, who: str, body: dict, session) -> None:
+        """Save the turns sent (timestamps of one conversation, in its order) with their corrections as a story."""
+        sender, kind = str(body.get("sender") or "")[:255], str(body.get("kind") or "")
+        if self.console.stories is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Pas de fichier d'histoires configuré.")
+        try:
+            stored, _ = self.console.turns(sender)
+            chosen, corrections = chosen_turns(stored, body.get("turns"), kind)
+            steps = story_steps(chosen, corrections, self.console.vocabulary, with_text=kind == "test")
+            story = {"story": story_name(chosen[0].day, datetime.now(), len(chosen)), "steps": steps}
+            saved = self.console.stories.save(story, kind)
+        except StoryRefused as refusal:  # bad input: 400; the same story already saved: 409
+            self.console.access.write(who, self._client(), "story_refused", sender=sender, kind=kind[:20])
+            status = HTTPStatus.CONFLICT if isinstance(refusal, StoryExists) else HTTPStatus.BAD_REQUEST
+            return self._error(status, str(refusal))
+        kept = sum(1 for c, t in zip(corrections, chosen, strict=True) if c.keep_text and not t.payload)
+        self.console.access.write(who, self._client(), "story_save", sender=sender, kind=kind, file=saved.path.name,
+                                  messages=len(chosen), texts_kept=kept if kind == "test" else 0)
+        return self._json(HTTPStatus.OK, {"file": saved.path.name, "name": saved.name, "kind": kind,
+                                          "steps": len(steps)})
+
+    def _story_undo(self, who: str, body: dict, session) -> None:
+        if self.console.stories is None:
+            return self._error(HTTPStatus.NOT_FOUND, "Pas de fichier d'histoires configuré.")
+        try:
+            undone = self.console.stories.undo()
+        except StoryRefused as refusal:
+            return self._error(HTTPStatus.CONFLICT, str(refusal))
+        self.console.access.write(who, self._client(), "story_undo", kind=undone.kind, file=undone.path.name)
+        return self._json(HTTPStatus.OK, {"file": undone.path.name, "name": undone.name, "kind": undone.kind})
+
     # --- quiet logs: method, path without its query string, status -----------------------------------
     def log_request(self, code="-", size="-") -> None:
         status = code.value if isinstance(code, HTTPStatus) else code
@@ -416,7 +474,8 @@ class _QuietHandler(ConsoleHandler):
 
 
 def default_console(settings, token: str, state_dir: Path | None = None, nlu_dir: Path | None = None,
-                    results_dir: Path = RESULTS_DIR) -> Console:
+                    results_dir: Path = RESULTS_DIR, stories: StoryFiles | None = None) -> Console:
+    """The console on the settings' stores; tests hand in copies of the training and story files."""
     state = state_dir or PROJECT_DIR / "var"
     return Console(store=ConversationStore(settings.tracker_db_url, settings.retention_days),
                    marks=Marks(f"sqlite:///{state / 'console.sqlite3'}"),
@@ -424,4 +483,5 @@ def default_console(settings, token: str, state_dir: Path | None = None, nlu_dir
                    access=AccessLog(state / "logs" / "console-access.log"), token=token,
                    retention_days=settings.retention_days, results_dir=results_dir,
                    advisors=AdvisorQueue(settings.tracker_db_url),
-                   push=RasaPush(settings.rasa_url, settings.rasa_api_token))
+                   push=RasaPush(settings.rasa_url, settings.rasa_api_token),
+                   stories=stories or StoryFiles(backup=state / "console-last-story.json"))

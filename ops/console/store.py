@@ -22,6 +22,7 @@ from common.feedback import FeedbackStore, Rating
 from ops.console.text import fold, similar
 from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 
+NOT_STEPS = {"action_listen", "action_session_start", "action_extract_slots"}  # Rasa's own, never in a story
 LOW_CONFIDENCE = 0.6          # below this, a message is listed as low confidence (like `make review`)
 REPHRASE_SECONDS = 120        # "rephrased right after": the next message within this delay
 ADVISOR_SENDER_PREFIX = "shell-"
@@ -46,6 +47,9 @@ class Turn:
     advisor: bool = False
     flags: list[str] = field(default_factory=list)
     ratings: list[dict] = field(default_factory=list)  # the student's 👍 / 👎 on this turn's replies
+    # what followed the message, in order: {"action": name} (the bot's actions) and {"slot": name, "value": v}
+    # (a slot whose value changed): what a story of this conversation writes after the message
+    steps: list[dict] = field(default_factory=list)
 
     @property
     def day(self) -> str:
@@ -95,6 +99,8 @@ class ConversationStore:
         """Every turn (oldest first within a conversation), with its signals computed."""
         by_sender: dict[str, list[Turn]] = defaultdict(list)
         slots: dict[str, dict[str, str]] = defaultdict(dict)
+        values: dict[str, dict] = defaultdict(dict)  # every slot's value, to record only the changes
+        between: set[str] = set()  # senders whose new session has not had a message yet: no turn to add steps to
         for row in self._rows(sender_id):
             try:
                 event = json.loads(row.data or "{}")
@@ -102,7 +108,9 @@ class ConversationStore:
                 continue
             sender, kind = row.sender_id, row.type_name
             current = by_sender[sender][-1] if by_sender[sender] else None
+            open_turn = current if sender not in between else None
             if kind == "user":
+                between.discard(sender)
                 parse = event.get("parse_data") or {}
                 intent = parse.get("intent") or {}
                 channel = event.get("input_channel") or ""
@@ -114,12 +122,21 @@ class ConversationStore:
             elif kind == "bot" and current is not None:
                 buttons = [b.get("title", "") for b in (event.get("data") or {}).get("buttons") or []]
                 current.replies.append({"text": event.get("text") or "", "buttons": buttons})
-            elif kind == "slot" and event.get("name") in ("job", "topic"):
-                slots[sender][event["name"]] = str(event.get("value") or "")
-                if current is not None:
-                    setattr(current, event["name"], slots[sender][event["name"]])
+            elif kind == "action" and open_turn is not None and event.get("name") not in NOT_STEPS:
+                open_turn.steps.append({"action": str(event.get("name") or "")})
+            elif kind == "slot" and isinstance(event.get("name"), str):
+                name, value = event["name"], event.get("value")
+                if open_turn is not None and (name not in values[sender] or values[sender][name] != value):
+                    open_turn.steps.append({"slot": name, "value": value})
+                values[sender][name] = value
+                if name in ("job", "topic"):
+                    slots[sender][name] = str(value or "")
+                    if current is not None:
+                        setattr(current, name, slots[sender][name])
             elif kind in ("session_started", "restart"):
                 slots[sender].clear()
+                values[sender].clear()
+                between.add(sender)
         _rate(by_sender, self._ratings(sender_id))
         turns: list[Turn] = []
         for conversation in by_sender.values():

@@ -1,4 +1,5 @@
-"""The console's HTTP server in-process (no browser): the token gate, sessions, request checks, evaluation runs."""
+"""The console's HTTP server in-process (no browser): the token gate, sessions, request checks, evaluation runs,
+a conversation saved as a story (into copies of the story files) and undone."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,9 @@ import threading
 import pytest
 
 from common.settings import PROJECT_DIR, get_settings
-from ops.console.evaluations import evaluation_runs
+from ops.console.evaluations import evaluation_runs, last_story_test
 from ops.console.server import default_console, make_server
+from ops.console.stories import StoryFiles
 from tests.ops.conversations import MISTAKE, fill_tracker_store
 
 TOKEN = "un-jeton-de-test"
@@ -21,9 +23,12 @@ TOKEN = "un-jeton-de-test"
 def console(tmp_path_factory):
     folder = tmp_path_factory.mktemp("console")
     shutil.copytree(PROJECT_DIR / "data" / "nlu", folder / "nlu")
+    shutil.copytree(PROJECT_DIR / "data" / "stories", folder / "stories")
+    shutil.copy(PROJECT_DIR / "tests" / "test_stories.yml", folder / "test_stories.yml")
     settings = dataclasses.replace(get_settings(), tracker_db_url=fill_tracker_store(folder / "c.sqlite3"))
     state = default_console(settings, TOKEN, state_dir=folder / "var", nlu_dir=folder / "nlu",
-                            results_dir=folder / "results")
+                            results_dir=folder / "results",
+                            stories=StoryFiles(folder / "test_stories.yml", folder / "stories", folder / "last.json"))
     server = make_server(state, "127.0.0.1", 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.server_address[1], state
@@ -150,3 +155,102 @@ def test_evaluation_runs_side_by_side(tmp_path):
     assert runs[0]["change"]["intent_macro_f1"] is None
     assert runs[1]["change"]["intent_macro_f1"] == 0.05 and runs[1]["job_f1"] is None
     assert runs[1]["weakest"][0] == ["ask_skills", 0.9]
+
+
+def _story_turns(port, session):
+    response, body = request(port, "GET", "/api/story?sender=student-today", headers={"Cookie": session})
+    assert response.status == 200
+    return json.loads(body)
+
+
+def test_a_conversation_saved_as_a_test_story_then_undone(console):
+    port, state = console
+    session = login(port).split(";")[0]
+    form = _story_turns(port, session)
+    assert "ask_studies" in form["intents"] and "job" in form["entities"] and "utter_greet" in form["actions"]
+    mistake = next(t for t in form["turns"] if t["text"] == MISTAKE)
+    assert mistake["intent"] == "ask_figures" and mistake["actions"] == ["action_answer_topic"]
+    assert not mistake["keep_text"]
+    first = form["turns"][0]
+    turns = [{**first, "keep_text": True}, {**mistake, "intent": "ask_studies"}]
+    test_file = state.stories.test_file
+    before = test_file.read_bytes()
+    response, body = request(port, "POST", "/api/story", {"sender": "student-today", "kind": "test", "turns": turns},
+                             headers={"Cookie": session})
+    assert response.status == 200, body
+    saved = json.loads(body)
+    after = test_file.read_bytes()
+    assert saved["file"] == "test_stories.yml" and after.startswith(before)
+    added = after[len(before):].decode("utf-8")
+    assert "- user: c'est quoi le [back office](job)\n    intent: ask_definition\n" in added  # confirmed: kept
+    assert MISTAKE not in added and "  - intent: ask_studies\n    entities:\n    - job: back-office\n" in added
+    assert "student-today" not in added and "conversation du " in added
+    # the same story again: refused; undo puts the file back byte for byte
+    again = request(port, "POST", "/api/story", {"sender": "student-today", "kind": "test", "turns": turns},
+                    headers={"Cookie": session})
+    assert again[0].status == 409 and "identique" in json.loads(again[1])["error"]
+    response, body = request(port, "POST", "/api/story/undo", {}, headers={"Cookie": session})
+    assert response.status == 200 and test_file.read_bytes() == before
+    assert request(port, "POST", "/api/story/undo", {}, headers={"Cookie": session})[0].status == 409
+    log = state.access.path.read_text(encoding="utf-8")
+    assert '"story_save"' in log and '"story_undo"' in log and MISTAKE not in log and "c'est quoi" not in log
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"sender": "student-today", "kind": "test", "turns": []}, "au moins un message"),
+    ({"sender": "student-today", "kind": "poème", "turns": [{"ts": 1}]}, "Type d'histoire"),
+    ({"sender": "student-today", "kind": "test", "turns": [{"ts": "x", "intent": "greet"}]}, "introuvable"),
+    ({"sender": "student-today", "kind": "test", "turns": "tout"}, "au moins un message"),
+    ({"sender": "student-today", "kind": "training", "turns": [None]}, "objet JSON"),
+])
+def test_bad_story_requests_get_a_french_400(console, body, message):
+    port, state = console
+    session = login(port).split(";")[0]
+    training = state.stories.training_dir / "from_console.yml"
+    response, data = request(port, "POST", "/api/story", body, headers={"Cookie": session})
+    assert response.status == 400 and message in json.loads(data)["error"], data
+    assert not training.exists()
+
+
+def test_turns_out_of_order_and_unknown_intents_are_refused(console):
+    port, _ = console
+    session = login(port).split(";")[0]
+    turns = _story_turns(port, session)["turns"][:2]
+    for sent, message in ((turns[::-1], "dans son ordre"), ([{**turns[0], "intent": "ask_nothing"}], "Intention")):
+        response, data = request(port, "POST", "/api/story", {"sender": "student-today", "kind": "training",
+                                                              "turns": sent}, headers={"Cookie": session})
+        assert response.status == 400 and message in json.loads(data)["error"]
+
+
+FAILED = """version: "3.1"
+stories:
+- story: console, conversation du 2026-12-04, 2 messages (/work/tests/test_stories.yml)
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - intent: ask_studies
+    entities:
+    - job: bo
+  - slot_was_set:
+    - job: back-office
+  - action: utter_goodbye  # predicted: action_answer_topic
+  - action: action_listen  # predicted: action_default_fallback
+"""
+
+
+def test_failed_test_stories_show_with_the_turn_that_differs(tmp_path):
+    """As Rasa 3.6's `rasa test core` writes them (a real run's file, the path shortened)."""
+    core = tmp_path / "evaluations" / "2026-01-02_1000" / "core"
+    core.mkdir(parents=True)
+    (core / "failed_test_stories.yml").write_text(FAILED, encoding="utf-8")
+    (core / "story_report.json").write_text(json.dumps({"conversation_accuracy": {"correct": 1, "total": 2}}))
+    _run(tmp_path, "2026-01-02_1000", 0.9)
+    run = evaluation_runs(tmp_path)[0]
+    assert run["stories"] == "1/2" and run["failed_stories"] == [{
+        "story": "console, conversation du 2026-12-04, 2 messages", "file": "test_stories.yml", "differences": 2,
+        "first": {"turn": 2, "intent": "ask_studies", "kind": "action", "expected": "utter_goodbye",
+                  "predicted": "action_answer_topic"}}]
+    assert last_story_test(tmp_path) is None
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "failed_test_stories.yml").write_text("# None of the test stories failed - all good!\n")
+    assert last_story_test(tmp_path)["failed_stories"] == []

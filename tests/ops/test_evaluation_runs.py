@@ -6,7 +6,7 @@ import io
 import json
 from datetime import datetime
 
-from ops.evaluation_runs import archive, compare
+from ops.evaluation_runs import archive, compare, report_failed
 
 
 def _reports(results, ask_skills_f1: float, job_f1: float, correct: int) -> None:
@@ -57,3 +57,19 @@ def test_nothing_to_file_is_said(tmp_path):
     out = io.StringIO()
     assert archive(tmp_path / "results", out=out) is None
     assert "nothing to file" in out.getvalue()
+
+
+def test_failed_test_stories_are_printed_with_their_turn_and_fail_the_command(tmp_path):
+    core = tmp_path / "core"
+    core.mkdir()
+    out = io.StringIO()
+    assert report_failed(core, out) == 1 and "did `rasa test core` run?" in out.getvalue()
+    (core / "failed_test_stories.yml").write_text("# None of the test stories failed - all good!\n")
+    assert report_failed(core, io.StringIO()) == 0
+    (core / "failed_test_stories.yml").write_text(
+        'version: "3.1"\nstories:\n- story: "greet then bye (tests/test_stories.yml)"\n  steps:\n'
+        "  - intent: greet\n  - action: utter_goodbye  # predicted: utter_greet\n")
+    out = io.StringIO()
+    assert report_failed(core, out) == 1
+    assert out.getvalue() == ("FAILED greet then bye (test_stories.yml): turn 1 (greet): the story expects action "
+                              "utter_goodbye, the model predicted utter_greet\n")

@@ -234,7 +234,10 @@ async function labelForm(turn, item) {
   text.focus();
 }
 
+let conversationSender = "";
+
 async function openConversation(sender, highlight) {
+  conversationSender = sender;
   const data = await api(`/api/conversation?sender=${encodeURIComponent(sender)}`);
   $("conversation-title").textContent = `Conversation ${sender.slice(0, 12)} · ${data.turns.length} messages`;
   $("conversation-turns").replaceChildren(...data.turns.map((turn) => {
@@ -245,6 +248,110 @@ async function openConversation(sender, highlight) {
   $("conversation").showModal();
 }
 $("conversation-close").addEventListener("click", () => $("conversation").close());
+
+// ---------------------------------------------------------------- a conversation saved as a story
+function options(values, chosen, first) {
+  const list = [...values];
+  if (chosen && !list.includes(chosen)) list.unshift(chosen);  // what the bot did, even if the domain no longer has it
+  const select = el("select", {}, first ? el("option", { value: "" }, first) : null, list.map((v) => el("option", { value: v }, v)));
+  select.value = chosen || "";
+  return select;
+}
+
+function entityRow(vocabulary, entity) {
+  const name = options(vocabulary.entities, entity.entity, "(retirer)");
+  name.classList.add("story-entity-name");
+  name.setAttribute("aria-label", "Entité");
+  const value = el("input", { class: "story-entity-value", "aria-label": "Valeur", placeholder: "valeur" });
+  value.value = entity.value ?? "";
+  const words = el("input", { class: "story-entity-words", "aria-label": "Mots du message", placeholder: "mots du message" });
+  words.value = entity.words || "";
+  const row = el("div", { class: "story-entity", "data-start": entity.start ?? "", "data-end": entity.end ?? "" },
+    el("label", {}, "Entité ", name), el("label", {}, "Valeur ", value), el("label", {}, "Mots ", words),
+    el("button", { type: "button", class: "quiet", onclick: () => row.remove() }, "Retirer"));
+  // words edited: the stored span no longer applies
+  words.addEventListener("input", () => { row.dataset.start = ""; row.dataset.end = ""; });
+  return row;
+}
+
+function storyTurn(vocabulary, turn) {
+  const include = el("input", { type: "checkbox", class: "story-include", checked: true });
+  const keep = el("input", { type: "checkbox", class: "story-keep-text" });
+  keep.checked = false;
+  const intent = options(vocabulary.intents, turn.intent);
+  intent.classList.add("story-intent");
+  intent.setAttribute("aria-label", "Intention");
+  const entities = el("div", { class: "story-entities" }, turn.entities.map((e) => entityRow(vocabulary, e)));
+  const actions = (turn.actions.length ? turn.actions : [""]).map((action, index) => {
+    const select = options(vocabulary.actions, action, turn.actions.length ? null : "(aucune)");
+    select.classList.add("story-action");
+    return el("label", {}, `Action ${turn.actions.length > 1 ? index + 1 : "du bot"} `, select);
+  });
+  const item = el("li", { class: "turn story-turn", "data-ts": turn.ts },
+    el("p", { class: "story-head" }, el("label", { class: "check" }, include, " inclure"),
+      el("span", { class: `said${turn.payload ? " payload" : ""}` }, turn.payload ? `bouton ${turn.text}` : turn.text)),
+    turn.payload ? null : el("label", { class: "check" }, keep,
+      " le texte ne contient rien de personnel : le garder (histoire de test)"),
+    el("div", { class: "story-fields" }, el("label", {}, "Intention ", intent), ...actions),
+    entities,
+    el("p", {}, el("button", { type: "button", class: "quiet", onclick: () => entities.append(entityRow(vocabulary, {})) }, "Ajouter une entité")),
+    turn.slots.length ? el("p", { class: "story-slots" }, `slots : ${turn.slots.map(([n, v]) => `${n} = ${JSON.stringify(v)}`).join(" · ")}`) : null);
+  include.addEventListener("change", () => item.classList.toggle("excluded", !include.checked));
+  return item;
+}
+
+function correction(item) {
+  const entities = [...item.querySelectorAll(".story-entity")].map((row) => {
+    const entity = { entity: row.querySelector(".story-entity-name").value, value: row.querySelector(".story-entity-value").value,
+      words: row.querySelector(".story-entity-words").value };
+    if (row.dataset.start !== "") { entity.start = Number(row.dataset.start); entity.end = Number(row.dataset.end); }
+    return entity;
+  }).filter((e) => e.entity);
+  const actions = [...item.querySelectorAll(".story-action")].map((s) => s.value).filter(Boolean);
+  const keep = item.querySelector(".story-keep-text");
+  return { ts: Number(item.dataset.ts), intent: item.querySelector(".story-intent").value, entities, actions,
+    keep_text: Boolean(keep && keep.checked) };
+}
+
+async function openStory() {
+  const sender = conversationSender;
+  const data = await api(`/api/story?sender=${encodeURIComponent(sender)}`);
+  $("story").dataset.sender = sender;
+  $("story-turns").replaceChildren(...data.turns.map((turn) => storyTurn(data, turn)));
+  $("story-result").replaceChildren();
+  $("story-result").classList.remove("error");
+  $("story-kind").value = "test";  // each conversation starts as a test story
+  $("conversation").close();
+  $("story").showModal();
+}
+
+async function undoStory() {
+  try {
+    const undone = await api("/api/story/undo", {});
+    $("story-result").textContent = `Annulé : ${undone.file} est revenu à son contenu d'avant.`;
+    $("story-result").classList.remove("error");
+  } catch (error) {
+    $("story-result").textContent = error.message;
+    $("story-result").classList.add("error");
+  }
+}
+
+$("story-open").addEventListener("click", () => openStory().catch((error) => { $("conversation-title").textContent = error.message; }));
+$("story-close").addEventListener("click", () => $("story").close());
+$("story-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const turns = [...$("story-turns").querySelectorAll(".story-turn")].filter((item) => item.querySelector(".story-include").checked);
+  try {
+    const saved = await api("/api/story", { sender: $("story").dataset.sender, kind: $("story-kind").value, turns: turns.map(correction) });
+    $("story-result").replaceChildren(`Histoire enregistrée dans ${saved.file} : « ${saved.name} ». `,
+      saved.kind === "test" ? "Lancez make test-core. " : "Lancez make validate train. ",
+      el("button", { type: "button", class: "quiet", id: "story-undo", onclick: undoStory }, "Annuler"));
+    $("story-result").classList.remove("error");
+  } catch (error) {
+    $("story-result").textContent = error.message;
+    $("story-result").classList.add("error");
+  }
+});
 
 // ---------------------------------------------------------------- charts (inline SVG)
 async function loadCharts() {
@@ -339,8 +446,27 @@ function jobsTable(rows) {
 }
 
 // ---------------------------------------------------------------- evaluations
+function failedStories(title, source) {
+  if (!source) return [];
+  const failed = source.failed_stories || [];
+  const head = el("p", { class: "note" }, `${title} : ${source.stories ? `${source.stories} histoires réussies` : ""}`
+    + `${failed.length ? `, ${failed.length} en échec` : " aucune en échec"}.`);
+  return [head, ...failed.map((story) => {
+    const first = story.first;
+    return el("p", { class: "failed-story" }, el("strong", {}, `« ${story.story} »`), ` (${story.file}) : tour ${first.turn}`,
+      first.intent ? ` (${first.intent})` : "", ` — l'histoire attend ${first.kind === "action" ? "l'action" : "l'intention"} `,
+      el("code", {}, first.expected), ", le modèle a prédit ", el("code", {}, first.predicted),
+      story.differences > 1 ? ` (${story.differences} écarts en tout)` : "");
+  })];
+}
+
 async function loadEvaluations() {
-  const { runs } = await api("/api/evaluations");
+  const { runs, stories } = await api("/api/evaluations");
+  const latest = runs.length ? runs[runs.length - 1] : null;
+  const failed = [...failedStories(`Dernier make test-core (${stories ? stories.name : ""})`, stories),
+    ...failedStories(`Évaluation ${latest ? latest.name : ""}`, latest && latest.stories ? latest : null)];
+  $("failed-stories").replaceChildren(...(failed.length ? failed
+    : [el("p", { class: "note" }, "Aucun résultat de make test-core sous results/.")]));
   if (!runs.length) {
     $("evaluations").replaceChildren(el("p", { class: "hint" }, "Aucun rapport sous results/ : lancez make evaluate."));
     return;
