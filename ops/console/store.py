@@ -19,7 +19,8 @@ from sqlalchemy.exc import NoSuchTableError
 
 from common.feedback import TABLE as FEEDBACK_TABLE
 from common.feedback import FeedbackStore, Rating
-from ops.console.text import fold, similar
+from ops.console.rephrase import MISS_ACTIONS, Said, rephrases
+from ops.console.text import fold
 from ops.conversations import FALLBACK_INTENTS, OUT_OF_SCOPE_INTENTS, retention_cutoff
 
 NOT_STEPS = {"action_listen", "action_session_start", "action_extract_slots"}  # Rasa's own, never in a story
@@ -188,12 +189,15 @@ def _flag(conversation: list[Turn]) -> None:
             turn.flags.append("asked_again")
 
 
+def _said(turn: Turn) -> Said:
+    reply = " ".join(" ".join((r.get("text") or "", *r.get("buttons", []))) for r in turn.replies)
+    missed = any(step.get("action") in MISS_ACTIONS for step in turn.steps)
+    return Said(turn.text, turn.intent, turn.job, turn.confidence, reply, missed)
+
+
 def _same_question(first: Turn, second: Turn) -> bool:
-    """Similar words, or the same intent about the same job (an intent the bot handles, not a greeting)."""
-    if similar(first.text, second.text):
-        return True
-    return (first.intent == second.intent and first.intent.startswith("ask_") and first.job == second.job
-            and fold(first.text) != "")
+    """The same question asked again (ops/console/rephrase.py), not a follow-up on the answer."""
+    return fold(first.text) != "" and rephrases(_said(first), _said(second))
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,3 @@ def fold(text: str) -> str:
     text = plain(text).replace("\u2019", "'").lower()
     text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
     return " ".join(re.sub(r"[^\w' ]", " ", text).split())
-
-
-def similar(first: str, second: str, threshold: float = 0.5) -> bool:
-    """Same folded text, or word sets overlapping by at least `threshold` (Jaccard): a rephrasing."""
-    a, b = fold(first), fold(second)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    words_a, words_b = set(a.split()), set(b.split())
-    return len(words_a & words_b) / len(words_a | words_b) >= threshold
