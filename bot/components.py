@@ -18,7 +18,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.model import InvalidModelError
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 
-from bot.rasa_compat import install_cached_action_validator, install_kept_endpoint_sessions
+from bot.rasa_compat import (
+    install_cached_action_validator,
+    install_graph_runner_in_order,
+    install_kept_endpoint_sessions,
+)
 
 # spaCy components Rasa's pipeline does not use: tokens and static word vectors need none of them.
 UNUSED_SPACY_COMPONENTS = ("tok2vec", "morphologizer", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
@@ -64,3 +68,4 @@ class SharedSpacyNLP(SpacyNLP):
 
 install_cached_action_validator()
 install_kept_endpoint_sessions()
+install_graph_runner_in_order()

@@ -6,7 +6,8 @@ in process, the policies took 5 ms per message around turn 15 and 11 ms around t
 only read the last states: MemoizationPolicy the last `max_history` (5), RulePolicy as many as its longest
 rule, the bot having no `conversation_start` rule and no form (tests/bot/test_policies.py checks both, and
 that every prediction is the same as from the whole conversation). Here each policy is given a tracker
-holding the last RECENT_TURNS user turns; training is Rasa's own. Slots do not matter: none influences the
+holding the last user turns it reads (`turns_for`: MemoizationPolicy's max_history of 5 states is 4 turns, the
+longest rule's 2 states 2 turns; RECENT_TURNS at most); training is Rasa's own. Slots do not matter: none influences the
 conversation (domain.yml), and the processor keeps the whole tracker for everything else.
 """
 from __future__ import annotations
@@ -49,11 +50,17 @@ def whole_history_needed(domain: Domain) -> list[str]:
     return reasons
 
 
-def _recent_or_whole(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
+def turns_for(states: int) -> int:
+    """User turns that give at least `states` dialogue states, and one more: each turn gives two at least (the
+    user's message after a listen, then the bot's action), and a cut conversation's first state may be partial."""
+    return min(RECENT_TURNS, -(-states // 2) + 1)
+
+
+def _recent_or_whole(tracker: DialogueStateTracker, domain: Domain, turns: int) -> DialogueStateTracker:
     needed = domain.__dict__.get("_whole_history_needed")  # read once per loaded domain, not per message
     if needed is None:
         needed = domain.__dict__["_whole_history_needed"] = bool(whole_history_needed(domain))
-    return tracker if needed else recent_turns(tracker)
+    return tracker if needed else recent_turns(tracker, turns)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -64,19 +71,24 @@ class RecentRulePolicy(RulePolicy):
         """False when a learned rule could see past the cut: a `conversation_start` rule (a state without a
         previous action, which a cut conversation's first state also is) or a rule longer than the states
         the recent turns give (two per turn at least). Computed once per loaded policy."""
-        cached = self.__dict__.get("_recent_only")
+        return self._rule_reach()[0]
+
+    def _rule_reach(self) -> tuple[bool, int]:
+        """Whether the rules read recent turns only, and how many turns their longest rule reads (once per policy)."""
+        cached = self.__dict__.get("_reach")
         if cached is None:
             rules = [self._rule_key_to_state(key) for key in self.lookup.get(RULES, {})]
             starts = any(not state.get(PREVIOUS_ACTION) for states in rules for state in states)
             longest = max((len(states) for states in rules), default=0)
-            cached = self.__dict__["_recent_only"] = not starts and longest < 2 * RECENT_TURNS
+            cached = self.__dict__["_reach"] = (not starts and longest < 2 * RECENT_TURNS, turns_for(longest))
         return cached
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: dict[str, Any] | None = None, **kwargs: Any
                                      ) -> PolicyPrediction:
-        if self.rules_read_recent_turns_only():
-            tracker = _recent_or_whole(tracker, domain)
+        recent_only, turns = self._rule_reach()
+        if recent_only:
+            tracker = _recent_or_whole(tracker, domain, turns)
         return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)
 
 
@@ -89,5 +101,5 @@ class RecentMemoizationPolicy(MemoizationPolicy):
                                      ) -> PolicyPrediction:
         max_history = self.config.get(POLICY_MAX_HISTORY)
         if max_history is not None and max_history < 2 * RECENT_TURNS:  # None: it reads the whole story
-            tracker = _recent_or_whole(tracker, domain)
+            tracker = _recent_or_whole(tracker, domain, turns_for(max_history))
         return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)

@@ -13,6 +13,9 @@
   every call to an endpoint (each action call), and closes it after the reply. Here each endpoint keeps one
   session per event loop, so calls reuse kept-alive connections. Idle connections are dropped after
   `KEEPALIVE_SECONDS`, before the action server's own keep-alive (Sanic: 5 s) closes them under a request.
+- `install_graph_runner_in_order`: every prediction's graph (the NLU once per message, the policies once per
+  action) is run node after node in a dependency order computed once (bot/graph_runner.py) instead of through a
+  dask graph built, ordered and scheduled per call; training keeps dask.
 - `socketio_session_fix_needed`: the socket.io `session_request` handler fix of bot/channels.py.
 On another Rasa series nothing is replaced and a warning says which fix to re-check.
 """
@@ -173,6 +176,34 @@ def install_kept_endpoint_sessions() -> bool:
     kept_session.rasa_original = EndpointConfig.session  # type: ignore[attr-defined]
     setattr(kept_session, _KEPT_MARK, True)
     EndpointConfig.session = kept_session  # type: ignore[method-assign]
+    return True
+
+
+_IN_ORDER_MARK = "_runs_in_order"
+
+
+def install_graph_runner_in_order() -> bool:
+    """Replace DaskGraphRunner.run once, on Rasa 3.6 only, by bot/graph_runner.py's for prediction graphs."""
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from bot.graph_runner import run_in_order
+
+    if getattr(DaskGraphRunner.run, _IN_ORDER_MARK, False):
+        return True
+    if not is_patched_series():
+        _warn_unpatched("the graph runner in order")
+        return False
+    original = DaskGraphRunner.run
+
+    def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None, targets: list[str] | None = None
+            ) -> dict[str, Any]:
+        if self._execution_context.model_id is None:  # a training graph: dask, as Rasa
+            return original(self, inputs, targets)
+        return run_in_order(self, inputs, targets)
+
+    run.rasa_original = original  # type: ignore[attr-defined]
+    setattr(run, _IN_ORDER_MARK, True)
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
     return True
 
 

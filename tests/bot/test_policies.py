@@ -97,3 +97,13 @@ def test_same_predictions_as_from_the_whole_conversation(trained):
             else:
                 tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
     assert checked > 300 and cut > 100  # most predictions were made on a cut conversation
+
+
+def test_each_policy_is_given_the_turns_it_reads(trained):
+    """MemoizationPolicy's max_history of 5 states: 4 turns; the longest rule's states: 2 turns at most 2 more."""
+    from bot.policies import turns_for
+
+    _, rules, memory = trained
+    assert turns_for(5) == 4 and turns_for(2) == 2 and turns_for(100) == RECENT_TURNS
+    recent_only, turns = rules._rule_reach()
+    assert recent_only and turns <= 3
