@@ -38,12 +38,14 @@ QUESTIONS = [
 ]
 # Template replies: a rule answers with a domain.yml response, no action server, no knowledge base.
 TEMPLATE_QUESTIONS = ["bonjour", "merci", "salut", "merci beaucoup", "coucou"]
-BUDGETS = {  # name: (measured key, limit, unit); issue 10's targets for this 2-core machine kind
-    "Rasa CPU / factual msg": ("sequential.cpu_ms_per_message.rasa", 20, "ms"),
+# The factual/template ratio is reported, no longer a budget: a cheaper template reply raised it while the factual
+# reply got cheaper (issue 24).
+BUDGETS = {  # name: (measured key, limit, unit); issue 24's targets for this 2-core machine kind
+    "Rasa CPU / factual msg": ("sequential.cpu_ms_per_message.rasa", 8, "ms"),
     "sequential p50": ("sequential.p50_ms", 25, "ms"),
-    "factual / template p50": ("ratios.factual_over_template_p50", 1.15, "x"),
-    "20 concurrent p95": ("concurrent.p95_ms", 500, "ms"),
-    "20 concurrent msg/s (min)": ("concurrent.throughput_msg_s", -40, "/s"),
+    "20 concurrent p95": ("concurrent.p95_ms", 250, "ms"),
+    "20 concurrent msg/s (min)": ("concurrent.throughput_msg_s", -100, "/s"),
+    "45th turn / 1st turns CPU": ("long_conversation.growth_cpu", 1.5, "x"),
     "20 concurrent errors": ("concurrent.errors", 0, ""),
     "Rasa ready": ("ready_s.rasa", 20, "s"),
     "full training": ("train_s.full", 90, "s"),
@@ -127,6 +129,28 @@ def _full_train(out: str) -> float:
     return time.perf_counter() - start
 
 
+LONG_TURNS, LONG_WINDOW = 45, 10
+
+
+def _long_conversation(url: str, processes: dict[str, subprocess.Popen]) -> dict:
+    """Latency and Rasa CPU per message over the first and the last turns of one 45-turn conversation: what a
+    message costs more as the conversation grows."""
+    windows: dict[str, dict] = {}
+    for turn in range(LONG_TURNS):
+        window = "first" if turn < LONG_WINDOW else "last" if turn >= LONG_TURNS - LONG_WINDOW else None
+        before = _cpu_seconds(processes["rasa"]) if window else 0.0
+        ms, _ = _ask(url, "long-conversation", QUESTIONS[turn % len(QUESTIONS)])
+        if window:
+            entry = windows.setdefault(window, {"ms": [], "cpu": 0.0})
+            entry["ms"].append(ms)
+            entry["cpu"] += _cpu_seconds(processes["rasa"]) - before
+    figures = {f"{name}_p50_ms": round(statistics.median(entry["ms"]), 1) for name, entry in windows.items()}
+    figures.update({f"{name}_rasa_cpu_ms": round(entry["cpu"] * 1000 / LONG_WINDOW, 1)
+                    for name, entry in windows.items()})
+    figures["growth_cpu"] = round(figures["last_rasa_cpu_ms"] / max(figures["first_rasa_cpu_ms"], 0.1), 2)
+    return figures
+
+
 def _get(data: dict, dotted: str):
     for key in dotted.split("."):
         data = data.get(key, {}) if isinstance(data, dict) else {}
@@ -187,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             cpu_ms = {n: round((_cpu_seconds(p) - cpu_before[n]) * 1000 / args.sequential, 1)
                       for n, p in stack.processes.items()}
             results[name] = {**_percentiles(timings), "errors": errors, "cpu_ms_per_message": cpu_ms}
+        print(f">> one conversation of {LONG_TURNS} turns: its first and last {LONG_WINDOW} turns", flush=True)
+        results["long_conversation"] = _long_conversation(url, stack.processes)
         factual, template = results["sequential"], results["sequential_template"]
         results["ratios"] = {
             "factual_over_template_p50": round(factual["p50_ms"] / template["p50_ms"], 2),
@@ -241,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         ("  template replies", cpu(template)),
         ("factual / template", f"p50 x{ratios['factual_over_template_p50']}, "
                                f"Rasa CPU x{ratios['factual_over_template_rasa_cpu']}"),
+        ("45-turn chat: turns 1-10 / 36-45", f"{results['long_conversation']['first_p50_ms']} / "
+                                              f"{results['long_conversation']['last_p50_ms']} ms p50, Rasa CPU "
+                                              f"{results['long_conversation']['first_rasa_cpu_ms']} / "
+                                              f"{results['long_conversation']['last_rasa_cpu_ms']} ms"),
         ("planner adds p50 (topic/precise)", f"{planner['topic_questions']['added_p50_ms']} / "
                                             f"{planner['precise_questions']['added_p50_ms']} ms"),
         ("scorer top-1 snowball / prefix", f"{scorers['snowball']['top1']} / {scorers['prefix']['top1']}"),
