@@ -179,7 +179,8 @@ def _flag(conversation: list[Turn]) -> None:
             turn.flags.append("fallback")
         elif turn.intent in OUT_OF_SCOPE_INTENTS:
             turn.flags.append("out_of_scope")
-        elif turn.confidence < LOW_CONFIDENCE and not turn.payload:
+        # whatever the intent: a low-confidence "hors sujet" is often a real question the bot should know
+        if turn.confidence < LOW_CONFIDENCE and not turn.payload:
             turn.flags.append("low_confidence")
     for index, turn in enumerate(words):
         later = words[index + 1:]
