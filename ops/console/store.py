@@ -10,7 +10,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
@@ -199,54 +199,6 @@ def _said(turn: Turn) -> Said:
 def _same_question(first: Turn, second: Turn) -> bool:
     """The same question asked again (ops/console/rephrase.py), not a follow-up on the answer."""
     return fold(first.text) != "" and rephrases(_said(first), _said(second))
-
-
-@dataclass(frozen=True)
-class TurnFilter:
-    channel: str = ""
-    date_from: str = ""         # YYYY-MM-DD, inclusive
-    date_to: str = ""
-    intent: str = ""
-    job: str = ""
-    flag: str = ""              # one of FLAGS, or "any"
-    status: str = ""            # "todo" (neither reviewed nor ignored), "reviewed", "ignored", "labelled" or ""
-    advisors: bool = False      # include the advisors' shell tests
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> TurnFilter:
-        def valid_date(value: str) -> str:
-            try:
-                return date.fromisoformat(value).isoformat() if value else ""
-            except ValueError:
-                return ""
-        return cls(channel=query.get("channel", "")[:50], date_from=valid_date(query.get("from", "")),
-                   date_to=valid_date(query.get("to", "")), intent=query.get("intent", "")[:100],
-                   job=query.get("job", "")[:100],
-                   flag=query.get("flag", "") if query.get("flag", "") in FLAGS + ("any",) else "",
-                   status=(query.get("status", "")
-                           if query.get("status") in ("todo", "reviewed", "ignored", "labelled") else ""),
-                   advisors=query.get("advisors", "") in ("1", "true", "on"))
-
-    def describe(self) -> dict:
-        """The filter for the access log (no message text is ever part of a filter)."""
-        return {k: v for k, v in asdict(self).items() if v}
-
-    def keep(self, turn: Turn, status: str) -> bool:
-        if turn.advisor and not self.advisors:
-            return False
-        if self.channel and turn.channel != self.channel:
-            return False
-        if self.date_from and turn.day < self.date_from or self.date_to and turn.day > self.date_to:
-            return False
-        if self.intent and turn.intent != self.intent:
-            return False
-        if self.job and turn.job != self.job:
-            return False
-        if self.flag == "any" and not turn.flags or self.flag and self.flag != "any" and self.flag not in turn.flags:
-            return False
-        if self.status == "todo":
-            return not status
-        return not self.status or status == self.status
 
 
 def statistics(turns: list[Turn]) -> dict:

@@ -8,9 +8,10 @@ import shutil
 import pytest
 
 from common.settings import PROJECT_DIR
+from ops.console.filters import TurnFilter
 from ops.console.labels import LabelRefused, TrainingData, annotate, insert_example
 from ops.console.marks import AccessLog, Marks
-from ops.console.store import ConversationStore, TurnFilter, statistics
+from ops.console.store import ConversationStore, statistics
 from tests.ops.conversations import HOLDOUT_MESSAGE, MISTAKE, REPHRASED, TRAINED_MESSAGE, fill_tracker_store
 
 
