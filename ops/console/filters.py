@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from ops.console.store import FLAGS, Turn
 from ops.console.text import fold
@@ -92,6 +92,12 @@ class TurnFilter:
         """The filter for the access log: the search's word count, never its words (they may be a student's)."""
         described = {k: v for k, v in asdict(self).items() if v and k != "words"}
         return {**described, "search_words": len(self.words)} if self.words else described
+
+    def period(self) -> tuple[float | None, float | None]:
+        """The dates as epoch seconds: from the first day's midnight (local time) to the midnight after the last."""
+        def midnight(day: str, later: int = 0) -> float | None:
+            return (datetime.fromisoformat(day) + timedelta(days=later)).timestamp() if day else None
+        return midnight(self.date_from), midnight(self.date_to, 1)
 
     def keep(self, turn: Turn, status: str) -> bool:
         if turn.advisor and not self.advisors:

@@ -132,6 +132,16 @@ class Console:
         return sorted(kept, key=lambda pair: pair[0].timestamp, reverse=True)
 
 
+    def questions(self, selection: TurnFilter) -> list[AdvisorQuestion]:
+        """The advisors' questions asked within the filter's dates and the retention (the queue knows no channel nor
+        job)."""
+        if self.advisors is None or not self.store.has_database():
+            return []
+        start, end = selection.period()
+        cutoff = retention_cutoff(self.retention_days)
+        return self.advisors.asked_between(max(start or cutoff, cutoff), end)
+
+
 def _key(turn: Turn) -> tuple[str, float]:
     return turn.sender_id, round(turn.timestamp, 6)
 
@@ -342,7 +352,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         selection = TurnFilter.from_query({k: v for k, v in query.items() if k in chart_keys})
         turns, _ = self.console.turns()
         self.console.access.write(who, self._client(), "charts", filter=selection.describe())
-        return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")]))
+        return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")],
+                                                    self.console.questions(selection)))
 
     def _evaluations(self, who: str, query: dict, session) -> None:
         self.console.access.write(who, self._client(), "evaluations")

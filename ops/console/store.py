@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, Table, create_engine, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 
+from common.advisor_queue import AdvisorQuestion, queue_figures
 from common.feedback import TABLE as FEEDBACK_TABLE
 from common.feedback import FeedbackStore, Rating
 from ops.console.rephrase import MISS_ACTIONS, Said, rephrases
@@ -80,10 +81,14 @@ class ConversationStore:
         self.url, self.retention_days = url, retention_days
         self._engine: Engine = create_engine(url, future=True)
 
-    def _rows(self, sender_id: str | None = None) -> list:
+    def has_database(self) -> bool:
+        """False for a SQLite file not created yet (no conversation yet; connecting would create an empty file)."""
         database = self._engine.url.database
-        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
-            return []  # no conversation yet; connecting would create an empty file
+        return not (self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file())
+
+    def _rows(self, sender_id: str | None = None) -> list:
+        if not self.has_database():
+            return []
         try:
             events = Table("events", MetaData(), autoload_with=self._engine)
         except NoSuchTableError:
@@ -146,8 +151,7 @@ class ConversationStore:
         return turns
 
     def _ratings(self, sender_id: str | None) -> list[Rating]:
-        database = self._engine.url.database
-        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
+        if not self.has_database():
             return []
         if not inspect(self._engine).has_table(FEEDBACK_TABLE):  # no rating yet: nothing is created from here
             return []
@@ -201,8 +205,9 @@ def _same_question(first: Turn, second: Turn) -> bool:
     return fold(first.text) != "" and rephrases(_said(first), _said(second))
 
 
-def statistics(turns: list[Turn]) -> dict:
-    """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs."""
+def statistics(turns: list[Turn], questions: list[AdvisorQuestion] | None = None, now: float | None = None) -> dict:
+    """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs, and
+    the advisors' queue (`questions`: those asked in the period; counts and answer delays)."""
     per_day: dict[str, Counter] = defaultdict(Counter)
     intents, topics = Counter(), Counter()
     disliked: dict[str, Counter] = {"intents": Counter(), "topics": Counter()}
@@ -236,5 +241,6 @@ def statistics(turns: list[Turn]) -> dict:
         "disliked_intents": disliked["intents"].most_common(),
         "disliked_topics": disliked["topics"].most_common(),
         "total": len(turns),
+        "advisors": queue_figures(questions or [], time.time() if now is None else now),
         "generated": time.strftime("%Y-%m-%d %H:%M"),
     }

@@ -106,3 +106,11 @@ def test_export_has_no_student_id_and_opens_in_french_excel():
     assert (header["métier"], header["thème"], header["intention"]) == ("back-office", "studies", "out_of_scope")
     assert rows[2][8:] == ["à revoir", "", ""]
     assert [safe_cell(v) for v in ("+33 6", "-1", "@x", "ok")] == ["'+33 6", "'-1", "'@x", "ok"]
+
+
+def test_the_period_of_the_dates_for_the_advisors_queue():
+    from datetime import datetime
+
+    start, end = TurnFilter.from_query({"from": "2026-03-01", "to": "2026-03-02"}).period()
+    assert start == datetime(2026, 3, 1).timestamp() and end == datetime(2026, 3, 3).timestamp()
+    assert TurnFilter.from_query({}).period() == (None, None)

@@ -189,6 +189,8 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(tab.locator("#chart-topics")).to_contain_text("Études et diplômes")  # topics.yml's labels, not ids
     expect(tab.locator("#chart-topics")).not_to_contain_text("studies")
     expect(tab.locator("#chart-jobs tbody tr")).to_have_count(2)
+    expect(tab.locator("#chart-advisors dt")).to_have_count(4)  # the advisors' queue: counts and delays
+    expect(tab.locator("#chart-advisors")).to_contain_text("Délai de réponse maximal")
     _shot(tab, width, "charts")
     tab.get_by_role("tab", name="Évaluations").click()
     expect(tab.locator("#filters")).to_be_hidden()

@@ -400,6 +400,17 @@ async function loadCharts() {
   $("chart-disliked-intents").replaceChildren(hbars(stats.disliked_intents || []));
   $("chart-disliked-topics").replaceChildren(hbars(stats.disliked_topics || [], meta.topic_labels || {}));
   $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
+  $("chart-advisors").replaceChildren(advisorFigures(stats.advisors || {}));
+}
+
+function advisorFigures(queue) {
+  const rows = [
+    ["En attente", `${queue.pending || 0}${queue.oldest_wait_s ? ` (la plus ancienne depuis ${duration(queue.oldest_wait_s)})` : ""}`],
+    ["Répondues", `${queue.answered || 0}`],
+    ["Délai de réponse médian", duration(queue.median_delay_s)],
+    ["Délai de réponse maximal", duration(queue.max_delay_s)],
+  ];
+  return el("dl", { class: "figures" }, rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]));
 }
 
 function empty() { return el("p", { class: "hint" }, "Pas de données."); }
@@ -534,7 +545,7 @@ async function loadAdvisors() {
   const data = await api("/api/advisor");
   const stats = data.stats || {};
   $("advisor-stats").textContent = `${stats.pending || 0} en attente (la plus ancienne depuis ${duration(stats.oldest_wait_s)}) · `
-    + `${stats.answered || 0} répondues · délai médian de réponse ${duration(stats.median_delay_s)}. `
+    + `${stats.answered || 0} répondues · délai de réponse médian ${duration(stats.median_delay_s)}, maximal ${duration(stats.max_delay_s)}. `
     + "Ne demandez jamais de nom, d'e-mail ni de téléphone : la réponse s'affiche dans la conversation de l'élève.";
   $("advisor-pending").replaceChildren(...(data.pending.length ? data.pending.map(advisorItem)
     : [el("li", { class: "hint" }, "Aucune question en attente.")]));
