@@ -16,7 +16,10 @@ from pathlib import Path
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, delete, select
 from sqlalchemy.engine import Engine
 
+from common.settings import PROJECT_DIR
+
 STATUSES = ("reviewed", "ignored", "labelled")
+MARKS_FILE = PROJECT_DIR / "var" / "console.sqlite3"  # where `make console` keeps them (`make review` reads it)
 
 _metadata = MetaData()
 marks_table = Table(
