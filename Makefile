@@ -155,7 +155,7 @@ eval: $(STAMP) ## answer quality of a running bot (make run): dev set, then test
 	  name=$$(basename $$cases .yml); echo ">> $$cases"; \
 	  $(PY) $(EVAL_RUNNER) --url $(RASA_URL) --cases $$cases --json results/eval/$$name.json | tail -1; done
 
-review: $(STAMP) ## list stored student messages that hit the fallback or had low confidence -> results/review/
+review: $(STAMP) ## stored student messages missed and not yet handled in the console (its marks) -> results/review/
 	@$(PY) -m ops.conversations review
 
 purge: $(STAMP) ## delete stored conversations older than RETENTION_DAYS (default 30)

@@ -117,11 +117,27 @@ class AdvisorQueue(SideTable):
                                                       self.table.c.answer.is_not(None))
                           .order_by(self.table.c.answered_at))
 
+    def asked_between(self, start: float | None = None, end: float | None = None) -> list[AdvisorQuestion]:
+        """The questions asked from `start` (included) to `end` (excluded), answered or not, oldest first."""
+        query = sa.select(self.table).order_by(self.table.c.asked_at)
+        if start is not None:
+            query = query.where(self.table.c.asked_at >= start)
+        if end is not None:
+            query = query.where(self.table.c.asked_at < end)
+        return self._rows(query)
+
     def stats(self, now: float | None = None) -> dict[str, float | int | None]:
-        """Pending and answered counts, the median answer delay and the oldest pending question's wait (seconds)."""
-        now = time.time() if now is None else now
-        pending, answered = self.pending(), self.answered(limit=1000)
-        delays = [q.answered_at - q.asked_at for q in answered if q.answered_at is not None]
-        return {"pending": len(pending), "answered": len(answered),
-                "median_delay_s": round(statistics.median(delays), 1) if delays else None,
-                "oldest_wait_s": round(now - pending[0].asked_at, 1) if pending else None}
+        """Pending and answered counts, the median and longest answer delays and the oldest pending question's wait
+        (seconds), over the pending questions and the latest 1,000 answered."""
+        return queue_figures(self.pending() + self.answered(limit=1000), time.time() if now is None else now)
+
+
+def queue_figures(questions: list[AdvisorQuestion], now: float) -> dict[str, float | int | None]:
+    """What the console shows of the queue: how many wait and were answered, the answer delays (median, longest) and
+    how long the oldest waiting question has waited, in seconds (None when there is nothing to measure)."""
+    pending = [q.asked_at for q in questions if q.pending]
+    delays = [q.answered_at - q.asked_at for q in questions if not q.pending and q.answered_at is not None]
+    return {"pending": len(pending), "answered": len(delays),
+            "median_delay_s": round(statistics.median(delays), 1) if delays else None,
+            "max_delay_s": round(max(delays), 1) if delays else None,
+            "oldest_wait_s": round(now - min(pending), 1) if pending else None}

@@ -1,6 +1,7 @@
 """Operators' tools on the stored conversations (Rasa's SQL tracker store, table `events`).
 
-    python -m ops.conversations review [--threshold 0.6]   # messages to label -> results/review/
+    python -m ops.conversations review [--threshold 0.6]   # messages to label -> results/review/ (those the
+                                                           # console's operators marked or labelled left out)
     python -m ops.conversations purge [--days N]           # delete conversations older than N days
     python -m ops.conversations forget SENDER_ID           # delete one student's conversation
 """
@@ -26,6 +27,7 @@ from common.feedback import FeedbackStore
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
 from common.side_tables import SideTable
+from ops.console.marks import MARKS_FILE, marked_keys, message_key
 
 FALLBACK_INTENTS = {"nlu_fallback"}
 # Also listed: what the bot judged out of scope, where real questions it should know often end up.
@@ -55,48 +57,71 @@ def _engine(url: str) -> Engine:
     return create_engine(url, future=True)
 
 
-def messages_to_review(url: str, threshold: float) -> list[ReviewItem]:
+@dataclass(frozen=True)
+class ReviewList:
+    items: list[ReviewItem]
+    done: int  # messages left out: an operator already reviewed, ignored or labelled them in the console
+
+
+def _reason(name: str, confidence: float, threshold: float) -> str | None:
+    """Why a message is worth a look (the console's signals), or None."""
+    if name in FALLBACK_INTENTS:
+        return "fallback"
+    if name in OUT_OF_SCOPE_INTENTS:
+        return "out_of_scope"
+    return "low_confidence" if confidence < threshold else None
+
+
+def review_list(url: str, threshold: float, marked: set[tuple[str, float]] | frozenset = frozenset()) -> ReviewList:
     """User messages that hit the fallback, were judged out of scope, or were understood with confidence below
-    `threshold`, with counts."""
+    `threshold`, with counts; those of `marked` (the console's marks, by conversation and timestamp) left out."""
     engine = _engine(url)
     events = _events(engine)
     seen: Counter = Counter()
     details: dict[str, tuple[str, float, str]] = {}
+    done = 0
+    query = select(events.c.sender_id, events.c.timestamp, events.c.data).where(events.c.type_name == "user")
     with engine.connect() as connection:
-        for (data,) in connection.execute(select(events.c.data).where(events.c.type_name == "user")):
+        for sender_id, timestamp, data in connection.execute(query):
             event = json.loads(data)
             text = _printable(event.get("text") or "")
             if not text or text.startswith("/"):  # button payloads are not student wording
                 continue
             intent = (event.get("parse_data") or {}).get("intent") or {}
             name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
-            if name in FALLBACK_INTENTS:
-                reason = "fallback"
-            elif name in OUT_OF_SCOPE_INTENTS:
-                reason = "out_of_scope"
-            elif confidence < threshold:
-                reason = "low_confidence"
-            else:
+            reason = _reason(name, confidence, threshold)
+            if reason is None:
+                continue
+            if message_key(sender_id, float(timestamp or 0)) in marked:
+                done += 1
                 continue
             key = " ".join(text.lower().split())
             seen[key] += 1
             details.setdefault(key, (name, confidence, reason))
-    return [ReviewItem(text, count, *details[text]) for text, count in seen.most_common()]
+    return ReviewList([ReviewItem(text, count, *details[text]) for text, count in seen.most_common()], done)
+
+
+def messages_to_review(url: str, threshold: float,
+                       marked: set[tuple[str, float]] | frozenset = frozenset()) -> list[ReviewItem]:
+    """The messages of review_list, most frequent first."""
+    return review_list(url, threshold, marked).items
 
 
 def write_review(items: list[ReviewItem], folder: Path = REVIEW_DIR) -> tuple[Path, Path]:
     """Write the messages with counts, and a Rasa NLU draft grouped by predicted intent, to label and move."""
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / "messages.yml"
-    listing.write_text("# Student messages the bot did not understand well, most frequent first (make review).\n"
+    listing.write_text("# Messages d'élèves que le bot a mal compris, les plus fréquents d'abord (make review) ;\n"
+                       "# ceux déjà revus, ignorés ou étiquetés dans la console n'y sont pas.\n"
                        + yaml.safe_dump({"messages": [item.__dict__ for item in items]}, allow_unicode=True,
                                         sort_keys=False), encoding="utf-8")
     by_intent: dict[str, list[str]] = {}
     for item in items:
         by_intent.setdefault(item.predicted_intent or "nlu_fallback", []).append(item.text)
-    lines = ["# DRAFT to label (make review): each message sits under the intent the bot guessed.",
-             "# Move each line to the right intent in data/nlu/*.yml, annotate jobs as [middle office](job),",
-             "# delete what is not worth learning, then `make validate train evaluate`.",
+    lines = ["# BROUILLON à étiqueter (make review) : chaque message est sous l'intention devinée par le bot.",
+             "# Déplacez chaque ligne vers la bonne intention dans data/nlu/*.yml, annotez les métiers",
+             "# ([middle office](job)), supprimez ce qui ne vaut pas d'être appris, puis",
+             "# `make validate train evaluate`. Plus simple : l'onglet Messages de `make console`.",
              'version: "3.1"', "nlu:"]
     for intent, texts in sorted(by_intent.items()):
         lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {' '.join(t.split())}" for t in texts]
@@ -168,9 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m ops.conversations", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    review = sub.add_parser("review", help="write the messages to label under results/review/")
-    review.add_argument("--threshold", type=float, default=0.6, help="confidence below which a message is listed")
-    review.add_argument("--out", type=Path, default=REVIEW_DIR, help="folder of the two files (results/review)")
+    review = sub.add_parser("review", help="écrit les messages à revoir sous results/review/")
+    review.add_argument("--threshold", type=float, default=0.6, help="confiance sous laquelle un message est listé")
+    review.add_argument("--out", type=Path, default=REVIEW_DIR, help="dossier des deux fichiers (results/review)")
+    review.add_argument("--marks", type=Path, default=MARKS_FILE,
+                        help="marques de la console (var/console.sqlite3) : messages déjà traités, laissés de côté")
     purge_cmd = sub.add_parser("purge", help="delete conversations older than --days")
     purge_cmd.add_argument("--days", type=int, default=settings.retention_days)
     forget_cmd = sub.add_parser("forget", help="delete one student's conversation by sender id")
@@ -180,12 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     url = settings.tracker_db_url
     try:
         if args.command == "review":
-            items = messages_to_review(url, args.threshold)
-            listing, draft = write_review(items, args.out)
-            total = sum(item.count for item in items)
-            shown = [p.relative_to(PROJECT_DIR) if p.is_relative_to(PROJECT_DIR) else p for p in (listing, draft)]
-            print(f"{len(items)} distinct messages to review ({total} in all) -> {shown[0]}, {shown[1]}")
-        elif args.command == "purge":
+            return _review(url, args.threshold, args.out, args.marks)
+        if args.command == "purge":
             if args.days < 0:
                 print("--days must be 0 or more", file=sys.stderr)
                 return 2
@@ -201,6 +224,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot read the conversation store at {url}: {error.__class__.__name__}", file=sys.stderr)
         return 1
     return 0
+
+
+def _review(url: str, threshold: float, out: Path, marks: Path) -> int:
+    """`make review`, said in French: what is left to review, where it was written, what the console already did."""
+    try:
+        found = review_list(url, threshold, marked_keys(marks))
+    except NoSuchTableError:
+        print(f"Aucune conversation enregistrée dans {url} (lancez le bot avec `make run`).", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"Impossible de lire les conversations dans {url} : {error.__class__.__name__}", file=sys.stderr)
+        return 1
+    listing, draft = write_review(found.items, out)
+    shown = [p.relative_to(PROJECT_DIR) if p.is_relative_to(PROJECT_DIR) else p for p in (listing, draft)]
+    print(review_summary(found, shown[0], shown[1]))
+    return 0
+
+
+def review_summary(found: ReviewList, listing: Path, draft: Path) -> str:
+    """ "3 messages distincts à revoir (5 en tout) -> …; 2 déjà traités dans la console." """
+    total = sum(item.count for item in found.items)
+    plural = "s" if len(found.items) > 1 else ""
+    line = (f"{len(found.items)} message{plural} distinct{plural} à revoir ({total} en tout) -> {listing}, {draft}"
+            if found.items else f"Aucun message à revoir -> {listing}, {draft}")
+    if found.done:
+        plural = "s" if found.done > 1 else ""
+        line += (f"\n{found.done} message{plural} déjà traité{plural} dans la console (revu, ignoré ou étiqueté) : "
+                 f"laissé{plural} de côté.")
+    return line
 
 
 if __name__ == "__main__":

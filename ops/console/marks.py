@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, delete, select
 from sqlalchemy.engine import Engine
 
+from common.settings import PROJECT_DIR
+
 STATUSES = ("reviewed", "ignored", "labelled")
+MARKS_FILE = PROJECT_DIR / "var" / "console.sqlite3"  # where `make console` keeps them (`make review` reads it)
 
 _metadata = MetaData()
 marks_table = Table(
@@ -33,6 +38,21 @@ def _key(sender_id: str, timestamp: float) -> tuple[str, float]:
     return sender_id, round(timestamp, 6)
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Who marked a message, how and when (`at`: epoch seconds); `intent`: the one given when labelled."""
+
+    status: str
+    operator: str
+    at: float
+    intent: str | None = None
+
+    def to_json(self) -> dict:
+        """What the list and the export show: "revu par Anne le 2026-12-05 10:31"."""
+        return {"status": self.status, "marked_by": self.operator,
+                "marked_at": datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M"), "label": self.intent or ""}
+
+
 class Marks:
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
@@ -44,6 +64,20 @@ class Marks:
         with self._engine.connect() as connection:
             rows = connection.execute(select(marks_table.c.sender_id, marks_table.c.message_ts, marks_table.c.status))
             return {_key(r.sender_id, r.message_ts): r.status for r in rows}
+
+    def details(self, sender_id: str | None = None, timestamp: float | None = None) -> dict[tuple[str, float], Mark]:
+        """Every mark with its operator and time, by (conversation, message timestamp); or those of one conversation,
+        or of one message."""
+        columns = marks_table.c
+        query = select(columns.sender_id, columns.message_ts, columns.status, columns.operator, columns.at,
+                       columns.intent)
+        if sender_id is not None:
+            query = query.where(columns.sender_id == sender_id)
+        if timestamp is not None:
+            query = query.where(columns.message_ts == round(timestamp, 6))
+        with self._engine.connect() as connection:
+            return {_key(r.sender_id, r.message_ts): Mark(r.status, r.operator, r.at, r.intent)
+                    for r in connection.execute(query)}
 
     def set(self, sender_id: str, timestamp: float, status: str, operator: str, intent: str | None = None) -> None:
         """Mark one message; status "" removes the mark."""
@@ -57,10 +91,26 @@ class Marks:
                 connection.execute(marks_table.insert().values(sender_id=sender_id, message_ts=timestamp, status=status,
                                                                intent=intent, operator=operator[:100], at=time.time()))
 
+    def get(self, sender_id: str, timestamp: float) -> Mark | None:
+        return self.details(sender_id, timestamp).get(_key(sender_id, timestamp))
+
     def purge_before(self, cutoff: float) -> int:
         """Delete the marks of messages older than the retention cutoff."""
         with self._engine.begin() as connection:
             return connection.execute(delete(marks_table).where(marks_table.c.message_ts < cutoff)).rowcount
+
+
+def marked_keys(path: Path) -> set[tuple[str, float]]:
+    """The messages the console's operators already reviewed, ignored or labelled (`make review` leaves them out);
+    nothing when the console never ran (its file is not created from here)."""
+    if not path.is_file():
+        return set()
+    return set(Marks(f"sqlite:///{path}").all())
+
+
+def message_key(sender_id: str, timestamp: float) -> tuple[str, float]:
+    """How a mark names its message: the conversation and the message's timestamp (rounded as stored)."""
+    return _key(sender_id, timestamp)
 
 
 class AccessLog:

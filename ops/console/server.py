@@ -30,9 +30,11 @@ from common.settings import PROJECT_DIR
 from knowledge.loader import load_topics
 from ops.console.advisors import RasaPush, as_json
 from ops.console.evaluations import RESULTS_DIR, evaluation_runs, last_story_test
+from ops.console.export import csv_bytes
+from ops.console.filters import PAGE_SIZE, BadFilter, TurnFilter, one_page, page_count, page_number
 from ops.console.labels import LabelRefused, TrainingData
-from ops.console.marks import STATUSES, AccessLog, Marks
-from ops.console.store import FLAGS, ConversationStore, TurnFilter, statistics
+from ops.console.marks import STATUSES, AccessLog, Mark, Marks
+from ops.console.store import FLAGS, ConversationStore, Turn, statistics
 from ops.console.stories import (
     StoryExists,
     StoryFiles,
@@ -52,7 +54,6 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/favicon.svg": ("favicon.svg", "image/svg+xml")}
 COOKIE = "console_session"
 SESSION_SECONDS = 8 * 3600
-MAX_LIST = 300          # turns sent per list request (the newest first)
 MAX_BODY = 20_000
 MAX_FAILURES = 10       # wrong tokens a minute, per client address and per operator name
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -118,14 +119,37 @@ class Console:
         with self.lock:
             self.sessions.pop(session or "", None)
 
-    def turns(self, sender_id: str | None = None) -> tuple[list, dict]:
-        """Turns within retention and the marks (marks of purged messages are deleted first)."""
+    def turns(self, sender_id: str | None = None) -> tuple[list[Turn], dict[tuple[str, float], Mark]]:
+        """Turns within retention and the marks, with who made them (marks of purged messages are deleted first)."""
         self.marks.purge_before(retention_cutoff(self.retention_days))
-        return self.store.turns(sender_id), self.marks.all()
+        return self.store.turns(sender_id), self.marks.details(sender_id)
+
+    def selected(self, selection: TurnFilter) -> list[tuple[Turn, Mark | None]]:
+        """The turns the filter keeps, newest first, each with its mark."""
+        turns, marks = self.turns()
+        kept = [(t, marks.get(_key(t))) for t in turns]
+        kept = [(t, mark) for t, mark in kept if selection.keep(t, mark.status if mark else "")]
+        return sorted(kept, key=lambda pair: pair[0].timestamp, reverse=True)
 
 
-def _status(marks: dict, turn) -> str:
-    return marks.get((turn.sender_id, round(turn.timestamp, 6)), "")
+    def questions(self, selection: TurnFilter) -> list[AdvisorQuestion]:
+        """The advisors' questions asked within the filter's dates and the retention (the queue knows no channel nor
+        job)."""
+        if self.advisors is None or not self.store.has_database():
+            return []
+        start, end = selection.period()
+        cutoff = retention_cutoff(self.retention_days)
+        return self.advisors.asked_between(max(start or cutoff, cutoff), end)
+
+
+def _key(turn: Turn) -> tuple[str, float]:
+    return turn.sender_id, round(turn.timestamp, 6)
+
+
+def _turn_json(turn: Turn, mark: Mark | None) -> dict:
+    """A turn for the page, with its mark: status, who and when ("" when still to review)."""
+    marked = mark.to_json() if mark else {"status": "", "marked_by": "", "marked_at": "", "label": ""}
+    return {**turn.to_json(), **marked}
 
 
 class ConsoleHandler(BaseHTTPRequestHandler):
@@ -141,7 +165,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         return self.server_version
 
     # --- plumbing --------------------------------------------------------------------------------
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, cookie: str | None = None) -> None:
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, cookie: str | None = None,
+              extra: dict[str, str] | None = None) -> None:
         unread = not getattr(self, "_body_read", False) and (self.headers.get("Content-Length") or "0").strip() != "0"
         self.send_response(status)
         if unread or self.headers.get("Transfer-Encoding"):
@@ -149,6 +174,8 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Security-Policy", CSP)
@@ -235,6 +262,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             ("GET", "/api/meta"): self._meta, ("GET", "/api/turns"): self._turns,
             ("GET", "/api/conversation"): self._conversation, ("GET", "/api/stats"): self._stats,
             ("GET", "/api/evaluations"): self._evaluations, ("GET", "/api/draft"): self._draft,
+            ("GET", "/api/export.csv"): self._export,
             ("POST", "/api/mark"): self._mark, ("POST", "/api/label"): self._label,
             ("POST", "/api/unlabel"): self._unlabel,
             ("POST", "/api/logout"): self._logout,
@@ -251,6 +279,9 @@ class ConsoleHandler(BaseHTTPRequestHandler):
                 return self._error(HTTPStatus.BAD_REQUEST, "Requête JSON attendue.")
         try:
             return handler(who, query, session)
+        except BadFilter as refusal:  # a value the page never sends: said in French, never a crash
+            self.console.access.write(who, self._client(), "bad_filter", path=path[:100])
+            return self._error(HTTPStatus.BAD_REQUEST, str(refusal))
         except Exception as error:  # a French message, the cause in the server's log
             sys.stderr.write(f"console: {path}: {error.__class__.__name__}: {error}\n")
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -291,27 +322,38 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             "topic_labels": topic_labels(), "retention_days": self.console.retention_days})
 
     def _turns(self, who: str, query: dict, session) -> None:
+        """One page of the filtered messages, newest first, with the total and the number of pages."""
+        selection, page = TurnFilter.from_query(query), page_number(query)
+        kept = self.console.selected(selection)
+        shown = one_page(kept, page)
+        self.console.access.write(who, self._client(), "list_messages", filter=selection.describe(), count=len(kept),
+                                  page=page)
+        return self._json(HTTPStatus.OK, {"total": len(kept), "page": page, "pages": page_count(len(kept)),
+                                          "page_size": PAGE_SIZE, "turns": [_turn_json(t, m) for t, m in shown]})
+
+    def _export(self, who: str, query: dict, session) -> None:
+        """Every filtered message (not one page) as a CSV download, without the students' ids."""
         selection = TurnFilter.from_query(query)
-        turns, marks = self.console.turns()
-        kept = [t for t in turns if selection.keep(t, _status(marks, t))]
-        kept.sort(key=lambda t: t.timestamp, reverse=True)
-        self.console.access.write(who, self._client(), "list_messages", filter=selection.describe(), count=len(kept))
-        return self._json(HTTPStatus.OK, {"total": len(kept), "turns": [
-            {**t.to_json(), "status": _status(marks, t)} for t in kept[:MAX_LIST]]})
+        kept = self.console.selected(selection)
+        self.console.access.write(who, self._client(), "export_csv", filter=selection.describe(), count=len(kept))
+        name = f"messages-{datetime.now().strftime('%Y-%m-%d_%H%M')}.csv"
+        return self._send(HTTPStatus.OK, csv_bytes(kept), "text/csv; charset=utf-8",
+                          extra={"Content-Disposition": f'attachment; filename="{name}"'})
 
     def _conversation(self, who: str, query: dict, session) -> None:
         sender = query.get("sender", "")[:255]
         turns, marks = self.console.turns(sender)
         self.console.access.write(who, self._client(), "view_conversation", sender=sender, count=len(turns))
         return self._json(HTTPStatus.OK, {"sender_id": sender, "turns": [
-            {**t.to_json(), "status": _status(marks, t)} for t in turns]})
+            _turn_json(t, marks.get(_key(t))) for t in turns]})
 
     def _stats(self, who: str, query: dict, session) -> None:
         chart_keys = ("channel", "from", "to", "job", "advisors")
         selection = TurnFilter.from_query({k: v for k, v in query.items() if k in chart_keys})
         turns, _ = self.console.turns()
         self.console.access.write(who, self._client(), "charts", filter=selection.describe())
-        return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")]))
+        return self._json(HTTPStatus.OK, statistics([t for t in turns if selection.keep(t, "")],
+                                                    self.console.questions(selection)))
 
     def _evaluations(self, who: str, query: dict, session) -> None:
         self.console.access.write(who, self._client(), "evaluations")
@@ -342,7 +384,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.NOT_FOUND, "Message introuvable (supprimé par la rétention ?).")
         self.console.marks.set(turn.sender_id, turn.timestamp, status, who)
         self.console.access.write(who, self._client(), "mark", sender=turn.sender_id, message=turn.id, status=status)
-        return self._json(HTTPStatus.OK, {"status": status})
+        return self._json(HTTPStatus.OK, _turn_json(turn, self.console.marks.get(turn.sender_id, turn.timestamp)))
 
     def _label(self, who: str, body: dict, session) -> None:
         turn = self._find(str(body.get("sender") or "")[:255], body.get("ts"))
@@ -358,8 +400,9 @@ class ConsoleHandler(BaseHTTPRequestHandler):
         self.console.marks.set(turn.sender_id, turn.timestamp, "labelled", who, intent=added.intent)
         self.console.access.write(who, self._client(), "label", sender=turn.sender_id, message=turn.id,
                                   intent=added.intent, file=added.path.name)
+        mark = self.console.marks.get(turn.sender_id, turn.timestamp)
         return self._json(HTTPStatus.OK, {"file": added.path.name, "example": added.example, "intent": added.intent,
-                                          "status": "labelled"})
+                                          **(mark.to_json() if mark else {"status": "labelled"})})
 
     def _unlabel(self, who: str, body: dict, session) -> None:
         """Undo a label just added: its example leaves the training file, the message is to review again."""

@@ -10,13 +10,14 @@ import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 
+from common.advisor_queue import AdvisorQuestion, queue_figures
 from common.feedback import TABLE as FEEDBACK_TABLE
 from common.feedback import FeedbackStore, Rating
 from ops.console.rephrase import MISS_ACTIONS, Said, rephrases
@@ -80,10 +81,14 @@ class ConversationStore:
         self.url, self.retention_days = url, retention_days
         self._engine: Engine = create_engine(url, future=True)
 
-    def _rows(self, sender_id: str | None = None) -> list:
+    def has_database(self) -> bool:
+        """False for a SQLite file not created yet (no conversation yet; connecting would create an empty file)."""
         database = self._engine.url.database
-        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
-            return []  # no conversation yet; connecting would create an empty file
+        return not (self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file())
+
+    def _rows(self, sender_id: str | None = None) -> list:
+        if not self.has_database():
+            return []
         try:
             events = Table("events", MetaData(), autoload_with=self._engine)
         except NoSuchTableError:
@@ -146,8 +151,7 @@ class ConversationStore:
         return turns
 
     def _ratings(self, sender_id: str | None) -> list[Rating]:
-        database = self._engine.url.database
-        if self._engine.url.drivername.startswith("sqlite") and database and not Path(database).is_file():
+        if not self.has_database():
             return []
         if not inspect(self._engine).has_table(FEEDBACK_TABLE):  # no rating yet: nothing is created from here
             return []
@@ -179,7 +183,8 @@ def _flag(conversation: list[Turn]) -> None:
             turn.flags.append("fallback")
         elif turn.intent in OUT_OF_SCOPE_INTENTS:
             turn.flags.append("out_of_scope")
-        elif turn.confidence < LOW_CONFIDENCE and not turn.payload:
+        # whatever the intent: a low-confidence "hors sujet" is often a real question the bot should know
+        if turn.confidence < LOW_CONFIDENCE and not turn.payload:
             turn.flags.append("low_confidence")
     for index, turn in enumerate(words):
         later = words[index + 1:]
@@ -200,56 +205,9 @@ def _same_question(first: Turn, second: Turn) -> bool:
     return fold(first.text) != "" and rephrases(_said(first), _said(second))
 
 
-@dataclass(frozen=True)
-class TurnFilter:
-    channel: str = ""
-    date_from: str = ""         # YYYY-MM-DD, inclusive
-    date_to: str = ""
-    intent: str = ""
-    job: str = ""
-    flag: str = ""              # one of FLAGS, or "any"
-    status: str = ""            # "todo" (neither reviewed nor ignored), "reviewed", "ignored", "labelled" or ""
-    advisors: bool = False      # include the advisors' shell tests
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> TurnFilter:
-        def valid_date(value: str) -> str:
-            try:
-                return date.fromisoformat(value).isoformat() if value else ""
-            except ValueError:
-                return ""
-        return cls(channel=query.get("channel", "")[:50], date_from=valid_date(query.get("from", "")),
-                   date_to=valid_date(query.get("to", "")), intent=query.get("intent", "")[:100],
-                   job=query.get("job", "")[:100],
-                   flag=query.get("flag", "") if query.get("flag", "") in FLAGS + ("any",) else "",
-                   status=(query.get("status", "")
-                           if query.get("status") in ("todo", "reviewed", "ignored", "labelled") else ""),
-                   advisors=query.get("advisors", "") in ("1", "true", "on"))
-
-    def describe(self) -> dict:
-        """The filter for the access log (no message text is ever part of a filter)."""
-        return {k: v for k, v in asdict(self).items() if v}
-
-    def keep(self, turn: Turn, status: str) -> bool:
-        if turn.advisor and not self.advisors:
-            return False
-        if self.channel and turn.channel != self.channel:
-            return False
-        if self.date_from and turn.day < self.date_from or self.date_to and turn.day > self.date_to:
-            return False
-        if self.intent and turn.intent != self.intent:
-            return False
-        if self.job and turn.job != self.job:
-            return False
-        if self.flag == "any" and not turn.flags or self.flag and self.flag != "any" and self.flag not in turn.flags:
-            return False
-        if self.status == "todo":
-            return not status
-        return not self.status or status == self.status
-
-
-def statistics(turns: list[Turn]) -> dict:
-    """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs."""
+def statistics(turns: list[Turn], questions: list[AdvisorQuestion] | None = None, now: float | None = None) -> dict:
+    """What the charts draw: messages per day, fallback and out-of-scope rates per day, intents, topics, jobs, and
+    the advisors' queue (`questions`: those asked in the period; counts and answer delays)."""
     per_day: dict[str, Counter] = defaultdict(Counter)
     intents, topics = Counter(), Counter()
     disliked: dict[str, Counter] = {"intents": Counter(), "topics": Counter()}
@@ -283,5 +241,6 @@ def statistics(turns: list[Turn]) -> dict:
         "disliked_intents": disliked["intents"].most_common(),
         "disliked_topics": disliked["topics"].most_common(),
         "total": len(turns),
+        "advisors": queue_figures(questions or [], time.time() if now is None else now),
         "generated": time.strftime("%Y-%m-%d %H:%M"),
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from common.feedback import FeedbackRefused, FeedbackStore
-from ops.console.store import ConversationStore, TurnFilter, statistics
+from ops.console.filters import TurnFilter
+from ops.console.store import ConversationStore, statistics
 from tests.ops.conversations import fill_tracker_store
 
 

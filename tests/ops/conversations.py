@@ -87,15 +87,25 @@ def _clock() -> float:
     return max(now, two_am)
 
 
-def fill_tracker_store(path, now: float | None = None) -> str:
-    """Write the conversations with rasa.core.tracker_store.SQLTrackerStore into SQLite file `path`; returns its URL."""
+def many_students(now: float, count: int) -> dict[str, list]:
+    """`count` students of one message each, a minute apart (the newest first is "question 0"), for the pages."""
+    return {f"student-{index:03d}": _turn(f"question {index} sur le métier", "ask_definition", 0.9, "socketio",
+                                          now - 60 * (index + 1), "Le back-office : …")
+            for index in range(count)}
+
+
+def fill_tracker_store(path, now: float | None = None, extra: int = 0) -> str:
+    """Write the conversations with rasa.core.tracker_store.SQLTrackerStore into SQLite file `path`; returns its URL.
+
+    `extra`: that many more students of one message each (many_students)."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
 
     store = SQLTrackerStore(dialect="sqlite", db=str(path))
 
     async def save_all() -> None:
-        for sender, events in conversations(now or _clock()).items():
+        clock = now or _clock()
+        for sender, events in {**conversations(clock), **many_students(clock, extra)}.items():
             await store.save(DialogueStateTracker.from_events(sender, events))
 
     # In a thread of its own: Playwright's sync API keeps an event loop running in the tests' thread

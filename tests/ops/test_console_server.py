@@ -254,3 +254,30 @@ def test_failed_test_stories_show_with_the_turn_that_differs(tmp_path):
     (tmp_path / "core").mkdir()
     (tmp_path / "core" / "failed_test_stories.yml").write_text("# None of the test stories failed - all good!\n")
     assert last_story_test(tmp_path)["failed_stories"] == []
+
+
+def test_charts_count_the_advisors_queue_of_the_period(console):
+    """Issue 22's leftover: the queue's counts and answer delays beside the charts, for the dates filtered."""
+    import time
+    from datetime import date, timedelta
+
+    port, state = console
+    session = login(port).split(";")[0]
+    now = time.time()
+    answered = state.advisors.ask("student-today", "quel salaire au bo ?", now=now - 3600)
+    state.advisors.answer(answered.id, "Les fiches ne le disent pas.", "Anne", now=now - 3000)
+    state.advisors.ask("student-yesterday", "et la retraite ?", now=now - 600)
+    state.advisors.ask("old-student", "une question d'il y a 40 jours", now=now - 40 * 86400)  # past retention
+
+    def advisors(query=""):
+        response, body = request(port, "GET", f"/api/stats?{query}", headers={"Cookie": session})
+        assert response.status == 200
+        return json.loads(body)["advisors"]
+
+    figures = advisors()
+    assert (figures["pending"], figures["answered"], figures["median_delay_s"], figures["max_delay_s"]) == (
+        1, 1, 600.0, 600.0)
+    assert 590 <= figures["oldest_wait_s"] <= 700
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert advisors(f"from={tomorrow}") == {"pending": 0, "answered": 0, "median_delay_s": None,
+                                            "max_delay_s": None, "oldest_wait_s": None}

@@ -157,13 +157,14 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(holdout.locator(".result")).to_contain_text("de nouveau à revoir")
     holdout.get_by_role("button", name="Revu").click()
     expect(holdout.locator(".result")).to_contain_text("Marqué revu.")
+    expect(holdout.locator(".meta .status")).to_contain_text("revu par Anne Conseillère le ")  # who, at once
     tab.select_option("#f-intent", label="toutes")
     tab.click("#filters button[type=submit]")
     expect(turns).to_have_count(9)  # 11 - labelled - reviewed
     tab.select_option("#f-status", "reviewed")
     tab.click("#filters button[type=submit]")
     expect(turns).to_have_count(1)
-    expect(turns.first.locator(".status")).to_have_text("revu")
+    expect(turns.first.locator(".status")).to_contain_text("revu par Anne Conseillère le ")
 
     # Advisors' tests on request, the whole conversation of a message
     tab.select_option("#f-status", label="tous")
@@ -188,6 +189,8 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     expect(tab.locator("#chart-topics")).to_contain_text("Études et diplômes")  # topics.yml's labels, not ids
     expect(tab.locator("#chart-topics")).not_to_contain_text("studies")
     expect(tab.locator("#chart-jobs tbody tr")).to_have_count(2)
+    expect(tab.locator("#chart-advisors dt")).to_have_count(4)  # the advisors' queue: counts and delays
+    expect(tab.locator("#chart-advisors")).to_contain_text("Délai de réponse maximal")
     _shot(tab, width, "charts")
     tab.get_by_role("tab", name="Évaluations").click()
     expect(tab.locator("#filters")).to_be_hidden()

@@ -12,6 +12,7 @@ const REASON_NAMES = { off_topic: "pas la réponse à sa question", incomplete: 
 const STATUS_NAMES = { reviewed: "revu", ignored: "ignoré", labelled: "étiqueté" };
 let meta = null;
 let currentTab = "messages";
+let page = 1;  // of the message list, 100 messages a page (the server's)
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -114,7 +115,15 @@ function filterQuery() {
   return params.toString();
 }
 
-$("filters").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
+$("filters").addEventListener("submit", (event) => { event.preventDefault(); page = 1; refresh(); });
+
+for (const [id, step] of [["page-prev", -1], ["page-next", 1]]) {
+  $(id).addEventListener("click", async () => {
+    page = Math.max(1, page + step);
+    await refresh();
+    $("tab-messages").scrollIntoView({ block: "start" });
+  });
+}
 
 async function refresh() {
   document.documentElement.dataset.loading = "true";
@@ -132,10 +141,29 @@ async function refresh() {
 
 // ---------------------------------------------------------------- messages
 async function loadTurns() {
-  const data = await api(`/api/turns?${filterQuery()}`);
+  const query = filterQuery();
+  const data = await api(`/api/turns?${query}${query ? "&" : ""}page=${page}`);
+  const first = (data.page - 1) * data.page_size + 1;
   $("count").textContent = data.total === 0 ? "Aucun message pour ces filtres."
-    : `${data.total} message${data.total > 1 ? "s" : ""}${data.total > data.turns.length ? ` (les ${data.turns.length} plus récents affichés)` : ""}, du plus récent au plus ancien.`;
+    : `${data.total} message${data.total > 1 ? "s" : ""}, du plus récent au plus ancien`
+      + (data.pages > 1 ? ` : ${first} à ${first + data.turns.length - 1} affichés.` : ".");
+  $("export").href = `/api/export.csv?${query}`;  // every message of these filters, not only this page
+  $("pager").hidden = data.pages <= 1;
+  $("page-info").textContent = `Page ${data.page} sur ${data.pages}`;
+  $("page-prev").disabled = data.page <= 1;
+  $("page-next").disabled = data.page >= data.pages;
   $("turns").replaceChildren(...data.turns.map((turn) => turnItem(turn, true)));
+}
+
+function statusText(turn) {
+  const name = STATUS_NAMES[turn.status] || turn.status;
+  return turn.marked_by ? `${name} par ${turn.marked_by} le ${turn.marked_at}` : name;
+}
+
+function showStatus(item, turn) {
+  const old = item.querySelector(".meta .status");
+  if (old) old.remove();
+  if (turn.status) item.querySelector(".meta").append(el("span", { class: `status ${turn.status}` }, statusText(turn)));
 }
 
 function turnItem(turn, actions) {
@@ -146,7 +174,7 @@ function turnItem(turn, actions) {
       el("time", {}, turn.time), " · ", turn.channel || "canal ?", " · ",
       el("span", { class: "sender", title: turn.sender_id }, turn.advisor ? "conseiller" : `élève ${turn.sender_id.slice(0, 8)}`),
       turn.job ? ` · ${turn.job}` : "",
-      turn.status ? el("span", { class: `status ${turn.status}` }, STATUS_NAMES[turn.status]) : null),
+      turn.status ? el("span", { class: `status ${turn.status}` }, statusText(turn)) : null),
     el("p", { class: `said${turn.payload ? " payload" : ""}` }, turn.payload ? `bouton ${turn.text}` : turn.text),
     el("p", { class: "parse" },
       el("span", { class: "intent" }, turn.intent || "?"), " ", el("span", { class: "confidence" }, confidence),
@@ -171,8 +199,9 @@ function turnItem(turn, actions) {
 async function mark(turn, item, status) {
   const result = item.querySelector(".result");
   try {
-    await api("/api/mark", { sender: turn.sender_id, ts: turn.timestamp, status });
+    const marked = await api("/api/mark", { sender: turn.sender_id, ts: turn.timestamp, status });
     item.classList.toggle("done", Boolean(status));
+    showStatus(item, marked);
     if (!status) {
       result.textContent = "Marque annulée : le message est de nouveau à revoir.";
       return;
@@ -190,6 +219,7 @@ async function unlabel(turn, item, added) {
     await api("/api/unlabel", { sender: turn.sender_id, ts: turn.timestamp, intent: added.intent, example: added.example });
     result.textContent = `Retiré de ${added.file} : le message est de nouveau à revoir.`;
     item.classList.remove("done");
+    showStatus(item, { status: "" });
   } catch (error) {
     result.textContent = error.message;
   }
@@ -224,6 +254,7 @@ async function labelForm(turn, item) {
         el("button", { type: "button", class: "quiet", onclick: () => unlabel(turn, item, added) }, "Annuler"));
       result.classList.remove("error");
       item.classList.add("done");
+      showStatus(item, added);
       form.remove();
     } catch (error) {
       result.textContent = error.message;
@@ -369,6 +400,17 @@ async function loadCharts() {
   $("chart-disliked-intents").replaceChildren(hbars(stats.disliked_intents || []));
   $("chart-disliked-topics").replaceChildren(hbars(stats.disliked_topics || [], meta.topic_labels || {}));
   $("chart-jobs").replaceChildren(jobsTable(stats.jobs));
+  $("chart-advisors").replaceChildren(advisorFigures(stats.advisors || {}));
+}
+
+function advisorFigures(queue) {
+  const rows = [
+    ["En attente", `${queue.pending || 0}${queue.oldest_wait_s ? ` (la plus ancienne depuis ${duration(queue.oldest_wait_s)})` : ""}`],
+    ["Répondues", `${queue.answered || 0}`],
+    ["Délai de réponse médian", duration(queue.median_delay_s)],
+    ["Délai de réponse maximal", duration(queue.max_delay_s)],
+  ];
+  return el("dl", { class: "figures" }, rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]));
 }
 
 function empty() { return el("p", { class: "hint" }, "Pas de données."); }
@@ -503,7 +545,7 @@ async function loadAdvisors() {
   const data = await api("/api/advisor");
   const stats = data.stats || {};
   $("advisor-stats").textContent = `${stats.pending || 0} en attente (la plus ancienne depuis ${duration(stats.oldest_wait_s)}) · `
-    + `${stats.answered || 0} répondues · délai médian de réponse ${duration(stats.median_delay_s)}. `
+    + `${stats.answered || 0} répondues · délai de réponse médian ${duration(stats.median_delay_s)}, maximal ${duration(stats.max_delay_s)}. `
     + "Ne demandez jamais de nom, d'e-mail ni de téléphone : la réponse s'affiche dans la conversation de l'élève.";
   $("advisor-pending").replaceChildren(...(data.pending.length ? data.pending.map(advisorItem)
     : [el("li", { class: "hint" }, "Aucune question en attente.")]));
