@@ -43,10 +43,20 @@ def question_text(tracker: Tracker) -> str:
     A button payload ("/ask_skills{...}") asks for a whole topic: it has no text to narrow the answer.
     """
     text = tracker.latest_message.get("text") or ""
-    if latest_intent(tracker) == "inform_job" or text.startswith("/"):
+    if text.startswith("/"):
+        return ""
+    if latest_intent(tracker) == "inform_job" and not asks_more_than_a_job(text):
         remembered = tracker.get_slot("question")
-        return remembered if isinstance(remembered, str) and latest_intent(tracker) == "inform_job" else ""
+        return remembered if isinstance(remembered, str) else ""
     return text
+
+
+def asks_more_than_a_job(text: str) -> bool:
+    """A question with words of its own besides the job's name ("le back office demande de parler allemand ?"),
+    read as a job alone by the NLU: its own words are the question, not the one remembered ("et pour le back ?")."""
+    from knowledge.question import STATEMENT, analyse
+
+    return bool(queries.content_terms(text)) and analyse(text, queries.vocabulary()).form != STATEMENT
 
 
 def filter_entities(tracker: Tracker) -> list[FilterValue]:

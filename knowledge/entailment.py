@@ -37,6 +37,8 @@ _NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moin
                               r"\s*$")
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
+_VERB_OBJECT = re.compile(r"\s+(?:une|un|des|les|la|le|l'|son|sa|ses|leur|leurs|ce|cette|ces)\s")
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,10 @@ class ClaimReader:
             if match.start() < end or re.match(r"\s*\+\s*\d", folded[match.end():]):
                 continue  # inside the previous item ("école d'ingénieur ... comptable"); "bac+2": a study level
             start = match.group(1)
-            words = [start]
             rest = folded[match.end():]
+            if start in self.words.job_starts and _VERB_OBJECT.match(rest):
+                continue  # "manager des gens", "conseiller les clients": a verb and its object, not a job named
+            words = [start]
             end = match.end()
             for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", rest):
                 word = token.group(0)

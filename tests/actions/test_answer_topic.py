@@ -143,3 +143,20 @@ def test_two_jobs_in_one_question_compares(dispatcher):
 def test_unresolvable_job_slot_is_ignored(dispatcher):
     run(make_tracker("ask_missions", slots={"job": "<script>"}), dispatcher)
     assert dispatcher.messages[0]["response"] == "utter_ask_job"
+
+
+def test_a_question_read_as_a_job_alone_keeps_its_own_words(default_kb):
+    """"le back office demande de parler allemand ?" understood as inform_job: the sheet's silence on German,
+    not its definition; "et pour le back ?" still carries the question remembered."""
+    from actions.context import asks_more_than_a_job
+
+    assert asks_more_than_a_job("le back office demande de parler allemand ?")
+    assert not asks_more_than_a_job("et pour le back ?")
+    assert not asks_more_than_a_job("c'est pareil pour le back office ?")
+    assert not asks_more_than_a_job("moi c'est le back office qui m'intéresse")
+
+
+def test_a_question_read_as_a_job_alone_gets_the_honest_gap(dispatcher):
+    run(make_tracker("inform_job", [JOB["back-office"]], text="le back office demande de parler allemand ?"),
+        dispatcher)
+    assert dispatcher.messages[0]["response"] == "utter_fact_not_in_sheet"

@@ -152,3 +152,10 @@ def test_only_of_the_students_own_diploma_restricts_nothing(reader):
     fact = "Baccalauréat technologique STMG (sciences et technologies du management et de la gestion)"
     assert verdict(reader, "j'ai seulement un bac STMG ça marche ?", fact,
                    distinct=frozenset(reader.terms_of("STMG"))) == e.ENTAILED
+
+
+def test_a_job_name_used_as_a_verb_names_no_job(reader):
+    """"manager des gens", "conseiller les clients": a verb and its object; "devenir manager": a job."""
+    assert not reader.items(fold("il doit manager des gens ?"))
+    assert not reader.items(fold("il doit conseiller les clients ?"))
+    assert [i.text for i in reader.items(fold("on peut devenir manager apres ?"))] == ["manager"]
