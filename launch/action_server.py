@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for handler in logging.getLogger().handlers:
         handler.addFilter(PrivacyFilter())
+    from launch.action_errors import register
+
+    register()  # bad requests: French errors, never the request echoed (launch/action_errors.py)
     os.environ["SANIC_HOST"] = args.host  # rasa_sdk reads its bind address from here (default 0.0.0.0)
     run("actions", port=args.port, cors_origins="")  # no CORS: web pages must not call actions directly
     return 0
