@@ -1,6 +1,8 @@
 """Compares the jobs side by side on one topic."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
@@ -20,11 +22,22 @@ def asks_both(text: str) -> bool:
     return any(contains_phrase(fold(text), cue) for cue in queries.vocabulary().both_cues)
 
 
+# "plus administratif que", "moins stressant que le middle", "aussi bien payé que": a comparative, whatever the word
+_COMPARATIVE = re.compile(r"(?<![a-z'])(?:plus|moins|aussi|mieux)\s+(?:[a-z'-]+\s+){1,2}(?:que|qu')")
+
+
+def ranks(text: str) -> bool:
+    """Whether a message asks to rank the jobs ("lequel demande le plus…", "c'est plus administratif que…")."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().ranking_cues) or bool(
+        _COMPARATIVE.search(folded))
+
+
 def compares(text: str) -> bool:
     """Whether a message sets the jobs against each other: "les deux", "lequel", "le plus", "vs", "différence"."""
     vocabulary = queries.vocabulary()
     folded = fold(text)
-    return asks_both(text) or any(contains_phrase(folded, cue) for cue in vocabulary.ranking_cues) \
+    return asks_both(text) or ranks(text) \
         or any(word.strip("?!.,;:") in vocabulary.comparison_words for word in folded.split())
 
 
@@ -52,7 +65,7 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     vocabulary = queries.vocabulary()
     shape = analyse(text, vocabulary)
     folded = fold(text)
-    ranking = any(contains_phrase(folded, cue) for cue in vocabulary.ranking_cues)
+    ranking = ranks(text)
     counted = ranking or any(contains_phrase(folded, cue) for cue in vocabulary.count_cues)
     topic = _topic_asked(text, fallback_topic)
     if not queries.topics()[topic].in_sheets:

@@ -196,6 +196,9 @@ class ClaimReader:
         # "au moins 5 ans ?", "il faut 10 ans d'expérience ?": a minimum, where the sheet may list levels under it
         needed = needed or any(re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
                                for c in self.words.minimum_cues)
+        # "les deux demandent un bac+5 ?": a study level after a need verb is claimed required too
+        needed = needed or (bool(re.search(r"(?<![a-z0-9])bac\s*\+\s*\d", folded))
+                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
         units = "|".join(map(re.escape, self.words.duration_units)) or r"(?!x)x"
         needed = needed or (bool(re.search(r"(?<![a-z0-9])\d+\s*(?:" + units + r")(?![a-z])", folded))
                             and any(contains_phrase(folded, c) for c in self.words.need_verbs))

@@ -223,3 +223,13 @@ def test_not_understood_but_naming_only_a_job_asks_the_same_for_that_job(dispatc
     [message] = dispatcher.messages
     assert message["response"] in ("utter_answer_source", "utter_answer_source_no_url")
     assert "Observatoire" in message["publisher"]
+
+
+def test_a_comparative_is_a_ranking_the_sheets_do_not_make():
+    """"plus administratif que", "moins stressant que": never each job's "oui" side by side."""
+    from actions.compare_jobs import compares, ranks
+
+    assert ranks("le back office c'est plus administratif que le middle ?")
+    assert ranks("le middle office est moins stressant que le back office ?")
+    assert compares("c'est plus dur d'entrer en middle qu'en back ?")
+    assert not ranks("quelles compétences pour le back office ?")

@@ -105,9 +105,12 @@ def test_the_item_left_out_is_not_an_item_named(reader):
     ("faut être ingénieur ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.NOT_REQUIRED),
     ("c'est une obligation, le MIF 2 ?", "MIF 2 (Markets in Financial Instruments Directive)", "trainings",
      e.NOT_REQUIRED),
-    # a figure the fact does not state
-    ("il demande 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
+    # a figure the fact does not state; asked as a demand ("il demande"), an obligation the offers' levels deny
+    ("il parle de 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
      e.NUMBER_UNSAID),
+    ("il demande 5 ans d'expérience ?", "Niveaux d'expérience demandés dans les offres", "figures",
+     e.NOT_REQUIRED),
+    ("les deux demandent un bac+5 ?", "Niveau 7 Master/Ingénieur (bac + 5)", "studies", e.NOT_REQUIRED),
     # a minimum ("au moins 5 ans") is an obligation; the offers list several levels of experience
     ("il demande au moins 5 ans d'expérience ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
     ("il faut au moins 5 ans ?", "Entre 5 et 10 ans", "figures", e.NOT_REQUIRED),
