@@ -35,11 +35,11 @@ _numbers = itertools.count(1)
 class ConsoleSanic(Sanic):
     """Sanic, startable more than once per process (the tests start one console per module).
 
-    Sanic 21.12 rewrites its own Sanic.handle_request (and three other methods) from their source at each app's
-    start ("touchup"); the second start in a process reads the rewritten method and fails with KeyError, unless in
-    test mode, where the originals are kept aside and rewritten again. Test mode does nothing else in 21.12 but allow
-    two apps of one name (ours are numbered anyway). Tripwire: tests/ops/test_console_limits.py checks that plain
-    Sanic still fails there (drop this class when it does not).
+    Sanic 21.12 rewrites methods of its own classes (Sanic.handle_request, Http.http1_request_header…) from their
+    source at each app's start ("touchup"); the second start in a process reads a rewritten one and fails with
+    KeyError (and the server never answers), unless in test mode, where the originals are kept aside and rewritten
+    again. Test mode does nothing else in 21.12 but allow two apps of one name (ours are numbered anyway).
+    Tripwire: tests/ops/test_console_limits.py checks that plain Sanic still fails there (drop this class then).
     """
 
     test_mode = True
