@@ -4,10 +4,12 @@ What every request goes through (install()): a loopback console answers only loo
 and a POST whose Origin is not the page's own is refused (with SameSite=Strict cookies and JSON bodies only, what
 keeps other sites from posting here). Sanic reads each body whole before the route runs (REQUEST_MAX_SIZE: MAX_BODY
 bytes, 413 beyond, connection closed) and reads or discards it before the next request on the connection, so a body
-is never parsed as a request. JSON deeper than MAX_JSON_DEPTH is a French 400 before it is parsed. Every answer
-carries the security headers; the server's own log is one line per request without its query string (a search may
-be a student's words). API routes are wrapped by api(): session or 401, JSON object or 400, the work in a thread
-(the stores are synchronous), BadFilter a French 400, any other error a French 500 with the cause on stderr.
+is never parsed as a request; a head that leaves the body's length in doubt (bad_framing: two lengths, a signed
+one…) is a 400 before any of the body is read, and the connection closes. JSON deeper than MAX_JSON_DEPTH is a
+French 400 before it is parsed. Every answer carries the security headers; the server's own log is one line per
+request without its query string (a search may be a student's words). API routes are wrapped by api(): session or
+401, JSON object or 400, the work in a thread (the stores are synchronous), BadFilter a French 400, any other error
+a French 500 with the cause on stderr.
 Tripwires: tests/ops/test_console_server.py, tests/ops/test_console_limits.py.
 """
 from __future__ import annotations
