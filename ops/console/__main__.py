@@ -8,6 +8,7 @@ import sys
 from common.private_files import keep_private
 from common.settings import get_settings, with_internal_token
 from ops.console.server import default_console, make_server
+from ops.console.throttle import MIN_TOKEN_CHARS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=settings.console_port)
     parser.add_argument("--host", default=settings.host)
     args = parser.parse_args(argv)
+    if settings.console_token is not None and len(settings.console_token) < MIN_TOKEN_CHARS:
+        # a right token always gets in (a flood of wrong ones locks nobody out): guessing is stopped by its length
+        print(f"Console not started: CONSOLE_TOKEN has {len(settings.console_token)} characters, at least "
+              f"{MIN_TOKEN_CHARS} are needed (unset it and one is generated).", file=sys.stderr)
+        return 1
     keep_private()
     token = settings.console_token or secrets.token_urlsafe(18)
     console = default_console(with_internal_token(settings), token)  # the token `make run` gave Rasa's API
@@ -32,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Log in with your name and this token (set CONSOLE_TOKEN to choose it): {token}", flush=True)
     print(f"Every access is logged to {console.access.path}. Ctrl-C stops the console.", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.serve_forever()  # Ctrl-C or SIGTERM: requests under way finish, then it stops
     finally:
         server.server_close()
     return 0
