@@ -6,7 +6,8 @@ messages) and a 30-line traceback in the log; an unknown path also gets that 500
 - an unknown path is a 404, a wrong method a 405;
 - a call that is not an action call (no `next_action` name, a `tracker` that is not an object with a sender id) is
   a 400 before any action runs;
-- anything else that fails is a 500 saying so, logged in one line (bot/log_privacy.py shortens it).
+- anything else that fails is a 500 saying so, logged in one line (bot/log_privacy.py shortens it);
+- a head that leaves the body's length in doubt is refused before it freezes the server (common/http_framing.py).
 """
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from typing import Any
 
 import pluggy
 from sanic import Sanic, response
-from sanic.exceptions import MethodNotSupported, NotFound
+from sanic.exceptions import InvalidUsage, MethodNotSupported, NotFound
 from sanic.request import Request
+
+from common.http_framing import refuse_bad_framing
 
 logger = logging.getLogger(__name__)
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -25,6 +28,7 @@ NOT_FOUND = "Adresse inconnue du serveur d'actions."
 NOT_ALLOWED = "Méthode non acceptée à cette adresse."
 BAD_CALL = ("Appel d'action invalide : il faut un objet JSON avec « next_action » et un « tracker » "
             "(objet avec « sender_id »).")
+MALFORMED = "Requête mal formée."
 FAILED = "L'action a échoué ; l'erreur est dans le journal du serveur d'actions."
 
 
@@ -42,6 +46,8 @@ class ActionServerErrors:
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        refuse_bad_framing(app)  # "Content-Length: -1" would freeze the server (common/http_framing.py)
+
         @app.on_request
         async def check_action_call(request: Request) -> Any:
             if request.path == "/webhook" and request.method == "POST" and \
@@ -61,6 +67,10 @@ class ActionServerErrors:
         @app.exception(MethodNotSupported)
         async def not_allowed(request: Request, exception: Exception) -> Any:
             return response.json({"error": NOT_ALLOWED}, status=405)
+
+        @app.exception(InvalidUsage)
+        async def malformed(request: Request, exception: Exception) -> Any:
+            return response.json({"error": MALFORMED}, status=400)
 
         @app.exception(Exception)  # replaces rasa_sdk's, which echoes the request body
         async def failed(request: Request, exception: Exception) -> Any:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -24,11 +23,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from sanic import Sanic
-from sanic.compat import Header
-from sanic.exceptions import InvalidUsage, MethodNotSupported, NotFound, PayloadTooLarge, SanicException
+from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from common.http_framing import refuse_bad_framing
 from ops.console.filters import BadFilter
 from ops.console.state import Console
 
@@ -43,7 +42,6 @@ SECURITY_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CSP,
 REFUSALS = {400: "Requête invalide.", 408: "Requête trop lente.",
             413: f"Requête trop grande ({MAX_BODY // 1000} ko au plus).", 417: "Requête invalide."}
 JSON_TYPE = "application/json; charset=utf-8"
-FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")  # RFC 9110's token (Sanic has lowered the names)
 
 
 class BadBody(ValueError):
@@ -89,20 +87,6 @@ def too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     return False
-
-
-def bad_framing(headers: Header) -> str | None:
-    """Why a request's head leaves its body's length in doubt, or None; Sanic 21.12 takes `Content-Length: -1`
-    (its event loop then spins: the console stops answering), a second Content-Length (the first wins: the rest of
-    the body is read as a request), `+5`, `5_0`, `Transfer-Encoding: Chunked` and `Content-Length : 5` (not a body)."""
-    if any(not FIELD_NAME.fullmatch(name) for name in headers):
-        return "field name"
-    lengths, codings = headers.getall("content-length", []), headers.getall("transfer-encoding", [])
-    if len(lengths) > 1 or any(not (v.isascii() and v.isdigit() and len(v) <= 12) for v in lengths):
-        return "content-length"
-    if codings and (codings != ["chunked"] or lengths):
-        return "transfer-encoding"
-    return None
 
 
 def json_object(request: Request) -> dict:
@@ -181,10 +165,7 @@ def install(app: Sanic, bound_host: str, quiet: bool = False) -> None:
     app.config.KEEP_ALIVE_TIMEOUT = 5
     app.config.FALLBACK_ERROR_FORMAT = "json"
 
-    @app.signal("http.lifecycle.request")  # the head is read, the body not yet: refused, the connection closes
-    async def framing(request: Request) -> None:
-        if bad_framing(request.headers):
-            raise InvalidUsage("Bad framing")
+    refuse_bad_framing(app)  # the head is read, the body not yet: refused, the connection closes (common/)
 
     @app.on_request
     async def checks(request: Request) -> HTTPResponse | None:

@@ -44,3 +44,16 @@ def test_what_an_action_call_is():
     assert bad_action_call(None) and bad_action_call([]) and bad_action_call({"next_action": "a"})
     assert bad_action_call({"next_action": "a", "tracker": {"sender_id": "x", "events": "no"}})
     assert not bad_action_call({"next_action": "a", "tracker": {"sender_id": "x"}})
+
+
+def test_a_negative_content_length_does_not_freeze_the_action_server(stack):
+    """Sanic 21.12 spins on `Content-Length: -1` while the connection stays open (common/http_framing.py)."""
+    import socket
+
+    host, port = stack.settings.host, stack.settings.actions_port
+    with socket.create_connection((host, port), timeout=5) as bad:
+        bad.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\nabc")
+        assert bad.recv(100).startswith(b"HTTP/1.1 400")
+        with socket.create_connection((host, port), timeout=2) as good:  # answered while the first is open
+            good.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert good.recv(100).startswith(b"HTTP/1.1 200")
