@@ -72,11 +72,6 @@ def test_socketio_accepts_the_allowed_origins_only(stack):
         run_exchange(stack.settings.rasa_url, "http://evil.example", emits, wait=5, expected=1)
 
 
-def test_a_widgets_start_payload_is_a_greeting(stack):
-    reply = Chat(stack.settings.rasa_url).ask("/get_started")
-    assert "salut" in reply and "pose ta question" not in reply
-
-
 def test_action_server_is_not_open_to_web_pages(stack):
     url = f"http://{stack.settings.host}:{stack.settings.actions_port}/webhook"
     _, headers = _get(url, {"Origin": stack.settings.web_url.rstrip("/"), "Access-Control-Request-Method": "POST"},
