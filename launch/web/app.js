@@ -170,14 +170,53 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  /** A list item line: "- " (the bot's Markdown lists, knowledge/render.py) or the former "• ". */
+  var LIST_ITEM = /^(?:- |• )/;
+
+  /** Lines as one <ul> (items) or one <p> (its single newlines kept by CSS). Text only, never HTML. */
+  function blockElement(lines, isList) {
+    var element = document.createElement(isList ? "ul" : "p");
+    if (!isList) {
+      appendText(element, lines.join("\n"));
+      return element;
+    }
+    lines.forEach(function (line) {
+      var entry = document.createElement("li");
+      appendText(entry, line.replace(LIST_ITEM, ""));
+      element.appendChild(entry);
+    });
+    return element;
+  }
+
+  /** Appends `text` as paragraphs and lists: a blank line separates blocks, and consecutive list item lines make
+   * one list (as Markdown renders it: a student sees the same answer here and in rasa-webchat). */
+  function appendBlocks(parent, text) {
+    text.split(/\n[ \t]*\n/).forEach(function (block) {
+      var run = [];
+      var runIsList = false;
+      block.split("\n").forEach(function (line) {
+        var isList = LIST_ITEM.test(line);
+        if (run.length && isList !== runIsList) {
+          parent.appendChild(blockElement(run, runIsList));
+          run = [];
+        }
+        runIsList = isList;
+        run.push(line);
+      });
+      if (run.join("").trim()) {
+        parent.appendChild(blockElement(run, runIsList));
+      }
+    });
+  }
+
   function renderMessage(message) {
-    var item = document.createElement("p");
+    var item = document.createElement("div");
     item.className = "message message-" + message.role + (message.advisor ? " message-advisor" : "");
     var who = document.createElement("span");
     who.className = "sr-only";
     who.textContent = message.role === "user" ? TEXT.you : message.role === "bot" ? TEXT.bot : "";
     item.appendChild(who);
-    appendText(item, message.text);
+    appendBlocks(item, message.text);
     if (message.rateable) {
       item.appendChild(ratingBar(message));
     }
