@@ -35,7 +35,7 @@ from bot.log_privacy import remember
 from bot.model_reload import reload_models_after_start
 from bot.nlg import jobs_values
 from bot.payloads import is_offered_payload, start_payload_as_greeting
-from bot.rasa_compat import socketio_session_fix_needed
+from bot.rasa_compat import engineio_answers_its_own_cors, socketio_session_fix_needed
 from common.advisor_queue import AdvisorQueue
 from common.feedback import FeedbackRefused, FeedbackStore
 from common.settings import get_settings
@@ -287,6 +287,7 @@ class GuardedSocketIOInput(SocketIOInput):
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
         self.sio.eio.cors_allowed_origins = list(settings.origins)
         self.sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
+        engineio_answers_its_own_cors(self.sio.eio)  # one Access-Control-Allow-Origin on long-polling (rasa-webchat)
         sio = self.sio
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
