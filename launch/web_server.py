@@ -4,6 +4,8 @@
 
 Routes: the files of launch/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
 by `npm ci`), and /config.js (the page's settings: Rasa's URL, the longest message, the retention period).
+index.html is served with the knowledge base's jobs already in its header, so that nothing moves when the page's
+script starts (no layout shift; app.js fills an empty list when another server serves the files as they are).
 Everything else is a 404: no directory listing, nothing outside launch/web/, no hidden files.
 Every answer, errors included (404, 501…), carries a strict Content-Security-Policy (scripts and styles
 from this origin only, network connections to the Rasa server only) and the other security headers.
@@ -14,8 +16,10 @@ few hundred half-open connections hold neither hundreds of threads nor the page 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import posixpath
+import re
 import sys
 import threading
 import time
@@ -73,20 +77,26 @@ def jobs_config() -> dict:
     return {"jobs": jobs, "jobsText": wording["known_jobs"], "jobsCount": wording["jobs_count"]}
 
 
-def apology() -> str:
-    """The domain.yml apology, shown by the page while the bot is unreachable (restarting)."""
-    from common.wording import response_text
-
-    try:
-        return response_text("utter_action_failed")
-    except KeyError:
-        return ""
-
-
 def config_js(settings: Settings) -> bytes:
     config = {"socketUrl": settings.browser_rasa_url, "maxChars": settings.max_message_chars,
-              "retentionDays": settings.retention_days, "apology": apology(), **jobs_config()}
+              "retentionDays": settings.retention_days, **jobs_config()}
     return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode()
+
+
+def _fill(page: str, pattern: str, inner: str) -> str:
+    """`page` with the text between the two groups of `pattern`'s first match replaced by `inner` (HTML)."""
+    return re.sub(pattern, lambda match: match.group(1) + inner + match.group(2), page, count=1)
+
+
+def index_html(jobs: dict, web_dir: Path = WEB_DIR) -> bytes:
+    """index.html with the jobs in its header (`jobs_config()`'s; unchanged when the knowledge base is unreadable)."""
+    page = (web_dir / "index.html").read_text(encoding="utf-8")
+    if not jobs.get("jobs"):
+        return page.encode()
+    items = "".join(f"<li><strong>{html.escape(job['name'])}</strong></li>" for job in jobs["jobs"])
+    page = _fill(page, r'(<ul class="jobs" id="jobs-list">)(</ul>)', items)
+    page = _fill(page, r'(<span id="jobs-count">)[^<]*(</span>)', html.escape(jobs["jobsCount"]))
+    return _fill(page, r"(<title>Orientation : )[^<]*(</title>)", html.escape(jobs["jobsText"])).encode()
 
 
 def url_path(raw: str) -> str:
@@ -117,8 +127,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT  # socket timeout of each connection (StreamRequestHandler.setup)
 
-    def __init__(self, *args, settings: Settings, csp: str, config: bytes, **kwargs):
-        self.settings, self.csp, self.config = settings, csp, config
+    def __init__(self, *args, settings: Settings, csp: str, config: bytes, index: bytes, **kwargs):
+        self.settings, self.csp, self.config, self.index = settings, csp, config, index
         super().__init__(*args, **kwargs)
 
     def version_string(self) -> str:
@@ -135,6 +145,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         path = url_path(self.path)
         if path == "/config.js":
             return self._send(HTTPStatus.OK, self.config, CONTENT_TYPES[".js"], send_body)
+        if path in ("/", "/index.html"):
+            return self._send(HTTPStatus.OK, self.index, CONTENT_TYPES[".html"], send_body)
         if path == "/vendor/socket.io.min.js":
             return self._send_file(SOCKET_IO_CLIENT, send_body)
         try:
@@ -213,7 +225,7 @@ class ChatPageServer(ThreadingHTTPServer):
 
 def make_server(settings: Settings, port: int | None = None, host: str | None = None) -> ThreadingHTTPServer:
     handler = partial(ChatPageHandler, settings=settings, csp=content_security_policy(settings),
-                      config=config_js(settings))
+                      config=config_js(settings), index=index_html(jobs_config()))
     return ChatPageServer((host or settings.host, settings.web_port if port is None else port), handler)
 
 

@@ -144,13 +144,12 @@ def test_an_idle_connection_is_closed_and_the_backlog_is_large(server):
         assert web_server.IDLE_TIMEOUT - 1 <= time.monotonic() - start <= web_server.IDLE_TIMEOUT + 5
 
 
-def test_apology_for_the_offline_page_comes_from_the_domain(server):
-    from common.wording import response_text
-
+def test_the_page_is_not_given_the_bots_apology_for_its_connection_notices(server):
+    """The apology says the job sheets cannot be read: a lost connection is another cause, named by the page."""
     _, port = server
     _, body = get(port, "/config.js")
     config = json.loads(body.decode().removeprefix("window.BOT_CONFIG = ").rstrip(";\n"))
-    assert config["apology"] == response_text("utter_action_failed")
+    assert "apology" not in config
 
 
 def test_behind_a_proxy_the_page_connects_to_the_public_origin(monkeypatch):
@@ -163,3 +162,13 @@ def test_behind_a_proxy_the_page_connects_to_the_public_origin(monkeypatch):
     monkeypatch.setenv("PUBLIC_RASA_URL", "javascript:alert(1)")
     with pytest.raises(SystemExit, match="PUBLIC_RASA_URL"):
         get_settings()
+
+
+def test_the_page_is_served_with_its_jobs_in_the_header():
+    """No layout shift when the script starts: the jobs are in the HTML (escaped); as is without a knowledge base."""
+    jobs = {"jobs": [{"id": "a", "name": "Gestionnaire <middle> & co"}, {"id": "b", "name": "Back"}],
+            "jobsCount": "deux", "jobsText": "gestionnaire <middle> & co et back"}
+    page = web_server.index_html(jobs).decode()
+    assert '<ul class="jobs" id="jobs-list"><li><strong>Gestionnaire &lt;middle&gt; &amp; co</strong></li>' in page
+    assert '<span id="jobs-count">deux</span>' in page and "<title>Orientation : gestionnaire &lt;middle&gt;" in page
+    assert web_server.index_html({}) == (web_server.WEB_DIR / "index.html").read_bytes()
