@@ -5,6 +5,8 @@ Needs the session fixture `stack` and /usr/bin/chromium; axe-core comes from tes
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -152,5 +154,49 @@ def test_a_bot_that_does_not_answer_is_named_not_the_connection(stack, chromium_
         expect(notice).to_contain_text("Le bot ne répond pas : son serveur est peut-être surchargé")
         expect(notice).not_to_contain_text("connexion")
         expect(page.locator("#connection-status")).to_have_text("")
+    finally:
+        context.close()
+
+
+# -------------------------------------------------------------------------------------- accessibility (axe-core)
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" "))}));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed ({AXE} is missing): run `make install` (npm ci --prefix tests/web/js)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, AXE_TAGS)
+
+
+def test_no_accessibility_violation_axe_core(stack, chromium_browser, viewport):
+    """WCAG 2.2 A/AA and axe's best practices: at first load, with an answer (its list, 👍 / 👎, new suggestions),
+    with the reasons after 👎, and with a connection notice. The page's CSP is bypassed only to inject axe."""
+    context = chromium_browser.new_context(locale="fr-FR", bypass_csp=True, **VIEWPORTS[viewport])
+    page = context.new_page()
+    try:
+        page.goto(stack.settings.web_url)
+        expect(page.locator("html")).to_have_attribute("data-chat", "ready", timeout=BOT_TIMEOUT_MS)
+        found = {"first load": axe_violations(page)}
+        ask(page, QUESTION)
+        found["an answer"] = axe_violations(page)
+        bot_messages(page).last.get_by_role("button", name="Réponse pas utile").click()
+        found["the reasons of 👎"] = axe_violations(page)
+        page.context.set_offline(True)
+        expect(page.locator("#connection-status")).to_contain_text("internet", timeout=10_000)
+        found["offline"] = axe_violations(page)
+        page.context.set_offline(False)
+        print(f"axe-core {viewport}:", {state: len(violations) for state, violations in found.items()})
+        assert not any(found.values()), found
+        page.evaluate("document.getElementById('suggestions').appendChild(document.createElement('button'))")
+        assert "button-name" in {v["id"] for v in axe_violations(page)}  # axe does see a planted violation
     finally:
         context.close()
