@@ -8,7 +8,8 @@ index.html is served with the knowledge base's jobs already in its header, so th
 script starts (no layout shift; app.js fills an empty list when another server serves the files as they are).
 Everything else is a 404: no directory listing, nothing outside launch/web/, no hidden files.
 Every answer, errors included (404, 501…), carries a strict Content-Security-Policy (scripts and styles
-from this origin only, network connections to the Rasa server only) and the other security headers.
+from this origin only, network connections to the Rasa server only, framed by the sites of ALLOWED_ORIGINS only)
+and the other security headers.
 Access logs are one short line without query strings. A connection idle for IDLE_TIMEOUT seconds is
 closed and at most MAX_CONNECTIONS are served at once (the next ones wait in the listen backlog), so a
 few hundred half-open connections hold neither hundreds of threads nor the page for long.
@@ -61,8 +62,13 @@ def content_security_policy(settings: Settings) -> str:
         f"connect-src {rasa} {websocket}",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {frame_ancestors(settings)}",
     ])
+
+
+def frame_ancestors(settings: Settings) -> str:
+    """Who may show the page in an <iframe>: nobody, or the sites of ALLOWED_ORIGINS (a school's site embedding it)."""
+    return " ".join(settings.origins) if settings.allowed_origins else "'none'"
 
 
 def jobs_config() -> dict:
@@ -178,7 +184,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("X-Frame-Options", "DENY")
+        if not self.settings.allowed_origins:  # older browsers' DENY; with allowed sites, frame-ancestors decides
+            self.send_header("X-Frame-Options", "DENY")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
         super().end_headers()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -15,7 +16,7 @@ from launch import web_server
 def server():
     if not web_server.SOCKET_IO_CLIENT.is_file():
         pytest.fail("node_modules/socket.io-client is missing: run make install (npm ci)")
-    settings = get_settings()
+    settings = replace(get_settings(), allowed_origins=None)  # no site may frame it (a session's stack allows some)
     httpd = web_server.make_server(settings, port=0, host="127.0.0.1")  # a free port: no clash
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -66,6 +67,7 @@ def test_security_headers(server):
         assert "unsafe-inline" not in csp and "*" not in csp
         assert response.getheader("X-Content-Type-Options") == "nosniff"
         assert response.getheader("Referrer-Policy") == "no-referrer"
+        assert "frame-ancestors 'none'" in csp and response.getheader("X-Frame-Options") == "DENY"
 
 
 @pytest.mark.parametrize("path", [
@@ -172,3 +174,19 @@ def test_the_page_is_served_with_its_jobs_in_the_header():
     assert '<ul class="jobs" id="jobs-list"><li><strong>Gestionnaire &lt;middle&gt; &amp; co</strong></li>' in page
     assert '<span id="jobs-count">deux</span>' in page and "<title>Orientation : gestionnaire &lt;middle&gt;" in page
     assert web_server.index_html({}) == (web_server.WEB_DIR / "index.html").read_bytes()
+
+
+def test_the_sites_of_allowed_origins_may_show_the_page_in_an_iframe():
+    """The project's own widget on a school's site: an <iframe> of the page (docs/deploy.md), allowed there only."""
+    settings = replace(get_settings(), allowed_origins="https://www.lycee-exemple.fr, https://cdi.lycee-exemple.fr")
+    policy = web_server.content_security_policy(settings)
+    ancestors = policy.split("frame-ancestors ", 1)[1].split(";")[0].split()
+    assert ancestors == [*settings.origins] and "https://www.lycee-exemple.fr" in ancestors and "*" not in policy
+    httpd = web_server.make_server(settings, port=0, host="127.0.0.1")
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        response, _ = get(httpd.server_address[1], "/")
+        assert response.getheader("X-Frame-Options") is None  # it cannot name sites: frame-ancestors decides
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
