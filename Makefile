@@ -40,6 +40,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm (Node.js) is needed to install the chat page's socket.io client" >&2; exit 1; }
 	@echo ">> installing the chat page's JavaScript (npm ci)"; npm ci --no-audit --no-fund --silent
 
+# Test-only browser code (tests/web/js): rasa-webchat, the widget a school's site embeds, and axe-core, the
+# accessibility checker; never served to students (no install scripts run)
+TEST_JS := tests/web/js/node_modules/.package-lock.json
+$(TEST_JS): tests/web/js/package.json tests/web/js/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node.js) is needed to install the browser tests' rasa-webchat and axe-core" >&2; exit 1; }
+	@echo ">> installing the browser tests' JavaScript (npm ci in tests/web/js)"
+	@npm ci --prefix tests/web/js --no-audit --no-fund --silent --ignore-scripts
+
 /usr/bin/chromium:
 	@echo ">> installing Debian's chromium for the browser tests"
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -63,7 +71,7 @@ RASA_PTH := $(VENV)/lib/python3.10/site-packages/career_guidance_rasa.pth
 $(RASA_PTH): common/rasa_environment.py | $(STAMP)
 	@$(PY) -m common.rasa_environment
 
-install: $(STAMP) $(RASA_PTH) node_modules/.package-lock.json ## install what is missing (idempotent)
+install: $(STAMP) $(RASA_PTH) node_modules/.package-lock.json $(TEST_JS) ## install what is missing (idempotent)
 
 # ---------------------------------------------------------------- knowledge base and data
 kb: $(STAMP) ## build the knowledge base (SQLite under var/, or KNOWLEDGE_DB_URL)

@@ -96,7 +96,7 @@ def _dispatch_point(dispatcher: CollectingDispatcher, found: list[queries.FoundF
         close = [f.fact for f in own if f.coverage >= own[0].coverage * planner.CLOSE_TO_BEST][:planner.MAX_FACTS] \
             if own else []
         body = facts_block(tuple(close)) if close else response_text("utter_compare_not_in_sheet")
-        sections.append(f"▸ {job.name}\n{body}")
+        sections.append(f"▸ {job.name}\n\n{body}")
         if own:
             sources.append(queries.topic_answer(job.id, own[0].topic).source.publisher)
     dispatcher.utter_message(response="utter_compare_point", facts="\n\n".join(sections),
@@ -116,7 +116,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: b
     for answer in answers:
         body = facts_block(answer.facts) if answer.found else response_text("utter_compare_not_in_sheet")
         count = f" ({len(answer.facts)})" if counted and answer.found else ""
-        sections.append(f"▸ {answer.job.name}{count}\n{body}")
+        sections.append(f"▸ {answer.job.name}{count}\n\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone
     dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),

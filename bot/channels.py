@@ -34,8 +34,8 @@ from bot.heap import trim_heap_after_start
 from bot.log_privacy import remember
 from bot.model_reload import reload_models_after_start
 from bot.nlg import jobs_values
-from bot.payloads import is_offered_payload
-from bot.rasa_compat import socketio_session_fix_needed
+from bot.payloads import is_offered_payload, start_payload_as_greeting
+from bot.rasa_compat import engineio_answers_its_own_cors, socketio_session_fix_needed
 from common.advisor_queue import AdvisorQueue
 from common.feedback import FeedbackRefused, FeedbackStore
 from common.settings import get_settings
@@ -107,10 +107,6 @@ class _CountingOutput(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-# What chat widgets send when they open (rasa-webchat's default initPayload, Messenger-style "get started")
-START_PAYLOADS = frozenset({"/get_started", "/start", "/getstarted", "get_started"})
-
-
 def well_formed(text: str) -> str:
     """The text with any lone UTF-16 surrogate ("\ud800", valid JSON, invalid Unicode) replaced by U+FFFD: the NLU
     reads it instead of failing, and the student gets an answer rather than "réessaie" (which could not help)."""
@@ -136,8 +132,7 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]], max_chars: in
         if len(text) > max_chars:
             await output.send_text_message(message.sender_id, say("utter_message_too_long", max_chars=max_chars))
             return
-        if text.strip() in START_PAYLOADS:  # a widget's first message (rasa-webchat's "/get_started"): the greeting
-            message.text = text = "/greet"
+        message.text = text = start_payload_as_greeting(text)  # a widget's first message ("/get_started")
         if text.lstrip().startswith("/") and not is_offered_payload(text):
             await output.send_text_message(message.sender_id, say("utter_payload_refused"))
             return
@@ -292,6 +287,7 @@ class GuardedSocketIOInput(SocketIOInput):
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
         self.sio.eio.cors_allowed_origins = list(settings.origins)
         self.sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
+        engineio_answers_its_own_cors(self.sio.eio)  # one Access-Control-Allow-Origin on long-polling (rasa-webchat)
         sio = self.sio
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

@@ -14,11 +14,21 @@ from knowledge import queries
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$", re.DOTALL)
 _PLAIN_INTENTS = {"inform_job", "compare_jobs", "greet", "help", "ask_advisor"}
+# What chat widgets send when they open, before the student types anything: rasa-webchat's usual initPayload
+# ("/get_started"), Telegram's "/start", Messenger's "get started" postback. Each is the greeting. Rasa's own
+# "/restart" and "/session_start" are not: they would reset the conversation, and stay refused.
+START_PAYLOADS = frozenset({"/get_started", "/getstarted", "/get_start", "/start", "get_started"})
+GREETING_PAYLOAD = "/greet"
 
 
 def offered_intents() -> set[str]:
     """Intents a button of the bot may carry."""
     return _PLAIN_INTENTS | {f"ask_{topic}" for topic in queries.topics()}
+
+
+def start_payload_as_greeting(text: str) -> str:
+    """A widget's start payload as the greeting intent's payload (any case, spaces around); other texts unchanged."""
+    return GREETING_PAYLOAD if text.strip().lower() in START_PAYLOADS else text
 
 
 def is_offered_payload(text: str) -> bool:

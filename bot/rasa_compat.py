@@ -17,6 +17,10 @@
   action) is run node after node in a dependency order computed once (bot/graph_runner.py) instead of through a
   dask graph built, ordered and scheduled per call; training keeps dask.
 - `socketio_session_fix_needed`: the socket.io `session_request` handler fix of bot/channels.py.
+- `engineio_answers_its_own_cors`: Rasa's server adds Sanic-CORS headers to every route, socket.io's included, where
+  engine.io already adds its own: a long-polling request from an allowed origin (rasa-webchat's first transport)
+  got two `Access-Control-Allow-Origin` values, which browsers refuse. engine.io's requests are marked as answered,
+  as Sanic-CORS's own decorator marks them; its origin check (ALLOWED_ORIGINS) is untouched.
 On another Rasa series nothing is replaced and a warning says which fix to re-check.
 """
 from __future__ import annotations
@@ -213,3 +217,19 @@ def socketio_session_fix_needed() -> bool:
         return True
     _warn_unpatched("the socket.io session_request fix (RasaHQ/rasa#13027)")
     return False
+
+
+def engineio_answers_its_own_cors(eio: Any) -> None:
+    """Mark engine.io's requests as CORS-answered for Sanic-CORS (a single Access-Control-Allow-Origin header).
+
+    Call before the socket.io blueprint is registered: engine.io's route is bound to `handle_request` then."""
+    from sanic_cors.core import SANIC_CORS_EVALUATED
+
+    handle = eio.handle_request
+
+    async def handle_request(request: Any, *args: Any, **kwargs: Any) -> Any:
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+        return await handle(request, *args, **kwargs)
+
+    handle_request.rasa_original = handle  # type: ignore[attr-defined]
+    eio.handle_request = handle_request

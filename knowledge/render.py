@@ -1,5 +1,12 @@
-"""Plain-text rendering of topic answers, for the inspection CLI and the bot's chat bubbles."""
+"""Plain-text rendering of topic answers, for the inspection CLI and the bot's chat bubbles.
+
+Lists are Markdown lists ("- " items, a blank line before them and around group headings), so that a client that
+renders Markdown (rasa-webchat, Rasa's channels to messaging apps) shows a list instead of one run-on paragraph,
+and a plain-text one (the advisors' shell, `rasa shell`) still reads them line by line. The chat page turns them
+into HTML lists (launch/web/app.js). Tripwire: tests/knowledge/test_render_markdown.py."""
 from __future__ import annotations
+
+from itertools import groupby
 
 from knowledge.queries import FactItem, TopicAnswer
 
@@ -19,19 +26,22 @@ def fact_line(fact: FactItem) -> str:
     return line
 
 
-def facts_block(facts: tuple[FactItem, ...], bullet: str = "• ") -> str:
-    """Facts as bullets, under their group headings when the sheet groups them."""
-    lines: list[str] = []
-    group = object()
-    for fact in facts:
-        if fact.group != group:
-            group = fact.group
-            if group:
-                if lines:
-                    lines.append("")
-                lines.append(f"{group} :")
-        lines.append(f"{bullet}{fact_line(fact)}")
-    return "\n".join(lines)
+BULLET = "- "
+
+
+def bullets(lines: list[str]) -> str:
+    """Lines as one Markdown list."""
+    return "\n".join(f"{BULLET}{line}" for line in lines)
+
+
+def facts_block(facts: tuple[FactItem, ...]) -> str:
+    """Facts as a Markdown list, one list per group under its heading when the sheet groups them."""
+    blocks: list[str] = []
+    for group, items in groupby(facts, key=lambda fact: fact.group):
+        if group:
+            blocks.append(f"{group} :")
+        blocks.append(bullets([fact_line(fact) for fact in items]))
+    return "\n\n".join(blocks)
 
 
 def answer_text(answer: TopicAnswer) -> str:
@@ -41,16 +51,17 @@ def answer_text(answer: TopicAnswer) -> str:
         body = f"La fiche ne donne pas d'information sur ce sujet ({answer.label.lower()})."
         if answer.instead:
             instead = answer.instead
-            body += f"\nÀ la place, elle indique ({instead.label.lower()}) :\n" + facts_block(instead.facts)
+            body += f"\nÀ la place, elle indique ({instead.label.lower()}) :\n\n" + facts_block(instead.facts)
         return f"{head}\n{body}"
-    return f"{head}\n{facts_block(answer.facts)}\nSource : {answer.source.publisher}"
+    return f"{head}\n\n{facts_block(answer.facts)}\n\nSource : {answer.source.publisher}"
 
 
 def quoted_facts(facts: tuple[FactItem, ...], attribute: str | None = None) -> str:
-    """One fact inline « in quotes », several as bullets; a diploma's link when the link or code is asked."""
+    """One fact inline « in quotes », several as a Markdown list after a blank line; a diploma's link when the link
+    or code is asked."""
     def line(fact: FactItem) -> str:
         text = fact_line(fact)
         return f"{text} : {fact.url}" if attribute in ("code", "url") and fact.url else text
     if len(facts) == 1:
         return f"« {line(facts[0])} »"
-    return "\n" + "\n".join(f"• {line(f)}" for f in facts)
+    return "\n\n" + bullets([line(f) for f in facts])

@@ -4,9 +4,12 @@
 
 Routes: the files of launch/web/ (/ is index.html), /vendor/socket.io.min.js (from node_modules, installed
 by `npm ci`), and /config.js (the page's settings: Rasa's URL, the longest message, the retention period).
+index.html is served with the knowledge base's jobs already in its header, so that nothing moves when the page's
+script starts (no layout shift; app.js fills an empty list when another server serves the files as they are).
 Everything else is a 404: no directory listing, nothing outside launch/web/, no hidden files.
 Every answer, errors included (404, 501…), carries a strict Content-Security-Policy (scripts and styles
-from this origin only, network connections to the Rasa server only) and the other security headers.
+from this origin only, network connections to the Rasa server only, framed by the sites of ALLOWED_ORIGINS only)
+and the other security headers.
 Access logs are one short line without query strings. A connection idle for IDLE_TIMEOUT seconds is
 closed and at most MAX_CONNECTIONS are served at once (the next ones wait in the listen backlog), so a
 few hundred half-open connections hold neither hundreds of threads nor the page for long.
@@ -14,8 +17,10 @@ few hundred half-open connections hold neither hundreds of threads nor the page 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import posixpath
+import re
 import sys
 import threading
 import time
@@ -57,8 +62,13 @@ def content_security_policy(settings: Settings) -> str:
         f"connect-src {rasa} {websocket}",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {frame_ancestors(settings)}",
     ])
+
+
+def frame_ancestors(settings: Settings) -> str:
+    """Who may show the page in an <iframe>: nobody, or the sites of ALLOWED_ORIGINS (a school's site embedding it)."""
+    return " ".join(settings.origins) if settings.allowed_origins else "'none'"
 
 
 def jobs_config() -> dict:
@@ -73,20 +83,26 @@ def jobs_config() -> dict:
     return {"jobs": jobs, "jobsText": wording["known_jobs"], "jobsCount": wording["jobs_count"]}
 
 
-def apology() -> str:
-    """The domain.yml apology, shown by the page while the bot is unreachable (restarting)."""
-    from common.wording import response_text
-
-    try:
-        return response_text("utter_action_failed")
-    except KeyError:
-        return ""
-
-
 def config_js(settings: Settings) -> bytes:
     config = {"socketUrl": settings.browser_rasa_url, "maxChars": settings.max_message_chars,
-              "retentionDays": settings.retention_days, "apology": apology(), **jobs_config()}
+              "retentionDays": settings.retention_days, **jobs_config()}
     return f"window.BOT_CONFIG = {json.dumps(config)};\n".encode()
+
+
+def _fill(page: str, pattern: str, inner: str) -> str:
+    """`page` with the text between the two groups of `pattern`'s first match replaced by `inner` (HTML)."""
+    return re.sub(pattern, lambda match: match.group(1) + inner + match.group(2), page, count=1)
+
+
+def index_html(jobs: dict, web_dir: Path = WEB_DIR) -> bytes:
+    """index.html with the jobs in its header (`jobs_config()`'s; unchanged when the knowledge base is unreadable)."""
+    page = (web_dir / "index.html").read_text(encoding="utf-8")
+    if not jobs.get("jobs"):
+        return page.encode()
+    items = "".join(f"<li><strong>{html.escape(job['name'])}</strong></li>" for job in jobs["jobs"])
+    page = _fill(page, r'(<ul class="jobs" id="jobs-list">)(</ul>)', items)
+    page = _fill(page, r'(<span id="jobs-count">)[^<]*(</span>)', html.escape(jobs["jobsCount"]))
+    return _fill(page, r"(<title>Orientation : )[^<]*(</title>)", html.escape(jobs["jobsText"])).encode()
 
 
 def url_path(raw: str) -> str:
@@ -117,8 +133,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT  # socket timeout of each connection (StreamRequestHandler.setup)
 
-    def __init__(self, *args, settings: Settings, csp: str, config: bytes, **kwargs):
-        self.settings, self.csp, self.config = settings, csp, config
+    def __init__(self, *args, settings: Settings, csp: str, config: bytes, index: bytes, **kwargs):
+        self.settings, self.csp, self.config, self.index = settings, csp, config, index
         super().__init__(*args, **kwargs)
 
     def version_string(self) -> str:
@@ -135,6 +151,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         path = url_path(self.path)
         if path == "/config.js":
             return self._send(HTTPStatus.OK, self.config, CONTENT_TYPES[".js"], send_body)
+        if path in ("/", "/index.html"):
+            return self._send(HTTPStatus.OK, self.index, CONTENT_TYPES[".html"], send_body)
         if path == "/vendor/socket.io.min.js":
             return self._send_file(SOCKET_IO_CLIENT, send_body)
         try:
@@ -166,7 +184,8 @@ class ChatPageHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("X-Frame-Options", "DENY")
+        if not self.settings.allowed_origins:  # older browsers' DENY; with allowed sites, frame-ancestors decides
+            self.send_header("X-Frame-Options", "DENY")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
         super().end_headers()
 
@@ -213,7 +232,7 @@ class ChatPageServer(ThreadingHTTPServer):
 
 def make_server(settings: Settings, port: int | None = None, host: str | None = None) -> ThreadingHTTPServer:
     handler = partial(ChatPageHandler, settings=settings, csp=content_security_policy(settings),
-                      config=config_js(settings))
+                      config=config_js(settings), index=index_html(jobs_config()))
     return ChatPageServer((host or settings.host, settings.web_port if port is None else port), handler)
 
 

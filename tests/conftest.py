@@ -83,7 +83,13 @@ EMBEDDING_ORIGIN = "http://lycee.example:8443"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, kb_url):
+def school_site_origin() -> str:
+    """A school's site on another loopback origin, embedding the chat with rasa-webchat (tests/web/test_embed.py)."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, kb_url, school_site_origin):
     """The real bot (action server, Rasa server, chat page) on free loopback ports, with a fresh tracker store."""
 
     from common.settings import get_settings
@@ -94,7 +100,8 @@ def stack(tmp_path_factory, kb_url):
     env = {
         "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
         "KNOWLEDGE_DB_URL": kb_url, "BOT_HOST": "127.0.0.1",
-        "ALLOWED_ORIGINS": EMBEDDING_ORIGIN,  # a school's site embedding the chat (tests/e2e: CORS, socket.io)
+        # schools' sites embedding the chat (tests/e2e: CORS, socket.io; tests/web: rasa-webchat in a real browser)
+        "ALLOWED_ORIGINS": f"{EMBEDDING_ORIGIN} {school_site_origin}",
         "TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'conversations.sqlite3'}",
     }
     with environment(env):

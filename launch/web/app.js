@@ -34,8 +34,8 @@
   function showJobs() {
     var list = document.getElementById("jobs-list");
     var count = document.getElementById("jobs-count");
-    if (!list || !JOBS.length) return;
-    list.textContent = "";
+    // launch/web_server.py serves the list already filled (nothing moves); another server serves it empty
+    if (!list || !JOBS.length || list.children.length) return;
     JOBS.forEach(function (job) {
       var item = document.createElement("li");
       var name = document.createElement("strong");
@@ -49,12 +49,14 @@
   showJobs();
   var TEXT = {
     typing: "Le bot écrit…",
-    timeout:
-      "Le bot ne répond pas pour le moment. Vérifie ta connexion, puis réessaie dans un instant.",
-    // While the bot is unreachable (e.g. restarting), the bot's own apology from domain.yml (config.js);
-    // the page reconnects by itself and sends what was typed meanwhile.
-    disconnected: config.apology || "Connexion perdue avec le bot. Reconnexion en cours…",
-    unreachable: config.apology || "Impossible de joindre le bot pour le moment. Nouvelle tentative automatique…",
+    // Each notice names its cause (the page reconnects by itself and sends what was typed meanwhile). The bot's
+    // own failure to read the job sheets is its apology (domain.yml utter_action_failed), sent as its answer.
+    offline: "Tu n'as plus de connexion à internet. Dès qu'elle revient, je me reconnecte et j'envoie ce que tu as écrit.",
+    serverLost: "La connexion avec le serveur du bot est coupée. Reconnexion en cours… ce que tu écris partira dès qu'elle revient.",
+    unreachable: "Le serveur du bot est injoignable pour le moment. Nouvelle tentative automatique…",
+    timeout: "Le bot ne répond pas : son serveur est peut-être surchargé. Réessaie dans un instant.",
+    timeoutOffline: "Pas de réponse : tu n'as plus de connexion à internet. Ton message partira dès qu'elle revient.",
+    timeoutUnreachable: "Pas de réponse : le serveur du bot est injoignable. Ton message partira dès qu'il répond à nouveau.",
     reconnected: "Reconnecté : tu peux continuer.",
     noLibrary: "La discussion ne peut pas démarrer : recharge la page ou réessaie plus tard.",
     you: "Toi : ",
@@ -91,6 +93,7 @@
   var replyStart = null; // first bot message of the current reply (for scrolling)
   var currentReply = null; // {text, at, message, element}: the reply being received, for its 👍 / 👎
   var REPLY_PARTS_MS = 3000; // messages of one reply arrive within this delay of each other
+  var focusReply = false; // a suggestion was chosen: its reply takes the focus (the button is gone)
   var everConnected = false;
   var lostConnection = false;
   var restarting = false;
@@ -170,14 +173,53 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  /** A list item line: "- " (the bot's Markdown lists, knowledge/render.py) or the former "• ". */
+  var LIST_ITEM = /^(?:- |• )/;
+
+  /** Lines as one <ul> (items) or one <p> (its single newlines kept by CSS). Text only, never HTML. */
+  function blockElement(lines, isList) {
+    var element = document.createElement(isList ? "ul" : "p");
+    if (!isList) {
+      appendText(element, lines.join("\n"));
+      return element;
+    }
+    lines.forEach(function (line) {
+      var entry = document.createElement("li");
+      appendText(entry, line.replace(LIST_ITEM, ""));
+      element.appendChild(entry);
+    });
+    return element;
+  }
+
+  /** Appends `text` as paragraphs and lists: a blank line separates blocks, and consecutive list item lines make
+   * one list (as Markdown renders it: a student sees the same answer here and in rasa-webchat). */
+  function appendBlocks(parent, text) {
+    text.split(/\n[ \t]*\n/).forEach(function (block) {
+      var run = [];
+      var runIsList = false;
+      block.split("\n").forEach(function (line) {
+        var isList = LIST_ITEM.test(line);
+        if (run.length && isList !== runIsList) {
+          parent.appendChild(blockElement(run, runIsList));
+          run = [];
+        }
+        runIsList = isList;
+        run.push(line);
+      });
+      if (run.join("").trim()) {
+        parent.appendChild(blockElement(run, runIsList));
+      }
+    });
+  }
+
   function renderMessage(message) {
-    var item = document.createElement("p");
+    var item = document.createElement("div");
     item.className = "message message-" + message.role + (message.advisor ? " message-advisor" : "");
     var who = document.createElement("span");
     who.className = "sr-only";
     who.textContent = message.role === "user" ? TEXT.you : message.role === "bot" ? TEXT.bot : "";
     item.appendChild(who);
-    appendText(item, message.text);
+    appendBlocks(item, message.text);
     if (message.rateable) {
       item.appendChild(ratingBar(message));
     }
@@ -231,6 +273,12 @@
     bar.replaceChildren(document.createTextNode(TEXT.rated));
   }
 
+  /** Focus on a message (read out by screen readers) without scrolling past the start of the reply. */
+  function focusMessage(item) {
+    item.tabIndex = -1;
+    item.focus({ preventScroll: true });
+  }
+
   function scrollToBottom() {
     els.log.scrollTop = els.log.scrollHeight;
   }
@@ -274,6 +322,10 @@
       button.textContent = suggestion.title;
       button.addEventListener("click", function () {
         send(suggestion.payload, suggestion.title);
+        // the clicked button is gone with the old suggestions: the conversation holds the focus until the reply
+        // comes, then its first message does (focusMessage); typing a question keeps the focus in the field
+        focusReply = true;
+        els.log.focus({ preventScroll: true });
       });
       els.suggestions.appendChild(button);
     });
@@ -305,6 +357,18 @@
     }
   }
 
+  /** Why the bot cannot be reached: the student's internet, or the bot's server (lost, or never reached). */
+  function connectionNotice() {
+    if (navigator.onLine === false) return TEXT.offline;
+    return everConnected ? TEXT.serverLost : TEXT.unreachable;
+  }
+
+  /** Why no answer came in time: no internet, the server out of reach, or connected but the bot too slow. */
+  function timeoutNotice() {
+    if (navigator.onLine === false) return TEXT.timeoutOffline;
+    return socket && socket.connected && sessionReady ? TEXT.timeout : TEXT.timeoutUnreachable;
+  }
+
   // ------------------------------------------------------------------------------ typing + timeout
   function startWaiting() {
     awaitingReply = true;
@@ -315,7 +379,11 @@
     replyTimer = window.setTimeout(function () {
       if (awaitingReply) {
         stopWaiting();
-        addNotice(TEXT.timeout);
+        var notice = addNotice(timeoutNotice());
+        if (focusReply) {
+          focusReply = false;
+          focusMessage(notice);
+        }
       }
     }, REPLY_TIMEOUT_MS);
   }
@@ -404,6 +472,10 @@
         replyStart = item;
       }
       scrollToReply();
+      if (focusReply && first) {
+        focusReply = false;
+        focusMessage(item);
+      }
     }
     var buttons = Array.isArray(data.quick_replies) && data.quick_replies.length
       ? data.quick_replies
@@ -460,18 +532,19 @@
       markConnection("offline");
       if (!restarting) {
         lostConnection = true;
-        setStatus(TEXT.disconnected);
+        setStatus(connectionNotice());
       }
     });
     socket.on("connect_error", function () {
       sessionReady = false;
       markConnection("offline");
-      setStatus(everConnected ? TEXT.disconnected : TEXT.unreachable);
+      setStatus(connectionNotice());
     });
   }
 
   // ---------------------------------------------------------------------------------- user input
   function send(payload, shown) {
+    focusReply = false;
     var text = String(payload || "").trim();
     if (!text) {
       return;

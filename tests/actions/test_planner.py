@@ -29,6 +29,11 @@ def only(messages) -> dict:
     return messages[0]
 
 
+def list_items(facts: str) -> list[str]:
+    """The Markdown list items of a {facts} value."""
+    return [line[2:] for line in facts.splitlines() if line.startswith("- ")]
+
+
 def slot(events, name):
     return next((e["value"] for e in events if e.get("event") == "slot" and e["name"] == name), "unset")
 
@@ -47,7 +52,7 @@ def slot(events, name):
 def test_yes_quotes_the_fact_of_the_asked_sheet(default_kb, intent, text, job, words):
     message = only(ask(intent, text, job)[0])
     assert message["response"] == "utter_fact_yes"
-    assert words in message["facts"] and message["facts"].startswith(("«", "\n•"))
+    assert words in message["facts"] and message["facts"].startswith(("«", "\n\n- "))
     assert message["source"]
     assert message["buttons"][0]["title"].startswith("Voir tout")
 
@@ -98,7 +103,7 @@ def test_every_oui_rests_on_a_fact_that_matches_the_question(default_kb):
     for intent, text in questions:
         message = only(ask(intent, text, "bo")[0])
         assert message["response"] == "utter_fact_yes", text
-        quoted = [line.strip("•« »\n") for line in message["facts"].split("\n") if line.strip()]
+        quoted = [line.removeprefix("- ").strip("« »") for line in message["facts"].split("\n") if line.strip()]
         assert quoted and all(q in sheet for q in quoted), (text, quoted)
 
 
@@ -177,7 +182,7 @@ def test_routing_to_the_section_that_matches(default_kb):
 def test_a_whole_topic_question_still_gets_the_whole_topic(default_kb):
     messages, events = ask("ask_missions", "qu'est-ce qu'il fait de ses journées un gestionnaire back office ?", "bo")
     message = only(messages)
-    assert message["response"] == "utter_answer_missions" and message["facts"].count("•") == 6
+    assert message["response"] == "utter_answer_missions" and len(list_items(message["facts"])) == 6
     assert slot(events, "question") is None
 
 
@@ -295,7 +300,7 @@ def test_a_fact_wins_over_a_topic_no_sheet_covers(default_kb):
 
 def test_a_heading_that_matches_gives_its_whole_list(default_kb):
     message = only(ask("ask_figures", "les offres demandent combien d'années d'expérience au middle ?", "mo")[0])
-    assert message["facts"].count("•") == 3 and "Entre 5 et 10 ans" in message["facts"]
+    assert len(list_items(message["facts"])) == 3 and "Entre 5 et 10 ans" in message["facts"]
 
 
 def test_where_the_facts_come_from_is_the_source_topic(default_kb):

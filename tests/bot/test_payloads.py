@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.payloads import is_offered_payload
+from bot.payloads import is_offered_payload, start_payload_as_greeting
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +36,17 @@ def test_refused_when_the_knowledge_base_is_unreadable(monkeypatch, tmp_path):
     queries.default_repository.cache_clear()
     assert not is_offered_payload('/ask_skills{"job": "middle-office"}')
     queries.default_repository.cache_clear()
+
+
+@pytest.mark.parametrize("text", ["/get_started", " /get_started ", "/GET_STARTED", "/start", "/getstarted",
+                                  "get_started"])
+def test_a_widgets_start_payload_is_the_greeting(text):
+    """rasa-webchat's initPayload and the like reach Rasa as the greeting intent, one of the bot's own payloads."""
+    greeting = start_payload_as_greeting(text)
+    assert greeting == "/greet" and is_offered_payload(greeting)
+
+
+@pytest.mark.parametrize("text", ["/restart", "/session_start", "start", "/get_started{}", "get started please",
+                                  "/ask_missions"])
+def test_other_texts_are_not_start_payloads(text):
+    assert start_payload_as_greeting(text) == text

@@ -231,3 +231,23 @@ def test_one_session_per_endpoint_and_event_loop():
         finally:
             loop.close()
     assert kept[0] is not kept[1]  # aiohttp sessions belong to one loop
+
+
+def test_engineio_requests_are_marked_as_cors_answered_and_passed_through():
+    """Sanic-CORS skips a request whose context carries its own mark: engine.io's header stays the only one (the
+    whole path, a real polling request from an allowed origin: tests/e2e/test_exposure_privacy.py)."""
+    from types import SimpleNamespace
+
+    from sanic_cors.core import SANIC_CORS_EVALUATED
+
+    seen = []
+
+    async def handle_request(request, *args):
+        seen.append((request, args))
+        return "engine.io's response"
+
+    eio = SimpleNamespace(handle_request=handle_request)
+    rasa_compat.engineio_answers_its_own_cors(eio)
+    request = SimpleNamespace(ctx=SimpleNamespace())
+    assert asyncio.run(eio.handle_request(request, "x")) == "engine.io's response"
+    assert seen == [(request, ("x",))] and getattr(request.ctx, SANIC_CORS_EVALUATED) == "1"

@@ -72,9 +72,14 @@ def test_socketio_accepts_the_allowed_origins_only(stack):
         run_exchange(stack.settings.rasa_url, "http://evil.example", emits, wait=5, expected=1)
 
 
-def test_a_widgets_start_payload_is_a_greeting(stack):
-    reply = Chat(stack.settings.rasa_url).ask("/get_started")
-    assert "salut" in reply and "pose ta question" not in reply
+def test_socketio_long_polling_from_an_allowed_origin_gets_one_cors_header(stack):
+    """rasa-webchat starts with HTTP long-polling: browsers refuse two Access-Control-Allow-Origin values (engine.io's
+    and Sanic-CORS's, bot/rasa_compat.py); a refused origin gets none."""
+    url = stack.settings.rasa_url + "/socket.io/?EIO=4&transport=polling"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Origin": EMBEDDING_ORIGIN}), timeout=10) as reply:
+        assert reply.status == 200 and reply.headers.get_all("Access-Control-Allow-Origin") == [EMBEDDING_ORIGIN]
+    status, headers = _get(url, {"Origin": "http://evil.example"})
+    assert status == 400 and not headers.get("Access-Control-Allow-Origin"), (status, headers)
 
 
 def test_action_server_is_not_open_to_web_pages(stack):

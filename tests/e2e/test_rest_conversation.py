@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.chat import Chat
+from tests.e2e.chat import Chat, stored_events
 
 HONEST = "ne donne pas d'information"
 
@@ -170,3 +170,14 @@ def test_an_answer_is_rated_over_rest_and_a_bad_rating_is_refused(stack):
     assert status == 400
     [rating] = FeedbackStore(stack.settings.tracker_db_url).ratings(chat.sender)
     assert (rating.rating, rating.reason) == ("down", "incomplete")
+
+
+@pytest.mark.parametrize("payload", ["/get_started", "/start", "get_started"])
+def test_a_widgets_start_payload_gets_the_greeting(stack, payload):
+    """rasa-webchat opens with its initPayload ("/get_started"): the greeting, through the greet intent and its rule,
+    never "je n'ai pas compris"."""
+    chat = Chat(stack.settings.rasa_url)
+    reply = chat.ask(payload)
+    assert reply.startswith("salut !") and "pas compris" not in reply and "pose ta question" not in reply, reply
+    users = [data for kind, data in stored_events(stack.settings.tracker_db_url, chat.sender) if kind == "user"]
+    assert [user["parse_data"]["intent"]["name"] for user in users] == ["greet"]

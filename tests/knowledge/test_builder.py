@@ -139,7 +139,8 @@ def _cli(*args, url):
 
 def test_cli_show(kb_url):
     skills = _cli("show", "middle-office", "skills", url=kb_url)
-    assert skills.returncode == 0 and skills.stdout.count("•") == 12 and "niveau Expertise, technique" in skills.stdout
+    assert skills.returncode == 0 and skills.stdout.count("\n- ") == 12
+    assert "niveau Expertise, technique" in skills.stdout
     rhythm = _cli("show", "back-office", "rhythm", url=kb_url)
     assert rhythm.returncode == 0 and "ne donne pas" in rhythm.stdout
     as_json = _cli("show", "BO", "qualities", "--json", url=kb_url)

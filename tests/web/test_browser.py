@@ -227,8 +227,8 @@ def test_new_conversation_clears_history(chat):
     assert_clean(recorder)
 
 
-# While the bot is unreachable the page shows the bot's apology (domain.yml utter_action_failed, via config.js).
-OFFLINE_STATUS = "je n'arrive pas à consulter les fiches"
+# Without internet the page says so (not the bot's apology for the job sheets: tests/web/test_page_reading.py)
+OFFLINE_STATUS = "plus de connexion à internet"
 
 
 def test_disconnect_shows_status_and_reconnects(chat):
@@ -257,7 +257,7 @@ def test_no_answer_within_15_seconds_shows_an_error(chat):
     expect(page.locator("#typing")).to_contain_text("Le bot écrit…")
     page.clock.run_for(2_000)
     expect(page.locator("#typing")).to_have_text("")
-    expect(page.locator("#messages .message-error")).to_contain_text("ne répond pas")
+    expect(page.locator("#messages .message-error")).to_contain_text("Pas de réponse : tu n'as plus de connexion")
 
 
 def test_an_answer_is_rated_with_a_reason_and_stored(chat, stack):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -15,7 +16,7 @@ from launch import web_server
 def server():
     if not web_server.SOCKET_IO_CLIENT.is_file():
         pytest.fail("node_modules/socket.io-client is missing: run make install (npm ci)")
-    settings = get_settings()
+    settings = replace(get_settings(), allowed_origins=None)  # no site may frame it (a session's stack allows some)
     httpd = web_server.make_server(settings, port=0, host="127.0.0.1")  # a free port: no clash
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -66,6 +67,7 @@ def test_security_headers(server):
         assert "unsafe-inline" not in csp and "*" not in csp
         assert response.getheader("X-Content-Type-Options") == "nosniff"
         assert response.getheader("Referrer-Policy") == "no-referrer"
+        assert "frame-ancestors 'none'" in csp and response.getheader("X-Frame-Options") == "DENY"
 
 
 @pytest.mark.parametrize("path", [
@@ -144,13 +146,12 @@ def test_an_idle_connection_is_closed_and_the_backlog_is_large(server):
         assert web_server.IDLE_TIMEOUT - 1 <= time.monotonic() - start <= web_server.IDLE_TIMEOUT + 5
 
 
-def test_apology_for_the_offline_page_comes_from_the_domain(server):
-    from common.wording import response_text
-
+def test_the_page_is_not_given_the_bots_apology_for_its_connection_notices(server):
+    """The apology says the job sheets cannot be read: a lost connection is another cause, named by the page."""
     _, port = server
     _, body = get(port, "/config.js")
     config = json.loads(body.decode().removeprefix("window.BOT_CONFIG = ").rstrip(";\n"))
-    assert config["apology"] == response_text("utter_action_failed")
+    assert "apology" not in config
 
 
 def test_behind_a_proxy_the_page_connects_to_the_public_origin(monkeypatch):
@@ -163,3 +164,29 @@ def test_behind_a_proxy_the_page_connects_to_the_public_origin(monkeypatch):
     monkeypatch.setenv("PUBLIC_RASA_URL", "javascript:alert(1)")
     with pytest.raises(SystemExit, match="PUBLIC_RASA_URL"):
         get_settings()
+
+
+def test_the_page_is_served_with_its_jobs_in_the_header():
+    """No layout shift when the script starts: the jobs are in the HTML (escaped); as is without a knowledge base."""
+    jobs = {"jobs": [{"id": "a", "name": "Gestionnaire <middle> & co"}, {"id": "b", "name": "Back"}],
+            "jobsCount": "deux", "jobsText": "gestionnaire <middle> & co et back"}
+    page = web_server.index_html(jobs).decode()
+    assert '<ul class="jobs" id="jobs-list"><li><strong>Gestionnaire &lt;middle&gt; &amp; co</strong></li>' in page
+    assert '<span id="jobs-count">deux</span>' in page and "<title>Orientation : gestionnaire &lt;middle&gt;" in page
+    assert web_server.index_html({}) == (web_server.WEB_DIR / "index.html").read_bytes()
+
+
+def test_the_sites_of_allowed_origins_may_show_the_page_in_an_iframe():
+    """The project's own widget on a school's site: an <iframe> of the page (docs/deploy.md), allowed there only."""
+    settings = replace(get_settings(), allowed_origins="https://www.lycee-exemple.fr, https://cdi.lycee-exemple.fr")
+    policy = web_server.content_security_policy(settings)
+    ancestors = policy.split("frame-ancestors ", 1)[1].split(";")[0].split()
+    assert ancestors == [*settings.origins] and "https://www.lycee-exemple.fr" in ancestors and "*" not in policy
+    httpd = web_server.make_server(settings, port=0, host="127.0.0.1")
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        response, _ = get(httpd.server_address[1], "/")
+        assert response.getheader("X-Frame-Options") is None  # it cannot name sites: frame-ancestors decides
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
