@@ -38,6 +38,7 @@ from bot.payloads import is_offered_payload, start_payload_as_greeting
 from bot.rasa_compat import engineio_answers_its_own_cors, socketio_session_fix_needed
 from common.advisor_queue import AdvisorQueue
 from common.feedback import FeedbackRefused, FeedbackStore
+from common.http_framing import refuse_bad_framing
 from common.settings import get_settings
 from common.wording import response_text
 
@@ -230,6 +231,7 @@ class GuardedRestInput(RestInput):
             await handler["guarded"](message)
 
         blueprint = super().blueprint(checked)
+        refuse_bad_framing(blueprint)  # "Content-Length: -1" would freeze Rasa's server (common/http_framing.py)
         handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
 
         feedback = FeedbackStore(get_settings().tracker_db_url)
@@ -283,6 +285,7 @@ class GuardedSocketIOInput(SocketIOInput):
         advisors = AdvisorQueue(settings.tracker_db_url)
         feedback = FeedbackStore(settings.tracker_db_url)
         blueprint = reload_models_after_start(trim_heap_after_start(super().blueprint(on_new_message)))
+        refuse_bad_framing(blueprint)
         guarded = guard(on_new_message, settings.max_message_chars, _limited(blueprint))
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
         self.sio.eio.cors_allowed_origins = list(settings.origins)

@@ -29,7 +29,8 @@ def bad_framing(headers: Any) -> str | None:
 
 
 def refuse_bad_framing(app: Any) -> None:
-    """Register the check on a Sanic app (once per app)."""
+    """Register the check on a Sanic app or blueprint (once each; a blueprint's runs for every request of its app:
+    Sanic registers blueprint signals as non-exclusive)."""
     from sanic.exceptions import InvalidUsage
 
     if getattr(app.ctx, "refuses_bad_framing", False):

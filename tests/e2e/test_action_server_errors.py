@@ -57,3 +57,15 @@ def test_a_negative_content_length_does_not_freeze_the_action_server(stack):
         with socket.create_connection((host, port), timeout=2) as good:  # answered while the first is open
             good.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             assert good.recv(100).startswith(b"HTTP/1.1 200")
+
+
+def test_a_negative_content_length_does_not_freeze_rasa(stack):
+    import socket
+
+    host, port = stack.settings.host, stack.settings.rasa_port
+    with socket.create_connection((host, port), timeout=5) as bad:
+        bad.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\nabc")
+        assert bad.recv(100).startswith(b"HTTP/1.1 400")
+        with socket.create_connection((host, port), timeout=2) as good:
+            good.sendall(b"GET /webhooks/rest/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert good.recv(100).startswith(b"HTTP/1.1 200")
