@@ -183,13 +183,16 @@ def _limited(blueprint: Blueprint) -> limits.ConversationLength:
     return limits.ConversationLength(count)
 
 
+NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON : {"sender": "…", "message": "…"}'
+
+
 def _json_object(request: Request) -> dict:
     try:
         body = request.json
     except Exception:  # sanic raises on invalid JSON or invalid UTF-8
-        raise InvalidUsage("The body must be a JSON object: {\"sender\": \"...\", \"message\": \"...\"}") from None
+        raise InvalidUsage(NOT_AN_OBJECT) from None
     if not isinstance(body, dict):
-        raise InvalidUsage("The body must be a JSON object: {\"sender\": \"...\", \"message\": \"...\"}")
+        raise InvalidUsage(NOT_AN_OBJECT)
     return body
 
 
@@ -211,7 +214,7 @@ class GuardedRestInput(RestInput):
     def _extract_message(self, req: Request) -> str | None:
         message = _json_object(req).get("message")
         if message is not None and not isinstance(message, str):
-            raise InvalidUsage("`message` must be a string")
+            raise InvalidUsage("« message » doit être du texte")
         return message
 
     def _extract_input_channel(self, req: Request) -> str:
@@ -232,6 +235,11 @@ class GuardedRestInput(RestInput):
 
         blueprint = super().blueprint(checked)
         refuse_bad_framing(blueprint)  # "Content-Length: -1" would freeze Rasa's server (common/http_framing.py)
+
+        @blueprint.exception(InvalidUsage)
+        async def refused(request: Request, exception: Exception) -> HTTPResponse:
+            """A refused request gets its reason as JSON, in French (not Sanic's English HTML page)."""
+            return response.json({"error": str(exception)}, status=400)
         handler["guarded"] = guard(on_new_message, get_settings().max_message_chars, _limited(blueprint))
 
         feedback = FeedbackStore(get_settings().tracker_db_url)
@@ -263,13 +271,13 @@ class GuardedRestInput(RestInput):
 def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> str | None:
     """Why a socket.io `user_uttered` payload is refused (None when it is well formed)."""
     if extra or not isinstance(data, dict):
-        return "the payload must be one object: {\"message\": \"...\", \"session_id\": \"...\"}"
+        return 'le message doit être un seul objet : {"message": "…", "session_id": "…"}'
     if session_persistence:
         problem = limits.sender_problem(data.get("session_id"))
         if problem:
-            return problem.replace("`sender`", "`session_id`")
+            return problem.replace("« sender »", "« session_id »")
     if "message" in data and data["message"] is not None and not isinstance(data["message"], str):
-        return "`message` must be a string"
+        return "« message » doit être du texte"
     return limits.metadata_problem(data.get(metadata_key))
 
 

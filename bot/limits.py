@@ -23,13 +23,14 @@ _SENDER = re.compile(r"[A-Za-z0-9_.:@-]+")
 def sender_problem(sender: Any) -> str | None:
     """Why `sender` cannot name a conversation (None when it can)."""
     if sender is None or (isinstance(sender, str) and not sender.strip()):
-        return "`sender` is required: a conversation id of letters, digits, '_', '-', '.', ':' or '@'"
+        return ("« sender » est obligatoire : l'identifiant de la conversation, en lettres, chiffres, '_', '-', '.', "
+                "':' ou '@'")
     if not isinstance(sender, str):
-        return "`sender` must be a string"
+        return "« sender » doit être du texte"
     if len(sender) > MAX_SENDER_CHARS:
-        return f"`sender` is longer than {MAX_SENDER_CHARS} characters"
+        return f"« sender » dépasse {MAX_SENDER_CHARS} caractères"
     if not _SENDER.fullmatch(sender):
-        return "`sender` may only hold letters, digits, '_', '-', '.', ':' or '@'"
+        return "« sender » ne peut contenir que des lettres, des chiffres, '_', '-', '.', ':' ou '@'"
     return None
 
 
@@ -38,13 +39,13 @@ def metadata_problem(metadata: Any) -> str | None:
     if metadata is None:
         return None
     if not isinstance(metadata, dict):
-        return "`metadata` must be a JSON object"
+        return "« metadata » doit être un objet JSON"
     try:
         size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError):
-        return "`metadata` must be a JSON object"
+        return "« metadata » doit être un objet JSON"
     if size > MAX_METADATA_BYTES:
-        return f"`metadata` is larger than {MAX_METADATA_BYTES} bytes"
+        return f"« metadata » dépasse {MAX_METADATA_BYTES} octets"
     return None
 
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from bot import limits
 from tests.e2e.chat import Chat, reply_text
 
 TEXT_CASES = {
@@ -60,7 +61,8 @@ def test_missing_fields_get_a_french_explanation(stack, body):
 @pytest.mark.parametrize("body", [{}, {"message": "salut"}, {"sender": "", "message": "salut"}])
 def test_a_message_without_sender_is_refused_not_put_in_a_shared_conversation(stack, body):
     status, error = Chat(stack.settings.rasa_url).post(json.dumps(body).encode())
-    assert status == 400 and "`sender` is required" in error
+    assert status == 400 and json.loads(error) == {"error": limits.sender_problem(None)}
+    assert "obligatoire" in error
 
 
 def test_limit_is_documented_and_applied_at_the_boundary(stack):
