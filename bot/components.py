@@ -22,6 +22,7 @@ from bot.rasa_compat import (
     install_cached_action_validator,
     install_graph_runner_in_order,
     install_kept_endpoint_sessions,
+    install_recent_action_calls,
 )
 
 # spaCy components Rasa's pipeline does not use: tokens and static word vectors need none of them.
@@ -69,3 +70,4 @@ class SharedSpacyNLP(SpacyNLP):
 install_cached_action_validator()
 install_kept_endpoint_sessions()
 install_graph_runner_in_order()
+install_recent_action_calls()

@@ -16,6 +16,11 @@
 - `install_graph_runner_in_order`: every prediction's graph (the NLU once per message, the policies once per
   action) is run node after node in a dependency order computed once (bot/graph_runner.py) instead of through a
   dask graph built, ordered and scheduled per call; training keeps dask.
+- `install_recent_action_calls`: Rasa sends the action server every event of the conversation's session with every
+  action call (`EventVerbosity.ALL`): serialised by Rasa, parsed by rasa_sdk, a cost that grows with the
+  conversation. The actions read the latest message, the slots and the events of the last few turns (the message
+  before, the last action, the last real question for an advisor): the call carries the events of the last
+  ACTION_CALL_TURNS user turns, everything else as Rasa builds it.
 - `socketio_session_fix_needed`: the socket.io `session_request` handler fix of bot/channels.py.
 - `engineio_answers_its_own_cors`: Rasa's server adds Sanic-CORS headers to every route, socket.io's included, where
   engine.io already adds its own: a long-polling request from an allowed origin (rasa-webchat's first transport)
@@ -208,6 +213,50 @@ def install_graph_runner_in_order() -> bool:
     run.rasa_original = original  # type: ignore[attr-defined]
     setattr(run, _IN_ORDER_MARK, True)
     DaskGraphRunner.run = run  # type: ignore[method-assign]
+    return True
+
+
+ACTION_CALL_TURNS = 8  # user turns of events sent with an action call
+_RECENT_CALL_MARK = "_recent_events_only"
+
+
+def recent_events(events: Any, turns: int = ACTION_CALL_TURNS) -> list[Any]:
+    """The events from the one before the `turns`-th last user message (its `action_listen`), or all of them."""
+    from rasa.shared.core.events import UserUttered
+
+    events = list(events)
+    users = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
+    if len(users) <= turns:
+        return events
+    return events[max(0, users[-turns] - 1):]
+
+
+def install_recent_action_calls() -> bool:
+    """Replace RemoteAction._action_call_format once, on Rasa 3.6 only; True when installed."""
+    import rasa as rasa_package
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.trackers import EventVerbosity
+
+    if getattr(RemoteAction._action_call_format, _RECENT_CALL_MARK, False):
+        return True
+    if not is_patched_series():
+        _warn_unpatched("the action calls with recent events only")
+        return False
+    original = RemoteAction._action_call_format
+
+    def action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+        """Rasa 3.6's request to the action server, with the recent events only."""
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in recent_events(tracker.events)]
+        result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
+                  "version": rasa_package.__version__}
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            result["domain"] = domain.as_dict()
+        return result
+
+    action_call_format.rasa_original = original  # type: ignore[attr-defined]
+    setattr(action_call_format, _RECENT_CALL_MARK, True)
+    RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
     return True
 
 

@@ -251,3 +251,38 @@ def test_engineio_requests_are_marked_as_cors_answered_and_passed_through():
     request = SimpleNamespace(ctx=SimpleNamespace())
     assert asyncio.run(eio.handle_request(request, "x")) == "engine.io's response"
     assert seen == [(request, ("x",))] and getattr(request.ctx, SANIC_CORS_EVALUATED) == "1"
+
+
+def _long_tracker(turns: int):
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("t", [])
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    for turn in range(turns):
+        for event in (UserUttered(f"question {turn}", {"name": "ask_skills", "confidence": 0.9}),
+                      ActionExecuted("action_answer_topic"), BotUttered(f"réponse {turn}"), SlotSet("topic", "skills"),
+                      ActionExecuted("action_listen")):
+            tracker.update(event)
+    return tracker
+
+
+@pytest.mark.parametrize("turns", [0, 3, rasa_compat.ACTION_CALL_TURNS, 45])
+def test_an_action_call_is_rasa_s_with_the_recent_events(turns):
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert rasa_compat.install_recent_action_calls()
+    domain = Domain.from_yaml("version: '3.1'\nactions: [action_answer_topic]")
+    tracker = _long_tracker(turns)
+    action = RemoteAction("action_answer_topic", EndpointConfig("http://x", enable_selective_domain=False))
+    mine = action._action_call_format(tracker, domain)
+    rasa_s = RemoteAction._action_call_format.rasa_original(action, tracker, domain)
+    events, all_events = mine["tracker"].pop("events"), rasa_s["tracker"].pop("events")
+    assert mine == rasa_s  # the same call but for the events
+    assert events == all_events[len(all_events) - len(events):]  # the latest ones
+    users = [e for e in events if e["event"] == "user"]
+    assert len(users) == min(turns, rasa_compat.ACTION_CALL_TURNS)
+    assert turns <= rasa_compat.ACTION_CALL_TURNS or events[0]["event"] == "action"  # from the listen before
