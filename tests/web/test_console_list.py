@@ -68,6 +68,10 @@ def _fits(tab, width: str) -> None:
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport + 0.5, (selector, box)
         assert tab.eval_on_selector(selector, "e => e.scrollWidth <= e.clientWidth + 1"), f"{selector} clipped"
     assert tab.evaluate("document.documentElement.scrollWidth") <= viewport, "sideways scroll"
+    # a select shows its chosen option whole (the signal filter's "tous les messages" was cut at 1280 px)
+    whole = ("e => { const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(e).font; "
+             "return c.measureText(e.options[e.selectedIndex].text).width + 28 <= e.clientWidth; }")
+    assert tab.eval_on_selector("#f-flag", whole), "the signal filter's text is cut"
 
 
 def _shot(tab, width: str, name: str) -> None:

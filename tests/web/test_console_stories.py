@@ -108,6 +108,17 @@ def test_a_corrected_conversation_saved_as_stories_that_rasa_reads_and_tests(chr
     turns.filter(has_text=FIRST).locator(".story-keep-text").check()  # confirmed: nothing personal in it
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / "console-story-form.png"), full_page=True)
+    tab.set_viewport_size({"width": 390, "height": 844})  # on a phone: the form fits, texts wrap, nothing cut
+    dialog = "document.querySelector('dialog[open]')"
+    wide = tab.evaluate(f"[...{dialog}.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > "
+                        f"{dialog}.getBoundingClientRect().right).slice(0, 5).map(e => e.tagName + '.' + e.className + ' '"
+                        " + Math.round(e.getBoundingClientRect().width))")
+    assert tab.evaluate(f"{dialog}.scrollWidth <= {dialog}.clientWidth + 1"), f"the story form scrolls sideways: {wide}"
+    inside = f"[...{dialog}.querySelectorAll('select, .said, label')].every(" \
+             "e => e.getBoundingClientRect().right <= window.innerWidth + 0.5)"
+    assert tab.evaluate(inside), "a control runs off the screen"
+    tab.screenshot(path=str(SCREENSHOTS / "console-story-form-phone.png"), full_page=False)
+    tab.set_viewport_size({"width": 1280, "height": 900})
     tab.click("#story-save")
     expect(tab.locator("#story-result")).to_contain_text("Histoire enregistrée dans test_stories.yml")
 

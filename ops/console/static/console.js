@@ -491,8 +491,9 @@ function jobsTable(rows) {
 function failedStories(title, source) {
   if (!source) return [];
   const failed = source.failed_stories || [];
-  const head = el("p", { class: "note" }, `${title} : ${source.stories ? `${source.stories} histoires réussies` : ""}`
-    + `${failed.length ? `, ${failed.length} en échec` : " aucune en échec"}.`);
+  const passed = source.stories ? `${source.stories} histoires réussies` : "";
+  const failing = failed.length ? `${failed.length} en échec` : "aucune en échec";
+  const head = el("p", { class: "note" }, `${title} : ${[passed, failing].filter(Boolean).join(", ")}.`);
   return [head, ...failed.map((story) => {
     const first = story.first;
     return el("p", { class: "failed-story" }, el("strong", {}, `« ${story.story} »`), ` (${story.file}) : tour ${first.turn}`,
