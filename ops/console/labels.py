@@ -147,6 +147,14 @@ class TrainingData:
             return Added(path, example, intent)
 
 
+    def example_of(self, intent: str, text: str) -> str | None:
+        """The example of `intent` written for a message (its text, annotations aside, folded), if still there."""
+        path = self.file_for(intent) if intent in self.intents else None
+        if path is None:
+            return None
+        said = fold(text)
+        return next((example for name, example in _examples(path) if name == intent and fold(example) == said), None)
+
     def remove(self, intent: str, example: str) -> Path:
         """Undo a label: the example line written by `add` is taken out of its intent's block (LabelRefused when it
         is not there any more, e.g. edited by hand)."""

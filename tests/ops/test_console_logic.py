@@ -145,6 +145,9 @@ def test_label_appends_to_the_intent_file_and_rasa_reads_it(turns, training):
     assert len(data.training_examples) == len(RasaYAMLReader().reads(before).training_examples) + 1
     with pytest.raises(LabelRefused, match="déjà dans l'entraînement"):
         training.add(REPHRASED, "ask_figures", REPHRASED)  # folded: the same example, whatever the annotation
+    # after a reload the page no longer holds the example: found again from the message's own text
+    assert training.example_of("ask_studies", REPHRASED) == added.example
+    assert training.example_of("ask_figures", REPHRASED) is None
     # undo: the line leaves the file, which is as before; a second undo has nothing to remove
     assert training.remove(added.intent, added.example) == topics
     assert topics.read_text(encoding="utf-8") == before

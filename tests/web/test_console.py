@@ -138,6 +138,19 @@ def test_wrong_token_refused_then_login_filter_label_mark(page):
     item.get_by_role("button", name="Ajouter à l'entraînement").click()
     expect(item.locator(".result")).to_contain_text("Ajouté à topics.yml (ask_studies)")
     assert topics.read_text(encoding="utf-8") == after
+    # ... and undone after the list is loaded again (the page no longer holds the example), then labelled again
+    tab.select_option("#f-status", label="tous")
+    tab.click("#filters button[type=submit]")
+    item = turns.filter(has_text=MISTAKE)
+    item.get_by_role("button", name="Retirer de l'entraînement").click()
+    expect(item.locator(".result")).to_contain_text("Retiré de")
+    assert topics.read_text(encoding="utf-8") == before
+    item.get_by_role("button", name="Étiqueter").click()
+    item.locator(".label-intent").select_option("ask_studies")
+    item.get_by_role("button", name="Ajouter à l'entraînement").click()
+    expect(item.locator(".result")).to_contain_text("Ajouté à topics.yml (ask_studies)")
+    tab.select_option("#f-status", label="à revoir")
+    tab.click("#filters button[type=submit]")
 
     # A held-out message is refused, the files unchanged
     tab.select_option("#f-flag", label="tous les messages")

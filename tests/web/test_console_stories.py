@@ -111,8 +111,8 @@ def test_a_corrected_conversation_saved_as_stories_that_rasa_reads_and_tests(chr
     tab.set_viewport_size({"width": 390, "height": 844})  # on a phone: the form fits, texts wrap, nothing cut
     dialog = "document.querySelector('dialog[open]')"
     wide = tab.evaluate(f"[...{dialog}.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > "
-                        f"{dialog}.getBoundingClientRect().right).slice(0, 5).map(e => e.tagName + '.' + e.className + ' '"
-                        " + Math.round(e.getBoundingClientRect().width))")
+                        f"{dialog}.getBoundingClientRect().right).slice(0, 5)"
+                        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width))")
     assert tab.evaluate(f"{dialog}.scrollWidth <= {dialog}.clientWidth + 1"), f"the story form scrolls sideways: {wide}"
     inside = f"[...{dialog}.querySelectorAll('select, .said, label')].every(" \
              "e => e.getBoundingClientRect().right <= window.innerWidth + 0.5)"

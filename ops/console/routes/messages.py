@@ -127,13 +127,18 @@ def label(call: Call, body: dict) -> HTTPResponse:
 
 
 def unlabel(call: Call, body: dict) -> HTTPResponse:
-    """Undo a label just added: its example leaves the training file, the message is to review again."""
+    """Undo a label: its example leaves the training file, the message is to review again (just after labelling the
+    page sends the example; later, the example written for this message is found from its text)."""
     turn = call.console.find(str(body.get("sender") or "")[:255], body.get("ts"))
     if turn is None:
         return refuse(404, GONE)
-    intent = str(body.get("intent") or "")
+    marked = call.console.marks.get(turn.sender_id, turn.timestamp)
+    intent = str(body.get("intent") or (marked.intent if marked else "") or "")
+    example = str(body.get("example") or "")
+    if not example:  # after a reload: the example written for this message, found from its text
+        example = call.console.training.example_of(intent, turn.text) or ""
     try:
-        path = call.console.training.remove(intent, str(body.get("example") or ""))
+        path = call.console.training.remove(intent, example)
     except LabelRefused as refusal:
         return refuse(409, str(refusal))
     call.console.marks.set(turn.sender_id, turn.timestamp, "", call.who)

@@ -190,7 +190,10 @@ function turnItem(turn, actions) {
       el("button", { type: "button", class: "quiet", onclick: () => openConversation(turn.sender_id, turn.timestamp) }, "Conversation"),
       el("button", { type: "button", onclick: () => mark(turn, item, "reviewed") }, "Revu"),
       el("button", { type: "button", onclick: () => mark(turn, item, "ignored") }, "Ignorer"),
-      turn.payload ? null : el("button", { type: "button", onclick: () => labelForm(turn, item) }, "Étiqueter"));
+      turn.payload ? null : el("button", { type: "button", onclick: () => labelForm(turn, item) }, "Étiqueter"),
+      turn.status === "labelled" ? el("button", { type: "button", class: "quiet unlabel",
+        onclick: () => unlabel(turn, item, { intent: turn.label || "", example: "", file: "l'entraînement" }) },
+      "Retirer de l'entraînement") : null);
     item.append(bar, el("p", { class: "result", role: "status" }));
   }
   return item;
