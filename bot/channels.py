@@ -281,12 +281,32 @@ def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_
     return limits.metadata_problem(data.get(metadata_key))
 
 
+class WholeAnswerSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, one message per answer: Rasa splits a text at every blank line, and an answer's
+    Markdown list is set apart by blank lines (knowledge/render.py): its title, list and source would arrive as
+    three bubbles (three ratings, the quick replies under the last). One message keeps them together; Markdown
+    clients (rasa-webchat) and the chat page render its paragraphs and list."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text.strip()})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+        await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": replies})
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with input checks, accepting connections from the chat page only."""
 
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    def get_output_channel(self) -> Any:
+        """The output Rasa recreates for pushed messages (an advisor's answer): one message per answer too."""
+        channel = super().get_output_channel()
+        return WholeAnswerSocketIOOutput(self.sio, self.bot_message_evt) if channel is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         settings = get_settings()
@@ -312,7 +332,7 @@ class GuardedSocketIOInput(SocketIOInput):
                                room=sid, namespace=self.namespace)
                 return
             sender = data["session_id"] if self.session_persistence else sid
-            message = UserMessage(data.get("message"), SocketIOOutput(sio, self.bot_message_evt), sender,
+            message = UserMessage(data.get("message"), WholeAnswerSocketIOOutput(sio, self.bot_message_evt), sender,
                                   input_channel=self.name(), metadata=data.get(self.metadata_key))
             await guarded(message)
 
