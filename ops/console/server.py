@@ -44,6 +44,24 @@ class ConsoleSanic(Sanic):
 
     test_mode = True
 
+    async def _startup(self) -> None:
+        """Sanic's start; when another app of this process (a plain one: Rasa's, rasa_sdk's in a test) rewrote the
+        methods without keeping their originals aside, they are kept as they are (the rewrite is an optimisation)
+        instead of rewritten a second time, which fails."""
+        from sanic.touchup.service import TouchUp
+
+        lost = any(getattr(target, "__touched__", False) and not hasattr(target, f"_{name}")
+                   for target, name in TouchUp._registry)
+        if not lost:
+            await super()._startup()
+            return
+        run = TouchUp.run
+        TouchUp.run = classmethod(lambda cls, app: None)  # type: ignore[method-assign, assignment]
+        try:
+            await super()._startup()
+        finally:
+            TouchUp.run = run  # type: ignore[method-assign]
+
 
 def make_app(console: Console, bound_host: str, quiet: bool = False) -> Sanic:
     """The console's Sanic app over `console` (Sanic wants a unique name per process: numbered)."""
