@@ -360,7 +360,7 @@ class GuardedSocketIOInput(SocketIOInput):
             problem = limits.sender_problem(session_id)
             if problem:  # no room named by a megabyte of text, no session the bot could not store
                 await sio.emit(self.bot_message_evt, {"text": say("utter_payload_refused"),
-                                                      "error": problem.replace("`sender`", "`session_id`")},
+                                                      "error": problem.replace("« sender »", "« session_id »")},
                                room=sid, namespace=self.namespace)
                 return
             if self.session_persistence:
