@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from contextlib import contextmanager
 
 DAY = 86400.0
 HOLDOUT_MESSAGE = "quel bac+ pour le MO"                        # in tests/nlu/holdout.yml (ask_studies)
@@ -114,3 +115,17 @@ def fill_tracker_store(path, now: float | None = None, extra: int = 0) -> str:
     worker.join()
     store.engine.dispose()
     return f"sqlite:///{path}"
+
+
+@contextmanager
+def served(state):
+    """The console `state` served on a free loopback port in a thread: yields (port, state), then stops it."""
+    from ops.console.server import make_server
+
+    server = make_server(state, "127.0.0.1", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], state
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from common.settings import PROJECT_DIR, get_settings
-from ops.console.server import default_console, make_server
+from ops.console.server import default_console
 from ops.console.web import MAX_BODY, MAX_JSON_DEPTH
-from tests.ops.conversations import fill_tracker_store
+from tests.ops.conversations import fill_tracker_store, served
 from tests.ops.test_console_server import TOKEN, exchange
 
 OTHER_CLIENT = "127.0.0.2"  # Linux answers on all of 127/8: a second client address without a second machine
@@ -30,11 +30,8 @@ def console(tmp_path_factory):
     settings = dataclasses.replace(get_settings(), tracker_db_url=fill_tracker_store(folder / "c.sqlite3"))
     state = default_console(settings, TOKEN, state_dir=folder / "var", nlu_dir=folder / "nlu",
                             results_dir=folder / "results")
-    server = make_server(state, "127.0.0.1", 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1], state
-    server.shutdown()
-    server.server_close()
+    with served(state) as running:
+        yield running
 
 
 def post(port, path, body, client="127.0.0.1", headers=None):

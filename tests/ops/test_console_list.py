@@ -6,14 +6,13 @@ import csv
 import dataclasses
 import io
 import json
-import threading
 from urllib.parse import quote
 
 import pytest
 
 from common.settings import get_settings
-from ops.console.server import default_console, make_server
-from tests.ops.conversations import MISTAKE, fill_tracker_store
+from ops.console.server import default_console
+from tests.ops.conversations import MISTAKE, fill_tracker_store, served
 from tests.ops.test_console_server import TOKEN, login, request
 
 STUDENTS = 230  # one message each, on top of the 11 students' messages of tests/ops/conversations.py
@@ -26,11 +25,8 @@ def console(tmp_path_factory):
                                                                                      extra=STUDENTS))
     state = default_console(settings, TOKEN, state_dir=folder / "var", nlu_dir=get_settings().console_nlu_dir,
                             results_dir=folder / "results")
-    server = make_server(state, "127.0.0.1", 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1], state
-    server.shutdown()
-    server.server_close()
+    with served(state) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -236,7 +236,7 @@ def test_turns_out_of_order_and_unknown_intents_are_refused(console):
 
 FAILED = """version: "3.1"
 stories:
-- story: console, conversation du 2026-12-04, 2 messages (/work/tests/test_stories.yml)
+- story: console, conversation du 2026-12-04, 2 messages (/project/tests/test_stories.yml)
   steps:
   - intent: greet
   - action: utter_greet
