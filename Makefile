@@ -108,9 +108,9 @@ run: install ## install, build the knowledge base, train if needed, start everyt
 	@mkdir -p var; $(MAKE) --no-print-directory kb nlu train
 	@$(PY) -m launch.stack run
 
-shell: install ## the advisors' shell: typed questions, numbered suggestions; starts and stops the servers
-	@mkdir -p var; $(MAKE) --no-print-directory kb train
-	@$(PY) -m launch.stack shell
+shell: install ## the advisors' shell: typed questions, numbered suggestions; starts and stops the servers (ATTACH=1: talks to the running `make run`)
+	@mkdir -p var; $(if $(filter 1 yes true,$(ATTACH)),,$(MAKE) --no-print-directory kb train)
+	@$(PY) -m launch.stack shell $(if $(filter 1 yes true,$(ATTACH)),--attach)
 
 REPLICAS ?= 2
 run-scaled: install scale-servers ## scaled out: PostgreSQL, Redis, REPLICAS Rasa replicas behind nginx (make run-scaled REPLICAS=2)

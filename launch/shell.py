@@ -208,12 +208,41 @@ def own_ports(settings: Settings) -> Settings:
     return settings
 
 
-def run(settings: Settings) -> int:
-    """Start the action server and the Rasa server (no chat page), chat, then stop them whatever happens."""
+def running_model(rasa_url: str, timeout: float = 5) -> str | None:
+    """The model a running bot answers with (its REST health route), or None when no bot of ours answers there."""
+    try:
+        with urllib.request.urlopen(rasa_url.rstrip("/") + "/webhooks/rest/health", timeout=timeout) as response:
+            body = json.loads(response.read() or b"{}")
+    except (OSError, ValueError):
+        return None
+    return str(body.get("model") or "modèle inconnu") if isinstance(body, dict) else None
+
+
+def attach(settings: Settings, out=sys.stdout) -> int:
+    """`make shell ATTACH=1`: talk to the bot `make run` already serves, on purpose and said so; start nothing."""
+    model = running_model(settings.rasa_url)
+    if model is None:
+        print(f"ATTACH=1 : aucun bot ne répond sur {settings.rasa_url}. Lancez d'abord `make run`, "
+              "ou `make shell` sans ATTACH (le shell démarre alors ses propres serveurs).", file=sys.stderr)
+        return 1
+    out.write(f"Connecté au bot déjà lancé sur {settings.rasa_url} (ATTACH=1), modèle {model} : ce shell ne "
+              "démarre ni n'arrête aucun serveur ; ses journaux sont ceux de ce bot.\n")
+    try:
+        return converse(RestClient(settings.rasa_url), out=out)
+    except KeyboardInterrupt:
+        out.write("\n")
+        return 0
+
+
+def run(settings: Settings, attached: bool = False) -> int:
+    """Start the action server and the Rasa server (no chat page), chat, then stop them whatever happens; with
+    `attached`, talk to the already running bot instead (`attach`)."""
     from launch.stack import Stack
 
     with contextlib.suppress(ImportError):  # line editing and history for input(), where available
         import readline  # noqa: F401
+    if attached:
+        return attach(settings)
     settings = own_ports(settings)
     stack = Stack(settings, with_web=False, quiet=True)
     try:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from common.ports import held_by
 from common.private_files import keep_private
 from common.rasa_environment import endpoints_environment
 from common.settings import PROJECT_DIR, Settings, get_settings, with_internal_token
@@ -183,7 +184,8 @@ class Stack:
         if where.port is not None and not port_free(where.hostname or self.settings.host, where.port):
             # another server there would pass the readiness check and answer in our place
             setting = SERVICE_PORTS.get(name, "port").upper()
-            raise RuntimeError(f"port {where.port} on {where.hostname} is already in use (another `make run`?): "
+            raise RuntimeError(f"port {where.port} on {where.hostname} is already in use{held_by(where.port)} "
+                               "(another `make run`?): "
                                f"stop it, or choose another port ({setting}=...)")
         self._say(service.announce)
         process, log = self.spawn(name)
@@ -341,16 +343,18 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def shell(settings: Settings) -> int:
-    """The advisors' shell (launch/shell.py): a REST client; the action and Rasa servers start and stop with it."""
+def shell(settings: Settings, attached: bool = False) -> int:
+    """The advisors' shell (launch/shell.py): a REST client; the action and Rasa servers start and stop with it,
+    unless `attached` to the bot already running (`make shell ATTACH=1`)."""
     from launch.shell import run
 
-    return run(settings)
+    return run(settings, attached)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the chatbot: actions, Rasa and the chat page.")
     parser.add_argument("command", choices=["run", "shell", "endpoints"])
+    parser.add_argument("--attach", action="store_true", help="shell: talk to the bot already running, start nothing")
     args = parser.parse_args(argv)
     settings = get_settings()
     keep_private()  # var/ (conversations, logs) private; the servers inherit the umask
@@ -362,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     if args.command == "shell":
-        return shell(settings)
+        return shell(settings, args.attach)
     settings = with_internal_token(settings)  # Rasa's API on, behind a token: the console pushes advisors' answers
     stack = Stack(settings)
     try:

@@ -5,6 +5,7 @@ import argparse
 import secrets
 import sys
 
+from common.ports import held_by
 from common.private_files import keep_private
 from common.settings import get_settings, with_internal_token
 from ops.console.server import default_console, make_server
@@ -28,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = make_server(console, args.host, args.port)
     except OSError as error:
-        print(f"Console not started: cannot listen on {args.host}:{args.port} ({error}).", file=sys.stderr)
+        print(f"Console not started: cannot listen on {args.host}:{args.port} ({error}){held_by(args.port)}. "
+              "Stop it, or choose another port (CONSOLE_PORT=...).", file=sys.stderr)
         return 1
     print(f"Operators' console on http://{args.host}:{args.port}/ (conversations: {settings.tracker_db_url}, "
           f"training data: {console.training.nlu_dir})", flush=True)

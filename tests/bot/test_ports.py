@@ -3,10 +3,13 @@ by `make shell` (its own servers on free ports, said); the web origins allowed t
 from __future__ import annotations
 
 import dataclasses
+import os
 import socket
 
+import psutil
 import pytest
 
+from common.ports import held_by, holder
 from common.settings import get_settings
 from launch.shell import own_ports
 from launch.stack import Stack, free_port, port_free
@@ -28,9 +31,14 @@ def test_a_listening_port_is_not_free(taken_port):
 def test_run_refuses_a_taken_port_before_starting_anything(taken_port):
     stack = Stack(dataclasses.replace(get_settings(), rasa_port=taken_port), with_web=False, with_actions=False,
                   quiet=True)
-    with pytest.raises(RuntimeError, match=f"port {taken_port} .* already in use"):
+    with pytest.raises(RuntimeError, match=f"port {taken_port} .* already in use held by pid {os.getpid()} "):
         stack.start_one("rasa")
     assert stack.processes == {}
+
+
+def test_the_holder_of_a_port_is_named_and_a_free_port_has_none(taken_port):
+    assert holder(taken_port) == f"pid {os.getpid()} ({' '.join(psutil.Process().cmdline())[:120]})"
+    assert holder(free_port("127.0.0.1")) is None and held_by(free_port("127.0.0.1")) == ""
 
 
 def test_the_shell_takes_free_ports_when_its_own_are_taken(taken_port, capsys):

@@ -161,3 +161,33 @@ def test_converse_sends_typed_text_then_payloads_and_ends_on_ctrl_d_or_stop():
         studies = '/ask_studies{"job": "back-office"}'
         assert client.sent == ["quelles qualites pour le bo ?", studies, "quelles etudes ?"]
         assert out.getvalue().count("1. Les études") == 3
+
+
+def _shell_attached(rasa_port: int, typed: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), RASA_PORT=str(rasa_port), COLUMNS="100")
+    env.pop("PYTHONWARNINGS", None)
+    return subprocess.run([sys.executable, "-m", "launch.stack", "shell", "--attach"], cwd=PROJECT_DIR, env=env,
+                          input=typed, capture_output=True, text=True, timeout=120)
+
+
+def test_shell_attach_talks_to_the_running_bot_says_so_and_leaves_it_running(stack):
+    """`make shell ATTACH=1`: the running stack on purpose, named with its model; nothing started nor stopped."""
+    port = stack.settings.rasa_port
+    started = time.time()
+    done = _shell_attached(port, "quelles competences pour le back office ?\n/stop\n")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert f"Connecté au bot déjà lancé sur {stack.settings.rasa_url}" in said and ".tar.gz" in said, said
+    assert "applicatifs de gestion" in said, said
+    assert "Démarrage du bot" not in said, "an attached shell started servers of its own"
+    spawned = [p.info for p in psutil.process_iter(["pid", "create_time", "cmdline"])
+               if (p.info["create_time"] or 0) >= started and "launch" in " ".join(p.info["cmdline"] or [])]
+    assert spawned == [], f"an attached shell left servers behind: {spawned}"
+    assert all(process.poll() is None for process in stack.processes.values()), "the attached shell stopped the bot"
+
+
+def test_shell_attach_with_no_bot_running_refuses_clearly():
+    done = _shell_attached(free_port(), "bonjour\n")
+    assert done.returncode == 1
+    assert "aucun bot ne répond" in done.stderr and "make run" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
