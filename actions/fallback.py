@@ -12,6 +12,8 @@ from actions.compare_jobs import compares
 from actions.questions import answer_all
 from knowledge import queries
 from knowledge.question import analyse
+from knowledge.text import fold
+from knowledge.vocabulary import contains_phrase
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
@@ -51,6 +53,13 @@ def _named_intent(tracker: Tracker) -> str | None:
              if context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")}
     if len(named) == 1:
         return f"{context.TOPIC_INTENT_PREFIX}{named.pop()}"
+    if not named:  # "il faut parler allemand ?": a word pointing to one topic (the skills)
+        folded = fold(text)
+        hinted = {t for t, words in queries.vocabulary().topic_hints.items()
+                  if any(contains_phrase(folded, w) for w in words) and context.topic_of_intent(
+                      f"{context.TOPIC_INTENT_PREFIX}{t}")}
+        if len(hinted) == 1:
+            return f"{context.TOPIC_INTENT_PREFIX}{hinted.pop()}"
     diploma = any(e.get("entity") == "diploma_kind" for e in tracker.latest_message.get("entities") or [])
     return f"{context.TOPIC_INTENT_PREFIX}studies" if not named and (diploma or planner.names_diploma(text)) else None
 

@@ -67,6 +67,19 @@ def background_of(tracker: Tracker) -> str:
     return " ".join(s for s in said if isinstance(s, str)) if isinstance(said, list) else ""
 
 
+def asks_something(text: str) -> bool:
+    """Whether a message asks something of its own besides naming a job ("et l'autre, niveau études ?"): a topic
+    or words of content."""
+    return bool(analyse(text, queries.vocabulary()).topics_named or context.asks_more_than_a_job(text))
+
+
+def named_topic_intent(text: str) -> str | None:
+    """The intent of the one topic a message names by its own words ("niveau qualités", "parle-moi du"), or None."""
+    named = [t for t in analyse(text, queries.vocabulary()).topics_named
+             if context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")]
+    return f"{context.TOPIC_INTENT_PREFIX}{named[0]}" if len(named) == 1 else None
+
+
 def own_path(text: str) -> str | None:
     """The diplomas the student says are theirs in a message ("je suis en bac général spé maths"), or None."""
     items = queries.claim_reader().own_items(fold(text))
@@ -103,16 +116,25 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     for text, intent in asked:
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
+        switched = False
         if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
             if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
-            jobs = others
+            jobs, switched = others, True
+        elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
+            named = named_topic_intent(said)
+            if named:
+                intent, text = named, said  # its own topic, its own words
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
         if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
-            intent = _best_topic_intent(tracker) or intent  # one job named, nothing compared: its topic
+            if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
+                intent, text = "inform_job", state.question or text
+            else:
+                # one job named, nothing compared: the topic it names, else the NLU's best topic
+                intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []

@@ -71,6 +71,7 @@ class Vocabulary:
     both_cues: tuple[str, ...] = ()
     move_cues: tuple[str, ...] = ()
     comparison_words: frozenset[str] = frozenset()
+    topic_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words pointing to a topic (not names)
     other_job_words: tuple[str, ...] = ()
     indirect_yes_no: tuple[str, ...] = ()
     same_filter_cues: tuple[str, ...] = ()
@@ -194,4 +195,6 @@ def load_vocabulary(path: Path) -> Vocabulary:
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
+        topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")
+                     for t, w in (data.get("topic_hints") or {}).items() if t != LINE_KEY},
     )

@@ -233,3 +233,16 @@ def test_a_comparative_is_a_ranking_the_sheets_do_not_make():
     assert ranks("le middle office est moins stressant que le back office ?")
     assert compares("c'est plus dur d'entrer en middle qu'en back ?")
     assert not ranks("quelles compétences pour le back office ?")
+
+
+def test_a_word_pointing_to_one_topic_answers_it_when_not_understood(dispatcher):
+    """"le back office demande de parler allemand ?" not understood: a language points to the skills, where the
+    sheet is checked (it cites English, not German): the honest gap with the skills, never a "oui"."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}],
+                           text="Le back office demande de parler allemand ?")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "inform_job", "confidence": 0.25}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] != "utter_ask_topic" and "anglais" in str(message), message
+    assert not str(message.get("text") or "").startswith("Oui")

@@ -77,6 +77,33 @@ def test_the_other_job_is_the_one_not_in_context():
         assert messages[0]["buttons"] and all("middle-office" not in b["payload"] for b in messages[0]["buttons"])
 
 
+def test_the_other_job_read_as_a_comparison_is_the_same_question_for_the_other_job():
+    """"et l'autre métier ?" scored as compare_jobs: one job (the other), nothing compared — the question before."""
+    from knowledge import queries
+
+    if len(queries.list_jobs()) != 2:
+        return  # "l'autre" names no job among three (test above)
+    before = {"job": "back-office", "topic": "studies", "question": "faut il un master ?"}
+    messages, slots = _follow_up("compare_jobs", "et l'autre métier ?", before)
+    assert slots["job"] == "middle-office" and slots["topic"] == "studies", slots
+    assert messages[0]["job_name"] == "gestionnaire middle-office" and "Master" in str(messages[0]), messages
+    assert not str(messages[0]).startswith("Oui")
+    # the same words with a topic of their own: that topic, for the other job
+    messages, slots = _follow_up("compare_jobs", "et l'autre, niveau qualités ?", before)
+    assert slots["job"] == "middle-office" and slots["topic"] != "studies", slots
+
+
+def test_a_job_named_with_a_topic_word_is_that_topic_not_the_one_before():
+    """"ok parle-moi du back office alors" read as a job alone (inform_job): its own topic (the definition)."""
+    latest = [{"entity": "job", "value": "back-office"}]
+    messages, slots = _follow_up("inform_job", "ok parle moi du back office alors",
+                                 {"job": "middle-office", "topic": "studies"}, entities=latest)
+    assert slots["topic"] == "definition" and slots["job"] == "back-office", slots
+    messages, slots = _follow_up("inform_job", "et le back office ?", {"job": "middle-office", "topic": "studies"},
+                                 entities=latest)
+    assert slots["topic"] == "studies" and slots["job"] == "back-office", slots
+
+
 def test_a_topic_named_after_niveau_switches_topic():
     question = "quel niveau d'anglais au middle office ?"
     messages, slots = _follow_up("ask_qualities", "et niveau qualités ?",
