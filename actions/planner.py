@@ -400,6 +400,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if (claim.empty or part.kind not in (YES, UNQUALIFIED, NO_OTHER_JOB, FILTERED)
             or not part.facts and part.kind != NO_OTHER_JOB):
         return [_unhedged(part)]
+    each = _confirm_each(part, claim, folded, closed)
+    if each is not None:
+        return each
     reader = queries.claim_reader()
     if part.kind == NO_OTHER_JOB:
         other = part.other
@@ -459,6 +462,23 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def _confirm_each(part: Part, claim: Claim, folded: str, closed: bool) -> list[Part] | None:
+    """Several items named ("BTS Banque et BUT GEA, les deux sont dans la fiche ?", "plutôt BTS ou BUT ?"): each
+    checked on its own — one fact never names both, and "not listed" must not be said of a listed one. One answer
+    when they all get the same; otherwise what is not listed first, then the facts that name the others (no
+    "oui" beside a "non")."""
+    if len(claim.items) < 2 or part.job is None:
+        return None
+    answers = [p for item in claim.items for p in _confirm(part, replace(claim, items=(item,)), folded, closed)]
+    if len({(p.kind, p.job, p.topic) for p in answers}) == 1:
+        facts = tuple(dict.fromkeys(f for p in answers for f in p.facts))
+        items = ", ".join(dict.fromkeys(p.item for p in answers if p.item))
+        return [replace(answers[0], facts=facts, item=items)]
+    found = tuple(dict.fromkeys(f for p in answers if p.kind in (YES, UNQUALIFIED) for f in p.facts))
+    rest = [p for p in answers if p.kind not in (YES, UNQUALIFIED)]
+    return rest + ([Part(FACTS, part.job, part.topic, found)] if found else [])
 
 
 def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_named: bool, claim: Claim) -> Plan:

@@ -70,8 +70,13 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
     spellings = sorted(((w, f) for f in vocabulary.filters for w in f.words), key=lambda pair: -len(pair[0]))
     found: list[FilterValue] = []
     text = folded
+    starts = "|".join(re.escape(w) for w in vocabulary.claims.diploma_starts)
+    # "BUT Techniques de commercialisation": a word of a diploma's name, not a filter (the technical skills)
+    in_diploma = re.compile(rf"\b(?:{starts})(?:\s+(?:pro|professionnel|professionnelle))?\s+$") if starts else None
     for word, item in spellings:
         match = contains_phrase(text, word)
+        if match and item.kind != "diploma_kind" and in_diploma and in_diploma.search(text[:match.start()]):
+            continue
         if match and item.kind == "diploma_kind" and _STARTING_POINT.search(text[:match.start()]):
             if skipped is not None:
                 skipped.append(item)

@@ -128,3 +128,32 @@ def test_no_item_the_sheet_does_not_list_gets_a_yes(walk, kind):
         if _says_yes(reply):
             wrong.append((text, responses, reply[:160]))
     assert not wrong, f"{len(wrong)} of {len(cases)} wrong oui: {wrong[:8]}"
+
+
+def test_two_diplomas_asked_together_are_each_checked(walk):
+    """"X et Y, les deux sont cités ?": two listed diplomas get one "oui" naming both; a listed one beside an outside
+    one gets no "oui", the outside one named as not listed, the listed one still quoted (never "not listed" said of a
+    diploma the sheet lists)."""
+    wrong, checked = [], 0
+    for job in queries.list_jobs():
+        listed = [f.text for f in queries.topic_answer(job.id, "studies").facts
+                  if _askable("studies", f) and fold(f.text).startswith(("bts", "but", "licence", "master"))
+                  and len(f.text.split()) <= 4 and not {"et", "ou"} & set(fold(f.text).split())]  # as students write
+        for first, second in zip(listed, listed[1:], strict=False):
+            text = f"j'hésite entre {first} et {second}, les deux sont cités pour le {_alias(job.id)} ?"
+            _, reply = _reply("ask_studies", text, job.id)
+            checked += 1
+            if not _says_yes(reply) or any(fold(x)[:20] not in fold(reply) for x in (first, second)):
+                wrong.append(("both listed", text, reply[:200]))
+        for outside in OUTSIDE["studies"][:4]:
+            if not listed:
+                break
+            text = f"j'hésite entre {listed[0]} et {outside}, les deux sont cités pour le {_alias(job.id)} ?"
+            _, reply = _reply("ask_studies", text, job.id)
+            checked += 1
+            folded = fold(reply)
+            if _says_yes(reply) or fold(outside) not in folded or fold(listed[0])[:20] not in folded or \
+                    f"pas « {fold(listed[0])}" in folded:
+                wrong.append(("one outside", text, reply[:200]))
+    assert checked >= 8
+    assert not wrong, f"{len(wrong)} of {checked}: {wrong[:6]}"
