@@ -293,7 +293,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape) -> bo
     for what the job is, every other topic the question names said by the facts, and every thing it names."""
     best = group[0]
     words = queries.claim_reader().words
-    if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or topic == DEFINITION_TOPIC
+    # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
+    if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
         return False
     names = queries.vocabulary().topic_names
@@ -302,6 +303,13 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape) -> bo
            for named in shape.topics_named if named != best.topic):
         return False  # "le MO calcule les salaires ?": the salary is not in "il participe au calcul des résultats"
     return not _unsaid_things(shape.content, group)
+
+
+def _words_of_topic(text: str, topic: str) -> bool:
+    """Whether the message has a word of one of the topic's names ("formations": the recommended trainings)."""
+    words = set(re.findall(r"[a-z0-9]+", fold(text)))
+    return any(len(w) > 3 and w in words for name in queries.vocabulary().topic_names.get(topic, ())
+               for w in name.split())
 
 
 def _unhedged(part: Part) -> Part:
@@ -540,6 +548,11 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
             if not _may_say_yes(group, topic, shape):
+                if group[0].topic != topic and len(group[0].matched) < 2 and _words_of_topic(text, topic) and \
+                        queries.topic_answer(job.id, topic).facts:
+                    # one word in common with another section while the question says the section asked ("suivre
+                    # des formations" is not "il assure le suivi"): that section, whole
+                    return Plan([Part(TOPIC, job, topic)])
                 # the facts say part of what is asked: shown as what the sheet says, never with a "oui"
                 kind = UNQUALIFIED if shape.form == YES_NO else FACTS
                 return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)

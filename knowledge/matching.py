@@ -87,7 +87,7 @@ def _prefix_stem(word: str) -> str:
 @lru_cache(maxsize=65536)
 def similarity(query_term: str, fact_term: str) -> float:
     """1 for the same stem, 0.9 when one is a prefix of the other (4+ letters),
-    0.8 for a typo (1 letter, 2 from 8 letters)."""
+    0.8 for a typo (1 letter, 2 from 8 letters; the first letter kept)."""
     if query_term == fact_term:
         return 1.0
     if query_term.isdigit() or fact_term.isdigit():
@@ -95,7 +95,9 @@ def similarity(query_term: str, fact_term: str) -> float:
     shorter = min(len(query_term), len(fact_term))
     if shorter >= 4 and (fact_term.startswith(query_term) or query_term.startswith(fact_term)):
         return PREFIX_SIMILARITY
-    if shorter >= 5 and Levenshtein.distance(query_term, fact_term, score_cutoff=2) <= (1 if shorter < 8 else 2):
+    # a typo keeps the first letter: "depart" is not "repart(ies)", "dossier" is "dosier"
+    if shorter >= 5 and query_term[0] == fact_term[0] and Levenshtein.distance(
+            query_term, fact_term, score_cutoff=2) <= (1 if shorter < 8 else 2):
         return TYPO_SIMILARITY
     return 0.0
 

@@ -29,12 +29,29 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
             return YES_NO  # "pourriez-vous m'indiquer si c'est accessible"
     if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or _attribute(folded, vocabulary):
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
+    if _noun_follow_up(folded, vocabulary):
+        return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
         return YES_NO
     # French inversion: "gère-t-il", "faut-il", "peut-on"
     if re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded):
         return YES_NO
     return STATEMENT
+
+
+_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |niveau |cote |au niveau |concernant |"
+                        r"question )?(?:le |la |les |l'|du |des |ses |son |sa )")
+_SUBJECTS = {"il", "elle", "on", "ils", "elles", "je", "j", "tu", "c", "ca", "cest", "y", "lui", "eux", "ya"}
+FOLLOW_UP_WORDS = 6
+
+
+def _noun_follow_up(folded: str, vocabulary: Vocabulary) -> bool:
+    """A follow-up made of a noun phrase ("et l'expérience demandée ?", "et pour les horaires ?"): no subject, no
+    yes/no cue, a few words."""
+    words = re.findall(r"[a-z0-9]+", folded)
+    return bool(_FOLLOW_UP.match(folded.strip())) and len(words) <= FOLLOW_UP_WORDS \
+        and not _SUBJECTS & set(words) and not any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues) \
+        and not re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded)
 
 
 def _attribute(folded: str, vocabulary: Vocabulary) -> str | None:
