@@ -17,6 +17,7 @@ from knowledge.vocabulary import contains_phrase
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
+CANDIDATE = 0.2  # not understood, but the best intent this sure: its answer is compared with the second's
 UNSURE = 0.5  # "out of scope" scored under this, for a message naming a diploma or a topic: answered instead
 FACT_DECIDES = 0.55  # share of the message a fact must match (twice any other section's) to decide alone
 INTERCHANGEABLE = {"definition", "missions"}  # "que fait un gestionnaire … ?": either answer is right
@@ -35,12 +36,15 @@ def _fact_intent(tracker: Tracker) -> str | None:
     text = context.question_text(tracker)
     if job is None or not text or not queries.content_terms(text):
         return None
-    found = queries.find_facts(text, (job.id,))
-    runner_up = next((f.coverage for f in found[1:] if f.topic != found[0].topic), 0.0) if found else 0.0
-    if not found or found[0].coverage < FACT_DECIDES or found[0].coverage < 2 * runner_up:
-        return None  # no fact, or two sections alike: asking stays the honest move
-    intent = f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
-    return intent if context.topic_of_intent(intent) else None
+    # the job's own sheet first; else the other sheets ("le back office fait la valorisation ?": a mission of the
+    # middle office, answered as the missions, where the planner says which sheet has it)
+    for jobs in ((job.id,), None):
+        found = queries.find_facts(text, jobs)
+        runner_up = next((f.coverage for f in found[1:] if f.topic != found[0].topic), 0.0) if found else 0.0
+        if found and found[0].coverage >= FACT_DECIDES and found[0].coverage >= 2 * runner_up:
+            intent = f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+            return intent if context.topic_of_intent(intent) else None
+    return None  # no fact, or two sections alike: asking stays the honest move
 
 
 def _named_intent(tracker: Tracker) -> str | None:
@@ -82,7 +86,12 @@ def decided_intent(tracker: Tracker) -> str | None:
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
-        return _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker)
+        found = _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker)
+        if found or len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < CANDIDATE:
+            return found
+        # unsure, but two topics stand out: the one whose sheet section answers it ("la monétique, ça apparaît où ?")
+        first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
+        return _between_topics(tracker, first, second)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
@@ -96,11 +105,18 @@ def decided_intent(tracker: Tracker) -> str | None:
         both = len(context.mentioned_jobs(tracker)) > 1 or compares(context.question_text(tracker))
         return "compare_jobs" if both else other
     candidates = context.topic_of_intent(first), context.topic_of_intent(second)
+    if candidates[0] is not None and candidates[1] is not None and set(candidates) <= INTERCHANGEABLE:
+        return first
+    return _between_topics(tracker, first, second)
+
+
+def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:
+    """Of two topic intents, the one whose answer is precise: the same facts either way, facts for one only, or
+    facts from the topic's own section where the other's come from elsewhere; None when the answers really differ."""
+    candidates = context.topic_of_intent(first), context.topic_of_intent(second)
     if candidates[0] is None or candidates[1] is None:
         return None
     topics = (candidates[0], candidates[1])
-    if set(topics) <= INTERCHANGEABLE:
-        return first
     named = context.mentioned_jobs(tracker)
     job = named[0] if named else context.context_job(tracker)
     text = context.question_text(tracker)
@@ -112,7 +128,13 @@ def decided_intent(tracker: Tracker) -> str | None:
         return second if plans[1].topic == topics[1] and plans[0].topic != topics[0] else first
     if precise[0] and not precise[1]:
         return first
-    return second if precise[1] and not precise[0] else None
+    if precise[1] and not precise[0]:
+        return second
+    own = [plan.topic == topic and all(part.topic == topic for part in plan.parts) for plan, topic in zip(
+        plans, topics, strict=True)]
+    if precise[0] and own[0] != own[1]:  # "il peut intervenir sur les marchés ?": the missions say it themselves
+        return first if own[0] else second
+    return None
 
 
 def _unsure(tracker: Tracker) -> bool:

@@ -246,3 +246,30 @@ def test_a_word_pointing_to_one_topic_answers_it_when_not_understood(dispatcher)
     [message] = dispatcher.messages
     assert message["response"] != "utter_ask_topic" and "anglais" in str(message), message
     assert not str(message.get("text") or "").startswith("Oui")
+
+
+def test_unsure_between_two_topics_the_one_whose_own_section_answers(dispatcher):
+    """"il peut intervenir sur les marchés ?" (back office in context), missions and careers alike: the missions say
+    it themselves (the careers' answer would come from another section): answered, no "tu veux savoir quoi ?"."""
+    tracker = make_tracker("nlu_fallback", slots={"job": "back-office"}, text="il peut intervenir sur les marchés ?")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_careers", "confidence": 0.47},
+        {"name": "ask_missions", "confidence": 0.43}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] not in ("utter_ask_topic", "utter_out_of_scope"), message
+    assert "opérations d'achat et de vente de titres" in str(message), message
+
+
+def test_not_understood_but_naming_a_fact_of_the_other_sheet_is_that_fact_s_section(dispatcher):
+    """"en back office c'est toi qui fais la valorisation des opérations ?": a mission of the middle office's sheet;
+    answered as the missions (the back office's sheet does not say it), never "oui"."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}],
+                           text="En back office c'est toi qui fais la valorisation des opérations ?")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_missions", "confidence": 0.29},
+        {"name": "ask_term", "confidence": 0.24}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] not in ("utter_ask_topic", "utter_out_of_scope"), message
+    assert "middle" in str(message).lower() and not str(message.get("text") or "").startswith("Oui"), message

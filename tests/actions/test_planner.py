@@ -407,3 +407,11 @@ def test_a_diploma_not_listed_is_answered_with_the_studies(default_kb):
     assert message["response"] == "utter_fact_not_listed" and "études" in message["where"]
     message = only(ask("ask_careers", "le middle office peut devenir directeur financier ?", "mo")[0])
     assert message["response"] == "utter_fact_not_listed" and "Auditeur" in message["facts"]
+
+
+def test_one_word_shared_with_another_section_is_no_yes_when_the_question_names_its_own(default_kb):
+    """"on doit suivre des formations ?" asked of the trainings: not « oui … il assure le suivi » (missions)."""
+    job = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("une fois en poste en middle-office, on doit suivre des formations en plus ?",
+                               "trainings", job)
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "trainings")]

@@ -51,6 +51,11 @@ def test_prefix_scorer_is_a_working_baseline(repo):
     ("c koi le rncp du master finance", OPEN),
     ("donne moi les competences comportementales", OPEN),
     ("les missions du back office", STATEMENT),
+    # a noun-phrase follow-up asks what the sheet says of it, not for a yes
+    ("et l'expérience demandée ?", OPEN),
+    ("ok et pour les horaires ?", OPEN),
+    ("et le back office il vend ?", YES_NO),
+    ("et le middle ça recrute ?", YES_NO),
 ])
 def test_question_form(repo, text, form):
     assert analyse(text, repo.vocabulary).form == form
@@ -111,3 +116,11 @@ def test_vocabulary_rejects_yaml_booleans(tmp_path):
     path.write_text("stopwords: [le, on, la]\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="quote the words"):
         load_vocabulary(path)
+
+
+def test_a_typo_keeps_its_first_letter():
+    from knowledge.matching import PREFIX_SIMILARITY, TYPO_SIMILARITY, similarity
+
+    assert similarity("dosier", "dossier") == TYPO_SIMILARITY and similarity("reclamatio", "reclamation") == \
+        PREFIX_SIMILARITY
+    assert similarity("depart", "repart") == 0.0  # "salaire de départ" is not "réparties sur des plages horaires"
