@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,16 @@ SOCIAL_WORDS = 4  # a sentence the NLU reads as a greeting or thanks, longer tha
 MAX_QUESTIONS = 3  # questions of one message answered in order
 WORD_PATTERN = r"(?u)\b\w+\b"  # keeps one-letter words: "c", "j", "t" carry meaning in SMS French
 TEMPERATURES = np.logspace(-1, 2.5, 120)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_EMOTICON = re.compile(r"[:;=xX]-?[()DPp3]|<3|\^\^|(?<!\w)[aA@] ?\+")  # smileys, "a+" (SMS "à plus")
+
+
+def says_anything(text: str) -> bool:
+    """Whether a message has a word of two letters or more, an emoji, a smiley or "a+": "%s%s%s", "?", "!!!", "123" or
+    a lone "c" have no intent to read (the classifier would guess one from their characters)."""
+    return bool(_WORD.search(text) or _EMOTICON.search(text) or any(ord(c) >= 0x2190 for c in text))
 
 
 def fold(text: str) -> str:
@@ -277,6 +288,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             parts = sentences(message.get(TEXT) or "")
             if len(parts) > 1:
                 row = self._focus(message, parts, row)
+            if not says_anything(message.get(TEXT) or ""):  # "%s%s%s", "?", "123": no intent to read
+                row = np.full(len(row), 1.0 / len(row))
             order = np.argsort(-row)
             ranking = [{"name": self.model.intents[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

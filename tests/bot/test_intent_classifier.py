@@ -159,3 +159,18 @@ def test_a_greeting_that_says_more_is_kept_as_context(model):
     message = _processed(model, text)
     assert message.get("context") == ["Bonjour, je suis la mère d'un lycéen en terminale STMG."]
     assert [q["intent"] for q in message.get("questions")] == ["ask_studies"]
+
+
+@pytest.mark.parametrize("text", ["%s%s%s", "?", "!!!", "123", "c", "%d %x"])
+def test_a_message_without_words_has_no_intent(model, text):
+    """Format strings, punctuation, digits, a lone letter: every intent equally (unlikely), so the fallback asks to
+    rephrase instead of a guessed topic ("%s%s%s" was answered as a salary question)."""
+    ranking = _processed(model, text).get("intent_ranking")
+    confidences = [r["confidence"] for r in ranking]
+    assert max(confidences) == pytest.approx(min(confidences)) == pytest.approx(1 / len(TEXTS))
+
+
+@pytest.mark.parametrize("text", ["ok", "bo ?", "👍", ":)", "c koi", "a+", "@+"])
+def test_short_messages_with_a_word_or_an_emoji_are_read(model, text):
+    confidences = [r["confidence"] for r in _processed(model, text).get("intent_ranking")]
+    assert max(confidences) > min(confidences)
