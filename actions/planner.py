@@ -287,12 +287,23 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     return unsaid
 
 
-def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape) -> bool:
+_IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+(?:le|la|les|l'|un|une|du|de la|des)\b")
+
+
+def asks_identity(text: str) -> bool:
+    """"Le middle-office, c'est le service commercial ?": what the job IS, which only its definition says (a fact
+    naming the commercial services among its colleagues is no "oui")."""
+    return bool(_IDENTITY.search(fold(queries.without_job_names(text, marker=JOB_MARKER))))
+
+
+def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text: str = "") -> bool:
     """Whether the facts found may carry a "oui" to a closed question asked under `topic`: a fact of another section
     matching most of the question, never a diploma's or training's title for what the job does nor another section
     for what the job is, every other topic the question names said by the facts, and every thing it names."""
     best = group[0]
     words = queries.claim_reader().words
+    if best.topic != DEFINITION_TOPIC and asks_identity(text):
+        return False
     # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
@@ -527,7 +538,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             group = _best_group([f for f in strong if f.job.id == job_id], topic)
             kind = FACTS
             if shape.form == YES_NO:
-                kind = YES if _may_say_yes(group, topic, shape) else UNQUALIFIED
+                kind = YES if _may_say_yes(group, topic, shape, text) else UNQUALIFIED
             parts.append(Part(kind, group[0].job, group[0].topic, tuple(f.fact for f in group),
                               attribute=shape.attribute))
         return Plan(parts[:2], precise=True)
@@ -547,7 +558,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     facts = tuple(f.fact for f in group)
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
-            if not _may_say_yes(group, topic, shape):
+            if not _may_say_yes(group, topic, shape, text):
                 if group[0].topic != topic and len(group[0].matched) < 2 and _words_of_topic(text, topic) and \
                         queries.topic_answer(job.id, topic).facts:
                     # one word in common with another section while the question says the section asked ("suivre

@@ -415,3 +415,16 @@ def test_one_word_shared_with_another_section_is_no_yes_when_the_question_names_
     plan = planner.plan_answer("une fois en poste en middle-office, on doit suivre des formations en plus ?",
                                "trainings", job)
     assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "trainings")]
+
+
+@pytest.mark.parametrize("text,job_id,topic", [
+    ("Le middle-office, c'est le service commercial en contact direct avec le client ?", "middle-office",
+     "interlocutors"),
+    ("le back office c'est les conseillers de clientèle ?", "back-office", "interlocutors"),
+])
+def test_what_the_job_is_gets_no_yes_from_a_fact_about_someone_else(default_kb, text, job_id, topic):
+    """An identity question ("X, c'est le service commercial ?") is said only by the definition: a fact naming the
+    commercial services among its colleagues is shown, without a "oui"."""
+    plan = planner.plan_answer(text, topic, queries.resolve_job(job_id))
+    assert plan.parts and all(part.kind != planner.YES for part in plan.parts), plan.parts
+    assert planner.asks_identity(text) and not planner.asks_identity("le back office gère les réclamations ?")
