@@ -287,7 +287,8 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     return unsaid
 
 
-_IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+(?:le|la|les|l'|un|une|du|de la|des)\b")
+_IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+"
+                       r"(?:le|la|les|l'|un|une|du|de la|des)\b")
 
 
 def asks_identity(text: str) -> bool:
