@@ -62,13 +62,31 @@ def asks_more_than_a_job(text: str) -> bool:
 def filter_entities(tracker: Tracker) -> list[FilterValue]:
     """The filters the NLU found (skill type and level, study level, diploma kind), as vocabulary values."""
     vocabulary = queries.vocabulary()
+    spans = question_spans(tracker)
     found: list[FilterValue] = []
-    for kind in FILTER_KINDS:
-        for value in tracker.get_latest_entity_values(kind):
-            item = vocabulary.filter_value(kind, str(value))
-            if item and item not in found:
-                found.append(item)
+    for entity in tracker.latest_message.get("entities") or []:
+        kind, value = entity.get("entity"), entity.get("value")
+        if kind not in FILTER_KINDS or value is None:
+            continue
+        start = entity.get("start")
+        if spans and isinstance(start, int) and not any(a <= start < b for a, b in spans):
+            continue  # "Je vous remercie par avance.": a word of a sentence that asks nothing is no filter
+        item = vocabulary.filter_value(kind, str(value))
+        if item and item not in found:
+            found.append(item)
     return found
+
+
+def question_spans(tracker: Tracker) -> list[tuple[int, int]]:
+    """Where the latest message's questions stand in its text, when the NLU split it into sentences (else [])."""
+    text = tracker.latest_message.get("text") or ""
+    spans = []
+    for question in tracker.latest_message.get("questions") or []:
+        asked = question.get("text") if isinstance(question, dict) else None
+        at = text.find(asked) if isinstance(asked, str) and asked else -1
+        if at >= 0:
+            spans.append((at, at + len(asked)))
+    return spans if len(text.strip()) and spans else []
 
 
 def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:

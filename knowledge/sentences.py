@@ -43,9 +43,18 @@ class Sentence:
     question: bool  # ends with "?" or opens with a question word
 
 
+# "une matière dans laquelle elle a des difficultés", "le poste pour lequel il postule": relative pronouns after a
+# preposition, not questions (unless "… lequel des deux")
+_RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|entre|parmi|a|de|durant|pendant)\s+"
+                       r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
+
+
 def _is_question(text: str) -> bool:
     folded = fold(text)
-    return folded.rstrip().endswith("?") or bool(_QUESTION_START.match(folded) or _WH_ANYWHERE.search(folded))
+    if folded.rstrip().endswith("?") or _QUESTION_START.match(folded):
+        return True
+    relatives = [m.end() for m in _RELATIVE.finditer(folded)]
+    return any(m.end() not in relatives for m in _WH_ANYWHERE.finditer(folded))
 
 
 def sentences(text: str) -> list[Sentence]:

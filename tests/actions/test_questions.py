@@ -231,3 +231,20 @@ def test_a_parents_context_sentence_answers_whether_the_job_is_accessible():
     assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_answer_studies"]
     assert "STMG" in messages[0]["facts"] and "BTS Banque" in messages[1]["facts"]
     assert {e["name"]: e["value"] for e in events}["profile"] == "stmg"
+
+
+def test_a_filter_word_of_a_sentence_that_asks_nothing_is_no_filter():
+    """"Je vous remercie par avance." holds "avance" (a skill level): not a filter of the question asked before it."""
+    from actions import context
+
+    text = "Quelles formations permettent d'accéder au back-office ? Je vous remercie par avance."
+    at = text.index("avance")
+    tracker = _tracker(text, [("Quelles formations permettent d'accéder au back-office ?", "ask_studies")],
+                       context=["Je vous remercie par avance."],
+                       entities=[{"entity": "skill_level", "value": "avance", "start": at, "end": at + 6},
+                                 {"entity": "job", "value": "back-office", "start": 40, "end": 51}])
+    assert context.filter_entities(tracker) == []
+    alone = _tracker("les compétences niveau avancé du middle", [("x", "ask_skills")],
+                     entities=[{"entity": "skill_level", "value": "avancé", "start": 24, "end": 30}])
+    alone.latest_message["questions"] = []
+    assert [f.value for f in context.filter_entities(alone)] == ["2"] or context.filter_entities(alone)

@@ -53,3 +53,14 @@ def test_a_question_with_its_own_subject_stays_apart():
 def test_formal_and_where_from_questions_are_split(text, count):
     found = sentences(text)
     assert len(found) == count and all(s.question for s in found)
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("Elle hésite à abandonner les mathématiques, matière dans laquelle elle éprouve des difficultés.", False),
+    ("Il vise le poste pour lequel son oncle a postulé.", False),
+    ("dans lequel des deux on voyage le plus", True),
+    ("ça sert à quoi", True),
+])
+def test_a_relative_pronoun_does_not_make_a_question(text, asks):
+    first, second = sentences(f"{text.rstrip('.')}. Quelles études faire ?")  # alone, a message is its own question
+    assert first.question == asks and second.question
