@@ -83,9 +83,8 @@ def question_spans(tracker: Tracker) -> list[tuple[int, int]]:
     spans = []
     for question in tracker.latest_message.get("questions") or []:
         asked = question.get("text") if isinstance(question, dict) else None
-        at = text.find(asked) if isinstance(asked, str) and asked else -1
-        if at >= 0:
-            spans.append((at, at + len(asked)))
+        if isinstance(asked, str) and asked and text.find(asked) >= 0:
+            spans.append((text.find(asked), text.find(asked) + len(asked)))
     return spans if len(text.strip()) and spans else []
 
 
