@@ -13,7 +13,8 @@ French apology. Meanwhile a fault injector picks at random, every few seconds:
 At the end every message is classified from the student's side and from the database:
 
 - answered (a reply about the right job) and stored; apologised; refused (no answer: the server was down, the
-  page tells the student so);
+  page tells the student so); restarted (the conversation reached its length limit, bot/limits.py: the student
+  starts a new one, as the reply asks);
 - **lost**: answered but not stored; **crossed**: a reply about the other job; **context lost**: a follow-up
   no longer knows the job (normal only right after a forget); **resurrected**: a message from before a forget
   stored at the end. Lost, crossed, context lost and resurrected must be 0.
@@ -47,6 +48,7 @@ RESULTS = PROJECT_DIR / "results" / "chaos.json"
 JOBS = {"back-office": ("le back office", "bts banque"), "middle-office": ("le middle office", "niveau 5 bts/dut")}
 FIRST, FOLLOW_UP = "quelles etudes pour {name} ?", "et les etudes ?"
 APOLOGY = "oups"
+FULL = "conversation est devenue très longue"  # utter_conversation_full: the student starts a new conversation
 FAULTS = ("kill_actions", "kill_rasa", "stop_actions", "stop_rasa", "db_lock", "forget")
 
 
@@ -55,7 +57,7 @@ class Message:
     sender: str
     text: str
     sent_at: float
-    outcome: str = ""  # answered / apologised / refused / crossed
+    outcome: str = ""  # answered / apologised / refused / restarted / crossed / context_lost / unexpected
     reply: str = ""
 
 
@@ -95,6 +97,10 @@ class Soak:
             message.reply = reply[:200]
             if not reply:
                 message.outcome = "refused"
+            elif FULL in reply:  # the conversation's length limit (bot/limits.py): "Nouvelle conversation", as asked
+                message.outcome = "restarted"
+                chat = Chat(self.stack.settings.rasa_url, sender=f"chaos-{index}-{uuid.uuid4().hex[:6]}")
+                asked_job = False
             elif APOLOGY in reply:
                 message.outcome = "apologised"
             elif other in reply and marker not in reply:
@@ -168,8 +174,8 @@ class Soak:
 
     def report(self, minutes: float) -> dict:
         stored = self.stored()
-        counts = {"answered": 0, "apologised": 0, "refused": 0, "crossed": 0, "context_lost": 0, "unexpected": 0,
-                  "lost": 0}
+        counts = {"answered": 0, "apologised": 0, "refused": 0, "restarted": 0, "crossed": 0, "context_lost": 0,
+                  "unexpected": 0, "lost": 0}
         details = []
         for message in self.messages:
             began, ended = self.forgotten.get(message.sender, (None, None))
