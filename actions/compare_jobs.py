@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -76,8 +77,15 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     found = [f for f in queries.find_facts(point, None, topic) if f.coverage >= planner.STRONG] if terms else []
     named_items = queries.claim_reader().read(folded).items  # "avec un BTS je peux faire lequel ?": each job's answer
     if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
-        for job in queries.list_jobs():
-            dispatch_plan(dispatcher, planner.plan_answer(text, topic, job))
+        plans = [planner.plan_answer(text, topic, job) for job in queries.list_jobs()]
+        said_yes = [any(part.kind == planner.YES for part in plan.parts) for plan in plans]
+        if asks_both(text) and any(said_yes) and not all(said_yes):
+            # "les deux demandent l'esprit d'équipe ?": one sheet says it in these words — no "oui" in front of it
+            dispatcher.utter_message(response="utter_compare_not_both")
+            plans = [replace(plan, parts=[replace(part, kind=planner.FACTS) if part.kind == planner.YES else part
+                                          for part in plan.parts]) for plan in plans]
+        for plan in plans:
+            dispatch_plan(dispatcher, plan)
         return found[0].topic if found else topic
     if ranking:
         dispatcher.utter_message(response="utter_compare_no_ranking")

@@ -273,3 +273,18 @@ def test_not_understood_but_naming_a_fact_of_the_other_sheet_is_that_fact_s_sect
     [message] = dispatcher.messages
     assert message["response"] not in ("utter_ask_topic", "utter_out_of_scope"), message
     assert "middle" in str(message).lower() and not str(message.get("text") or "").startswith("Oui"), message
+
+
+def test_both_asked_and_only_one_sheet_says_it_is_no_yes(dispatcher):
+    """"les deux demandent l'esprit d'équipe ?": the back office's sheet says it in these words, the middle office's
+    qualities do not — "une seule des deux fiches le dit en ces termes", each sheet's answer, no "oui" in front of
+    one of them."""
+    from actions.compare_jobs import answer_for_both
+
+    answer_for_both(dispatcher, "Les deux demandent l'esprit d'équipe ?", "qualities")
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_compare_not_both" and "utter_fact_yes" not in responses, responses
+    assert "Esprit d'équipe" in str(dispatcher.messages)
+    both = CollectingDispatcher()
+    answer_for_both(both, "Les deux demandent l'anglais ?", "skills")  # both sheets say it: each its "oui"
+    assert [m["response"] for m in both.messages] == ["utter_fact_yes", "utter_fact_yes"]
