@@ -8,9 +8,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
+from actions.answer_term import dispatch_terms
 from actions.compare_jobs import compares
 from actions.questions import answer_all
 from knowledge import queries
+from knowledge.glossary import meaning_asked
 from knowledge.question import analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
@@ -173,6 +175,11 @@ class ActionHandleFallback(Action):
             buttons = context.topic_buttons(job.id if job else None, ["missions", "studies"])
             dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject,
                                      buttons=context.with_advisor(buttons))
+            return []
+        asked_terms = meaning_asked(fold(text), queries.glossary()) if text else []
+        if asked_terms and not context.mentions_other_job(tracker):
+            # "c'est quoi exactement le BUT GEA ?" read as out of scope: a word of the sheets, explained from them
+            dispatch_terms(dispatcher, asked_terms)
             return []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         if context.latest_intent(tracker) == "out_of_scope" and _unsure(tracker) and not context.mentions_other_job(

@@ -288,3 +288,10 @@ def test_both_asked_and_only_one_sheet_says_it_is_no_yes(dispatcher):
     both = CollectingDispatcher()
     answer_for_both(both, "Les deux demandent l'anglais ?", "skills")  # both sheets say it: each its "oui"
     assert [m["response"] for m in both.messages] == ["utter_fact_yes", "utter_fact_yes"]
+
+
+def test_a_term_of_the_sheets_read_as_out_of_scope_is_explained(dispatcher):
+    """"c'est quoi exactement le BUT GEA ?" scored out of scope: the sheets' own word, explained with its source."""
+    ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", text="c'est quoi exactement le BUT GEA ?"), {})
+    assert dispatcher.messages[0]["response"] == "utter_term_defined", dispatcher.messages
+    assert "gestion des entreprises" in str(dispatcher.messages[0]).lower()
