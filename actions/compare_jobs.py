@@ -42,10 +42,13 @@ def compares(text: str) -> bool:
         or any(word.strip("?!.,;:") in vocabulary.comparison_words for word in folded.split())
 
 
-def _topic_asked(text: str, fallback: str | None) -> str:
+def _topic_asked(text: str, fallback: str | None, understood: bool = False) -> str:
+    """The topic a comparison is about: the one the message names, else (`understood`: the NLU's own topic) the
+    fallback before a keyword guess ("et après le bac je fais quoi ?" is the studies, not the careers' "après")."""
     catalogue = queries.topics()
     named = [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue]
-    topic = (named[0] if named else None) or queries.topic_of_text(text) or fallback or DEFAULT_COMPARISON_TOPIC
+    guessed = (fallback if understood else None) or queries.topic_of_text(text)
+    topic = (named[0] if named else None) or guessed or fallback or DEFAULT_COMPARISON_TOPIC
     return DEFAULT_COMPARISON_TOPIC if topic == "definition" else topic
 
 
@@ -56,7 +59,8 @@ def compare_on_button(dispatcher: CollectingDispatcher, remembered: str | None) 
     return topic
 
 
-def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None) -> str:
+def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None,
+                    understood: bool = False) -> str:
     """A question about the two jobs; returns the topic answered.
 
     A closed question ("les deux demandent l'esprit d'équipe ?") gets each job's own answer, with the same gate
@@ -68,7 +72,7 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     folded = fold(text)
     ranking = ranks(text)
     counted = ranking or any(contains_phrase(folded, cue) for cue in vocabulary.count_cues)
-    topic = _topic_asked(text, fallback_topic)
+    topic = _topic_asked(text, fallback_topic, understood)
     if not queries.topics()[topic].in_sheets:
         dispatch_comparison(dispatcher, topic)
         return topic

@@ -8,6 +8,7 @@ by the gate before "oui" ("j'ai un bac pro commerce. je peux faire back office ?
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
 from actions.answer_term import dispatch_term_question, dispatch_terms
-from actions.compare_jobs import answer_for_both, asks_both, compares
+from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import meaning_asked
@@ -28,6 +29,7 @@ from knowledge.vocabulary import contains_phrase
 
 TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
 PATH_TOPIC = "studies"  # where a student's own diploma is checked
+_WHICH = re.compile(r"\b(?:lequel|laquelle|lesquels|lesquelles|qui des deux)\b")  # which of the jobs
 
 
 @dataclass
@@ -116,7 +118,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     for text, intent in asked:
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
-        switched = False
+        switched, understood = False, None
         if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
             if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which
@@ -128,6 +130,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             if named:
                 intent, text = named, said  # its own topic, its own words
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
+            understood = context.topic_of_intent(intent)  # the topic the NLU read, kept for the comparison
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
         if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
             if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
@@ -135,7 +138,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             else:
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
                 intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
-        answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message)
+        answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
     path = [SlotSet("profile", told)] if told and told != profile else []
@@ -149,8 +152,9 @@ def _term_answered(state: State, job: JobInfo | None) -> None:
 
 
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
-               jobs: list[JobInfo], background: str, whole_message: bool) -> None:
-    """Answer one question and update `state` (topic, job, the precise question to remember)."""
+               jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
+    """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
+    NLU's topic of a question answered as a comparison (right after one)."""
     if intent == TERM_INTENT:
         _term_answered(state, dispatch_term_question(dispatcher, text))
         return
@@ -172,9 +176,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
         return
+    # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
-            not jobs and state.job is None and compares(text)):  # "je suis en BTS Banque, je pourrai faire lequel ?"
-        state.topic, state.question = answer_for_both(dispatcher, text, topic), None
+            not jobs and state.job is None and compares(text)) or (
+            not jobs and ranks(text) and _WHICH.search(fold(text))):
+        state.topic, state.question = answer_for_both(dispatcher, text, understood or topic, bool(understood)), None
         return
     catalogue = queries.topics()
     subject = context.silent_subject(text)

@@ -117,6 +117,20 @@ def test_right_after_a_comparison_the_next_topic_is_compared_too():
     assert messages[0]["response"] == "utter_compare" and slots["topic"] == "studies"
 
 
+def test_right_after_a_comparison_the_nlu_s_topic_beats_a_keyword():
+    """"et après le bac je fais quoi pour y aller ?" read as the studies: compared on the studies, not on the careers
+    that "après" would suggest."""
+    messages, slots = _follow_up("ask_studies", "et après le bac je fais quoi pour y aller ?",
+                                 {"job": "back-office", "topic": "studies"}, previous_action="action_compare_jobs")
+    assert messages[0]["response"] == "utter_compare" and slots["topic"] == "studies", (messages, slots)
+
+
+def test_which_of_the_two_ranks_compares_even_with_a_job_in_context():
+    messages, _ = _follow_up("ask_interlocutors", "du coup lequel est le plus en contact avec le client ?",
+                             {"job": "back-office", "topic": "definition"})
+    assert messages[0]["response"] == "utter_compare_no_ranking", messages
+
+
 def _two_jobs(text: str, order: tuple[str, str]):
     entities = [{"entity": "job", "value": job} for job in order]
     latest = {"intent": {"name": "ask_careers", "confidence": 0.9}, "entities": entities, "text": text}
