@@ -45,7 +45,12 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str) -> JobIn
 
 def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
     """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
-    found = [f for f in queries.find_facts(text) if f.coverage >= USED_COVERAGE] if queries.content_terms(text) else []
+    # "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": the word asked, in that sheet
+    asking = queries.vocabulary().term_question_words
+    word = " ".join(w for w in fold(queries.without_job_names(text)).split() if w.strip("?!.,;:'") not in asking)
+    named = tuple(job.id for job in queries.jobs_in_text(text)) or None
+    found = [f for f in queries.find_facts(word, named) if f.coverage >= USED_COVERAGE] \
+        if queries.content_terms(word) else []
     if not found:
         return None
     best = found[0]

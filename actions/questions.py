@@ -82,6 +82,14 @@ def named_topic_intent(text: str) -> str | None:
     return f"{context.TOPIC_INTENT_PREFIX}{named[0]}" if len(named) == 1 else None
 
 
+def _only_as_own_path(words: tuple[str, ...], text: str) -> bool:
+    """Whether a term is written once, as the student's own diploma ("je suis en terminale STMG … c'est quoi au
+    juste ?" asks what the job is, not what STMG means)."""
+    own, folded = fold(own_path(text) or ""), fold(text)
+    return any(contains_phrase(own, w) for w in words) and sum(
+        len(re.findall(rf"\b{re.escape(w)}\b", folded)) for w in words) <= 1
+
+
 def own_path(text: str) -> str | None:
     """The diplomas the student says are theirs in a message ("je suis en bac général spé maths"), or None."""
     items = queries.claim_reader().own_items(fold(text))
@@ -158,7 +166,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if intent == TERM_INTENT:
         _term_answered(state, dispatch_term_question(dispatcher, text))
         return
-    asked_terms = meaning_asked(fold(text), queries.glossary())
+    asked_terms = [t for t in meaning_asked(fold(text), queries.glossary()) if not _only_as_own_path(t.words, text)]
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return

@@ -72,6 +72,7 @@ class Vocabulary:
     move_cues: tuple[str, ...] = ()
     comparison_words: frozenset[str] = frozenset()
     topic_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words pointing to a topic (not names)
+    term_question_words: frozenset[str] = frozenset()  # "vu", "contexte": words of a question about a word
     other_job_words: tuple[str, ...] = ()
     indirect_yes_no: tuple[str, ...] = ()
     same_filter_cues: tuple[str, ...] = ()
@@ -197,4 +198,5 @@ def load_vocabulary(path: Path) -> Vocabulary:
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
         topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")
                      for t, w in (data.get("topic_hints") or {}).items() if t != LINE_KEY},
+        term_question_words=frozenset(_folded_list(path, data.get("term_question_words") or [], "term_question_words")),
     )

@@ -295,3 +295,13 @@ def test_a_term_of_the_sheets_read_as_out_of_scope_is_explained(dispatcher):
     ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", text="c'est quoi exactement le BUT GEA ?"), {})
     assert dispatcher.messages[0]["response"] == "utter_term_defined", dispatcher.messages
     assert "gestion des entreprises" in str(dispatcher.messages[0]).lower()
+
+
+def test_a_word_a_sheet_uses_without_defining_it_is_shown_where_it_is_used(dispatcher):
+    """"j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": never "the sheets do not talk
+    about this word" — the back office's sheet uses it in a mission."""
+    from actions.answer_term import dispatch_term_question
+
+    dispatch_term_question(dispatcher, "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?")
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_term_used" and "recouvrement" in message["facts"], message
