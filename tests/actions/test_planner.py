@@ -428,3 +428,10 @@ def test_what_the_job_is_gets_no_yes_from_a_fact_about_someone_else(default_kb, 
     plan = planner.plan_answer(text, topic, queries.resolve_job(job_id))
     assert plan.parts and all(part.kind != planner.YES for part in plan.parts), plan.parts
     assert planner.asks_identity(text) and not planner.asks_identity("le back office gère les réclamations ?")
+
+
+def test_a_quality_asked_as_demanded_gets_its_yes(default_kb):
+    """"la rigueur c'est une qualité demandée au back office ?": "demandée" is a word of the question, not of a fact."""
+    plan = planner.plan_answer("la rigueur c'est une qualite demandee au back office ?", "qualities",
+                               queries.resolve_job("back-office"))
+    assert [(p.kind, [f.text for f in p.facts]) for p in plan.parts] == [(planner.YES, ["Rigueur et organisation"])]
