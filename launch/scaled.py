@@ -25,7 +25,16 @@ from pathlib import Path
 
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, Settings, get_settings
-from launch.stack import ENDPOINTS_FILE, LOG_DIR, Stack, child_env, port_free, rasa_api_arguments, wait_http
+from launch.stack import (
+    ENDPOINTS_FILE,
+    LOG_DIR,
+    RESPONSE_TIMEOUT_S,
+    Stack,
+    child_env,
+    port_free,
+    rasa_api_arguments,
+    wait_http,
+)
 
 SCALED_DIR = PROJECT_DIR / "var" / "scaled"
 NGINX = "/usr/sbin/nginx"
@@ -290,7 +299,8 @@ class ScaledStack:
         command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
                    "--endpoints", str(ENDPOINTS_FILE),
                    "--credentials", str(PROJECT_DIR / "credentials.yml"), "--interface", settings.host,
-                   "--port", str(settings.rasa_port), "--cors", *settings.origins]
+                   "--port", str(settings.rasa_port), "--cors", *settings.origins,
+                   "--response-timeout", str(RESPONSE_TIMEOUT_S)]
         if RASA_LOGGING_CONFIG.is_file():
             command += ["--logging-config-file", str(RASA_LOGGING_CONFIG)]
         command += rasa_api_arguments(settings)

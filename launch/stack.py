@@ -55,6 +55,12 @@ def free_port(host: str) -> int:
 SERVICE_PORTS = {"actions": "actions_port", "rasa": "rasa_port", "web": "web_port"}
 
 
+# Rasa's own default is 3,600 s: a request whose body never comes whole (shorter than its Content-Length) held its
+# connection an hour, and enough of them would have left no file descriptor for students. A message is answered in
+# well under a second; loading a model through the API takes ~11 s. Past this, the student gets the apology.
+RESPONSE_TIMEOUT_S = 120
+
+
 def rasa_api_arguments(settings: Settings) -> list[str]:
     """Rasa's HTTP API (model, tracker endpoints) stays off unless RASA_API_TOKEN is set; then it needs the token.
     The token itself stays in the environment: bot/rasa_server.py hands it to Rasa inside the process, so it is
@@ -155,7 +161,8 @@ class Stack:
             command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", self.model,
                        "--endpoints", str(ENDPOINTS_FILE), "--credentials", str(PROJECT_DIR / "credentials.yml"),
                        "--interface", s.host, "--port", str(s.rasa_port), "--cors", *s.origins,
-                       "--logging-config-file", str(RASA_LOGGING_CONFIG)]
+                       "--logging-config-file", str(RASA_LOGGING_CONFIG),
+                       "--response-timeout", str(RESPONSE_TIMEOUT_S)]
             return Service(command + rasa_api_arguments(s), f"{s.rasa_url}/webhooks/rest/", 300,
                            f">> starting the Rasa server on {s.host}:{s.rasa_port} (loading the model takes ~11 s)")
         if name == "web":

@@ -27,7 +27,7 @@ from common.feedback import FeedbackStore
 from common.private_files import keep_private
 from common.settings import PROJECT_DIR, get_settings
 from common.side_tables import SideTable
-from ops.console.marks import MARKS_FILE, marked_keys, message_key
+from ops.console.marks import MARKS_FILE, Marks, marked_keys, message_key
 
 FALLBACK_INTENTS = {"nlu_fallback"}
 # Also listed: what the bot judged out of scope, where real questions it should know often end up.
@@ -202,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     purge_cmd.add_argument("--days", type=int, default=settings.retention_days)
     forget_cmd = sub.add_parser("forget", help="delete one student's conversation by sender id")
     forget_cmd.add_argument("sender_id")
+    forget_cmd.add_argument("--marks", type=Path, default=MARKS_FILE,
+                            help="the console's marks (var/console.sqlite3): this conversation's are deleted too")
     args = parser.parse_args(argv)
     keep_private()
     url = settings.tracker_db_url
@@ -217,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
             deleted = forget(url, args.sender_id)
             print(f"Deleted {deleted} events of sender {args.sender_id!r}." if deleted
                   else f"No conversation found for sender {args.sender_id!r}.")
+            if args.marks.is_file():  # the console's review marks of its messages go too
+                marks = Marks(f"sqlite:///{args.marks}").forget(args.sender_id)
+                if marks:
+                    print(f"Deleted {marks} console review mark(s) of its messages.")
     except NoSuchTableError:
         print(f"No stored conversations yet at {url} (start the bot with `make run`).", file=sys.stderr)
         return 1

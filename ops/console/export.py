@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from ops.console.marks import Mark
@@ -22,9 +23,14 @@ STATUS_LABELS = {"reviewed": "revu", "ignored": "ignoré", "labelled": "étiquet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # control characters, lone surrogates
+
+
 def safe_cell(value: str) -> str:
-    """The value as a spreadsheet shows it, never runs it."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """The value as a spreadsheet shows it, never runs it; control characters (a student's NUL broke the whole
+    export) and lone surrogates (not UTF-8) are left out."""
+    value = "'" + value if value.startswith(FORMULA_STARTS) else value
+    return _UNWRITABLE.sub("", value)
 
 
 def row(turn: Turn, mark: Mark | None) -> list[str]:

@@ -94,6 +94,11 @@ class Marks:
     def get(self, sender_id: str, timestamp: float) -> Mark | None:
         return self.details(sender_id, timestamp).get(_key(sender_id, timestamp))
 
+    def forget(self, sender_id: str) -> int:
+        """Delete one conversation's marks (`make forget`: who reviewed which of its messages, and when)."""
+        with self._engine.begin() as connection:
+            return connection.execute(delete(marks_table).where(marks_table.c.sender_id == sender_id)).rowcount
+
     def purge_before(self, cutoff: float) -> int:
         """Delete the marks of messages older than the retention cutoff."""
         with self._engine.begin() as connection:

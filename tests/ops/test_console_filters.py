@@ -108,6 +108,13 @@ def test_export_has_no_student_id_and_opens_in_french_excel():
     assert [safe_cell(v) for v in ("+33 6", "-1", "@x", "ok")] == ["'+33 6", "'-1", "'@x", "ok"]
 
 
+def test_a_message_with_a_nul_or_a_lone_surrogate_does_not_break_the_export():
+    """One student's NUL made every operator's export a 500 until the message was purged."""
+    data = csv_bytes([(turn("bonjour\x00 le\x1b[31m bo \ud800 ?"), None), (turn("quelles études ?"), None)])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][2] == "bonjour le[31m bo  ?" and rows[2][2] == "quelles études ?"
+
+
 def test_the_period_of_the_dates_for_the_advisors_queue():
     from datetime import datetime
 

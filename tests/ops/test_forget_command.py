@@ -31,3 +31,25 @@ def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
         left = connection.execute(sa.text("SELECT sender_id FROM events")).scalars().all()
     assert left == ["kept"]
     assert [q.sender_id for q in queue.pending()] == ["kept"]
+
+
+def test_forget_deletes_the_console_review_marks_of_the_conversation_too(tmp_path, capsys, monkeypatch):
+    from ops.console.marks import Marks
+    from ops.conversations import main
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    engine = sa.create_engine(url, future=True)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                                   "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                                   "action_name VARCHAR(255), data TEXT)"))
+        connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                                   "VALUES ('student', 'user', 1.0, '{}')"))
+    marks_file = tmp_path / "console.sqlite3"
+    marks = Marks(f"sqlite:///{marks_file}")
+    marks.set("student", 1.0, "reviewed", "Anne")
+    marks.set("other", 2.0, "ignored", "Anne")
+    monkeypatch.setenv("TRACKER_DB_URL", url)
+    assert main(["forget", "student", "--marks", str(marks_file)]) == 0
+    assert "1 console review mark" in capsys.readouterr().out
+    assert set(marks.all()) == {("other", 2.0)}
