@@ -10,16 +10,22 @@ from common.advisor_queue import AdvisorQueue
 from common.settings import PROJECT_DIR
 
 
-def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
+def _events_db(tmp_path, senders: tuple[str, ...]) -> tuple[str, sa.engine.Engine]:
+    """A conversation store with Rasa's events table and one user message per sender."""
     url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     engine = sa.create_engine(url, future=True)
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
                                    "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
                                    "action_name VARCHAR(255), data TEXT)"))
-        for sender in ("-x", "--help", "kept"):
+        for sender in senders:
             connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
                                        "VALUES (:s, 'user', 1.0, '{}')"), {"s": sender})
+    return url, engine
+
+
+def test_make_forget_takes_a_sender_that_looks_like_an_option(tmp_path):
+    url, engine = _events_db(tmp_path, ("-x", "--help", "kept"))
     queue = AdvisorQueue(url)
     for sender in ("-x", "kept"):  # a question sent to the advisors goes with its conversation
         queue.ask(sender, "une question pour un conseiller ?")
@@ -37,14 +43,7 @@ def test_forget_deletes_the_console_review_marks_of_the_conversation_too(tmp_pat
     from ops.console.marks import Marks
     from ops.conversations import main
 
-    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
-    engine = sa.create_engine(url, future=True)
-    with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                                   "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                                   "action_name VARCHAR(255), data TEXT)"))
-        connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                                   "VALUES ('student', 'user', 1.0, '{}')"))
+    url, _ = _events_db(tmp_path, ("student",))
     marks_file = tmp_path / "console.sqlite3"
     marks = Marks(f"sqlite:///{marks_file}")
     marks.set("student", 1.0, "reviewed", "Anne")
