@@ -170,7 +170,7 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
                 job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = (),
-                background: str = "", previous_text: str = "") -> Plan:
+                background: str = "", previous_text: str = "", own_filters: tuple[FilterValue, ...] = ()) -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -186,9 +186,13 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             part of the claim a "oui" must cover.
         previous_text: the student's message before this one, whatever it asked ("le niveau 4 c'est quoi ?"), for
             "quelles compétences sont à ce niveau-là ?".
+        own_filters: filters written only as the student's own diploma ("je suis en terminale STMG, c'est quoi ce
+            métier ?"): they do not narrow the answer (a closed question still checks them as part of its claim).
     """
     vocabulary = queries.vocabulary()
     shape = analyse(text, vocabulary, entity_filters)
+    if own_filters:
+        shape = replace(shape, filters=tuple(f for f in shape.filters if f not in own_filters))
     said_now = fold(text)
     if previous_text and not shape.filters and not queries.content_terms(shape.content) and any(
             contains_phrase(said_now, c) for c in vocabulary.same_filter_cues):
@@ -230,6 +234,8 @@ def _subject_of(previous_question: str, topic: str, job: JobInfo | None,
     if len(facts) != 1:
         return None
     fact_job, fact_topic, fact = facts[0]
+    if job is not None and fact_job.id != job.id:
+        return None  # "elle est aussi citée pour le back office ?": the same subject, asked of another sheet
     own = tuple(f for f in filters if queries.vocabulary().filter_topics.get(f.kind) == fact_topic)
     kept = queries.filtered_facts(fact_job.id, fact_topic, own) if own else None
     if kept is None:
@@ -324,9 +330,11 @@ def _words_of_topic(text: str, topic: str) -> bool:
                for w in name.split())
 
 
-def _unhedged(part: Part) -> Part:
-    """"Éventuellement les clients": a "oui" whose best fact hedges is the fact, without the "oui"."""
-    if part.kind != YES or not part.facts:
+def _unhedged(part: Part, folded: str = "") -> Part:
+    """"Éventuellement les clients": a "oui" whose best fact hedges is the fact, without the "oui" — unless the
+    question asks that much and no more ("les déplacements sont peu fréquents ?")."""
+    if part.kind != YES or not part.facts or any(contains_phrase(folded, cue)
+                                                 for cue in queries.claim_reader().words.rare_in_fact):
         return part
     if _hedged(part.facts[0]):  # its neighbours, matching less, do not make it a yes
         return Part(UNQUALIFIED, part.job, part.topic, part.facts)
@@ -419,7 +427,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         return _not_silent(part, claim, folded)
     if (claim.empty or part.kind not in (YES, UNQUALIFIED, NO_OTHER_JOB, FILTERED)
             or not part.facts and part.kind != NO_OTHER_JOB):
-        return [_unhedged(part)]
+        return [_unhedged(part, folded)]
     each = _confirm_each(part, claim, folded, closed)
     if each is not None:
         return each
@@ -435,7 +443,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     if kept:
-        return [_unhedged(replace(part, facts=kept)) if not claim.frequent else replace(part, facts=kept)]
+        return [_unhedged(replace(part, facts=kept), folded) if not claim.frequent else replace(part, facts=kept)]
     # the fact closest to the claim speaks: one naming the item (even loosely) before one missing it
     fact, verdict = next(((f, v) for f, v in verdicts if v != entailment.MISSING_ITEM), verdicts[0])
     if part.kind == FILTERED and verdict != entailment.NOT_REQUIRED:  # a list without "oui": nothing to withdraw

@@ -29,6 +29,7 @@ from knowledge.vocabulary import contains_phrase
 
 TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
 PATH_TOPIC = "studies"  # where a student's own diploma is checked
+OWN_FILTER_KIND = "diploma_kind"  # the filters a student's own diploma is written with
 _WHICH = re.compile(r"\b(?:lequel|laquelle|lesquels|lesquelles|qui des deux)\b")  # which of the jobs
 
 
@@ -94,6 +95,29 @@ def own_path(text: str) -> str | None:
     """The diplomas the student says are theirs in a message ("je suis en bac général spé maths"), or None."""
     items = queries.claim_reader().own_items(fold(text))
     return " ; ".join(item.text for item in items) or None
+
+
+_BECOME = re.compile(r"\b(?:deveni\w*|devien\w*|devenu\w*)\b")
+_OWN_STATE = ("je suis", "jsuis", "avant")  # cues of where one comes from that also say where a student is now
+_BECOME_WORDS = 4  # "devenir gestionnaire de back office": the job follows the verb within a few words
+
+
+def becomes_the_job(text: str) -> bool:
+    """"comment devenir gestionnaire back-office ?", "on peut le devenir après le brevet ?": the way into a job (its
+    studies), not where it leads — unless a job is where one starts from ("un comptable peut devenir … ?")."""
+    folded = fold(text)
+    match = _BECOME.search(folded)
+    if not match:
+        return False
+    after = re.findall(r"[a-z0-9']+", folded[match.end():])[:_BECOME_WORDS]
+    vocabulary = queries.vocabulary()
+    if any(contains_phrase(" ".join(after[:2]), cue) for cue in vocabulary.career_to):
+        return False  # "devenir après le BO", "devenir ensuite"
+    if any(contains_phrase(folded, cue) for cue in vocabulary.career_from if not cue.startswith(_OWN_STATE)):
+        return False  # "devenir gestionnaire BO en venant du contrôle de gestion": where one comes from
+    before = folded[:match.start()]
+    return bool(queries.jobs_in_text(" ".join(after))) and not queries.jobs_in_text(before) and not any(
+        not item.diploma for item in queries.claim_reader().items(before))
 
 
 def asks_own_path(text: str, profile: str | None) -> bool:
@@ -171,6 +195,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
+    if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
+        topic = PATH_TOPIC
     if asks_own_path(text, state.profile):  # "mon bac convient ?": the student's diplomas against the studies
         topic, background = PATH_TOPIC, f"{background} . {state.profile}"
     folded = fold(text)
@@ -207,10 +233,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         state.topic = topic
         return
     filters = context.filter_entities(tracker) if whole_message else []
+    own = tuple(f for f in analyse(text, queries.vocabulary(), filters).filters
+                if f.kind == OWN_FILTER_KIND and _only_as_own_path(f.words, text))
     outside = context.outside_jobs(tracker) if whole_message else ()
     plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
                                previous_question=state.question, outside=outside, background=background,
-                               previous_text=context.previous_user_text(tracker))
+                               previous_text=context.previous_user_text(tracker), own_filters=own)
     state.topic, state.question = topic, plan.question if plan.precise else None
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())

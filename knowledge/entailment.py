@@ -37,6 +37,7 @@ _NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moin
                               r"\s*$")
 
 _WORD = re.compile(r"[a-z0-9]+")
+_DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)\s+$")  # "peu fréquents"
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
 _VERB_OBJECT = re.compile(r"\s+(?:une|un|des|les|la|le|l'|son|sa|ses|leur|leurs|ce|cette|ces)\s")
 
@@ -124,7 +125,9 @@ class ClaimReader:
             end = match.end()
             for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", rest):
                 word = token.group(0)
-                if not word[0].isalnum() or word in self.words.item_stops or len(words) >= 7:
+                # "spé SES": after a specialty word, "ses" is the specialty, not a possessive that ends the item
+                stops = word in self.words.item_stops and words[-1] not in self.words.specialty_words
+                if not word[0].isalnum() or stops or len(words) >= 7:
                     break
                 next_item = start in self.words.job_starts and self._start.fullmatch(word)
                 if word in self.words.diploma_starts or next_item:
@@ -181,10 +184,20 @@ class ClaimReader:
                 return True
         return False
 
+    def often(self, folded: str) -> bool:
+        """Whether the message claims a high frequency ("toute la journée"), not a low one ("peu fréquents")."""
+        for cue in self.words.frequent:
+            match = contains_phrase(folded, cue)
+            if match and not _DAMPENED.search(folded[:match.start()]):
+                return True
+        return False
+
     @staticmethod
     def numbers(folded: str) -> tuple[str, ...]:
-        """Figures written ("5 ans", "bac+5"), not ordinals ("en 3e", "1ère")."""
-        return tuple(dict.fromkeys(re.findall(r"(?<![a-z0-9])\d+(?![0-9a-z])", folded)))
+        """Figures written ("5 ans", "bac+5"), not ordinals ("en 3e", "1ère") nor a skill level ("niveau 3": read as
+        a level)."""
+        return tuple(dict.fromkeys(re.findall(r"(?<![a-z0-9])(?<!niveau )(?<!niveau)\d+(?![0-9a-z])", folded)
+                                   + re.findall(r"niveau ?([5-9]|\d\d+)(?![0-9a-z])", folded)))
 
     def read(self, folded: str, extra: Iterable[str] = ()) -> Claim:
         """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values)."""
@@ -205,7 +218,7 @@ class ClaimReader:
         return Claim(
             items=items,
             level=self.level(folded),
-            frequent=any(contains_phrase(folded, c) for c in self.words.frequent),
+            frequent=self.often(folded),
             required=needed or any(contains_phrase(folded, c) for c in self.words.required),
             numbers=self.numbers(folded),
             only=self.only(folded),

@@ -11,6 +11,7 @@ from knowledge.text import fold
 from knowledge.vocabulary import FilterValue, Vocabulary, contains_phrase
 
 YES_NO, OPEN, STATEMENT = "yes_no", "open", "statement"
+LEVEL_FILTER = "skill_level"  # the filter of the rated topic ("compétences de niveau 4": a list, not a yes/no)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,12 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
         match = contains_phrase(folded, cue)
         if match and not any(contains_phrase(folded[match.end():], w) for w in vocabulary.wh_words):
             return YES_NO  # "pourriez-vous m'indiquer si c'est accessible"
-    if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or _attribute(folded, vocabulary):
+    attribute = _attribute(folded, vocabulary)
+    rated = {topic for kind, topic in vocabulary.filter_topics.items() if kind == LEVEL_FILTER}
+    names_level = any(contains_phrase(folded, w) for words in vocabulary.claims.levels.values() for w in words)
+    if attribute == "level" and names_level and not rated & set(_topics_named(folded, vocabulary)):
+        attribute = None  # "l'anglais c'est niveau expert ?" names the level it asks of one thing: a yes/no question
+    if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or attribute:
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
     if _noun_follow_up(folded, vocabulary):
         return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes
@@ -107,12 +113,19 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
     return found, " ".join(text.split())
 
 
+# The student already holds the job named ("je suis gestionnaire jobname", "je bosse en jobname")
+_IS_THE_JOB = re.compile(r"\b(?:je suis|jsuis|chui|je travaille|je bosse|j'exerce)\s+"
+                         r"(?:en\s+|comme\s+|dans le\s+|au\s+)?(?:gestionnaire\s+)?(?:de\s+|du\s+)?jobname\b")
+
+
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
     folded = fold(text or "")
+    words = re.findall(r"[a-z0-9]+", folded)
+    if job_words and _IS_THE_JOB.search(folded) and any(w in vocabulary.become_verbs for w in words):
+        return "to"  # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context
     if any(contains_phrase(folded, cue) for cue in vocabulary.career_from):
         return "from"
-    words = re.findall(r"[a-z0-9]+", folded)
     verbs = [i for i, w in enumerate(words) if w in vocabulary.become_verbs]
     jobs = [i for i, w in enumerate(words) if w in job_words]
     if any(words[i - 1] == "vers" or (i > 1 and words[i - 2] == "vers") for i in jobs if i > 0):

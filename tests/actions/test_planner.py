@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import planner
 from actions.answer_topic import ActionAnswerTopic
+from actions.questions import becomes_the_job
 from knowledge import queries
+from knowledge.question import analyse
 from tests.actions.conftest import make_tracker
 
 JOB = {"mo": {"entity": "job", "value": "middle-office"}, "bo": {"entity": "job", "value": "back-office"}}
@@ -435,3 +437,63 @@ def test_a_quality_asked_as_demanded_gets_its_yes(default_kb):
     plan = planner.plan_answer("la rigueur c'est une qualite demandee au back office ?", "qualities",
                                queries.resolve_job("back-office"))
     assert [(p.kind, [f.text for f in p.facts]) for p in plan.parts] == [(planner.YES, ["Rigueur et organisation"])]
+
+
+@pytest.mark.parametrize("text,job_id,topic,kind", [
+    # a level named of one skill: a closed question, answered "non" with the sheet's level (not the fact alone)
+    ("En middle-office, encadrer une équipe est-il attendu au niveau expertise ?", "middle-office", "skills",
+     planner.LEVEL_LOWER),
+    ("l'anglais c'est niveau expert du coup ?", "middle-office", "skills", planner.LEVEL_LOWER),
+    ("travailler en equipe c niveau 4 pr le middle ?", "middle-office", "skills", planner.LEVEL_LOWER),
+    ("l'anglais c'est niveau maitrise ?", "middle-office", "skills", planner.YES),
+    # a list asked at a level stays the filtered list
+    ("compétences de niveau expertise en middle office ?", "middle-office", "skills", planner.FILTERED),
+    # what the student says the sheet says, hedge included, is a yes; more than it says is not
+    ("les déplacements sont peu fréquents en middle office, c'est bien ça ?", "middle-office", "rhythm", planner.YES),
+    ("il se déplace souvent ?", "middle-office", "rhythm", planner.LESS_OFTEN),
+    # the student already holds the job: where it leads
+    ("je suis gestionnaire middle office, je pourrais devenir secrétaire général d'après la fiche ?", "middle-office",
+     "careers", planner.YES),
+    # "spé SES" is the specialty asked, not a possessive: the sheet lists maths and NSI only
+    ("j'ai un bac général spé SES, je peux faire back office ?", "back-office", "studies", planner.NOT_LISTED),
+    ("j'ai un bac général spé maths, je peux faire back office ?", "back-office", "studies", planner.YES),
+])
+def test_levels_hedges_and_specialties_are_read_before_oui(default_kb, text, job_id, topic, kind):
+    plan = planner.plan_answer(text, topic, queries.resolve_job(job_id))
+    assert [p.kind for p in plan.parts] == [kind], plan.parts
+
+
+def test_the_subject_just_answered_asked_of_the_other_sheet_is_not_its_yes(default_kb):
+    """"elle est aussi citée pour le back office cette licence ?" after a middle-office licence: the back office's
+    own studies decide, never the middle office's "oui"."""
+    plan = planner.plan_answer("elle est aussi citée pour le back office cette licence ?", "studies",
+                               queries.resolve_job("back-office"),
+                               previous_question="et la licence pro contrôle de gestion, elle a quel numéro RNCP ?")
+    assert plan.parts and all(p.kind != planner.YES and p.job.id == "back-office" for p in plan.parts), plan.parts
+
+
+def test_the_students_own_diploma_does_not_narrow_another_question(default_kb):
+    """"je suis en terminale STMG …, c'est quoi au juste ?": the job's definition, not the STMG line of the studies;
+    a closed question still checks it."""
+    job = queries.resolve_job("back-office")
+    text = "salut, je suis en terminale STMG et on m'a parlé du back-office, c'est quoi au juste ?"
+    own = tuple(f for f in analyse(text, queries.vocabulary()).filters if f.kind == "diploma_kind")
+    assert own
+    plan = planner.plan_answer(text, "definition", job, own_filters=own)
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "definition")], plan.parts
+    closed = planner.plan_answer("je suis en terminale STMG, je peux faire back office ?", "studies", job,
+                                 own_filters=own)
+    assert [p.kind for p in closed.parts] == [planner.YES]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("comment devenir gestionnaire back office", True),
+    ("cmt on devien gestionair back ofis", True),
+    ("On peut devenir gestionnaire back-office directement après le brevet ?", True),
+    ("un controleur de gestion peut devenir gestionnaire middle office ?", False),
+    ("que peut on devenir apres gestionnaire back office ?", False),
+    ("on peut devenir gestionnaire back office en venant du contrôle de gestion ?", False),
+    ("le back office peut devenir conseiller clientèle ?", False),
+])
+def test_becoming_the_job_itself_is_the_way_in(default_kb, text, expected):
+    assert becomes_the_job(text) is expected

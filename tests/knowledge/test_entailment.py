@@ -50,6 +50,20 @@ def test_levels(reader, question, level, expected):
     assert verdict(reader, question, "Utiliser l'anglais en contexte professionnel", level, "skills") == expected
 
 
+@pytest.mark.parametrize("question,expected", [
+    ("c'est demandé au niveau 3 ?", ()),  # a skill level: read by `level`, not a figure the fact must state
+    ("il faut un niveau 7 ?", ("7",)),  # a study level (niveau 5 to 7): a figure
+    ("au moins 5 ans ?", ("5",)),
+])
+def test_skill_levels_are_not_figures(reader, question, expected):
+    assert reader.numbers(fold(question)) == expected
+
+
+def test_a_specialty_after_spe_is_kept(reader):
+    """"spé SES": the specialty, not the possessive "ses" that ends an item."""
+    assert [i.text for i in reader.items(fold("un bac général spé SES ça passe ?"))] == ["bac general spe ses"]
+
+
 def test_a_level_written_in_the_fact(reader):
     assert verdict(reader, "faut être bilingue ?", "Maîtrise de l'anglais", None, "skills") == e.LEVEL_TOO_LOW
 
@@ -59,6 +73,9 @@ def test_a_level_written_in_the_fact(reader):
     ("on se déplace souvent ?", "Les déplacements sont peu fréquents.", e.LESS_OFTEN),
     ("il fait de la compta toute la journée ?", "Assurer le traitement des opérations comptables", e.FREQUENCY_UNSAID),
     ("il parle aux clients tous les jours ?", "Il travaille quotidiennement avec les clients", e.ENTAILED),
+    # a low frequency asked is no claim of a high one
+    ("les déplacements sont peu fréquents ?", "Les déplacements sont peu fréquents.", e.ENTAILED),
+    ("il ne se déplace pas souvent ?", "Les déplacements sont peu fréquents.", e.ENTAILED),
 ])
 def test_frequency(reader, question, fact, expected):
     assert verdict(reader, question, fact, topic="interlocutors") == expected

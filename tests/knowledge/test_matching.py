@@ -56,6 +56,10 @@ def test_prefix_scorer_is_a_working_baseline(repo):
     ("ok et pour les horaires ?", OPEN),
     ("et le back office il vend ?", YES_NO),
     ("et le middle ça recrute ?", YES_NO),
+    # a level named of one thing is asked as a yes; a level asked of a list, or asked for, is a value
+    ("l'anglais c'est niveau expert ?", YES_NO),
+    ("les compétences de niveau expertise ?", OPEN),
+    ("l'anglais c'est quel niveau ?", OPEN),
 ])
 def test_question_form(repo, text, form):
     assert analyse(text, repo.vocabulary).form == form
