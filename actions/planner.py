@@ -323,6 +323,23 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     return not _unsaid_things(shape.content, group)
 
 
+def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None) -> str:
+    """"il faut forcément un bac+5 ?" read as the qualities: a message naming a diploma or a study level and no word
+    of the intent's topic asks about the list those filters narrow (the studies) — unless the intent's topic is itself
+    a list of options (careers: "avec un master on peut devenir quoi ?")."""
+    vocabulary = queries.vocabulary()
+    options = queries.claim_reader().words.option_topics
+    if topic in options:
+        return topic
+    shape = analyse(text, vocabulary, entity_filters)
+    narrowed = {vocabulary.filter_topics.get(f.kind) for f in shape.filters}
+    if len(narrowed) == 1 and not shape.topics_named and not _words_of_topic(text, topic):
+        named = narrowed.pop()
+        if named in options:
+            return named
+    return topic
+
+
 def _words_of_topic(text: str, topic: str) -> bool:
     """Whether the message has a word of one of the topic's names ("formations": the recommended trainings)."""
     words = set(re.findall(r"[a-z0-9]+", fold(text)))
@@ -636,6 +653,13 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
              if f.direction != "from" and queries.resolve_job(f.text) == target]
     found += [(target, f) for f in queries.topic_answer(target.id, "careers").facts
               if f.direction == "from" and queries.resolve_job(f.text) == source]
+    claim = queries.claim_reader().read(queries.without_job_names(text, marker=JOB_MARKER))
+    if found and claim.required:
+        # "pour devenir MO, il faut obligatoirement avoir été au BO ?": one way in among those the sheet lists
+        job, fact = found[-1]
+        options = _heading(job, "careers", fact)
+        if len(options) > 1:
+            return Plan([Part(NOT_REQUIRED, job, "careers", options)], precise=True)
     if found:
         return Plan([Part(YES, job, "careers", (fact,)) for job, fact in found], precise=True)
     return Plan([Part(NOT_LISTED, source, "careers", queries.topic_answer(source.id, "careers").facts,

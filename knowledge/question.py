@@ -81,7 +81,10 @@ def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(topic for _, topic in sorted(found))
 
 
-_STARTING_POINT = re.compile(r"\b(?:apres|apre) (le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?$")  # "après le bac"
+# "après le bac", "en sortant de l'école": where the student starts from, not a filter
+_STARTING_POINT = re.compile(r"\b(?:(?:apres|apre) (?:le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?|"
+                             r"(?:en sortant|a la sortie|sorti|sortie|sortant) "
+                             r"(?:de l'|de la |du |d'un |d'une |de mon |de ma |de |d'))$")
 
 
 def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None
@@ -142,7 +145,10 @@ def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue]
     folded = fold(text or "")
     skipped: list[FilterValue] = []
     found, content = find_filters(folded, vocabulary, skipped)
-    filters = [f for f in entity_filters or [] if f in found or f not in skipped]
+    # an entity the NLU found inside a longer filter ("bac" in "bac+5") is that filter, not one more
+    inside = [f for f in entity_filters or [] if f not in found and any(contains_phrase(folded, w) for w in f.words)
+              and not any(contains_phrase(content, w) for w in f.words)]
+    filters = [f for f in entity_filters or [] if (f in found or f not in skipped) and f not in inside]
     filters += [f for f in found if f not in filters]
     return QuestionShape(
         form=_form(folded, vocabulary),

@@ -497,3 +497,24 @@ def test_the_students_own_diploma_does_not_narrow_another_question(default_kb):
 ])
 def test_becoming_the_job_itself_is_the_way_in(default_kb, text, expected):
     assert becomes_the_job(text) is expected
+
+
+def test_one_way_in_among_several_is_not_an_obligation(default_kb):
+    """"est-il obligatoire d'avoir travaillé en back-office ?": the middle office's sheet lists it among other jobs
+    one comes from — "non, pas obligatoire", never "oui"."""
+    jobs = list(queries.list_jobs())
+    plan = planner.plan_move("Pour devenir gestionnaire middle-office, est-il obligatoire d'avoir d'abord travaillé "
+                             "en back-office ?", jobs)
+    assert [(p.kind, p.job.id, len(p.facts) > 1) for p in plan.parts] == [(planner.NOT_REQUIRED, "middle-office", True)]
+    assert [p.kind for p in planner.plan_move("on peut passer du back au middle ?", jobs).parts] == [planner.YES]
+
+
+@pytest.mark.parametrize("text,topic,expected", [
+    ("Il faut forcément un bac+5 pour être gestionnaire middle-office ?", "qualities", "studies"),
+    ("un master c'est utile ?", "definition", "studies"),
+    ("avec un master on peut devenir quoi ?", "careers", "careers"),  # a list of options itself
+    ("quelles qualités avec un BTS ?", "qualities", "qualities"),  # the intent's topic is named
+    ("et en sortant de l'école je peux postuler direct ?", "figures", "figures"),  # a starting point, no filter
+])
+def test_a_diploma_named_without_the_intents_topic_asks_about_the_studies(default_kb, text, topic, expected):
+    assert planner.topic_of_filters(text, topic) == expected

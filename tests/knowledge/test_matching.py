@@ -65,6 +65,14 @@ def test_question_form(repo, text, form):
     assert analyse(text, repo.vocabulary).form == form
 
 
+def test_an_entity_inside_a_longer_filter_is_not_one_more(repo):
+    """The NLU's "bac" inside "bac+5" is the study level alone; "en sortant de l'école" is a starting point."""
+    bac = next(f for f in repo.vocabulary.filters if f.value == "bac")
+    shape = analyse("il faut forcément un bac+5 ?", repo.vocabulary, [bac])
+    assert [f.value for f in shape.filters] == ["bac+5"]
+    assert analyse("et en sortant de l'école je peux postuler ?", repo.vocabulary).filters == ()
+
+
 def test_question_attribute_topics_and_filters(repo):
     shape = analyse("quelles études et quelles compétences comportementales pour le BO ?", repo.vocabulary)
     assert shape.topics_named == ("studies", "skills")
