@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
-from knowledge.question import OPEN, STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import FilterValue, contains_phrase
 
@@ -215,8 +215,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     plan = _plan(text, shape, topic, job, job_named, claim)
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
-    if closed and shape.filters:
-        plan.parts = [_of_kind(part, shape.filters) for part in plan.parts]
+    kinds = shape.filters
+    if any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.minimum_cues):
+        # "il faut au moins le niveau avancé ?": a minimum, checked by the claim's level (a higher level is a yes)
+        kinds = tuple(f for f in kinds if f.kind != LEVEL_FILTER)
+    if closed and kinds:
+        plan.parts = [_of_kind(part, kinds) for part in plan.parts]
     if not closed:
         plan.parts = [_directed(part, text) for part in plan.parts]
     if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):

@@ -120,6 +120,15 @@ def becomes_the_job(text: str) -> bool:
         not item.diploma for item in queries.claim_reader().items(before))
 
 
+def counts_what_was_shown(text: str, topic: str) -> bool:
+    """"ça en fait combien ?" read as the salary: a count that names no word of a topic no sheet covers is the
+    number of what was just shown."""
+    vocabulary = queries.vocabulary()
+    folded = fold(text)
+    return not queries.topics()[topic].in_sheets and any(contains_phrase(folded, c) for c in vocabulary.count_cues) \
+        and not analyse(text, vocabulary).topics_named
+
+
 def asks_own_path(text: str, profile: str | None) -> bool:
     """"mon bac convient ?", "ça lui est accessible ?": a closed question on the student's own path, naming no
     diploma of its own, asked once the student said theirs."""
@@ -195,6 +204,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
+    shown = tracker.get_slot("topic")
+    if isinstance(shown, str) and shown in queries.topics() and counts_what_was_shown(text, topic):
+        topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
     if asks_own_path(text, state.profile):  # "mon bac convient ?": the student's diplomas against the studies

@@ -23,6 +23,9 @@ class QuestionShape:
     content: str  # the folded message without its filter words (what the fact search reads)
 
 
+_IN_A_LIST = re.compile(r"\b(?:dans|de|sur|parmi) (?:la|les|cette|ces|ta|sa|leur) $")  # "il est dans la liste ?"
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)
@@ -33,7 +36,7 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
     names_level = any(contains_phrase(folded, w) for words in vocabulary.claims.levels.values() for w in words)
     if attribute == "level" and names_level and not rated & set(_topics_named(folded, vocabulary)):
         attribute = None  # "l'anglais c'est niveau expert ?" names the level it asks of one thing: a yes/no question
-    if any(contains_phrase(folded, w) for w in vocabulary.wh_words) or attribute:
+    if any(_asks_for(folded, w) for w in vocabulary.wh_words) or attribute:
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
     if _noun_follow_up(folded, vocabulary):
         return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes
@@ -43,6 +46,12 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
     if re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded):
         return YES_NO
     return STATEMENT
+
+
+def _asks_for(folded: str, wh_word: str) -> bool:
+    """A wh-word that asks for a value: "la liste des compétences", not "il est dans la liste ?"."""
+    match = contains_phrase(folded, wh_word)
+    return match is not None and not _IN_A_LIST.search(folded[:match.start()])
 
 
 _FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |niveau |cote |au niveau |concernant |"

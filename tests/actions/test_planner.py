@@ -518,3 +518,34 @@ def test_one_way_in_among_several_is_not_an_obligation(default_kb):
 ])
 def test_a_diploma_named_without_the_intents_topic_asks_about_the_studies(default_kb, text, topic, expected):
     assert planner.topic_of_filters(text, topic) == expected
+
+
+@pytest.mark.parametrize("text,topic,kind", [
+    # "dans la liste" asks whether an item is listed: a closed question
+    ("le bac pro commerce il est dans la liste pour devenir gestionnaire de back-office ?", "studies",
+     planner.NOT_LISTED),
+    # a class names its bac; a school the sheets never list is an item too
+    ("je suis en terminale generale spe SES, je peux aller vers le back office ?", "studies", planner.NOT_LISTED),
+    ("je suis en terminale STMG, je peux faire back office ?", "studies", planner.YES),
+    ("sciences po c'est une voie citee pour faire du back office ?", "studies", planner.NOT_LISTED),
+])
+def test_items_listed_or_not_in_the_studies(default_kb, text, topic, kind):
+    plan = planner.plan_answer(text, topic, queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [kind], plan.parts
+
+
+def test_at_least_a_level_is_a_minimum(default_kb):
+    """"au moins le niveau avancé ?" of a skill rated Maîtrise is a yes; "c'est niveau avancé ?" is not."""
+    job = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("pour encadrer une equipe il faut au moins le niveau avance ?", "skills", job)
+    assert [p.kind for p in plan.parts] == [planner.YES]
+    plan = planner.plan_answer("encadrer une equipe c'est niveau avancé ?", "skills", job)
+    assert [p.kind for p in plan.parts] == [planner.NOT_OF_KIND]
+
+
+def test_a_count_after_a_list_is_its_number_not_the_salary(default_kb):
+    messages, _ = ask("ask_salary", "ça en fait combien ?", "bo", slots={"topic": "skills"})
+    message = only(messages)
+    assert message["response"] == "utter_answer_count" and message["count"] == 5, message
+    messages, _ = ask("ask_salary", "ça paye combien ?", "bo", slots={"topic": "skills"})
+    assert only(messages)["response"] == "utter_not_in_any_sheet"

@@ -60,6 +60,8 @@ def test_prefix_scorer_is_a_working_baseline(repo):
     ("l'anglais c'est niveau expert ?", YES_NO),
     ("les compétences de niveau expertise ?", OPEN),
     ("l'anglais c'est quel niveau ?", OPEN),
+    ("le bac pro il est dans la liste ?", YES_NO),  # whether an item is listed, not the list
+    ("donne moi la liste des études", OPEN),
 ])
 def test_question_form(repo, text, form):
     assert analyse(text, repo.vocabulary).form == form
