@@ -203,7 +203,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         subject = _subject_of(previous_question, topic, job, shape.filters)
         if subject is not None:  # "c'est une compétence technique ?" of the skill just answered
             return Plan([subject], precise=True, question=previous_question)
-    if previous_question and shape.attribute and not queries.content_terms(shape.content) and not shape.topics_named:
+    if previous_question and shape.attribute and not shape.filters and not queries.content_terms(shape.content) \
+            and not shape.topics_named:
         # "et à quel niveau ?" asks about the fact just answered; "et niveau qualités ?" switches topic
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)

@@ -120,6 +120,17 @@ def becomes_the_job(text: str) -> bool:
         not item.diploma for item in queries.claim_reader().items(before))
 
 
+_WHY = re.compile(r"^(?:et |mais |ok |du coup |ah |bon )*(?:pourquoi|pk|pq|pourkoi)\b")
+WHY_WORDS = 6  # "pourquoi ça peut changer ?": a short "why" follow-up
+
+
+def asks_why_of_it(text: str) -> bool:
+    """"pourquoi ils changent ?" right after an answer: about what was just said (its topic), naming no topic."""
+    folded = fold(text)
+    return bool(_WHY.match(folded)) and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS \
+        and not analyse(text, queries.vocabulary()).topics_named
+
+
 def counts_what_was_shown(text: str, topic: str) -> bool:
     """"ça en fait combien ?" read as the salary: a count that names no word of a topic no sheet covers is the
     number of what was just shown."""
@@ -205,8 +216,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
     shown = tracker.get_slot("topic")
-    if isinstance(shown, str) and shown in queries.topics() and counts_what_was_shown(text, topic):
-        topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
+    if isinstance(shown, str) and shown in queries.topics():
+        if counts_what_was_shown(text, topic):
+            topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
+        elif not jobs and asks_why_of_it(text):
+            topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
     if asks_own_path(text, state.profile):  # "mon bac convient ?": the student's diplomas against the studies

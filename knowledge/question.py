@@ -130,12 +130,18 @@ _IS_THE_JOB = re.compile(r"\b(?:je suis|jsuis|chui|je travaille|je bosse|j'exerc
                          r"(?:en\s+|comme\s+|dans le\s+|au\s+)?(?:gestionnaire\s+)?(?:de\s+|du\s+)?jobname\b")
 
 
+_OWN_STATE = ("je suis", "jsuis")  # where the student is now, not a direction asked
+
+
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
     folded = fold(text or "")
     words = re.findall(r"[a-z0-9]+", folded)
     if job_words and _IS_THE_JOB.search(folded) and any(w in vocabulary.become_verbs for w in words):
         return "to"  # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context
+    comes_from = any(contains_phrase(folded, cue) for cue in vocabulary.career_from if cue not in _OWN_STATE)
+    if comes_from and any(contains_phrase(folded, cue) for cue in vocabulary.career_to):
+        return None  # "d'où viennent-ils, et ils partent vers quoi après ?": both directions
     if any(contains_phrase(folded, cue) for cue in vocabulary.career_from):
         return "from"
     verbs = [i for i, w in enumerate(words) if w in vocabulary.become_verbs]

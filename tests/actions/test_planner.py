@@ -549,3 +549,24 @@ def test_a_count_after_a_list_is_its_number_not_the_salary(default_kb):
     assert message["response"] == "utter_answer_count" and message["count"] == 5, message
     messages, _ = ask("ask_salary", "ça paye combien ?", "bo", slots={"topic": "skills"})
     assert only(messages)["response"] == "utter_not_in_any_sheet"
+
+
+@pytest.mark.parametrize("text,count", [
+    ("Les gens qui arrivent en middle-office, ils faisaient quoi avant ? Et ils partent vers quels postes ensuite ?",
+     None),  # both directions: the whole careers section
+    ("de quels métiers on vient ?", 3),
+    ("après le middle office on devient quoi ?", 3),
+])
+def test_both_directions_asked_get_both_lists(default_kb, text, count):
+    plan = planner.plan_answer(text, "careers", queries.resolve_job("middle-office"))
+    if count is None:
+        assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "careers")]
+    else:
+        assert len(plan.parts[0].facts) == count
+
+
+def test_why_right_after_an_answer_is_about_it(default_kb):
+    """"pourquoi ça peut changer ?" after the hours: the hours again (their reasons), not the careers' "changer"."""
+    messages, events = ask("ask_careers", "pourquoi ça peut changer ?",
+                           slots={"topic": "rhythm", "job": "middle-office"})
+    assert slot(events, "topic") == "rhythm" and "urgences" in str(messages), messages
