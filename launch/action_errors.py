@@ -7,16 +7,21 @@ messages) and a 30-line traceback in the log; an unknown path also gets that 500
 - a call that is not an action call (no `next_action` name, a `tracker` that is not an object with a sender id) is
   a 400 before any action runs;
 - anything else that fails is a 500 saying so, logged in one line (bot/log_privacy.py shortens it);
-- a head that leaves the body's length in doubt is refused before it freezes the server (common/http_framing.py).
+- a head that leaves the body's length in doubt is refused before it freezes the server (common/http_framing.py);
+- an action name no action answers to is a 404 that does not repeat it (rasa_sdk's echoes it, in English);
+- a body announced as deflate that does not inflate is a 400; a body over `MAX_BODY_BYTES` a 413 (Rasa's calls carry
+  one conversation: far below it).
 """
 from __future__ import annotations
 
+import json
 import logging
+import zlib
 from typing import Any
 
 import pluggy
 from sanic import Sanic, response
-from sanic.exceptions import InvalidUsage, MethodNotSupported, NotFound
+from sanic.exceptions import InvalidUsage, MethodNotSupported, NotFound, PayloadTooLarge
 from sanic.request import Request
 
 from common.http_framing import refuse_bad_framing
@@ -30,6 +35,32 @@ BAD_CALL = ("Appel d'action invalide : il faut un objet JSON avec « next_action
             "(objet avec « sender_id »).")
 MALFORMED = "Requête mal formée."
 FAILED = "L'action a échoué ; l'erreur est dans le journal du serveur d'actions."
+UNKNOWN_ACTION = "Aucune action de ce nom sur ce serveur d'actions."
+TOO_LARGE = "Requête trop volumineuse pour le serveur d'actions."
+MAX_BODY_BYTES = 4_000_000  # a call carries one conversation's tracker (tens of kB); Sanic's default is 100 MB
+
+
+_NOT_INFLATED = object()  # a body announced as deflate that does not inflate
+
+
+def _announced_length(request: Request) -> int:
+    """The body's length the head announces (0 when none; common/http_framing.py refuses malformed ones first)."""
+    value = request.headers.get("Content-Length") or "0"
+    return int(value) if value.isdigit() else 0
+
+
+def _call_body(request: Request) -> Any:
+    """The webhook's JSON body (inflated as rasa_sdk does when Rasa compresses it); None when it is not JSON."""
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            try:
+                raw = zlib.decompress(request.body)
+            except zlib.error:
+                return _NOT_INFLATED
+            return json.loads(raw)
+        return request.json
+    except Exception:  # Sanic raises its own 400 type; ours is in French
+        return None
 
 
 def bad_action_call(body: Any) -> bool:
@@ -47,18 +78,30 @@ class ActionServerErrors:
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         refuse_bad_framing(app)  # "Content-Length: -1" would freeze the server (common/http_framing.py)
+        app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
         @app.on_request
         async def check_action_call(request: Request) -> Any:
-            if request.path == "/webhook" and request.method == "POST" and \
-                    request.headers.get("Content-Encoding") != "deflate":
-                try:
-                    body = request.json
-                except Exception:  # Sanic raises its own 400 type; ours is in French
-                    body = None
+            if _announced_length(request) > MAX_BODY_BYTES:  # refused before the body is read
+                return response.json({"error": TOO_LARGE}, status=413)
+            if request.path == "/webhook" and request.method == "POST":
+                body = _call_body(request)
+                if body is _NOT_INFLATED:
+                    return response.json({"error": MALFORMED}, status=400)
                 if bad_action_call(body):
                     return response.json({"error": BAD_CALL}, status=400)
             return None
+
+        @app.on_response
+        async def unknown_action(request: Request, reply: Any) -> Any:
+            # rasa_sdk's own 404 for an unknown action repeats the name asked, in English
+            if request.path == "/webhook" and reply.status == 404:
+                return response.json({"error": UNKNOWN_ACTION}, status=404)
+            return None
+
+        @app.exception(PayloadTooLarge)
+        async def too_large(request: Request, exception: Exception) -> Any:
+            return response.json({"error": TOO_LARGE}, status=413)
 
         @app.exception(NotFound)
         async def not_found(request: Request, exception: Exception) -> Any:

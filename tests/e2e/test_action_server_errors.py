@@ -69,3 +69,40 @@ def test_a_negative_content_length_does_not_freeze_rasa(stack):
         with socket.create_connection((host, port), timeout=2) as good:
             good.sendall(b"GET /webhooks/rest/health HTTP/1.1\r\nHost: x\r\n\r\n")
             assert good.recv(100).startswith(b"HTTP/1.1 200")
+
+
+def test_an_unknown_action_a_bad_deflate_and_a_huge_body_are_refused_in_french(stack):
+    """The action's name is not repeated (rasa_sdk's own 404 echoes it in English); a body announced as deflate that
+    does not inflate is a 400, not a 500; a body over the limit is a 413."""
+    import zlib
+
+    from launch.action_errors import MALFORMED, MAX_BODY_BYTES, TOO_LARGE, UNKNOWN_ACTION
+
+    url = stack.settings.actions_url
+    call = {"next_action": "ZQXA05_action", "tracker": {"sender_id": "a", "events": []}, "domain": {}}
+    status, reply = _call(url, json.dumps(call).encode())
+    assert (status, reply) == (404, {"error": UNKNOWN_ACTION}) and "ZQXA05" not in json.dumps(reply)
+    request = urllib.request.Request(url, b"not deflate at all", {"Content-Type": "application/json",
+                                                                  "Content-Encoding": "deflate"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        raise AssertionError("a bad deflate body was accepted")
+    except urllib.error.HTTPError as error:
+        assert (error.code, json.loads(error.read())) == (400, {"error": MALFORMED})
+    # a real call, compressed as Rasa may send it, is still answered
+    real = {"next_action": "action_answer_topic", "version": "3.6.21",
+            "tracker": {"sender_id": "t", "slots": {}, "events": [],
+                        "latest_message": {"text": "quelles compétences pour le back office ?",
+                                           "intent": {"name": "ask_skills", "confidence": 1.0},
+                                           "entities": [{"entity": "job", "value": "back-office"}]}}}
+    request = urllib.request.Request(url, zlib.compress(json.dumps(real).encode()),
+                                     {"Content-Type": "application/json", "Content-Encoding": "deflate"})
+    with urllib.request.urlopen(request, timeout=10) as answered:
+        assert answered.status == 200
+    import socket
+
+    with socket.create_connection((stack.settings.host, stack.settings.actions_port), timeout=5) as huge:
+        huge.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n{" % (MAX_BODY_BYTES + 1))
+        head, _, body = huge.recv(1000).partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413") and json.loads(body) == {"error": TOO_LARGE}
