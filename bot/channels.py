@@ -23,7 +23,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
-from sanic.exceptions import InvalidUsage
+from sanic.exceptions import InvalidUsage, MethodNotSupported, NotFound, PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -176,6 +176,7 @@ def _limited(blueprint: Blueprint) -> limits.ConversationLength:
         app.config.REQUEST_MAX_SIZE = limits.MAX_BODY_BYTES  # read per connection: a larger body gets a 413
         app.config.WEBSOCKET_MAX_SIZE = limits.MAX_BODY_BYTES
         app_of_blueprint["app"] = app
+        french_refusals(app)
 
     async def count(sender: str) -> int:
         return await limits.stored_events(app_of_blueprint.get("app"), sender)
@@ -183,6 +184,26 @@ def _limited(blueprint: Blueprint) -> limits.ConversationLength:
     return limits.ConversationLength(count)
 
 
+# Sanic's own refusals on Rasa's whole app (its English text or HTML, a 404 that repeats the path), said in French
+REFUSALS: dict[type[Exception], tuple[int, str]] = {
+    NotFound: (404, "Adresse inconnue de ce serveur."),
+    MethodNotSupported: (405, "Méthode non acceptée à cette adresse."),
+    PayloadTooLarge: (413, "Requête trop volumineuse."),
+}
+
+
+def french_refusals(app: Sanic) -> None:
+    """Register the refusals above on the app (once): a blueprint's handlers only see its own routes."""
+    if getattr(app.ctx, "french_refusals", False):
+        return
+    app.ctx.french_refusals = True
+    for kind, (status, text) in REFUSALS.items():
+        async def refuse(request: Request, exception: Exception, status: int = status, text: str = text) -> Any:
+            return response.json({"error": text}, status=status)
+        app.error_handler.add(kind, refuse)
+
+
+NOT_ONE_OBJECT = "le contenu doit être un seul objet JSON"
 NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON : {"sender": "…", "message": "…"}'
 
 
@@ -342,7 +363,7 @@ class GuardedSocketIOInput(SocketIOInput):
             # or feedback_refused (never silence)
             payload = data if isinstance(data, dict) and not extra else {}
             sender = payload.get("session_id") if self.session_persistence else sid
-            problem = await save_feedback(feedback, sender, payload) if payload else "the payload must be one object"
+            problem = await save_feedback(feedback, sender, payload) if payload else NOT_ONE_OBJECT
             if problem:
                 await sio.emit("feedback_refused", {"error": problem}, room=sid, namespace=self.namespace)
             else:

@@ -50,13 +50,13 @@ class FeedbackRefused(ValueError):
 def checked(rating: object, reason: object, answer: object) -> tuple[str, str | None, str]:
     """The rating, reason and answer of a payload, or FeedbackRefused."""
     if rating not in RATINGS:
-        raise FeedbackRefused("`rating` must be \"up\" or \"down\"")
+        raise FeedbackRefused("« rating » doit valoir \"up\" ou \"down\"")
     if reason not in (None, "", *REASONS):
-        raise FeedbackRefused(f"`reason` must be one of {', '.join(REASONS)} (or absent)")
+        raise FeedbackRefused(f"« reason » doit être l'une de ces valeurs : {', '.join(REASONS)} (ou absente)")
     if not isinstance(answer, str) or not answer.strip():
-        raise FeedbackRefused("`answer` must be the text of the bot's answer being rated")
+        raise FeedbackRefused("« answer » doit être le texte de la réponse du bot notée")
     if len(answer) > MAX_ANSWER_CHARS:
-        raise FeedbackRefused(f"`answer` is longer than {MAX_ANSWER_CHARS} characters")
+        raise FeedbackRefused(f"« answer » dépasse {MAX_ANSWER_CHARS} caractères")
     return str(rating), (str(reason) if reason and rating == "down" else None), answer.strip()
 
 

@@ -23,7 +23,7 @@ def test_a_rating_is_kept_and_a_new_one_replaces_it(store):
 
 @pytest.mark.parametrize("rating,reason,answer,why", [
     ("bof", None, "x", "rating"), ("down", "nul", "x", "reason"), ("down", None, "  ", "answer"),
-    ("up", None, 42, "answer"), ("down", "wrong", "x" * 4001, "longer"),
+    ("up", None, 42, "answer"), ("down", "wrong", "x" * 4001, "dépasse"),
 ])
 def test_malformed_ratings_are_refused(store, rating, reason, answer, why):
     with pytest.raises(FeedbackRefused, match=why):

@@ -296,3 +296,34 @@ def test_no_student_text_in_any_log():
     assert files
     found = {(m, str(path)) for path in files for m in MARKERS if m in path.read_text(errors="replace")}
     assert not found, found
+
+
+def test_sanic_refusals_on_rasas_server_are_in_french_and_repeat_nothing(stack):
+    """Unknown path, wrong method, oversized body: French JSON (not Sanic's English page echoing the path)."""
+    import urllib.error
+    import urllib.request
+
+    from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge
+
+    from bot.channels import REFUSALS
+
+    base = stack.settings.rasa_url.rstrip("/")
+
+    def call(path: str, method: str = "GET", body: bytes | None = None) -> tuple[int, dict]:
+        request = urllib.request.Request(base + path, body, {"Content-Type": "application/json"}, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, reply = call("/ZQXPATH<script>")
+    assert (status, reply) == (404, {"error": REFUSALS[NotFound][1]}) and "ZQX" not in json.dumps(reply)
+    assert call("/webhooks/rest/webhook") == (405, {"error": REFUSALS[MethodNotSupported][1]})
+    status, reply = call("/webhooks/rest/webhook", "POST", json.dumps({"sender": "big", "message": "x" * 200_000})
+                         .encode())
+    assert (status, reply) == (413, {"error": REFUSALS[PayloadTooLarge][1]})
+    status, reply = call("/webhooks/rest/feedback", "POST", json.dumps({"sender": "fb", "rating": "bof"}).encode())
+    assert status == 400 and "doit valoir" in reply["error"]
+    with urllib.request.urlopen(base + "/", timeout=10) as root:  # Rasa's own routes are untouched
+        assert root.status == 200 and b"Rasa" in root.read()
