@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from sanic import Sanic
-from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException
+from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException, ServiceUnavailable
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -203,6 +203,13 @@ def install(app: Sanic, bound_host: str, quiet: bool = False) -> None:
             return failed(request, exception)
         return refuse(status, REFUSALS.get(status, "Requête refusée."))
 
+    def timed_out(request: Request, exception: Exception) -> HTTPResponse:
+        """Sanic's response timeout: a body that never came in full is the client's (408), else the console's."""
+        stream = getattr(request, "stream", None)
+        if stream is not None and getattr(stream, "request_bytes_left", 0):
+            return refuse(408, REFUSALS[408])
+        return refuse(503, "La console a mis trop de temps à répondre ; réessaie.")
+
     def failed(request: Request, exception: Exception) -> HTTPResponse:
         sys.stderr.write(f"console: {request.path[:100]}: {exception.__class__.__name__}: {exception}\n")
         return refuse(500, "Erreur du serveur de la console (voir le journal).")
@@ -210,5 +217,6 @@ def install(app: Sanic, bound_host: str, quiet: bool = False) -> None:
     app.error_handler.add(NotFound, not_found)
     app.error_handler.add(MethodNotSupported, not_found)
     app.error_handler.add(PayloadTooLarge, refused)
+    app.error_handler.add(ServiceUnavailable, timed_out)
     app.error_handler.add(SanicException, refused)
     app.error_handler.add(Exception, failed)

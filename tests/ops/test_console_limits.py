@@ -189,3 +189,31 @@ def test_sanic_still_cannot_start_a_second_app_in_one_process_outside_test_mode(
     done = subprocess.run([sys.executable, "-c", UPSTREAM], capture_output=True, text=True, timeout=60,
                           cwd=PROJECT_DIR)
     assert done.stdout.startswith("KeyError"), done.stdout + done.stderr[-2000:]  # a method it rewrote already
+
+
+@pytest.mark.parametrize("question_id", [10**30, -1, 0, "abc", None])
+def test_an_advisor_answer_to_an_impossible_question_id_is_a_french_400(console, question_id):
+    """{"id": 10**30} made SQLite overflow (a 500): any id no row can have is "Question inconnue."."""
+    port, _ = console
+    _, _, session = log_in(port, "Anne", TOKEN)
+    response, data = post(port, "/api/advisor/answer", {"id": question_id, "answer": "x"},
+                          headers={"Cookie": session})
+    assert (response.status, data) == (400, {"error": "Question inconnue."})
+
+
+def test_a_response_timeout_is_the_clients_408_when_its_body_never_came_in_full(console):
+    """Sanic's response timeout (ServiceUnavailable) was a 500: a body still expected is the client's 408, a slow
+    console its own 503 — both in French."""
+    from types import SimpleNamespace
+
+    from sanic.exceptions import ServiceUnavailable
+
+    from ops.console.server import make_app
+
+    _, state = console
+    app = make_app(state, "127.0.0.1", quiet=True)
+    handler = app.error_handler.lookup(ServiceUnavailable("Response Timeout"))
+    waiting = SimpleNamespace(stream=SimpleNamespace(request_bytes_left=150), path="/api/login")
+    assert handler(waiting, ServiceUnavailable("Response Timeout")).status == 408
+    done = SimpleNamespace(stream=SimpleNamespace(request_bytes_left=0), path="/api/export.csv")
+    assert handler(done, ServiceUnavailable("Response Timeout")).status == 503

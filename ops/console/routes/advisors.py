@@ -18,13 +18,18 @@ def queue(call: Call, query: dict) -> HTTPResponse:
                    "answered": [as_json(q) for q in advisors.answered()], "stats": advisors.stats()})
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+
+
 def reply(call: Call, body: dict) -> HTTPResponse:
     advisors = call.console.advisors
     if advisors is None:
         return refuse(404, "Pas de file des conseillers.")
     try:
         question_id = int(body.get("id"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        return refuse(400, "Question inconnue.")
+    if not 0 < question_id <= MAX_ROW_ID:  # SQLite cannot even look up a larger integer
         return refuse(400, "Question inconnue.")
     try:
         answered = advisors.answer(question_id, str(body.get("answer") or ""), call.who)
