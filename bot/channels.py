@@ -198,7 +198,7 @@ def french_refusals(app: Sanic) -> None:
         return
     app.ctx.french_refusals = True
     for kind, (status, text) in REFUSALS.items():
-        async def refuse(request: Request, exception: Exception, status: int = status, text: str = text) -> Any:
+        def refuse(request: Request, exception: Exception, status: int = status, text: str = text) -> Any:
             return response.json({"error": text}, status=status)
         app.error_handler.add(kind, refuse)
 
@@ -373,10 +373,10 @@ class GuardedSocketIOInput(SocketIOInput):
             return blueprint
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: dict | None) -> None:
+        async def session_request(sid: str, data: Any = None, *extra: Any) -> None:
             # Replaces Rasa 3.6's handler, which calls the coroutine `enter_room` without awaiting it with
             # python-socketio 5, so replies never reached the page (RasaHQ/rasa#13027).
-            data = data if isinstance(data, dict) else {}
+            data = data if isinstance(data, dict) else {}  # none at all: a new session (was a TypeError, no answer)
             session_id = data.get("session_id") or uuid.uuid4().hex
             problem = limits.sender_problem(session_id)
             if problem:  # no room named by a megabyte of text, no session the bot could not store

@@ -327,3 +327,29 @@ def test_sanic_refusals_on_rasas_server_are_in_french_and_repeat_nothing(stack):
     assert status == 400 and "doit valoir" in reply["error"]
     with urllib.request.urlopen(base + "/", timeout=10) as root:  # Rasa's own routes are untouched
         assert root.status == 200 and b"Rasa" in root.read()
+
+
+def test_a_session_request_without_data_gets_a_new_session(stack):
+    """`42["session_request"]` (no payload) raised a TypeError in the handler and got no answer: now a new session."""
+    import asyncio
+
+    import socketio
+
+    async def ask_session() -> list:
+        confirmed: list = []
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("session_confirm", lambda data: confirmed.append(data))
+        await client.connect(stack.settings.rasa_url, headers={"Origin": stack.settings.web_url.rstrip("/")},
+                             transports=["polling"], socketio_path="/socket.io")
+        try:
+            await client.emit("session_request")
+            for _ in range(50):
+                if confirmed:
+                    break
+                await asyncio.sleep(0.2)
+        finally:
+            await client.disconnect()
+        return confirmed
+
+    confirmed = asyncio.run(ask_session())
+    assert len(confirmed) == 1 and isinstance(confirmed[0], str) and len(confirmed[0]) == 32, confirmed
