@@ -524,8 +524,8 @@ def test_a_diploma_named_without_the_intents_topic_asks_about_the_studies(defaul
     # "dans la liste" asks whether an item is listed: a closed question
     ("le bac pro commerce il est dans la liste pour devenir gestionnaire de back-office ?", "studies",
      planner.NOT_LISTED),
-    # a class names its bac; a school the sheets never list is an item too
-    ("je suis en terminale generale spe SES, je peux aller vers le back office ?", "studies", planner.NOT_LISTED),
+    # a school the sheets never list is an item too
+    ("je suis en bac general spe SES, je peux aller vers le back office ?", "studies", planner.NOT_LISTED),
     ("je suis en terminale STMG, je peux faire back office ?", "studies", planner.YES),
     ("sciences po c'est une voie citee pour faire du back office ?", "studies", planner.NOT_LISTED),
 ])

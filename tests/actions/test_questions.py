@@ -245,7 +245,7 @@ def test_a_parents_context_sentence_answers_whether_the_job_is_accessible():
                                                                "STMG."]))
     assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_answer_studies"]
     assert "STMG" in messages[0]["facts"] and "BTS Banque" in messages[1]["facts"]
-    assert {e["name"]: e["value"] for e in events}["profile"] == "terminale stmg"
+    assert {e["name"]: e["value"] for e in events}["profile"] == "stmg"
 
 
 def test_a_filter_word_of_a_sentence_that_asks_nothing_is_no_filter():
