@@ -98,7 +98,7 @@ def own_path(text: str) -> str | None:
 
 
 _BECOME = re.compile(r"\b(?:deveni\w*|devien\w*|devenu\w*)\b")
-_OWN_STATE = ("je suis", "jsuis", "avant")  # cues of where one comes from that also say where a student is now
+_WHEN = ("avant",)  # "on peut le devenir avant le bac ?": when, not where one comes from
 _BECOME_WORDS = 4  # "devenir gestionnaire de back office": the job follows the verb within a few words
 
 
@@ -113,7 +113,8 @@ def becomes_the_job(text: str) -> bool:
     vocabulary = queries.vocabulary()
     if any(contains_phrase(" ".join(after[:2]), cue) for cue in vocabulary.career_to):
         return False  # "devenir après le BO", "devenir ensuite"
-    if any(contains_phrase(folded, cue) for cue in vocabulary.career_from if not cue.startswith(_OWN_STATE)):
+    if any(contains_phrase(folded, cue) for cue in vocabulary.career_from
+           if not cue.startswith(vocabulary.present_state_cues + _WHEN)):
         return False  # "devenir gestionnaire BO en venant du contrôle de gestion": where one comes from
     before = folded[:match.start()]
     return bool(queries.jobs_in_text(" ".join(after))) and not queries.jobs_in_text(before) and not any(

@@ -130,16 +130,14 @@ _IS_THE_JOB = re.compile(r"\b(?:je suis|jsuis|chui|je travaille|je bosse|j'exerc
                          r"(?:en\s+|comme\s+|dans le\s+|au\s+)?(?:gestionnaire\s+)?(?:de\s+|du\s+)?jobname\b")
 
 
-_OWN_STATE = ("je suis", "jsuis")  # where the student is now, not a direction asked
-
-
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
     folded = fold(text or "")
     words = re.findall(r"[a-z0-9]+", folded)
     if job_words and _IS_THE_JOB.search(folded) and any(w in vocabulary.become_verbs for w in words):
         return "to"  # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context
-    comes_from = any(contains_phrase(folded, cue) for cue in vocabulary.career_from if cue not in _OWN_STATE)
+    comes_from = any(contains_phrase(folded, cue) for cue in vocabulary.career_from
+                     if cue not in vocabulary.present_state_cues)
     if comes_from and any(contains_phrase(folded, cue) for cue in vocabulary.career_to):
         return None  # "d'où viennent-ils, et ils partent vers quoi après ?": both directions
     if any(contains_phrase(folded, cue) for cue in vocabulary.career_from):
@@ -155,8 +153,24 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
     return None
 
 
+_SHAPES_KEPT = 256  # recent messages whose shape is kept (a turn analyses its message and the one before)
+
+
 def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None = None) -> QuestionShape:
-    """The shape of one message; `entity_filters` (from the NLU) come first, the text adds what they miss."""
+    """The shape of one message; `entity_filters` (from the NLU) come first, the text adds what they miss.
+
+    Computed once per message and vocabulary: the shape is immutable and the rules of one turn ask for it several
+    times."""
+    key = (text, tuple(entity_filters or ()))
+    shape = vocabulary.shapes.get(key)
+    if shape is None:
+        if len(vocabulary.shapes) >= _SHAPES_KEPT:
+            vocabulary.shapes.clear()
+        shape = vocabulary.shapes[key] = _shape_of(text, vocabulary, entity_filters)
+    return shape
+
+
+def _shape_of(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None) -> QuestionShape:
     folded = fold(text or "")
     skipped: list[FilterValue] = []
     found, content = find_filters(folded, vocabulary, skipped)

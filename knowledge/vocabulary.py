@@ -63,6 +63,7 @@ class Vocabulary:
     abbreviations: dict[str, str]
     career_from: tuple[str, ...] = ()
     career_to: tuple[str, ...] = ()
+    present_state_cues: tuple[str, ...] = ()  # "je suis": where the student is now, not a direction asked
     become_verbs: tuple[str, ...] = ()
     number_words: dict[int, str] | None = None
     claims: ClaimWords = field(default_factory=ClaimWords)
@@ -78,6 +79,9 @@ class Vocabulary:
     same_filter_cues: tuple[str, ...] = ()
     same_subject_cues: tuple[str, ...] = ()
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # shapes of the messages analysed with this vocabulary (knowledge/question.py): one message is read by several
+    # rules of one turn, each asking the same question of it
+    shapes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -182,6 +186,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         abbreviations=abbreviations,
         career_from=_folded_list(path, data.get("career_from") or [], "career_from"),
         career_to=_folded_list(path, data.get("career_to") or [], "career_to"),
+        present_state_cues=_folded_list(path, data.get("present_state_cues") or [], "present_state_cues"),
         become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
         number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
         claims=_claim_words(path, data.get("claims")),
