@@ -20,6 +20,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 
 from bot.rasa_compat import (
     install_cached_action_validator,
+    install_event_types_by_name,
     install_graph_runner_in_order,
     install_kept_endpoint_sessions,
     install_recent_action_calls,
@@ -71,3 +72,4 @@ install_cached_action_validator()
 install_kept_endpoint_sessions()
 install_graph_runner_in_order()
 install_recent_action_calls()
+install_event_types_by_name()

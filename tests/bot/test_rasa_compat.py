@@ -286,3 +286,40 @@ def test_an_action_call_is_rasa_s_with_the_recent_events(turns):
     users = [e for e in events if e["event"] == "user"]
     assert len(users) == min(turns, rasa_compat.ACTION_CALL_TURNS)
     assert turns <= rasa_compat.ACTION_CALL_TURNS or events[0]["event"] == "action"  # from the listen before
+
+
+def test_event_types_are_found_by_name_as_rasa_finds_them():
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    assert rasa_compat.install_event_types_by_name()
+    original = Event.resolve_by_type.rasa_original
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is original(name)
+    assert Event.resolve_by_type("topic") is None  # Rasa's backward compatibility, through its own walk
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no-such-event")
+    assert Event.resolve_by_type("no-such-event", default=Event) is Event
+
+
+def test_events_read_from_dicts_are_rasa_s_events():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    assert rasa_compat.install_event_types_by_name()
+    events = [SlotSet("job", "x"), ActionExecuted("action_listen"), UserUttered("salut", {"name": "greet"})]
+    assert [Event.from_parameters(event.as_dict()) for event in events] == events
+
+
+def test_another_rasa_series_keeps_rasa_s_event_lookup(monkeypatch, caplog):
+    from rasa.shared.core.events import Event
+
+    installed = Event.__dict__["resolve_by_type"]
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(Event.resolve_by_type.rasa_original))
+    monkeypatch.setattr(rasa_compat, "rasa_version", lambda: "3.7.0")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_compat"):
+        assert not rasa_compat.install_event_types_by_name()
+    assert not getattr(Event.resolve_by_type, "_event_types_by_name", False)
+    assert "event types by name" in caplog.text
+    assert installed is not None
