@@ -48,7 +48,11 @@ def question_text(tracker: Tracker) -> str:
     if latest_intent(tracker) == "inform_job" and not asks_more_than_a_job(text):
         remembered = tracker.get_slot("question")
         return remembered if isinstance(remembered, str) else ""
-    return text
+    # several sentences: the questions, not the context ("… depuis un stage d'observation. Le métier implique-t-il du
+    # calcul ?" asks nothing about internships)
+    asked = [q["text"] for q in tracker.latest_message.get("questions") or []
+             if isinstance(q, dict) and isinstance(q.get("text"), str)]
+    return " ".join(asked) if asked and tracker.latest_message.get("context") else text
 
 
 def asks_more_than_a_job(text: str) -> bool:

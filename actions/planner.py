@@ -299,7 +299,13 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
 
 
 _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+"
-                       r"(?:le|la|les|l'|un|une|du|de la|des)\b")
+                       r"(?:le|la|les|l'|un|une|du|de la|des)\b"
+                       # "le middle il est commercial ?", "il est stressant le BO ?": one word said of the job itself
+                       r"|jobname\s*,?\s*(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s*[?!.]*\s*$"
+                       r"|^(?:et |mais |donc )?(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s+(?:le |la |l')?\s*jobname"
+                       r"\s*[?!.]*\s*$"
+                       # "le middle-office est-il un métier stressant ?"
+                       r"|jobname\s+(?:est|serait)-(?:il|elle)\s+(?:un|une)\b")
 
 
 def asks_identity(text: str) -> bool:
@@ -320,6 +326,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
         return False
+    if not queries.in_sheet_words(best):
+        return False  # found by the knowledge base's words for the fact, not the sheet's: its words, without "oui"
     names = queries.vocabulary().topic_names
     said = fold(" ".join(" ".join((f.fact.text, *f.fact.aliases)) for f in group))
     if any(not any(contains_phrase(said, name) for name in names.get(named, ()))
@@ -387,11 +395,12 @@ def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ..
     return full or tuple(f for f in facts if any(reader.covers(i.kind_terms, f.text) for i in claim.items))
 
 
-def _verdict(claim: Claim, job: JobInfo, topic: str, fact: FactItem) -> str:
-    """What the gate says of one fact of `job`'s sheet on `topic` (knowledge/entailment.py)."""
+def _verdict(claim: Claim, job: JobInfo, topic: str, fact: FactItem, aliases: bool = True) -> str:
+    """What the gate says of one fact of `job`'s sheet on `topic` (knowledge/entailment.py); `aliases=False`: of the
+    sheet's own words only."""
     listed = len(queries.topic_answer(job.id, topic).facts)
-    return queries.claim_reader().verdict(claim, " ".join((fact.text, *fact.aliases)), fact.level, topic, listed,
-                                          queries.distinct_terms(topic))
+    text = " ".join((fact.text, *fact.aliases)) if aliases else fact.text
+    return queries.claim_reader().verdict(claim, text, fact.level, topic, listed, queries.distinct_terms(topic))
 
 
 def _heading(job: JobInfo, topic: str, fact: FactItem) -> tuple[FactItem, ...]:
@@ -464,7 +473,14 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
                      item=claim.items[0].text)]
     verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
+    said = tuple(fact for fact in kept if not fact.aliases or _verdict(claim, part.job, part.topic, fact,
+                                                                        aliases=False) == entailment.ENTAILED)
+    if kept and not said and part.kind == YES:
+        # said only in the knowledge base's other words for the fact ("cartes bancaires" for "outils monétiques"):
+        # the sheet's own words are shown, without a "oui" the sheet does not say
+        return [Part(FACTS, part.job, part.topic, kept)]
     if kept:
+        kept = said or kept
         return [_unhedged(replace(part, facts=kept), folded) if not claim.frequent else replace(part, facts=kept)]
     # the fact closest to the claim speaks: one naming the item (even loosely) before one missing it
     fact, verdict = next(((f, v) for f, v in verdicts if v != entailment.MISSING_ITEM), verdicts[0])

@@ -59,6 +59,24 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     return asked
 
 
+BEYOND_SOURCE_TERMS = 2  # words of a fact a question about the source must name to ask about that fact instead
+
+
+def beyond_source(text: str) -> str | None:
+    """"La fiche contient-elle une liste de qualités ?", "Qui a raison d'après la fiche ? …": a message read as a
+    question about the sheets' source that asks about what they say; the intent of the topic it names, else of the
+    fact it matches, else None (the source it is)."""
+    named = named_topic_intent(text)
+    if named and named != f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}":
+        return named
+    if not queries.content_terms(text):
+        return None
+    found = queries.find_facts(text)
+    if found and len(found[0].matched) >= BEYOND_SOURCE_TERMS:  # one word is not enough ("la fiche est à jour ?")
+        return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+    return None
+
+
 def _best_topic_intent(tracker: Tracker) -> str | None:
     ranking = tracker.latest_message.get("intent_ranking") or []
     return next((e["name"] for e in ranking if context.topic_of_intent(str(e.get("name") or ""))), None)
@@ -172,6 +190,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         switched, understood = False, None
+        if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
+            intent = beyond_source(text) or intent
         if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
             if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which

@@ -124,6 +124,12 @@ class FactIndex:
         self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + total / 0.5)
 
+    def in_own_words(self, own_text: str, matched: Iterable[str]) -> bool:
+        """Whether each matched term of the message is in `own_text` (a fact's own words: text, heading, code), not
+        only in the other words the knowledge base gives the fact (its aliases)."""
+        own = self.analyzer.terms(own_text)
+        return all(any(similarity(term, t) for t in own) for term in matched)
+
     def weight(self, term: str) -> float:
         return self._idf.get(term, self._unknown_idf)
 

@@ -341,6 +341,12 @@ class KnowledgeRepository:
                           m.matched, m.weight)
                 for m in matches]
 
+    def in_sheet_words(self, found: FoundFact) -> bool:
+        """Whether the message's words that found a fact are the sheet's own (text, heading, code), not only the
+        aliases the knowledge base adds ("cartes bancaires" for "outils monétiques")."""
+        own = " ".join((found.fact.text, found.fact.group or "", found.fact.code or ""))
+        return self.fact_index().in_own_words(own, found.matched)
+
     def career_direction(self, text: str) -> str | None:
         """Whether a career question is about where one comes from ("from") or where one goes ("to")."""
         return direction_of(self.without_job_names(text, marker=" jobname "), self.vocabulary, {"jobname"})
@@ -461,6 +467,11 @@ def filtered_facts(job_id: str, topic: str, filters: tuple[FilterValue, ...]) ->
 def glossary() -> tuple[Term, ...]:
     """The sheets' own terms (knowledge/glossary.yml)."""
     return default_repository().glossary()
+
+
+def in_sheet_words(found: FoundFact) -> bool:
+    """Whether a fact was found by the sheet's own words (see KnowledgeRepository.in_sheet_words)."""
+    return default_repository().in_sheet_words(found)
 
 
 def claim_reader() -> ClaimReader:

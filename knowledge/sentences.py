@@ -25,13 +25,18 @@ _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b")
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
+# Thanks before a comma and a question ("merci, et le middle il voyage ?"): a sentence of its own
+_THANKS_LEAD = re.compile(r"^\s*(?:(?:ok|okay|oki|super|d'accord|dac|top|cool|parfait|g[ée]nial|bon|ah|ah ok)\s*,?\s+)?"
+                          r"merci(?:\s+(?:beaucoup|bien|bcp|encore))?\s*,\s*(?=\w)", re.IGNORECASE)
 
 
 # A short question that only points back at the sentence before it ("Un élève me demande si le BO intervient quand
 # les clients ne paient pas. Qu'en dit la fiche ?", "… une école de commerce. La fiche en fait-elle mention ?")
 _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|le mentionne|"
                           r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
-                          r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste)")
+                          r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
+                          r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
+                          r"vrai ou faux)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 
 
@@ -66,6 +71,9 @@ def sentences(text: str) -> list[Sentence]:
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
         cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
                 if _ASKS.search(fold(chunk[:m.start()])) and _ASKS.search(fold(chunk[m.end() + 2:]))]
+        thanks = _THANKS_LEAD.match(chunk)
+        if thanks and _is_question(chunk[thanks.end():]):
+            cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
         if cuts:
             bounds = [0, *cuts, len(chunk)]
             pieces = [(match.start() + a, match.start() + b) for a, b in zip(bounds, bounds[1:], strict=False)]

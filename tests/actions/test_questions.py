@@ -159,6 +159,31 @@ def test_everyday_subjects_no_sheet_covers_get_the_honest_gap():
         assert message["response"] == "utter_not_in_any_sheet" and message["topic_label"] == label
 
 
+def test_a_subject_named_in_the_context_sentence_is_not_the_question():
+    text = ("Ma fille s'intéresse au back-office depuis un stage d'observation. Il gère les dossiers de succession "
+            "des clients ?")
+    tracker = _tracker(text, [("Il gère les dossiers de succession des clients ?", "ask_missions")],
+                       context=["Ma fille s'intéresse au back-office depuis un stage d'observation."],
+                       entities=[{"entity": "job", "value": "back-office"}])
+    [message] = _run(tracker)[0]
+    assert message["response"] == "utter_fact_yes" and "succession" in message["facts"]
+
+
+def test_the_shares_are_asked_of_the_key_figures_which_say_they_are_not_given():
+    text = "et en pourcentage ça donne quoi pour le middle office ?"
+    [message] = _run(_tracker(text, [(text, "ask_figures")]))[0]
+    assert message["response"] == "utter_answer_figures" and "ne donne pas leurs parts" in message["facts"]
+
+
+def test_a_question_about_what_the_sheet_contains_is_about_that_topic_not_the_source():
+    text = "La fiche du back-office contient-elle une liste de qualités ?"
+    [message] = _run(_tracker(text, [(text, "ask_source")], entities=[{"entity": "job", "value": "back-office"}]))[0]
+    assert message["response"] != "utter_answer_source" and "Rigueur" in str(message)
+    text = "d'où viennent les informations de la fiche du back-office ?"
+    [message] = _run(_tracker(text, [(text, "ask_source")], entities=[{"entity": "job", "value": "back-office"}]))[0]
+    assert message["response"] == "utter_answer_source"
+
+
 def test_a_subject_word_beside_a_fact_is_answered_with_the_fact():
     text = "en stage on traite les réclamations clients au back office ?"
     [message] = _run(_tracker(text, [(text, "ask_missions")]))[0]

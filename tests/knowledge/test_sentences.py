@@ -64,3 +64,12 @@ def test_formal_and_where_from_questions_are_split(text, count):
 def test_a_relative_pronoun_does_not_make_a_question(text, asks):
     first, second = sentences(f"{text.rstrip('.')}. Quelles études faire ?")  # alone, a message is its own question
     assert first.question == asks and second.question
+
+
+@pytest.mark.parametrize("text,split", [
+    ("merci, et le middle il voyage ?", [("merci,", False), ("et le middle il voyage ?", True)]),
+    ("ok merci, c'est quoi les études ?", [("ok merci,", False), ("c'est quoi les études ?", True)]),
+    ("merci, bonne journée !", [("merci, bonne journée !", True)]),  # thanks and nothing asked: one sentence
+])
+def test_thanks_before_a_comma_is_a_sentence_of_its_own(text, split):
+    assert _split(text) == split
