@@ -24,7 +24,9 @@ def asks_both(text: str) -> bool:
 
 
 # "plus administratif que", "moins stressant que le middle", "aussi bien payé que": a comparative, whatever the word
-_COMPARATIVE = re.compile(r"(?<![a-z'])(?:plus|moins|aussi|mieux)\s+(?:[a-z'-]+\s+){1,2}(?:que|qu')")
+_COMPARATIVE = re.compile(r"(?<![a-z'])(?:plus|moins|aussi|mieux)\s+(?:[a-z'-]+\s+){1,2}(?:que|qu')"
+                          # "l'anglais compte plus en middle ou en back ?"
+                          r"|(?<![a-z'])(?:plus|moins|davantage|mieux)\s+(?:en|au|aux|dans|chez|pour)\s[^?.!]*\bou\b")
 
 
 def ranks(text: str) -> bool:

@@ -117,6 +117,33 @@ def asks_other_job(text: str) -> bool:
     return any(contains_phrase(folded, cue) for cue in queries.vocabulary().other_job_words)
 
 
+def jobs_in_order(tracker: Tracker) -> list[JobInfo]:
+    """The jobs the student named in the conversation (the events the action server was sent), first named first."""
+    named: list[JobInfo] = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        values = [e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") == "job"]
+        jobs = [queries.resolve_job(v) for v in values if isinstance(v, str)]
+        for job in [j for j in jobs if j] or queries.jobs_in_text(str(event.get("text") or "")):
+            if job not in named:
+                named.append(job)
+    return named
+
+
+def job_by_rank(tracker: Tracker, text: str) -> JobInfo | None:
+    """"c'est quoi déjà le premier ?": the job named first (or second) in the conversation, when two were named."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    rank = 0 if any(contains_phrase(folded, cue) for cue in vocabulary.first_job_words) else \
+        1 if any(contains_phrase(folded, cue) for cue in vocabulary.second_job_words) else None
+    if rank is None:
+        return None
+    named = jobs_in_order(tracker)
+    return named[rank] if len(named) >= 2 else None
+
+
 def silent_subject(text: str) -> str | None:
     """An everyday subject no sheet covers that the message names ("quel âge", "dans quelles villes"), or None."""
     folded = fold(text)

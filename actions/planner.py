@@ -289,7 +289,7 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     """The things the question names that none of the facts says ("les clients" in "le reporting pour les clients
     ?" where the fact says "pour le front-office et le management")."""
     matched = {term for found in group for term in found.matched}
-    words = re.findall(r"[a-z0-9']+", queries.without_job_names(text, marker=JOB_MARKER))
+    words = re.findall(r"[a-z0-9]+'|[a-z0-9]+", queries.without_job_names(text, marker=JOB_MARKER))  # l' anglais
     unsaid = []
     for before, word in zip(words, words[1:], strict=False):
         terms = queries.content_terms(word) if before in _BEFORE_A_NOUN and word != JOB_MARKER.strip() else []

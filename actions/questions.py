@@ -192,7 +192,10 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
             intent = beyond_source(text) or intent
-        if not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
+        ranked = context.job_by_rank(tracker, said) if not jobs and whole_message else None
+        if ranked is not None:  # "c'est quoi déjà le premier ?"
+            jobs, switched = [ranked], ranked != state.job
+        elif not jobs and state.job and context.asks_other_job(said):  # "et pour l'autre métier ?"
             others = [job for job in queries.list_jobs() if job != state.job]
             if len(others) != 1:  # three jobs or more: "l'autre" names none of them, ask which
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))

@@ -75,6 +75,8 @@ class Vocabulary:
     topic_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words pointing to a topic (not names)
     term_question_words: frozenset[str] = frozenset()  # "vu", "contexte": words of a question about a word
     other_job_words: tuple[str, ...] = ()
+    first_job_words: tuple[str, ...] = ()  # "le premier": the job named first in the conversation
+    second_job_words: tuple[str, ...] = ()  # "le deuxième": the job named second
     indirect_yes_no: tuple[str, ...] = ()
     same_filter_cues: tuple[str, ...] = ()
     same_subject_cues: tuple[str, ...] = ()
@@ -197,6 +199,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")
                          for label, words in (data.get("silent_subjects") or {}).items() if label != LINE_KEY},
         other_job_words=_folded_list(path, data.get("other_job_words") or [], "other_job_words"),
+        first_job_words=_folded_list(path, data.get("first_job_words") or [], "first_job_words"),
+        second_job_words=_folded_list(path, data.get("second_job_words") or [], "second_job_words"),
         same_filter_cues=_folded_list(path, data.get("same_filter_cues") or [], "same_filter_cues"),
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),

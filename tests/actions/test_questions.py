@@ -288,3 +288,40 @@ def test_a_filter_word_of_a_sentence_that_asks_nothing_is_no_filter():
                      entities=[{"entity": "skill_level", "value": "avancé", "start": 24, "end": 30}])
     alone.latest_message["questions"] = []
     assert [f.value for f in context.filter_entities(alone)] == ["2"] or context.filter_entities(alone)
+
+
+def _conversation(turns: list[tuple[str, str, list[str]]], slots: dict):
+    """The last turn answered after the earlier ones: (text, intent, jobs named) each."""
+    events = []
+    for text, intent, jobs in turns:
+        parse = {"intent": {"name": intent, "confidence": 0.9}, "text": text,
+                 "entities": [{"entity": "job", "value": job} for job in jobs]}
+        events += [{"event": "user", "text": text, "parse_data": parse}, {"event": "action", "name": "action_listen"}]
+    latest = events[-2]["parse_data"]
+    dispatcher = CollectingDispatcher()
+    found = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events[:-1], False, None, {},
+                                                        "action_listen"), {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in found}
+
+
+def test_the_first_job_named_is_the_one_le_premier_points_at():
+    earlier = [("c'est quoi le middle office ?", "ask_definition", ["middle-office"]),
+               ("et le back office ?", "inform_job", ["back-office"])]
+    messages, slots = _conversation([*earlier, ("c'est quoi déjà le premier ?", "ask_definition", [])],
+                                    {"job": "back-office", "topic": "definition"})
+    assert messages[0]["job_name"] == "gestionnaire middle-office" and slots["job"] == "middle-office"
+    messages, slots = _conversation([*earlier, ("et le deuxième, il fait quoi ?", "ask_missions", [])],
+                                    {"job": "middle-office", "topic": "definition"})
+    assert slots["job"] == "back-office", messages
+    # one job named so far: "le premier" points at nothing, the job in context stays
+    messages, slots = _conversation([earlier[0], ("le premier, il fait quoi ?", "ask_missions", [])],
+                                    {"job": "middle-office", "topic": "definition"})
+    assert slots["job"] == "middle-office"
+
+
+def test_more_in_one_job_or_the_other_is_a_ranking():
+    text = "L'anglais compte plus en middle ou en back ?"
+    entities = [{"entity": "job", "value": "middle-office"}, {"entity": "job", "value": "back-office"}]
+    messages, _ = _run(_tracker(text, [(text, "ask_skills")], entities=entities))
+    assert messages[0]["response"] == "utter_compare_no_ranking", messages
+    assert "anglais" in str(messages).lower()
