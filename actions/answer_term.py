@@ -1,6 +1,8 @@
 """What a word of the sheets means: the sheet's own explanation, else where the sheet uses it, else the honest gap."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
@@ -30,24 +32,33 @@ def _one_job(job_ids: set[str]) -> JobInfo | None:
     return next((job for job in queries.list_jobs() if job_ids == {job.id}), None)
 
 
-def dispatch_term_question(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
-    """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap.
-    Returns the job whose sheet answered (the conversation goes on about it: "et il s'en occupe ?")."""
+def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unknown: bool = True
+                           ) -> tuple[bool, JobInfo | None]:
+    """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap (only
+    with `say_unknown`: the caller may answer otherwise). Returns whether it answered, and the job whose sheet
+    answered (the conversation goes on about it: "et il s'en occupe ?")."""
     terms = terms_in(fold(text), queries.glossary())
     if terms:
-        return dispatch_terms(dispatcher, terms)
+        return True, dispatch_terms(dispatcher, terms)
     job = dispatch_usage(dispatcher, text)
+    if job is None and not say_unknown:
+        return False, None
     if job is None:
         dispatcher.utter_message(response="utter_term_unknown",
                                  buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
-    return job
+    return True, job
+
+
+_QUOTED = re.compile(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]")  # « règlement-livraison »: the word asked
 
 
 def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
     """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
     # "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": the word asked, in that sheet
     asking = queries.vocabulary().term_question_words
-    word = " ".join(w for w in fold(queries.without_job_names(text)).split() if w.strip("?!.,;:'") not in asking)
+    quoted = _QUOTED.search(text)
+    said = quoted.group(1) if quoted else queries.without_job_names(text)
+    word = " ".join(w for w in fold(said).split() if w.strip("?!.,;:'") not in asking)
     named = tuple(job.id for job in queries.jobs_in_text(text)) or None
     found = [f for f in queries.find_facts(word, named) if f.coverage >= USED_COVERAGE] \
         if queries.content_terms(word) else []

@@ -129,6 +129,10 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: b
     sections = []
     for answer in answers:
         body = facts_block(answer.facts) if answer.found else response_text("utter_compare_not_in_sheet")
+        if not answer.found and answer.instead is not None and answer.instead.found:
+            # "quelles qualités ?" where a sheet has none: what it offers in their place, as for one job
+            body = response_text("utter_compare_instead", topic_label=answer.instead.label.lower(),
+                                 facts=facts_block(answer.instead.facts))
         count = f" ({len(answer.facts)})" if counted and answer.found else ""
         sections.append(f"▸ {answer.job.name}{count}\n\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))

@@ -59,20 +59,20 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     return asked
 
 
-BEYOND_SOURCE_TERMS = 2  # words of a fact a question about the source must name to ask about that fact instead
+FACT_TERMS_INSTEAD = 2  # words of a fact a question must name to be about that fact rather than its source or a word
 
 
-def beyond_source(text: str) -> str | None:
-    """"La fiche contient-elle une liste de qualités ?", "Qui a raison d'après la fiche ? …": a message read as a
-    question about the sheets' source that asks about what they say; the intent of the topic it names, else of the
-    fact it matches, else None (the source it is)."""
+def topic_asked_instead(text: str) -> str | None:
+    """"La fiche contient-elle une liste de qualités ?", "Qui a raison d'après la fiche ? …", "c'est quoi le niveau le
+    plus haut demandé ?": a message read as a question about the sheets' source or about a word, that asks about what
+    the sheets say; the intent of the topic it names, else of the fact it matches, else None."""
     named = named_topic_intent(text)
     if named and named != f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}":
         return named
     if not queries.content_terms(text):
         return None
     found = queries.find_facts(text)
-    if found and len(found[0].matched) >= BEYOND_SOURCE_TERMS:  # one word is not enough ("la fiche est à jour ?")
+    if found and len(found[0].matched) >= FACT_TERMS_INSTEAD:  # one word is not enough ("la fiche est à jour ?")
         return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
     return None
 
@@ -191,7 +191,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
-            intent = beyond_source(text) or intent
+            intent = topic_asked_instead(text) or intent
         ranked = context.job_by_rank(tracker, said) if not jobs and whole_message else None
         if ranked is not None:  # "c'est quoi déjà le premier ?"
             jobs, switched = [ranked], ranked != state.job
@@ -232,8 +232,14 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
     NLU's topic of a question answered as a comparison (right after one)."""
     if intent == TERM_INTENT:
-        _term_answered(state, dispatch_term_question(dispatcher, text))
-        return
+        # a word no entry explains and no sheet uses, in a message naming a topic ("c'est quoi le niveau le plus
+        # haut demandé ?"): that topic's answer, rather than "the sheets do not use this word"
+        instead = topic_asked_instead(text)
+        answered, job = dispatch_term_question(dispatcher, text, say_unknown=instead is None)
+        if answered:
+            _term_answered(state, job)
+            return
+        intent = str(instead)
     asked_terms = [t for t in meaning_asked(fold(text), queries.glossary()) if not _only_as_own_path(t.words, text)]
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))

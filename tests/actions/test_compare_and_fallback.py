@@ -29,6 +29,15 @@ def test_compare_topic_one_sheet_lacks(dispatcher):
     assert "horaires peuvent varier" in facts and "ne donne pas d'information" in facts
 
 
+def test_compare_a_topic_one_sheet_lacks_shows_what_that_sheet_offers_instead(dispatcher):
+    ActionCompareJobs().run(dispatcher, make_tracker("compare_jobs", text="quelles qualités pour chacun des deux ?",
+                                                     slots={"topic": "qualities"}), {})
+    facts = dispatcher.messages[0]["facts"]
+    middle = facts[facts.index("middle-office"):]
+    assert "Rigueur" in facts and "ne donne pas d'information" in middle and "En revanche" in middle
+    assert "relation de confiance" in middle  # its behavioural skills, as when the middle office is asked alone
+
+
 def test_compare_salary_says_no_sheet_gives_it(dispatcher):
     ActionCompareJobs().run(dispatcher, make_tracker("compare_jobs", text="qui gagne le plus, salaire ?"), {})
     assert dispatcher.messages[0]["response"] == "utter_not_in_any_sheet"
@@ -308,3 +317,24 @@ def test_a_word_a_sheet_uses_without_defining_it_is_shown_where_it_is_used(dispa
     dispatch_term_question(dispatcher, "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?")
     [message] = dispatcher.messages
     assert message["response"] == "utter_term_used" and "recouvrement" in message["facts"], message
+
+
+def test_a_quoted_word_in_a_long_message_is_looked_up_in_the_sheets(dispatcher):
+    """A teacher's message around « règlement-livraison »: the sheet that uses it, whatever else the message says."""
+    from actions.answer_term import dispatch_term_question
+
+    text = ("Bonjour, en préparant un exposé avec mes élèves de terminale, nous avons rencontré le terme "
+            "« règlement-livraison » dans la fiche du gestionnaire middle-office. Que dit exactement la fiche à ce sujet ?")
+    answered, job = dispatch_term_question(dispatcher, text)
+    [message] = dispatcher.messages
+    assert answered and job is not None and job.id == "middle-office"
+    assert message["response"] == "utter_term_used" and "règlement-livraison" in message["facts"], message
+
+
+def test_a_word_no_sheet_uses_is_left_to_the_caller_when_asked(dispatcher):
+    from actions.answer_term import dispatch_term_question
+
+    assert dispatch_term_question(dispatcher, "ça veut dire quoi la blockchain ?", say_unknown=False) == (False, None)
+    assert dispatcher.messages == []
+    assert dispatch_term_question(dispatcher, "ça veut dire quoi la blockchain ?") == (True, None)
+    assert dispatcher.messages[0]["response"] == "utter_term_unknown"
