@@ -324,7 +324,8 @@ def test_a_quoted_word_in_a_long_message_is_looked_up_in_the_sheets(dispatcher):
     from actions.answer_term import dispatch_term_question
 
     text = ("Bonjour, en préparant un exposé avec mes élèves de terminale, nous avons rencontré le terme "
-            "« règlement-livraison » dans la fiche du gestionnaire middle-office. Que dit exactement la fiche à ce sujet ?")
+            "« règlement-livraison » dans la fiche du gestionnaire middle-office. "
+            "Que dit exactement la fiche à ce sujet ?")
     answered, job = dispatch_term_question(dispatcher, text)
     [message] = dispatcher.messages
     assert answered and job is not None and job.id == "middle-office"
