@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,6 +105,25 @@ def mentioned_jobs(tracker: Tracker) -> list[JobInfo]:
         if job and job not in jobs:
             jobs.append(job)
     return jobs or queries.jobs_in_text(tracker.latest_message.get("text") or "")
+
+
+# "le middle il travaille avec le back pour quoi ?": a job named after "avec" is whom the other one works with
+_WORKS_WITH = re.compile(r"\b(?:avec|aupres)\s+(?:du|des|de la|de l'|de|le|la|les|l')?\s*(?:gestionnaires?\s+)?"
+                         r"(?:de\s+|du\s+)?$")
+
+
+def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
+    """Of two jobs named, the one an open question is about when the other is only whom it works with; else `jobs`
+    (a closed question, "le back travaille avec le middle ?", is answered from both sheets: either may say it)."""
+    from knowledge.question import OPEN, analyse
+
+    if len(jobs) != 2 or analyse(text, queries.vocabulary()).form != OPEN:
+        return jobs
+    folded = fold(text)
+    mentions = queries.job_mentions(text)
+    partners = {job for start, job in mentions if _WORKS_WITH.search(folded[:start])}
+    subjects = [job for job in jobs if job not in partners]
+    return subjects if len(subjects) == 1 and partners else jobs
 
 
 def outside_jobs(tracker: Tracker) -> tuple[str, ...]:

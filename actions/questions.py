@@ -188,6 +188,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     comparing = context.last_action(tracker) == COMPARE_ACTION
     for text, intent in asked:
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
+        jobs = context.subject_jobs(text, jobs)  # "le middle travaille avec le back pour quoi ?": the middle office
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:

@@ -325,3 +325,25 @@ def test_more_in_one_job_or_the_other_is_a_ranking():
     messages, _ = _run(_tracker(text, [(text, "ask_skills")], entities=entities))
     assert messages[0]["response"] == "utter_compare_no_ranking", messages
     assert "anglais" in str(messages).lower()
+
+
+def test_a_job_named_after_avec_is_whom_the_other_works_with():
+    from actions.context import subject_jobs
+    from knowledge import queries
+
+    middle, back = queries.resolve_job("middle-office"), queries.resolve_job("back-office")
+    assert subject_jobs("le middle il travaille avec le back pour quoi ?", [middle, back]) == [middle]
+    # a closed question is answered from both sheets; a comparison or a move names both jobs
+    for text in ("le back office travaille avec le middle office ?", "quelle différence entre le back et le middle ?",
+                 "on peut passer du back au middle ?"):
+        assert subject_jobs(text, [back, middle]) == [back, middle], text
+
+
+def test_the_rncp_numbers_are_asked_of_the_studies():
+    text = "Les numéros RNCP ?"
+    tracker = _tracker(text, [(text, "nlu_fallback")], slots={"job": "middle-office", "topic": "studies"})
+    from actions.fallback import ActionHandleFallback
+
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert "RNCP" in str(dispatcher.messages) and "Baccalauréat général" not in str(dispatcher.messages)
