@@ -607,7 +607,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                 group = same
             if not _may_say_yes(group, topic, shape, text):
                 if group[0].topic != topic and len(group[0].matched) < 2 and _words_of_topic(text, topic) and \
-                        queries.topic_answer(job.id, topic).facts:
+                        queries.topic_answer(job.id, topic).facts and not asks_identity(text):
                     # one word in common with another section while the question says the section asked ("suivre
                     # des formations" is not "il assure le suivi"): that section, whole
                     return Plan([Part(TOPIC, job, topic)])

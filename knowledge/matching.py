@@ -21,6 +21,9 @@ from knowledge.text import fold
 from knowledge.vocabulary import Vocabulary
 
 GROUP_WEIGHT = 0.6  # a word of the fact's group heading counts less than a word of the fact itself
+# a word only the knowledge base's aliases give a fact ("management d'équipe" for "Encadrer une équipe") counts less
+# than the sheet's own: a fact saying the word itself comes first
+ALIAS_WEIGHT = 0.8
 PREFIX_SIMILARITY, TYPO_SIMILARITY = 0.9, 0.8
 
 
@@ -114,7 +117,9 @@ class FactIndex:
             weights: dict[str, float] = {}
             for term in analyzer.terms(fact.group or ""):
                 weights[term] = GROUP_WEIGHT
-            for term in analyzer.terms(" ".join([fact.text, *fact.aliases])):
+            for term in analyzer.terms(" ".join(fact.aliases)):
+                weights[term] = 1.0 if term.isdigit() else ALIAS_WEIGHT  # a code (RNCP) is the sheet's own
+            for term in analyzer.terms(fact.text):
                 weights[term] = 1.0
             self._terms.append(weights)
             for term in weights:
