@@ -14,6 +14,7 @@ async def exchange(rasa_url: str, origin: str, emits: list[tuple[str, tuple]], w
     """Connect, send each (event, args), and return the bot_uttered payloads received (until `expected`
     of them arrived, or `wait` seconds passed), each with "_seconds": when it arrived after the first emit."""
     received: list[dict] = []
+    confirmed: list[Any] = []
     client = socketio.AsyncClient(reconnection=False)
     arrived = asyncio.Event()
 
@@ -26,7 +27,7 @@ async def exchange(rasa_url: str, origin: str, emits: list[tuple[str, tuple]], w
 
     @client.on("session_confirm")
     async def on_confirm(data: Any) -> None:
-        received.append({"session_confirm": data})
+        confirmed.append(data)  # not a bot_uttered: never counted towards `expected`
 
     await client.connect(rasa_url, headers={"Origin": origin}, transports=["polling"], socketio_path="/socket.io")
     started = time.monotonic()
@@ -38,7 +39,7 @@ async def exchange(rasa_url: str, origin: str, emits: list[tuple[str, tuple]], w
             await asyncio.wait_for(arrived.wait(), wait)
     finally:
         await client.disconnect()
-    return [item for item in received if "session_confirm" not in item]
+    return received
 
 
 def run_exchange(*args: Any, **kwargs: Any) -> list[dict]:
