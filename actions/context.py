@@ -201,6 +201,17 @@ def context_job(tracker: Tracker) -> JobInfo | None:
     return queries.resolve_job(value) if isinstance(value, str) else None
 
 
+def job_before(tracker: Tracker) -> JobInfo | None:
+    """The job the conversation was about before the latest message (the `job` slot then: Rasa fills the slot from
+    the message's job entity before the actions run)."""
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    value = None
+    for event in tracker.events[:users[-1]] if users else []:
+        if event.get("event") == "slot" and event.get("name") == "job":
+            value = event.get("value")
+    return queries.resolve_job(value) if isinstance(value, str) else None
+
+
 def slot_is_unreadable(tracker: Tracker, name: str) -> bool:
     """A slot holding what the actions cannot read (not text, or a job the base does not know)."""
     value = tracker.get_slot(name)

@@ -656,7 +656,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
 
 _FROM_BEFORE = re.compile(r"(?:\b(?:du|de|d'|depuis|en|venant du|venant de|quand on est|je suis|je bosse en|"
                           r"je travaille en))\s*(?:la |le |l')?$")
-_TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir))\s*(?:la |le |l')?$")
+_TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir|(?:revenir|retourner|repasser|passer|aller|evoluer|"
+                        r"basculer)\s+en))\s*(?:la |le |l')?$")  # "revenir en BO": where one goes (checked first)
 
 
 def names_diploma(text: str) -> bool:
@@ -695,6 +696,6 @@ def _move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
     for start, job in queries.job_mentions(text):
         if job in score:
             before = folded[max(0, start - 25):start]
-            score[job] += 1 if _FROM_BEFORE.search(before) else -1 if _TO_BEFORE.search(before) else 0
+            score[job] += -1 if _TO_BEFORE.search(before) else 1 if _FROM_BEFORE.search(before) else 0
     first, second = jobs[0], jobs[1]
     return (second, first) if score[second] > score[first] else (first, second)

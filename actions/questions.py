@@ -77,6 +77,25 @@ def topic_asked_instead(text: str) -> str | None:
     return None
 
 
+# "et revenir en back-office ?", "il peut passer au middle ?": the job named is where one would go
+_TOWARDS = re.compile(r"\b(?:revenir|retourner|repasser|passer|aller|evoluer|bouger|basculer|rejoindre|integrer|"
+                      r"devenir)\s+(?:ensuite\s+|plus tard\s+|apres\s+)?"
+                      r"(?:en|au|aux|dans le|dans la|vers le|vers la|vers|chez)?"
+                      r"\s*(?:le\s+|la\s+|l')?\s*(?:gestionnaires?\s+)?(?:de\s+|du\s+)?$")
+
+
+def destination_only(text: str, jobs: list[JobInfo], before: JobInfo, topic: str | None, intent: str) -> bool:
+    """Whether the one job a career question names is only where one would move from the job the conversation was
+    about (`before`): "et revenir en back-office ?" while talking about the middle office stays on the middle office."""
+    if len(jobs) != 1 or jobs[0] == before:
+        return False
+    if context.topic_of_intent(intent) != "careers" and not (intent == "inform_job" and topic == "careers"):
+        return False
+    folded = fold(text)
+    return any(start > 0 and _TOWARDS.search(folded[:start]) for start, job in queries.job_mentions(text)
+               if job == jobs[0])
+
+
 def _best_topic_intent(tracker: Tracker) -> str | None:
     ranking = tracker.latest_message.get("intent_ranking") or []
     return next((e["name"] for e in ranking if context.topic_of_intent(str(e.get("name") or ""))), None)
@@ -215,7 +234,13 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             else:
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
                 intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
+        before = context.job_before(tracker) if whole_message else None
+        kept = before if before is not None and destination_only(said, jobs, before, state.topic, intent) else None
+        if kept is not None:  # a move from the job before to the one named: both sheets' career lists
+            jobs = [kept, *jobs]
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
+        if kept is not None:  # "et revenir en back-office ?" after the middle office's careers: still its careers
+            state.job = kept
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
     path = [SlotSet("profile", told)] if told and told != profile else []

@@ -297,7 +297,9 @@ def _conversation(turns: list[tuple[str, str, list[str]]], slots: dict):
         parse = {"intent": {"name": intent, "confidence": 0.9}, "text": text,
                  "entities": [{"entity": "job", "value": job} for job in jobs]}
         events += [{"event": "user", "text": text, "parse_data": parse}, {"event": "action", "name": "action_listen"}]
-    latest = events[-2]["parse_data"]
+        if jobs:  # the job slot each earlier answer left
+            events.insert(-1, {"event": "slot", "name": "job", "value": jobs[0]})
+    latest = [e for e in events if e["event"] == "user"][-1]["parse_data"]
     dispatcher = CollectingDispatcher()
     found = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events[:-1], False, None, {},
                                                         "action_listen"), {})
@@ -347,3 +349,16 @@ def test_the_rncp_numbers_are_asked_of_the_studies():
     dispatcher = CollectingDispatcher()
     ActionHandleFallback().run(dispatcher, tracker, {})
     assert "RNCP" in str(dispatcher.messages) and "Baccalauréat général" not in str(dispatcher.messages)
+
+
+def test_a_job_named_only_as_where_one_would_go_keeps_the_conversation_on_the_first():
+    # the slot already holds the job of the message's entity (Rasa fills it before the action): the job before is
+    # read from the conversation's slot events
+    earlier = [("quelles évolutions depuis le middle office ?", "ask_careers", ["middle-office"])]
+    messages, slots = _conversation([*earlier, ("et revenir en back-office ?", "ask_careers", ["back-office"])],
+                                    {"job": "back-office", "topic": "careers"})
+    assert messages and slots["job"] == "middle-office", (messages, slots)
+    # the job named as the subject of the question does switch
+    messages, slots = _conversation([*earlier, ("et le back office, il évolue vers quoi ?", "ask_careers",
+                                                ["back-office"])], {"job": "back-office", "topic": "careers"})
+    assert slots["job"] == "back-office"
