@@ -86,7 +86,7 @@ _TOWARDS = re.compile(r"\b(?:revenir|retourner|repasser|passer|aller|evoluer|bou
 
 def destination_only(text: str, jobs: list[JobInfo], before: JobInfo, topic: str | None, intent: str) -> bool:
     """Whether the one job a career question names is only where one would move from the job the conversation was
-    about (`before`): "et revenir en back-office ?" while talking about the middle office stays on the middle office."""
+    about (`before`): "et revenir en back-office ?" while talking about the middle office is a move between them."""
     if len(jobs) != 1 or jobs[0] == before:
         return False
     if context.topic_of_intent(intent) != "careers" and not (intent == "inform_job" and topic == "careers"):
@@ -235,12 +235,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
                 intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
         before = context.job_before(tracker) if whole_message else None
-        kept = before if before is not None and destination_only(said, jobs, before, state.topic, intent) else None
-        if kept is not None:  # a move from the job before to the one named: both sheets' career lists
-            jobs = [kept, *jobs]
+        if before is not None and destination_only(said, jobs, before, state.topic, intent):
+            # a move from the job before to the one named, read in both sheets; the conversation goes on with the
+            # job whose sheet answered
+            jobs = [before, *jobs]
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
-        if kept is not None:  # "et revenir en back-office ?" after the middle office's careers: still its careers
-            state.job = kept
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
     path = [SlotSet("profile", told)] if told and told != profile else []

@@ -358,6 +358,11 @@ def test_a_job_named_only_as_where_one_would_go_keeps_the_conversation_on_the_fi
     messages, slots = _conversation([*earlier, ("et revenir en back-office ?", "ask_careers", ["back-office"])],
                                     {"job": "back-office", "topic": "careers"})
     assert messages and slots["job"] == "middle-office", (messages, slots)
+    # the move read the other way: the middle office's sheet lists where it comes from, the conversation follows it
+    earlier_bo = [("c'est quoi le back office ?", "ask_definition", ["back-office"])]
+    messages, slots = _conversation([*earlier_bo, ("il pourrait évoluer vers le middle-office ?", "ask_careers",
+                                                   ["middle-office"])], {"job": "middle-office", "topic": "careers"})
+    assert messages[0]["response"] == "utter_fact_yes" and slots["job"] == "middle-office", (messages, slots)
     # the job named as the subject of the question does switch
     messages, slots = _conversation([*earlier, ("et le back office, il évolue vers quoi ?", "ask_careers",
                                                 ["back-office"])], {"job": "back-office", "topic": "careers"})
