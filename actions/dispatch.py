@@ -83,6 +83,12 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
                       facts=quoted_facts((other.fact,)),
                       source=queries.topic_answer(other.job.id, other.topic).source.publisher)
+        own = _own_options(part)
+        if own:  # "depuis le back-office, on peut devenir auditeur ?": what its own sheet lists, then the other's
+            dispatcher.utter_message(response="utter_fact_no_other_job_listed",
+                                     own_where=queries.topics()[part.topic].label.lower(),
+                                     own_facts=facts_block(own), buttons=buttons, **values)
+            return
     elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION, planner.LEVEL_LOWER, planner.LESS_OFTEN,
                        planner.UNQUALIFIED):
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
@@ -103,6 +109,18 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     else:  # NOT_IN_SHEET, FILTER_NONE: the honest gap, then what the sheet does say on the topic
         values.update(filter_label=_filter_label(part), facts=facts_block(answer.facts))
     dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, **values)
+
+
+def _own_options(part: Part) -> tuple:
+    """For a list of options (studies, careers, trainings) the other job's sheet names and this one does not: this
+    sheet's own list, in the same direction for careers (where one goes, where one comes from)."""
+    other = part.other
+    options = queries.claim_reader().words.option_topics
+    if part.kind != planner.NO_OTHER_JOB or other is None or part.topic not in options:
+        return ()
+    facts = queries.topic_answer(part.job.id, part.topic).facts
+    same = tuple(f for f in facts if other.fact.direction is None or f.direction in (None, other.fact.direction))
+    return same or facts
 
 
 def precise_buttons(part: Part) -> list[dict[str, Any]]:

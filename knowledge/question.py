@@ -26,6 +26,9 @@ class QuestionShape:
 _IN_A_LIST = re.compile(r"\b(?:dans|de|sur|parmi) (?:la|les|cette|ces|ta|sa|leur) $")  # "il est dans la liste ?"
 
 
+_IS_OF_ONE = re.compile(r"\b(?:c'est|c est|cest|est-ce|est-il|est-elle|est un|est une|sont des)\b")  # said of one thing
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)
@@ -34,9 +37,13 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
     attribute = _attribute(folded, vocabulary)
     rated = {topic for kind, topic in vocabulary.filter_topics.items() if kind == LEVEL_FILTER}
     names_level = any(contains_phrase(folded, w) for words in vocabulary.claims.levels.values() for w in words)
-    if attribute == "level" and names_level and not rated & set(_topics_named(folded, vocabulary)):
-        attribute = None  # "l'anglais c'est niveau expert ?" names the level it asks of one thing: a yes/no question
-    if any(_asks_for(folded, w) for w in vocabulary.wh_words) or attribute:
+    asks_for = any(_asks_for(folded, w) for w in vocabulary.wh_words)
+    if attribute == "level" and names_level and (not rated & set(_topics_named(folded, vocabulary))
+                                                 or (not asks_for and _IS_OF_ONE.search(folded))):
+        # "l'anglais c'est niveau expert ?", "gérer le stress, c'est une compétence de niveau expert ?": the level
+        # named is asked of one thing, a yes/no question ("quelles compétences de niveau expert ?" asks for a list)
+        attribute = None
+    if asks_for or attribute:
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
     if _noun_follow_up(folded, vocabulary):
         return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes

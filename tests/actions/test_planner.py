@@ -453,6 +453,8 @@ def test_a_quality_asked_as_demanded_gets_its_yes(default_kb):
     ("l'anglais c'est niveau expert du coup ?", "middle-office", "skills", planner.LEVEL_LOWER),
     ("travailler en equipe c niveau 4 pr le middle ?", "middle-office", "skills", planner.LEVEL_LOWER),
     ("l'anglais c'est niveau maitrise ?", "middle-office", "skills", planner.YES),
+    ("gérer le stress en middle office c'est une compétence de niveau expert ?", "middle-office", "skills",
+     planner.LEVEL_LOWER),
     # a list asked at a level stays the filtered list
     ("compétences de niveau expertise en middle office ?", "middle-office", "skills", planner.FILTERED),
     # what the student says the sheet says, hedge included, is a yes; more than it says is not
@@ -577,3 +579,13 @@ def test_why_right_after_an_answer_is_about_it(default_kb):
     messages, events = ask("ask_careers", "pourquoi ça peut changer ?",
                            slots={"topic": "rhythm", "job": "middle-office"})
     assert slot(events, "topic") == "rhythm" and "urgences" in str(messages), messages
+
+
+def test_a_career_only_the_other_sheet_lists_comes_with_this_sheets_own_list(default_kb):
+    messages, _ = ask("ask_careers", "Depuis le back-office, on peut devenir auditeur ?", "bo")
+    message = only(messages)
+    assert message["response"] == "utter_fact_no_other_job_listed"
+    assert "Conseiller clientèle particuliers" in message["own_facts"] and "Auditeur" in message["facts"]
+    # a mission of the other job: its fact alone (a whole list of missions would bury it)
+    messages, _ = ask("ask_missions", "le middle office gère les successions ?", "mo")
+    assert only(messages)["response"] == "utter_fact_no_other_job"
