@@ -605,6 +605,11 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     facts = tuple(f.fact for f in group)
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
+            if claim.empty and queries.in_sheet_words(group[0]) and not queries.in_sheet_words(group[0],
+                                                                                               heading=False):
+                # only the heading of a list says it ("c'est le nombre d'offres d'emploi ?" of the levels asked in
+                # job offers): the list, as the sheet gives it, without a "oui" for its items
+                return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             if not _may_say_yes(group, topic, shape, text):
                 if group[0].topic != topic and len(group[0].matched) < 2 and _words_of_topic(text, topic) and \
                         queries.topic_answer(job.id, topic).facts and not asks_identity(text):

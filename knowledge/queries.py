@@ -341,10 +341,11 @@ class KnowledgeRepository:
                           m.matched, m.weight)
                 for m in matches]
 
-    def in_sheet_words(self, found: FoundFact) -> bool:
+    def in_sheet_words(self, found: FoundFact, heading: bool = True) -> bool:
         """Whether the message's words that found a fact are the sheet's own (text, heading, code), not only the
-        aliases the knowledge base adds ("cartes bancaires" for "outils monétiques")."""
-        own = " ".join((found.fact.text, found.fact.group or "", found.fact.code or ""))
+        aliases the knowledge base adds ("cartes bancaires" for "outils monétiques"); `heading=False`: in the fact's
+        own text or code, not only in the heading of its list."""
+        own = " ".join((found.fact.text, found.fact.group or "" if heading else "", found.fact.code or ""))
         return self.fact_index().in_own_words(own, found.matched)
 
     def career_direction(self, text: str) -> str | None:
@@ -469,9 +470,9 @@ def glossary() -> tuple[Term, ...]:
     return default_repository().glossary()
 
 
-def in_sheet_words(found: FoundFact) -> bool:
+def in_sheet_words(found: FoundFact, heading: bool = True) -> bool:
     """Whether a fact was found by the sheet's own words (see KnowledgeRepository.in_sheet_words)."""
-    return default_repository().in_sheet_words(found)
+    return default_repository().in_sheet_words(found, heading)
 
 
 def claim_reader() -> ClaimReader:

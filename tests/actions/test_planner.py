@@ -589,3 +589,10 @@ def test_a_career_only_the_other_sheet_lists_comes_with_this_sheets_own_list(def
     # a mission of the other job: its fact alone (a whole list of missions would bury it)
     messages, _ = ask("ask_missions", "le middle office gère les successions ?", "mo")
     assert only(messages)["response"] == "utter_fact_no_other_job"
+
+
+def test_what_only_the_heading_of_a_list_says_is_no_yes_for_its_items(mo):
+    """"Ce chiffre, c'est le nombre d'offres d'emploi ?": the words are the heading's ("… demandés dans les offres
+    d'emploi"), not the items': the list as the sheet gives it, without a "oui"."""
+    [part] = planner.plan_answer("Ce chiffre, c'est le nombre d'offres d'emploi ?", "figures", mo).parts
+    assert part.kind == planner.FACTS
