@@ -13,7 +13,7 @@ from actions.compare_jobs import compares
 from actions.questions import answer_all
 from knowledge import queries
 from knowledge.glossary import meaning_asked
-from knowledge.question import analyse
+from knowledge.question import STATEMENT, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -79,6 +79,25 @@ def _job_only(tracker: Tracker) -> str | None:
     return "inform_job"
 
 
+FOLLOW_UP_WORDS = 6  # "c'est obligatoire ?", "et pourquoi ?": a short question that only makes sense after an answer
+
+
+def _follow_up_intent(tracker: Tracker) -> str | None:
+    """Not understood, but a short question naming no job, no topic and no fact, right after an answer on a topic of
+    the sheets ("c'est obligatoire ?" after the studies): a question about that topic."""
+    text = context.question_text(tracker)
+    topic = tracker.get_slot("topic")
+    if not text or not isinstance(topic, str) or topic not in queries.topics() or not queries.topics()[topic].in_sheets:
+        return None
+    if len(text.split()) > FOLLOW_UP_WORDS or context.mentioned_jobs(tracker) or context.mentions_other_job(tracker):
+        return None
+    shape = analyse(text, queries.vocabulary())
+    if shape.topics_named or shape.form == STATEMENT or context.silent_subject(text):
+        return None
+    intent = f"{context.TOPIC_INTENT_PREFIX}{topic}"
+    return intent if context.topic_of_intent(intent) else None
+
+
 def decided_intent(tracker: Tracker) -> str | None:
     """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
 
@@ -88,7 +107,7 @@ def decided_intent(tracker: Tracker) -> str | None:
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
-        found = _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker)
+        found = _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker) or _follow_up_intent(tracker)
         if found or len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < CANDIDATE:
             return found
         # unsure, but two topics stand out: the one whose sheet section answers it ("la monétique, ça apparaît où ?")

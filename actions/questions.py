@@ -169,13 +169,18 @@ def asks_why_of_it(text: str) -> bool:
         and not analyse(text, queries.vocabulary()).topics_named
 
 
+COUNT_QUESTION = "combien y en a-t-il ?"
+_BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combien|cb|cmb|kombien)"
+                         r"(?: en tout| au total| y en a| il y en a| ca fait)?\W*$")  # "combien ?", alone
+
+
 def counts_what_was_shown(text: str, topic: str) -> bool:
-    """"ça en fait combien ?" read as the salary: a count that names no word of a topic no sheet covers is the
-    number of what was just shown."""
+    """"ça en fait combien ?", "combien ?" read as the salary: a count that names no word of a topic no sheet covers
+    is the number of what was just shown."""
     vocabulary = queries.vocabulary()
     folded = fold(text)
-    return not queries.topics()[topic].in_sheets and any(contains_phrase(folded, c) for c in vocabulary.count_cues) \
-        and not analyse(text, vocabulary).topics_named
+    counts = any(contains_phrase(folded, c) for c in vocabulary.count_cues) or bool(_BARE_COUNT.match(folded))
+    return not queries.topics()[topic].in_sheets and counts and not analyse(text, vocabulary).topics_named
 
 
 def asks_own_path(text: str, profile: str | None) -> bool:
@@ -274,6 +279,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if isinstance(shown, str) and shown in queries.topics():
         if counts_what_was_shown(text, topic):
             topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
+            if _BARE_COUNT.match(fold(text)):
+                text = COUNT_QUESTION  # "combien ?" alone: the planner counts what a count question asks
         elif not jobs and asks_why_of_it(text):
             topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
@@ -302,7 +309,10 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if subject and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge", "quelles villes"
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject, buttons=context.with_advisor(
             context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"])))
-        state.topic, state.question = topic, None
+        # the topic before stays: "et pour le back ?" goes on with it, not with the one the NLU misread here
+        remembered = tracker.get_slot("topic")
+        state.topic = remembered if isinstance(remembered, str) and remembered in catalogue else state.topic
+        state.question = None
         return
     if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),

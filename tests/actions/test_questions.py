@@ -367,3 +367,28 @@ def test_a_job_named_only_as_where_one_would_go_keeps_the_conversation_on_the_fi
     messages, slots = _conversation([*earlier, ("et le back office, il évolue vers quoi ?", "ask_careers",
                                                 ["back-office"])], {"job": "back-office", "topic": "careers"})
     assert slots["job"] == "back-office"
+
+
+def test_combien_alone_counts_what_was_just_shown():
+    text = "combien ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_salary")], slots={"job": "back-office", "topic": "skills"}))
+    assert messages[0]["response"] == "utter_answer_count" and messages[0]["count"] == 5, messages
+
+
+def test_whether_it_is_hard_is_a_subject_no_sheet_covers_and_the_topic_before_stays():
+    text = "et en vrai c'est dur ?"
+    messages, events = _run(_tracker(text, [(text, "ask_source")], slots={"job": "middle-office", "topic": "rhythm"}))
+    assert messages[0]["response"] == "utter_not_in_any_sheet" and messages[0]["topic_label"] == "difficulté"
+    assert {e["name"]: e["value"] for e in events}["topic"] == "rhythm"
+
+
+def test_a_short_closed_question_the_nlu_missed_is_about_the_topic_just_answered():
+    from actions.fallback import decided_intent
+
+    tracker = _tracker("c'est obligatoire ?", [("c'est obligatoire ?", "nlu_fallback")],
+                       slots={"job": "back-office", "topic": "studies"})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_source", "confidence": 0.27}]
+    assert decided_intent(tracker) == "ask_studies"
+    tracker.slots["topic"] = "salary"  # a topic no sheet covers: nothing to go on with
+    assert decided_intent(tracker) != "ask_salary"
