@@ -21,7 +21,8 @@ _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?("
 # A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
                           r"d'ou|est-ce que|est ce que|qu'est-ce|a quoi)\b")
-_ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b")
+_ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
+                   r"|\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu")  # "savoir ce que fait…" asks too
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
@@ -54,9 +55,12 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
                        r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
 
 
+_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu")  # "je voudrais savoir ce que fait…"
+
+
 def _is_question(text: str) -> bool:
     folded = fold(text)
-    if folded.rstrip().endswith("?") or _QUESTION_START.match(folded):
+    if folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded):
         return True
     relatives = [m.end() for m in _RELATIVE.finditer(folded)]
     return any(m.end() not in relatives for m in _WH_ANYWHERE.finditer(folded))

@@ -73,3 +73,9 @@ def test_a_relative_pronoun_does_not_make_a_question(text, asks):
 ])
 def test_thanks_before_a_comma_is_a_sentence_of_its_own(text, split):
     assert _split(text) == split
+
+
+def test_an_indirect_question_then_a_direct_one_are_two_questions():
+    assert _split("bonjour je voudrais savoir ce que fait un gestionnaire back office et quelles études il faut faire"
+                  ) == [("bonjour je voudrais savoir ce que fait un gestionnaire back office", True),
+                        ("et quelles études il faut faire", True)]
