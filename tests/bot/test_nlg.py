@@ -40,7 +40,8 @@ def test_every_response_renders_without_a_placeholder_left(default_kb):
     for name in responses:
         values = {key: "x" for key in ("job_name", "facts", "source", "topic_label", "instead_label", "publisher",
                                        "title", "url", "max_chars", "where", "other_job_name", "count", "total",
-                                       "filter_label", "filter_name", "definition", "item", "question", "answer")}
+                                       "filter_label", "filter_name", "definition", "item", "question", "answer",
+                                       "own_where", "own_facts")}
         text = _text(generator, name, **values)
         assert not re.search(r"\{\w+\}", text) and "None" not in text, (name, text)
 
