@@ -334,7 +334,8 @@ class KnowledgeRepository:
             job_ids: the jobs to search (None: every job).
             topic: the topic the NLU understood, if any.
         """
-        matches = self.fact_index().search(self.without_job_names(text), job_ids)
+        said = _OWN_DURATION.sub(" ", self.without_job_names(text))  # "depuis 6 ans" is the student, not "niveau 6"
+        matches = self.fact_index().search(said, job_ids)
         matches.sort(key=lambda m: (-m.coverage, m.fact.topic != topic))
         # the index is built from this base's jobs and FactItems (fact_index)
         return [FoundFact(cast(JobInfo, self.job(m.fact.job_id)), m.fact.topic, cast(FactItem, m.fact.key), m.coverage,
@@ -453,6 +454,12 @@ def compare(topic: str) -> tuple[TopicAnswer, ...]:
 def topic_of_text(text: str) -> str | None:
     """The topic a free text names by keyword, or None."""
     return default_repository().topic_of_text(text)
+
+
+# How long the student has done something, or their age ("depuis 6 ans", "j'ai 16 ans", "âgé de 38 ans"): what they
+# say of themselves, never a figure of a sheet to look for
+_OWN_DURATION = re.compile(r"\b(?:depuis|ca fait|cela fait|j'ai|jai|il a|elle a|age de|agee de|ages de|agees de)\s+"
+                           r"(?:plus de\s+|moins de\s+|environ\s+)?\d+\s*(?:ans?|annees?|mois|semaines?)\b")
 
 
 def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:

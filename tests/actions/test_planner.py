@@ -596,3 +596,9 @@ def test_what_only_the_heading_of_a_list_says_is_no_yes_for_its_items(mo):
     d'emploi"), not the items': the list as the sheet gives it, without a "oui"."""
     [part] = planner.plan_answer("Ce chiffre, c'est le nombre d'offres d'emploi ?", "figures", mo).parts
     assert part.kind == planner.FACTS
+
+
+def test_how_long_the_student_has_worked_is_not_a_figure_to_look_for(mo):
+    plan = planner.plan_answer("Je travaille en middle-office depuis 6 ans, vers quoi je peux évoluer ?", "careers", mo)
+    assert all(part.topic == "careers" for part in plan.parts), plan.parts
+    assert "Auditeur" in [f.text for part in plan.parts for f in part.facts]
