@@ -170,7 +170,8 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
 
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
                 job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = (),
-                background: str = "", previous_text: str = "", own_filters: tuple[FilterValue, ...] = ()) -> Plan:
+                background: str = "", previous_text: str = "", own_filters: tuple[FilterValue, ...] = (),
+                counted: bool = False) -> Plan:
     """What to answer to `text`, asked about `topic` (the intent's, or the one in context) and `job`.
 
     Args:
@@ -188,6 +189,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             "quelles compétences sont à ce niveau-là ?".
         own_filters: filters written only as the student's own diploma ("je suis en terminale STMG, c'est quoi ce
             métier ?"): they do not narrow the answer (a closed question still checks them as part of its claim).
+        counted: the number is asked though the text says it in no words of its own ("combien ?" alone).
     """
     vocabulary = queries.vocabulary()
     shape = analyse(text, vocabulary, entity_filters)
@@ -224,7 +226,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
     if not closed:
         plan.parts = [_directed(part, text) for part in plan.parts]
-    if any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
+    if counted or any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
         plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
     return plan

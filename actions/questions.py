@@ -169,7 +169,6 @@ def asks_why_of_it(text: str) -> bool:
         and not analyse(text, queries.vocabulary()).topics_named
 
 
-COUNT_QUESTION = "combien y en a-t-il ?"
 _BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combien|cb|cmb|kombien)"
                          r"(?: en tout| au total| y en a| il y en a| ca fait)?\W*$")  # "combien ?", alone
 
@@ -279,8 +278,6 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if isinstance(shown, str) and shown in queries.topics():
         if counts_what_was_shown(text, topic):
             topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
-            if _BARE_COUNT.match(fold(text)):
-                text = COUNT_QUESTION  # "combien ?" alone: the planner counts what a count question asks
         elif not jobs and asks_why_of_it(text):
             topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
@@ -331,7 +328,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     outside = context.outside_jobs(tracker) if whole_message else ()
     plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
                                previous_question=state.question, outside=outside, background=background,
-                               previous_text=context.previous_user_text(tracker), own_filters=own)
+                               previous_text=context.previous_user_text(tracker), own_filters=own,
+                               counted=bool(_BARE_COUNT.match(fold(text))))
     state.topic, state.question = topic, plan.question if plan.precise else None
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
