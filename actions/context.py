@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from common.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
+from knowledge.question import OPEN, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import FILTER_KINDS, FilterValue, contains_phrase
 
@@ -115,8 +116,6 @@ _WORKS_WITH = re.compile(r"\b(?:avec|aupres)\s+(?:du|des|de la|de l'|de|le|la|le
 def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
     """Of two jobs named, the one an open question is about when the other is only whom it works with; else `jobs`
     (a closed question, "le back travaille avec le middle ?", is answered from both sheets: either may say it)."""
-    from knowledge.question import OPEN, analyse
-
     if len(jobs) != 2 or analyse(text, queries.vocabulary()).form != OPEN:
         return jobs
     folded = fold(text)

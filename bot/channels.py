@@ -282,11 +282,18 @@ class GuardedRestInput(RestInput):
             from bot.tracker_store import HEALTH
 
             model = model_in_use(getattr(request.app.ctx, "agent", None))
-            body = {"status": "ok" if HEALTH.ok else "failing", "tracker_store_failures": HEALTH.failures,
-                    "model": model.name if model else None}
-            return response.json(body, status=200 if HEALTH.ok else 503)
+            body, status = health_report(model.name if model else None, HEALTH.ok, HEALTH.failures)
+            return response.json(body, status=status)
 
         return reload_models_after_start(trim_heap_after_start(blueprint))
+
+
+def health_report(model: str | None, store_ok: bool, store_failures: int) -> tuple[dict[str, Any], int]:
+    """The health route's body and status: 503 while the conversations' database fails, and while no model is
+    loaded (a server started without one answers every student with an apology)."""
+    status = "failing" if not store_ok else "no_model" if model is None else "ok"
+    return ({"status": status, "tracker_store_failures": store_failures, "model": model},
+            200 if status == "ok" else 503)
 
 
 def _socket_payload_problem(data: Any, extra: tuple, metadata_key: str, session_persistence: bool) -> str | None:

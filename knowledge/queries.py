@@ -102,6 +102,7 @@ class KnowledgeRepository:
         self.topics: dict[str, TopicDef] = load_topics(Path(knowledge_dir) / "topics.yml")
         self.vocabulary: Vocabulary = load_vocabulary(Path(knowledge_dir) / "vocabulary.yml")
         self.stemmer = stemmer
+        self._own_duration = own_duration_pattern(self.vocabulary.claims.duration_units)
         self._engine = None
         self.topic_answer = lru_cache(maxsize=512)(self._topic_answer)
         self.resolve_job = lru_cache(maxsize=2048)(self._resolve_job)
@@ -334,7 +335,7 @@ class KnowledgeRepository:
             job_ids: the jobs to search (None: every job).
             topic: the topic the NLU understood, if any.
         """
-        said = _OWN_DURATION.sub(" ", self.without_job_names(text))  # "depuis 6 ans" is the student, not "niveau 6"
+        said = self._own_duration.sub(" ", self.without_job_names(text))  # "depuis 6 ans": the student, not "niveau 6"
         matches = self.fact_index().search(said, job_ids)
         matches.sort(key=lambda m: (-m.coverage, m.fact.topic != topic))
         # the index is built from this base's jobs and FactItems (fact_index)
@@ -457,9 +458,15 @@ def topic_of_text(text: str) -> str | None:
 
 
 # How long the student has done something, or their age ("depuis 6 ans", "j'ai 16 ans", "âgé de 38 ans"): what they
-# say of themselves, never a figure of a sheet to look for
-_OWN_DURATION = re.compile(r"\b(?:depuis|ca fait|cela fait|j'ai|jai|il a|elle a|age de|agee de|ages de|agees de)\s+"
-                           r"(?:plus de\s+|moins de\s+|environ\s+)?\d+\s*(?:ans?|annees?|mois|semaines?)\b")
+# say of themselves, never a figure of a sheet to look for; the units are the vocabulary's (claims.duration_units)
+_OWN_DURATION_LEAD = (r"\b(?:depuis|ca fait|cela fait|j'ai|jai|il a|elle a|age de|agee de|ages de|agees de)\s+"
+                      r"(?:plus de\s+|moins de\s+|environ\s+)?\d+\s*")
+
+
+def own_duration_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
+    """The student's own duration or age, with the vocabulary's units (longest first: "annees" before "an")."""
+    alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True))) or r"(?!x)x"
+    return re.compile(_OWN_DURATION_LEAD + rf"(?:{alternatives})\b")
 
 
 def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:

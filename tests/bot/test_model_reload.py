@@ -63,3 +63,14 @@ def test_the_agent_switches_and_a_broken_file_is_skipped_once(tmp_path):
     fixed = _model(tmp_path, "c.tar.gz", age=20)
     asyncio.run(load_newer(agent, models))
     assert asyncio.run(load_newer(agent, models)) == fixed and agent.loaded == ["c.tar.gz"]
+
+
+def test_health_is_503_without_a_model_or_while_the_store_fails():
+    from bot.channels import health_report
+
+    assert health_report("m.tar.gz", True, 0) == ({"status": "ok", "tracker_store_failures": 0, "model": "m.tar.gz"},
+                                                   200)
+    assert health_report(None, True, 0)[0]["status"] == "no_model"
+    assert health_report(None, True, 0)[1] == 503
+    assert health_report("m.tar.gz", False, 3) == ({"status": "failing", "tracker_store_failures": 3,
+                                                    "model": "m.tar.gz"}, 503)
