@@ -62,6 +62,7 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | Non
     named = tuple(job.id for job in queries.jobs_in_text(text)) or None
     found = [f for f in queries.find_facts(word, named) if f.coverage >= USED_COVERAGE] \
         if queries.content_terms(word) else []
+    found = found or queries.facts_quoting(word, named)  # a code, a link or a skill type: in the sheet's line
     if not found:
         return None
     best = found[0]

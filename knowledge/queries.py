@@ -25,7 +25,7 @@ from knowledge.matching import Analyzer, FactIndex, IndexedFact
 from knowledge.models import Alias, Fact, Job, SkillLevel
 from knowledge.question import career_direction as direction_of
 from knowledge.text import compact, fold, phonetic
-from knowledge.vocabulary import FilterValue, Vocabulary, load_vocabulary
+from knowledge.vocabulary import FilterValue, Vocabulary, contains_phrase, load_vocabulary
 
 REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
 # Words before a job name that are not part of it: "et pour le", "gestionnaire de", "un"...
@@ -343,6 +343,31 @@ class KnowledgeRepository:
                           m.matched, m.weight)
                 for m in matches]
 
+    def facts_quoting(self, text: str, job_ids: tuple[str, ...] | None = None) -> list[FoundFact]:
+        """Facts whose sheet line holds every word the message asks about ("c'est quoi RNCP ?": the diplomas' links;
+        "comportementale": the skills typed so), for a word the search ignores or a fact's text leaves out.
+
+        Only the message's own words count (not its stopwords, question words nor jobs' names), one to three of
+        them, each whole in the sheet's line, its code, link or skill type."""
+        ignored = self.vocabulary.stopwords | self.vocabulary.term_question_words
+        words = [w for w in re.findall(r"[a-z0-9]+", self.without_job_names(text)) if w not in ignored]
+        if not 1 <= len(words) <= 3 or all(len(w) < 3 or w.isdigit() for w in words):
+            return []
+        found = []
+        for job in self.list_jobs():
+            if job_ids is not None and job.id not in job_ids:
+                continue
+            for topic in self.topics:
+                if topic == "source":
+                    continue
+                for fact in self.topic_answer(job.id, topic).facts:
+                    line = fold(" ".join(filter(None, (fact.quote, fact.code, fact.url, fact.skill_type))))
+                    if all(contains_phrase(line, w) for w in words):
+                        # the fact's own text first: a sheet line may run two columns together
+                        said = all(contains_phrase(fold(fact.text), w) for w in words)
+                        found.append(FoundFact(job, topic, fact, 1.0 if said else 0.9, tuple(words)))
+        return sorted(found, key=lambda f: -f.coverage)
+
     def in_sheet_words(self, found: FoundFact, heading: bool = True) -> bool:
         """Whether the message's words that found a fact are the sheet's own (text, heading, code), not only the
         aliases the knowledge base adds ("cartes bancaires" for "outils monétiques"); `heading=False`: in the fact's
@@ -467,6 +492,11 @@ def own_duration_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
     """The student's own duration or age, with the vocabulary's units (longest first: "annees" before "an")."""
     alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True))) or r"(?!x)x"
     return re.compile(_OWN_DURATION_LEAD + rf"(?:{alternatives})\b")
+
+
+def facts_quoting(text: str, job_ids: tuple[str, ...] | None = None) -> list[FoundFact]:
+    """Facts whose sheet line holds the words asked (see KnowledgeRepository.facts_quoting)."""
+    return default_repository().facts_quoting(text, job_ids)
 
 
 def find_facts(text: str, job_ids: tuple[str, ...] | None = None, topic: str | None = None) -> list[FoundFact]:

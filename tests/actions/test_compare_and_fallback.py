@@ -319,6 +319,21 @@ def test_a_word_a_sheet_uses_without_defining_it_is_shown_where_it_is_used(dispa
     assert message["response"] == "utter_term_used" and "recouvrement" in message["facts"], message
 
 
+@pytest.mark.parametrize("text, job_id, shown", [
+    ("c'est quoi RNCP ?", "middle-office", "Licence professionnelle"),  # only in the diplomas' codes and links
+    ("ça veut dire quoi comportementale", "middle-office", "Travailler en équipe"),  # the skills' type
+])
+def test_a_word_only_in_the_sheets_lines_is_shown_where_it_is_used(dispatcher, text, job_id, shown):
+    """A word the fact search ignores (a code, a link, a skill's type) is still the sheet's: never "the sheets do
+    not talk about this word"."""
+    from actions.answer_term import dispatch_term_question
+
+    answered, job = dispatch_term_question(dispatcher, text)
+    [message] = dispatcher.messages
+    assert answered and job is not None and job.id == job_id
+    assert message["response"] == "utter_term_used" and shown in message["facts"], message
+
+
 def test_a_quoted_word_in_a_long_message_is_looked_up_in_the_sheets(dispatcher):
     """A teacher's message around « règlement-livraison »: the sheet that uses it, whatever else the message says."""
     from actions.answer_term import dispatch_term_question

@@ -181,3 +181,16 @@ def test_no_job_found_where_the_nlu_data_names_none(repo):
     assert checked > 1500
     # a job added to the knowledge base may be named by older examples: annotate them ([...](job)) in data/nlu
     assert not hits, hits[:20]
+
+
+def test_facts_quoting_reads_the_sheets_lines_codes_and_types(repo):
+    """A word in a fact's sheet line, code, link or skill type; the fact that says it in its text first; nothing for
+    a message of question words only, or a word no line holds."""
+    rncp = repo.facts_quoting("c'est quoi rncp")
+    assert rncp and all(f.fact.code and "RNCP" in f.fact.code for f in rncp)
+    typed = repo.facts_quoting("comportementale", ("middle-office",))
+    assert {f.fact.skill_type for f in typed} == {"comportementale"} and len(typed) == 4
+    general = repo.facts_quoting("c quoi un secretaire general")
+    assert general[0].fact.text == "Secrétaire général" and general[0].coverage > general[-1].coverage
+    assert repo.facts_quoting("c'est quoi ?") == [] and repo.facts_quoting("c'est quoi la trigonometrie") == []
+    assert repo.facts_quoting("comportementale", ("back-office",)) == []
