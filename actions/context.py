@@ -136,6 +136,15 @@ def asks_other_job(text: str) -> bool:
     return any(contains_phrase(folded, cue) for cue in queries.vocabulary().other_job_words)
 
 
+def asks_same_question(text: str) -> bool:
+    """"et le middle il fait ça aussi ?", "c'est pareil pour le back ?": the same question again (of another job),
+    the message naming nothing of its own (no fact, no topic)."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    return (any(contains_phrase(folded, cue) for cue in vocabulary.same_question_cues)
+            and not queries.content_terms(text) and not analyse(text, vocabulary).topics_named)
+
+
 def jobs_in_order(tracker: Tracker) -> list[JobInfo]:
     """The jobs the student named in the conversation (the events the action server was sent), first named first."""
     named: list[JobInfo] = []

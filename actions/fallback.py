@@ -98,6 +98,15 @@ def _follow_up_intent(tracker: Tracker) -> str | None:
     return intent if context.topic_of_intent(intent) else None
 
 
+def why_follow_up(tracker: Tracker) -> str | None:
+    """"pourquoi ça change ?" right after an answer on a topic of the sheets: that topic's intent (whatever the NLU
+    made of it: out of scope, most often), else None."""
+    text = fold(context.question_text(tracker) or "")
+    if not any(contains_phrase(text, cue) for cue in queries.vocabulary().why_cues):
+        return None
+    return _follow_up_intent(tracker)
+
+
 def decided_intent(tracker: Tracker) -> str | None:
     """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
 
@@ -201,6 +210,10 @@ class ActionHandleFallback(Action):
             dispatch_terms(dispatcher, asked_terms)
             return []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
+        why = why_follow_up(tracker) if not decided else None
+        if why:  # the sheet's facts again, said plainly that it explains no more
+            dispatcher.utter_message(response="utter_why_follow_up")
+            return answer_all(dispatcher, tracker, why)
         if context.latest_intent(tracker) == "out_of_scope" and _unsure(tracker) and not context.mentions_other_job(
                 tracker):
             decided = _named_intent(tracker)  # "il y a un magistère aussi ?": a diploma is in scope

@@ -225,6 +225,9 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs, switched = others, True
+        elif (whole_message and len(jobs) == 1 and state.job is not None and jobs[0] != state.job and state.question
+              and context.asks_same_question(said)):
+            intent, text = "inform_job", state.question  # "et le middle il fait ça aussi ?": the last question
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
             named = named_topic_intent(said)
             if named:

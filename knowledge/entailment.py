@@ -79,6 +79,10 @@ class Claim:
                     or self.numbers or self.only)
 
 
+# "après le bac", "avant le BTS", "post-bac": a moment of the path, not a diploma the student names
+_TIME_BEFORE = re.compile(r"(?<![a-z0-9])(?:apres|avant|post|pendant)\s*-?\s*(?:le\s+|l')?$")
+
+
 class ClaimReader:
     """Reads claims from folded text and checks them against facts; built once per knowledge base."""
 
@@ -96,6 +100,8 @@ class ClaimReader:
         # "spé SES en bac général": up to three words between the cue and "en/au/du/de" right before the diploma
         self._specialty_before = re.compile(r"(?<![a-z0-9])(?:" + cues + r")\s+((?:[a-z0-9']+\s+){1,3}?)"
                                             r"(?:en|au|du|de|d'|pour le|pour un)\s*$")
+
+        self._specialty_after = re.compile(r"\s*(?:(?:la|les|l'|une|un|des|ses|mes)\s*)?(?:" + cues + r")(?![a-z0-9])")
 
     def _terms_of(self, text: str) -> tuple[str, ...]:
         """Stemmed words of an item or a fact, short forms expanded, function words skipped."""
@@ -127,6 +133,8 @@ class ClaimReader:
                 word = token.group(0)
                 # "spé SES": after a specialty word, "ses" is the specialty, not a possessive that ends the item
                 stops = word in self.words.item_stops and words[-1] not in self.words.specialty_words
+                if stops and word == "avec" and self._specialty_after.match(rest[token.end():]):
+                    continue  # "bac général avec spé SES": the specialties are the diploma's
                 if not word[0].isalnum() or stops or len(words) >= 7:
                     break
                 next_item = start in self.words.job_starts and self._start.fullmatch(word)
@@ -134,6 +142,8 @@ class ClaimReader:
                     break  # the next item starts: "un BTS ou un BUT"
                 words.append(word)
                 end = match.end() + token.end()
+            if len(words) == 1 and _TIME_BEFORE.search(folded[max(0, match.start() - 12):match.start()]):
+                continue  # "et après le bac ?": a time of the path (the studies after it), no diploma named
             specialty = self._specialty_before.search(folded[max(0, match.start() - 60):match.start()])
             if specialty:
                 words += specialty.group(1).split()

@@ -147,8 +147,10 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
                      if cue not in vocabulary.present_state_cues)
     if comes_from and any(contains_phrase(folded, cue) for cue in vocabulary.career_to):
         return None  # "d'où viennent-ils, et ils partent vers quoi après ?": both directions
-    if any(contains_phrase(folded, cue) for cue in vocabulary.career_from):
-        return "from"
+    cues = [cue for cue in vocabulary.career_from if contains_phrase(folded, cue)]
+    if cues and (any(cue not in vocabulary.present_state_cues for cue in cues)
+                 or _names_a_job_after(folded, vocabulary, job_words)):
+        return "from"  # "je suis comptable…" comes from a job; "je suis rigoureuse…" says nothing of a direction
     verbs = [i for i, w in enumerate(words) if w in vocabulary.become_verbs]
     jobs = [i for i, w in enumerate(words) if w in job_words]
     if any(words[i - 1] == "vers" or (i > 1 and words[i - 2] == "vers") for i in jobs if i > 0):
@@ -158,6 +160,17 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
     if any(contains_phrase(folded, cue) for cue in vocabulary.career_to) or verbs:
         return "to"  # "après le MO...", "on peut devenir auditeur ?" (from the job in context)
     return None
+
+
+def _names_a_job_after(folded: str, vocabulary: Vocabulary, job_words: set[str], span: int = 4) -> bool:
+    """Whether a job (of the sheets, or a job word of the claims) follows a present-state cue ("je suis") within
+    `span` words: "je suis au back office", "jsuis conseiller clientèle", not "je suis rigoureuse"."""
+    starts = set(vocabulary.claims.job_starts) | job_words
+    for cue in vocabulary.present_state_cues:
+        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])", folded):
+            if any(w in starts for w in re.findall(r"[a-z0-9'-]+", folded[match.end():])[:span]):
+                return True
+    return False
 
 
 _SHAPES_KEPT = 256  # recent messages whose shape is kept (a turn analyses its message and the one before)

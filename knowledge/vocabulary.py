@@ -80,6 +80,8 @@ class Vocabulary:
     indirect_yes_no: tuple[str, ...] = ()
     same_filter_cues: tuple[str, ...] = ()
     same_subject_cues: tuple[str, ...] = ()
+    why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
+    same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # shapes of the messages analysed with this vocabulary (knowledge/question.py): one message is read by several
     # rules of one turn, each asking the same question of it
@@ -204,6 +206,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         same_filter_cues=_folded_list(path, data.get("same_filter_cues") or [], "same_filter_cues"),
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
+        why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
+        same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
         topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")
                      for t, w in (data.get("topic_hints") or {}).items() if t != LINE_KEY},

@@ -93,6 +93,20 @@ def test_the_other_job_read_as_a_comparison_is_the_same_question_for_the_other_j
     assert slots["job"] == "middle-office" and slots["topic"] != "studies", slots
 
 
+def test_the_same_question_again_of_the_job_named_whatever_topic_the_nlu_read():
+    """"et le middle il fait ça aussi ?" read as a studies question: the last precise question, for the middle
+    office (its sheet does not cite the outils monétiques: never a "oui")."""
+    before = {"job": "back-office", "topic": "missions", "question": "et il gere les outils monétiques c'est ça ?"}
+    entities = [{"entity": "job", "value": "middle"}]
+    messages, slots = _follow_up("ask_studies", "et le middle il fait ça aussi ?", before, entities=entities)
+    assert slots["job"] == "middle-office" and slots["topic"] == "missions", slots
+    assert messages and not str(messages[0]).startswith("Oui") and "Études" not in str(messages[0]), messages
+    # a topic of its own: that topic
+    messages, slots = _follow_up("ask_studies", "et le middle il faut quelles études aussi ?", before,
+                                 entities=entities)
+    assert slots["topic"] == "studies", slots
+
+
 def test_a_job_named_with_a_topic_word_is_that_topic_not_the_one_before():
     """"ok parle-moi du back office alors" read as a job alone (inform_job): its own topic (the definition)."""
     latest = [{"entity": "job", "value": "back-office"}]

@@ -62,6 +62,13 @@ def test_skill_levels_are_not_figures(reader, question, expected):
 def test_a_specialty_after_spe_is_kept(reader):
     """"spé SES": the specialty, not the possessive "ses" that ends an item."""
     assert [i.text for i in reader.items(fold("un bac général spé SES ça passe ?"))] == ["bac general spe ses"]
+    # "avec spé …" / "avec les spécialités …" continue the diploma; "avec" before anything else ends it
+    with_spe = reader.items(fold("j'ai un bac général avec spé SES et HGGSP, le back-office est possible ?"))
+    assert [i.text for i in with_spe] == ["bac general spe ses"]
+    assert [i.text for i in reader.items(fold("un bac pro avec mon BTS"))] == ["bac pro", "bts"]
+    assert reader.verdict(reader.read(fold("un bac général avec spé SES ça passe ?")),
+                              fold("Baccalauréat général (options Mathématiques, Numérique et sciences de "
+                                   "l'informatique)")) != e.ENTAILED
 
 
 def test_a_level_written_in_the_fact(reader):
@@ -179,3 +186,13 @@ def test_a_job_name_used_as_a_verb_names_no_job(reader):
     assert not reader.items(fold("il doit manager des gens ?"))
     assert not reader.items(fold("il doit conseiller les clients ?"))
     assert [i.text for i in reader.items(fold("on peut devenir manager apres ?"))] == ["manager"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("et après le bac ?", []),  # a moment of the path: the studies after it
+    ("on fait quoi avant le BTS ?", []),
+    ("après un bac pro commerce je peux ?", ["bac pro commerce"]),  # the student's diploma
+    ("après le bac STMG c'est possible ?", ["bac stmg"]),
+])
+def test_a_bare_diploma_after_apres_le_is_a_moment_not_an_item(reader, question, expected):
+    assert [i.text for i in reader.items(fold(question))] == expected

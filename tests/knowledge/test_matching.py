@@ -138,3 +138,14 @@ def test_a_typo_keeps_its_first_letter():
     assert similarity("dosier", "dossier") == TYPO_SIMILARITY and similarity("reclamatio", "reclamation") == \
         PREFIX_SIMILARITY
     assert similarity("depart", "repart") == 0.0  # "salaire de départ" is not "réparties sur des plages horaires"
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("je suis rigoureuse et j'aime le contact, back ou middle ?", None),  # who the student is, not where from
+    ("jsuis conseiller clientele, le middle c possible ?", "from"),  # a job after "je suis": where they come from
+    ("je suis au back office, ça mène au middle ?", "from"),
+    ("on vient de quel métier pour faire middle office ?", "from"),
+    ("après le middle office on fait quoi ?", "to"),
+])
+def test_career_direction_reads_je_suis_as_a_direction_only_before_a_job(repo, text, direction):
+    assert repo.career_direction(text) == direction
