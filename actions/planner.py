@@ -123,6 +123,13 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     return same_topic[:MAX_FACTS]
 
 
+def _passes(found: FoundFact, shape: QuestionShape) -> bool:
+    """Whether a fact passes the question's filters of its topic ("bac général, quelles spécialités ?": a master's
+    "spécialité finance" is no bac)."""
+    filters = _filters_for(shape, found.topic)
+    return not filters or found.fact in (queries.filtered_facts(found.job.id, found.topic, filters) or ())
+
+
 def _filters_for(shape: QuestionShape, topic: str) -> tuple[FilterValue, ...]:
     vocabulary = queries.vocabulary()
     return tuple(f for f in shape.filters if vocabulary.filter_topics.get(f.kind) == topic)
@@ -213,8 +220,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     folded = queries.without_job_names(text, marker=JOB_MARKER)
     said = queries.without_job_names(f"{background} . {text}", marker=JOB_MARKER) if background else folded
     claim = queries.claim_reader().read(said, outside)
-    if background:  # figures count in the question only ("j'ai 16 ans." is the student, not a claim)
-        claim = replace(claim, numbers=queries.claim_reader().numbers(folded))
+    if background:  # figures and obligations count in the question only ("une personne de 42 ans." is the
+        # student, not a claim)
+        asked = queries.claim_reader().read(folded, outside)
+        claim = replace(claim, numbers=asked.numbers, required=asked.required)
     plan = _plan(text, shape, topic, job, job_named, claim)
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
@@ -594,6 +603,10 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
 
     own = _strong(found, {job.id})
     others = _strong(found, all_jobs - {job.id})
+    if any(queries.topic_answer(job.id, t).facts for t in shape.topics_named):
+        # "des certifications et diplômes enregistrés au RNCP, pourriez-vous m'en donner la liste ?": one word in
+        # common with another section ("l'enregistrement d'opérations") does not outweigh the sections named
+        own = [f for f in own if f.topic in named or len(f.matched) >= 2]
 
     # students often drop the "?": a statement naming a fact of a sheet is answered as a yes/no question
     asks_yes_no = shape.form == YES_NO or (shape.form == STATEMENT and bool(own or others))
@@ -637,7 +650,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                 return Plan([Part(NOT_IN_SHEET, job, topic)], precise=True)
 
     # filters ("seulement les compétences comportementales", "quels BTS") narrow one topic
-    if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99):
+    if any(_filters_for(shape, t) for t in named) and not (own and own[0].coverage >= 0.99 and _passes(own[0], shape)):
         topics = [t for t in named if _filters_for(shape, t)] + [t for t in named if not _filters_for(shape, t)]
         return Plan(_topic_parts(job, topics[:MAX_TOPICS], shape, claim), precise=True)
 

@@ -56,7 +56,18 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
         # one question: the message's own text (or the remembered question), the NLU's intent
         single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
         return [(single, intent)]
-    return asked
+    return _without_repeats(asked)
+
+
+def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A question asked again in other words ("Elle se demande si son métier est cité… Son métier est-il cité ?"):
+    the same intent and no word of its own that the earlier one lacks — answered once, leaving room for the others."""
+    kept: list[tuple[str, str, set[str]]] = []
+    for text, intent in asked:
+        terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text))}
+        if not any(intent == other and terms <= other_terms for _, other, other_terms in kept):
+            kept.append((text, intent, terms))
+    return [(text, intent) for text, intent, _ in kept]
 
 
 FACT_TERMS_INSTEAD = 2  # words of a fact a question must name to be about that fact rather than its source or a word

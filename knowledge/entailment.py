@@ -79,6 +79,8 @@ class Claim:
                     or self.numbers or self.only)
 
 
+# "elle se demande si", "je me demandais", "on demande si": wondering, not a need ("le poste demande un master ?")
+_WONDERS = re.compile(r"(?<![a-z0-9])(?:(?:se|me|te|nous|vous)\s+demand[a-z]*|demand[a-z]*\s+si)(?![a-z0-9])")
 # "après le bac", "avant le BTS", "post-bac": a moment of the path, not a diploma the student names
 _TIME_BEFORE = re.compile(r"(?<![a-z0-9])(?:apres|avant|post|pendant)\s*-?\s*(?:le\s+|l')?$")
 
@@ -213,18 +215,19 @@ class ClaimReader:
         """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values)."""
         excluded, needed = self.left_out(folded)
         items = tuple(i for i in self.items(folded) if not set(i.terms) <= set(excluded))  # "sans bac": not named
+        needs = _WONDERS.sub(" ", folded)  # "elle se demande si…" asks; it needs nothing
         # "il faut passer par une école de commerce ?": a diploma named after a need is claimed required
         needed = needed or (any(i.diploma for i in items)
-                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
+                            and any(contains_phrase(needs, c) for c in self.words.need_verbs))
         # "au moins 5 ans ?", "il faut 10 ans d'expérience ?": a minimum, where the sheet may list levels under it
         needed = needed or any(re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
                                for c in self.words.minimum_cues)
         # "les deux demandent un bac+5 ?": a study level after a need verb is claimed required too
         needed = needed or (bool(re.search(r"(?<![a-z0-9])bac\s*\+\s*\d", folded))
-                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
+                            and any(contains_phrase(needs, c) for c in self.words.need_verbs))
         units = "|".join(map(re.escape, self.words.duration_units)) or r"(?!x)x"
         needed = needed or (bool(re.search(r"(?<![a-z0-9])\d+\s*(?:" + units + r")(?![a-z])", folded))
-                            and any(contains_phrase(folded, c) for c in self.words.need_verbs))
+                            and any(contains_phrase(needs, c) for c in self.words.need_verbs))
         return Claim(
             items=items,
             level=self.level(folded),

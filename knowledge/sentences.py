@@ -37,7 +37,7 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
                           r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
-                          r"vrai ou faux)")
+                          r"vrai ou faux|m'en\b|nous en\b|me les\b|nous les\b|les citer|les lister|les nommer)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 
 
@@ -55,7 +55,20 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
                        r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
 
 
-_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu")  # "je voudrais savoir ce que fait…"
+_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu"  # "je voudrais savoir ce que fait…"
+                       # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
+                       r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer)"
+                       r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? si\b"
+                       # "pourriez-vous me citer…", "peux-tu me dire…": a request, wherever it stands
+                       r"|\b(?:pourriez|pouvez|pourrais|peux|sauriez|voudriez)[- ](?:vous|tu)\b"
+                       # "son métier est-il cité", "les horaires sont-ils stables": the subject after its verb
+                       r"|\b(?:est|sont|a|ont|peut|peuvent|doit|doivent|faut|existe|existent|reste|restent|"
+                       r"travaille|travaillent|demande|demandent)-(?:t-)?(?:il|elle|ils|elles|on)\b")
+
+
+def _asks(folded: str) -> bool:
+    """Whether a piece of a sentence asks something (an opener, an inverted subject, an indirect question)."""
+    return bool(_ASKS.search(folded) or _INDIRECT.search(folded))
 
 
 def _is_question(text: str) -> bool:
@@ -74,7 +87,7 @@ def sentences(text: str) -> list[Sentence]:
         chunk = match.group(0)
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
         cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
-                if _ASKS.search(fold(chunk[:m.start()])) and _ASKS.search(fold(chunk[m.end() + 2:]))]
+                if _asks(fold(chunk[:m.start()])) and _asks(fold(chunk[m.end() + 2:]))]
         thanks = _THANKS_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
@@ -98,7 +111,8 @@ def _joined_back(found: list[Sentence], text: str) -> list[Sentence]:
     for sentence in found:
         folded = fold(sentence.text)
         previous = joined[-1] if joined else None
-        if (previous is not None and not previous.question and sentence.question
+        # the sentence before may ask indirectly ("elle se demande si …. Qu'en dit la fiche ?"): one question still
+        if (previous is not None and not previous.text.endswith("?") and sentence.question
                 and len(folded.split()) <= REFERS_BACK_WORDS and _REFERS_BACK.search(folded)):
             joined[-1] = Sentence(previous.start, sentence.end, text[previous.start:sentence.end], True)
         else:

@@ -602,3 +602,31 @@ def test_how_long_the_student_has_worked_is_not_a_figure_to_look_for(mo):
     plan = planner.plan_answer("Je travaille en middle-office depuis 6 ans, vers quoi je peux évoluer ?", "careers", mo)
     assert all(part.topic == "careers" for part in plan.parts), plan.parts
     assert "Auditeur" in [f.text for part in plan.parts for f in part.facts]
+
+
+def test_the_context_sentence_names_the_job_but_claims_no_obligation(mo):
+    """An advisor's context ("une personne de 42 ans, contrôleuse de gestion") then "son métier est-il cité ?": the
+    job is checked (the middle office's sheet lists contrôleur de gestion), the age is no required duration."""
+    background = ("Bonjour, j'accompagne une personne de 42 ans, actuellement contrôleuse de gestion, qui souhaiterait "
+                  "se reconvertir dans le middle-office.")
+    [part] = planner.plan_answer("Elle se demande si son métier actuel est cité comme une voie d'accès,", "careers",
+                                 mo, background=background).parts
+    assert part.kind == planner.YES and [f.text for f in part.facts] == ["Contrôleur de gestion"]
+
+
+def test_one_word_of_another_section_does_not_outweigh_the_sections_named(mo):
+    """"les diplômes enregistrés au RNCP, vous pouvez me les donner ?" names the studies: not the skill
+    "vérifier la conformité de l'enregistrement" for its one word in common."""
+    plan = planner.plan_answer("La fiche mentionne des certifications et diplômes enregistrés au RNCP. Pourriez-vous "
+                               "m'en donner la liste ?", "studies", mo)
+    assert plan.parts and {part.topic for part in plan.parts} <= {"studies", "trainings"}, plan.parts
+
+
+def test_a_fact_outside_the_filter_asked_does_not_override_it():
+    """"Bac général quelles spécialités pour le back-office": the bac's options, not a master's "spécialité"."""
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("Bac général quelles specialités pour le back-office", "studies", bo).parts
+    assert [f.text for f in part.facts] == [
+        "Baccalauréat général (options Mathématiques, Numérique et sciences de l'informatique)"], part
+    [part] = planner.plan_answer("quelles spécialités de master pour le back-office ?", "studies", bo).parts
+    assert part.facts and all(f.text.startswith("Master") for f in part.facts), part

@@ -406,3 +406,18 @@ def test_a_short_closed_question_the_nlu_missed_is_about_the_topic_just_answered
     assert decided_intent(tracker) == "ask_studies"
     tracker.slots["topic"] = "salary"  # a topic no sheet covers: nothing to go on with
     assert decided_intent(tracker) != "ask_salary"
+
+
+def test_a_question_asked_again_in_other_words_is_answered_once():
+    from actions.questions import _without_repeats
+
+    asked = [("Elle se demande si son métier actuel est cité comme une voie d'accès,", "ask_careers"),
+             ("et quelles formations lui seraient recommandées ?", "ask_trainings"),
+             ("Son métier actuel est-il cité,", "ask_careers"),
+             ("Elle aimerait aussi savoir si les horaires sont compatibles avec une vie de famille.", "ask_rhythm")]
+    assert [intent for _, intent in _without_repeats(asked)] == ["ask_careers", "ask_trainings", "ask_rhythm"]
+    # another job, or a word of its own: another question
+    other_job = [("Quelles études pour le middle office ?", "ask_studies"), ("Et pour le back office ?", "ask_studies")]
+    assert len(_without_repeats(other_job)) == 2
+    other_fact = [("il gère les réclamations ?", "ask_missions"), ("et les successions ?", "ask_missions")]
+    assert len(_without_repeats(other_fact)) == 2

@@ -196,3 +196,15 @@ def test_a_job_name_used_as_a_verb_names_no_job(reader):
 ])
 def test_a_bare_diploma_after_apres_le_is_a_moment_not_an_item(reader, question, expected):
     assert [i.text for i in reader.items(fold(question))] == expected
+
+
+def test_wondering_is_not_a_need(reader):
+    """"elle se demande si…" asks; "le poste demande un master ?" claims a requirement."""
+    assert not reader.read(fold("elle se demande si un master en 2 ans convient")).required
+    assert not reader.read(fold("je me demandais si le BTS banque suffit")).required
+    assert reader.read(fold("le poste demande un master ?")).required
+
+
+def test_a_question_word_ends_the_item(reader):
+    assert [i.text for i in reader.items(fold("Bac général quelles spécialités pour le back-office"))] == [
+        "bac general"]

@@ -32,6 +32,8 @@ def test_offsets_point_into_the_message():
      "Un élève me demande si le gestionnaire intervient quand les clients ne paient pas. Qu'en dit la fiche ?"),
     ("Ma fille envisage une prépa puis une école de commerce. La fiche fait-elle mention de ce parcours ?",
      "Ma fille envisage une prépa puis une école de commerce. La fiche fait-elle mention de ce parcours ?"),
+    ("La fiche cite, je crois, des diplômes enregistrés au RNCP. Pourriez-vous m'en donner la liste ?",
+     "La fiche cite, je crois, des diplômes enregistrés au RNCP. Pourriez-vous m'en donner la liste ?"),
 ])
 def test_a_question_that_only_points_back_takes_the_sentence_it_points_at(text, question):
     asked = [s for s, q in _split(text) if q]
@@ -79,3 +81,17 @@ def test_an_indirect_question_then_a_direct_one_are_two_questions():
     assert _split("bonjour je voudrais savoir ce que fait un gestionnaire back office et quelles études il faut faire"
                   ) == [("bonjour je voudrais savoir ce que fait un gestionnaire back office", True),
                         ("et quelles études il faut faire", True)]
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("Pour le gestionnaire de back-office, pourriez-vous me citer les tâches qu'il réalise,", True),  # a request
+    ("Elle se demandait aussi si ce métier est stressant.", True),  # asked indirectly
+    ("J'aimerais savoir si les horaires sont stables.", True),
+    ("Son métier actuel est-il cité,", True),  # the subject after its verb
+    ("Je vous remercie pour votre retour, que je lui transmettrai.", False),
+    ("Bonjour, je prépare une séquence de découverte des métiers pour des élèves de seconde.", False),
+    ("Ma fille est en seconde et elle aime les chiffres.", False),
+])
+def test_requests_indirect_and_inverted_questions_ask(text, asks):
+    # after a first question (a message of one sentence is a question whatever it says)
+    assert [s.question for s in sentences(f"Quelles études ? {text}")] == [True, asks]
