@@ -7,10 +7,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from knowledge import queries
-from knowledge.glossary import terms_in
+from knowledge.glossary import STRONG_CUES, WEAK_CUES, terms_in
 from knowledge.queries import JobInfo
 from knowledge.render import quoted_facts
 from knowledge.text import fold
+from knowledge.vocabulary import contains_phrase
 
 MAX_TERMS = 2
 USED_COVERAGE = 0.5  # a fact using the asked word(s): at least half of the message's content matched
@@ -73,3 +74,17 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | Non
                              source=queries.topic_answer(best.job.id, best.topic).source.publisher,
                              buttons=context.topic_buttons(best.job.id, [best.topic]))
     return best.job
+
+
+def asks_meaning_of_item(text: str) -> bool:
+    """"c quoi un secrétaire général ?", "c'est quoi le BTS Banque ?": the meaning of an item a sheet lists (a job
+    one moves to, a diploma, a training), written whole — the sheets name these without describing them."""
+    folded = fold(text)
+    if not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)) or not queries.content_terms(text):
+        return False
+    found = queries.find_facts(text)
+    if not found or found[0].coverage < 0.99:
+        return False
+    best, reader = found[0], queries.claim_reader()
+    return (best.topic in reader.words.option_topics
+            and reader.covers(reader.terms_of(best.fact.text), queries.without_job_names(text)))

@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
-from actions.answer_term import dispatch_term_question, dispatch_terms
+from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
@@ -236,7 +236,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs, switched = others, True
-        elif (whole_message and len(jobs) == 1 and state.job is not None and jobs[0] != state.job and state.question
+        elif (whole_message and len(jobs) == 1 and state.question and jobs[0] != context.job_before(tracker)
               and context.asks_same_question(said)):
             intent, text = "inform_job", state.question  # "et le middle il fait ça aussi ?": the last question
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
@@ -287,6 +287,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))
         return
+    if asks_meaning_of_item(text):  # "c quoi un secrétaire général ?": where the sheet names it, undescribed
+        answered, job = dispatch_term_question(dispatcher, text, say_unknown=False)
+        if answered:
+            _term_answered(state, job)
+            return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
     shown = tracker.get_slot("topic")
     if isinstance(shown, str) and shown in queries.topics():

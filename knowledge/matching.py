@@ -57,6 +57,9 @@ class Analyzer:
                    *(c for cues in vocabulary.attributes.values() for c in cues)]
         cue_words = {w for phrase in phrases for w in re.findall(r"[a-z0-9]+", phrase)}
         self.ignored = set(vocabulary.stopwords) | set(vocabulary.generic_words) | set(ignored_words) | cue_words
+        fillers = sorted(vocabulary.filler_phrases, key=len, reverse=True)
+        self._fillers = re.compile(r"(?<![a-z0-9'])(?:" + "|".join(map(re.escape, fillers)) + r")(?![a-z0-9])") \
+            if fillers else None
         if stemmer == "snowball":
             import snowballstemmer
 
@@ -68,7 +71,10 @@ class Analyzer:
         self.stem = lru_cache(maxsize=8192)(self._stem)
 
     def terms(self, text: str) -> list[str]:
-        words = re.findall(r"[a-z0-9]+", fold(text))
+        folded = fold(text)
+        if self._fillers is not None:
+            folded = self._fillers.sub(" ", folded)
+        words = re.findall(r"[a-z0-9]+", folded)
         terms = []
         for word in words:
             if word in self.ignored or word + "e" in self.ignored:  # "possibl": SMS drops a mute final e

@@ -80,6 +80,7 @@ class Vocabulary:
     indirect_yes_no: tuple[str, ...] = ()
     same_filter_cues: tuple[str, ...] = ()
     same_subject_cues: tuple[str, ...] = ()
+    filler_phrases: tuple[str, ...] = ()  # "ça marche ?": words of the question, never a fact's ("marchés")
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -207,6 +208,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
+        filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
         topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")

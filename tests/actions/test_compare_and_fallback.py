@@ -354,3 +354,13 @@ def test_a_word_no_sheet_uses_is_left_to_the_caller_when_asked(dispatcher):
     assert dispatcher.messages == []
     assert dispatch_term_question(dispatcher, "ça veut dire quoi la blockchain ?") == (True, None)
     assert dispatcher.messages[0]["response"] == "utter_term_unknown"
+
+
+def test_the_job_family_is_explained_from_the_sheet(dispatcher):
+    """"La famille métiers « Middle / Back office », c'est quoi ?": the sheet's own words, its key figures' family."""
+    from actions.answer_term import dispatch_term_question
+
+    answered, job = dispatch_term_question(dispatcher, "La famille métiers « Middle / Back office », c'est quoi ?")
+    [message] = dispatcher.messages
+    assert answered and job is not None and job.id == "middle-office"
+    assert message["response"] == "utter_term_defined" and "1 220" in message["definition"], message

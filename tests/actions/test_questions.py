@@ -95,15 +95,27 @@ def test_the_other_job_read_as_a_comparison_is_the_same_question_for_the_other_j
 
 def test_the_same_question_again_of_the_job_named_whatever_topic_the_nlu_read():
     """"et le middle il fait ça aussi ?" read as a studies question: the last precise question, for the middle
-    office (its sheet does not cite the outils monétiques: never a "oui")."""
-    before = {"job": "back-office", "topic": "missions", "question": "et il gere les outils monétiques c'est ça ?"}
-    entities = [{"entity": "job", "value": "middle"}]
-    messages, slots = _follow_up("ask_studies", "et le middle il fait ça aussi ?", before, entities=entities)
+    office (its sheet does not cite the outils monétiques: never a "oui"). Rasa has already set the job slot from
+    the message's entity: the job before is the one of the slot events."""
+    def ask(text: str):
+        latest = {"intent": {"name": "ask_studies", "confidence": 0.9}, "text": text,
+                  "entities": [{"entity": "job", "value": "middle"}]}
+        events = [{"event": "slot", "name": "job", "value": "back-office"},
+                  {"event": "user", "text": "ça veut dire quoi monétique",
+                   "parse_data": {"intent": {"name": "ask_term"}}},
+                  {"event": "action", "name": "action_answer_term"}, {"event": "action", "name": "action_listen"},
+                  {"event": "user", "text": text, "parse_data": latest},
+                  {"event": "slot", "name": "job", "value": "middle-office"}]
+        slots = {"job": "middle-office", "topic": "missions", "question": "et il gere les outils monétiques c'est ça ?"}
+        dispatcher = CollectingDispatcher()
+        found = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {},
+                                                            "action_listen"), {})
+        return dispatcher.messages, {e["name"]: e["value"] for e in found}
+
+    messages, slots = ask("et le middle il fait ça aussi ?")
     assert slots["job"] == "middle-office" and slots["topic"] == "missions", slots
     assert messages and not str(messages[0]).startswith("Oui") and "Études" not in str(messages[0]), messages
-    # a topic of its own: that topic
-    messages, slots = _follow_up("ask_studies", "et le middle il faut quelles études aussi ?", before,
-                                 entities=entities)
+    messages, slots = ask("et le middle il faut quelles études aussi ?")  # a topic of its own: that topic
     assert slots["topic"] == "studies", slots
 
 
@@ -421,3 +433,18 @@ def test_a_question_asked_again_in_other_words_is_answered_once():
     assert len(_without_repeats(other_job)) == 2
     other_fact = [("il gère les réclamations ?", "ask_missions"), ("et les successions ?", "ask_missions")]
     assert len(_without_repeats(other_fact)) == 2
+
+
+def test_the_meaning_of_an_item_a_sheet_lists_is_where_the_sheet_names_it():
+    """"c quoi un secrétaire général ?" after the careers: the sheet names that job without describing it — said so,
+    with where it is named; never its line alone as if it answered."""
+    from actions.answer_term import asks_meaning_of_item
+
+    assert asks_meaning_of_item("c quoi un secretaire general") and asks_meaning_of_item("c'est quoi le BTS Banque ?")
+    assert not asks_meaning_of_item("c'est quoi un gestionnaire back office")  # a job of the base: its definition
+    assert not asks_meaning_of_item("il gère les réclamations ?")
+    assert not asks_meaning_of_item("c'est quoi les missions")
+    before = {"job": "back-office", "topic": "careers"}
+    messages, slots = _follow_up("ask_careers", "c quoi un secretaire general", before)
+    assert messages[0]["response"] == "utter_term_used" and "Secrétaire général" in messages[0]["facts"], messages
+    assert slots["job"] == "middle-office"

@@ -149,3 +149,9 @@ def test_a_typo_keeps_its_first_letter():
 ])
 def test_career_direction_reads_je_suis_as_a_direction_only_before_a_job(repo, text, direction):
     assert repo.career_direction(text) == direction
+
+
+def test_filler_phrases_are_never_searched_in_the_facts(repo):
+    """"et SES ça marche pas ?": "marche" asks whether it works; it is not the "marchés" of a mission."""
+    assert repo.content_terms("et SES ça marche pas ?") == []
+    assert "march" in repo.content_terms("il intervient sur les marchés ?")
