@@ -9,6 +9,7 @@ from actions import context
 from knowledge import queries
 from knowledge.glossary import STRONG_CUES, WEAK_CUES, terms_in
 from knowledge.queries import JobInfo
+from knowledge.question import analyse
 from knowledge.render import quoted_facts
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
@@ -81,6 +82,8 @@ def asks_meaning_of_item(text: str) -> bool:
     one moves to, a diploma, a training), written whole — the sheets name these without describing them."""
     folded = fold(text)
     if not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)) or not queries.content_terms(text):
+        return False
+    if analyse(text, queries.vocabulary()).attribute:  # "c'est quoi le numéro RNCP du master finance ?": its code
         return False
     found = queries.find_facts(text)
     if not found or found[0].coverage < 0.99:
