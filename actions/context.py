@@ -125,6 +125,14 @@ def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
     return subjects if len(subjects) == 1 and partners else jobs
 
 
+def named_as_partner_only(text: str, job: JobInfo) -> bool:
+    """Whether every mention of `job` is whom someone works with ("et avec le back il fait quoi ensemble ?"): the
+    question is then about the job before, not this one."""
+    folded = fold(text)
+    starts = [start for start, named in queries.job_mentions(text) if named == job]
+    return bool(starts) and all(_WORKS_WITH.search(folded[:start]) for start in starts)
+
+
 def outside_jobs(tracker: Tracker) -> tuple[str, ...]:
     """Jobs the NLU found that no sheet knows (`other_job`), as written."""
     return tuple(str(v) for v in tracker.get_latest_entity_values("other_job") if isinstance(v, str))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -57,6 +57,13 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
         single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
         return [(single, intent)]
     return _without_repeats(asked)
+
+
+def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
+    """The job before the message when the one named is only whom it works with ("et avec le back il fait quoi
+    ensemble ?" about the middle office), else None."""
+    before = context.job_before(tracker)
+    return before if before not in (None, job) and context.named_as_partner_only(text, job) else None
 
 
 def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -239,6 +246,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         elif (whole_message and len(jobs) == 1 and state.question and jobs[0] != context.job_before(tracker)
               and context.asks_same_question(said)):
             intent, text = "inform_job", state.question  # "et le middle il fait ça aussi ?": the last question
+        elif whole_message and len(jobs) == 1 and partner_of(tracker, jobs[0], said) is not None:
+            jobs = [cast(JobInfo, partner_of(tracker, jobs[0], said))]  # "et avec le back il fait quoi ?"
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
             named = named_topic_intent(said)
             if named:

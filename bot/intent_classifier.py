@@ -40,6 +40,16 @@ logger = logging.getLogger(__name__)
 
 SOCIAL_WORDS = 4  # a sentence the NLU reads as a greeting or thanks, longer than this, also tells something
 MAX_QUESTIONS = 3  # questions of one message answered in order
+
+
+def kept_questions(asked: list[int], labels: list[str]) -> list[int]:
+    """The questions answered, in order, at most MAX_QUESTIONS: past that many, a question of an intent already
+    kept gives way to one of a new intent (a parent who asks the same thing twice, then about the hours)."""
+    if len(asked) <= MAX_QUESTIONS:
+        return asked
+    firsts = [i for n, i in enumerate(asked) if labels[i] not in {labels[j] for j in asked[:n]}]
+    rest = [i for i in asked if i not in firsts]
+    return sorted((firsts + rest)[:MAX_QUESTIONS])
 WORD_PATTERN = r"(?u)\b\w+\b"  # keeps one-letter words: "c", "j", "t" carry meaning in SMS French
 TEMPERATURES = np.logspace(-1, 2.5, 120)
 
@@ -308,7 +318,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         social = set(self.config["context_intents"])
         asked = [i for i, part in enumerate(parts) if part.question and labels[i] not in social]
         said = [i for i, part in enumerate(parts) if not part.question and labels[i] not in social]
-        message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in asked[:MAX_QUESTIONS]],
+        message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in kept_questions(asked, labels)],
                     add_to_output=True)
         # "Bonjour, je suis la mère d'un lycéen en terminale STMG.": a greeting that says more is context too
         told = [i for i, part in enumerate(parts)

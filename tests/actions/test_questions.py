@@ -448,3 +448,20 @@ def test_the_meaning_of_an_item_a_sheet_lists_is_where_the_sheet_names_it():
     messages, slots = _follow_up("ask_careers", "c quoi un secretaire general", before)
     assert messages[0]["response"] == "utter_term_used" and "Secrétaire général" in messages[0]["facts"], messages
     assert slots["job"] == "middle-office"
+
+
+def test_a_job_named_only_as_a_partner_leaves_the_question_to_the_job_before():
+    """"et avec le back il fait quoi ensemble ?" about the middle office: the middle office's sheet (what it does
+    with the back office), not the back office's own interlocutors."""
+    text = "et avec le back il fait quoi ensemble"
+    latest = {"intent": {"name": "ask_interlocutors", "confidence": 0.9}, "text": text,
+              "entities": [{"entity": "job", "value": "back"}]}
+    events = [{"event": "slot", "name": "job", "value": "middle-office"},
+              {"event": "user", "text": text, "parse_data": latest},
+              {"event": "slot", "name": "job", "value": "back-office"}]
+    dispatcher = CollectingDispatcher()
+    slots = {"job": "back-office", "topic": "missions"}
+    tracker = Tracker("u", slots, latest, events, False, None, {}, "action_listen")
+    found = ActionAnswerTopic().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in found}
+    assert slots["job"] == "middle-office" and "bon déroulé" in str(dispatcher.messages), dispatcher.messages

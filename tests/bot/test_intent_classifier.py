@@ -174,3 +174,12 @@ def test_a_message_without_words_has_no_intent(model, text):
 def test_short_messages_with_a_word_or_an_emoji_are_read(model, text):
     confidences = [r["confidence"] for r in _processed(model, text).get("intent_ranking")]
     assert max(confidences) > min(confidences)
+
+
+def test_past_three_questions_a_repeated_intent_gives_way_to_a_new_one():
+    from bot.intent_classifier import kept_questions
+
+    labels = ["greet", "ask_careers", "ask_trainings", "ask_careers", "ask_trainings", "ask_rhythm"]
+    assert kept_questions([1, 2, 3, 4, 5], labels) == [1, 2, 5]  # in order, the hours kept
+    assert kept_questions([1, 2, 3], labels) == [1, 2, 3]  # three or fewer: all of them
+    assert kept_questions([1, 2, 3, 4], ["x", "a", "a", "a", "a"]) == [1, 2, 3]  # one intent: the first three
