@@ -15,6 +15,7 @@ from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
 MAX_TERMS = 2
+MAX_WORD_TERMS = 3  # more content words than this: a whole question, not a word asked about
 USED_COVERAGE = 0.5  # a fact using the asked word(s): at least half of the message's content matched
 
 
@@ -43,8 +44,8 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unkn
     if terms:
         return True, dispatch_terms(dispatcher, terms)
     job = dispatch_usage(dispatcher, text)
-    if job is None and not say_unknown:
-        return False, None
+    if job is None and (not say_unknown or _words_count(_asked_word(text)) > MAX_WORD_TERMS):
+        return False, None  # a whole question, not a word: never "the sheets do not use this word"
     if job is None:
         dispatcher.utter_message(response="utter_term_unknown",
                                  buttons=context.topic_buttons(None, ["definition", "missions", "skills"]))
@@ -54,13 +55,25 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unkn
 _QUOTED = re.compile(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]")  # « règlement-livraison »: the word asked
 
 
-def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
-    """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
-    # "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": the word asked, in that sheet
+def _words_count(text: str) -> int:
+    """The words of `text` that are not stopwords ("c'est quoi la trigonométrie" has one)."""
+    stopwords = queries.vocabulary().stopwords
+    return sum(1 for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in stopwords and len(w) > 2)
+
+
+def _asked_word(text: str) -> str:
+    """The word(s) a question about a word asks: the quoted ones, else the message without jobs' names and the
+    words of a question about a word ("vu", "contexte", "veut dire")."""
     asking = queries.vocabulary().term_question_words
     quoted = _QUOTED.search(text)
     said = quoted.group(1) if quoted else queries.without_job_names(text)
-    word = " ".join(w for w in fold(said).split() if w.strip("?!.,;:'") not in asking)
+    return " ".join(w for w in fold(said).split() if w.strip("?!.,;:'") not in asking)
+
+
+def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
+    """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
+    # "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": the word asked, in that sheet
+    word = _asked_word(text)
     named = tuple(job.id for job in queries.jobs_in_text(text)) or None
     found = [f for f in queries.find_facts(word, named) if f.coverage >= USED_COVERAGE] \
         if queries.content_terms(word) else []

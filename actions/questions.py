@@ -291,7 +291,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         if answered:
             _term_answered(state, job)
             return
-        intent = str(instead)
+        # no topic named and more than a word asked: the NLU's best topic, else the one in context
+        in_context = f"{context.TOPIC_INTENT_PREFIX}{state.topic or context.DEFAULT_TOPIC}"
+        intent = instead or _best_topic_intent(tracker) or in_context
     asked_terms = [t for t in meaning_asked(fold(text), queries.glossary()) if not _only_as_own_path(t.words, text)]
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
         _term_answered(state, dispatch_terms(dispatcher, asked_terms))

@@ -37,7 +37,8 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
                           r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
-                          r"vrai ou faux|m'en\b|nous en\b|me les\b|nous les\b|les citer|les lister|les nommer)")
+                          r"vrai ou faux|si oui|si c'est le cas|m'en\b|nous en\b|me les\b|nous les\b|les citer|"
+                          r"les lister|les nommer)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 
 
@@ -62,8 +63,7 @@ _INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu"  #
                        # "pourriez-vous me citer…", "peux-tu me dire…": a request, wherever it stands
                        r"|\b(?:pourriez|pouvez|pourrais|peux|sauriez|voudriez)[- ](?:vous|tu)\b"
                        # "son métier est-il cité", "les horaires sont-ils stables": the subject after its verb
-                       r"|\b(?:est|sont|a|ont|peut|peuvent|doit|doivent|faut|existe|existent|reste|restent|"
-                       r"travaille|travaillent|demande|demandent)-(?:t-)?(?:il|elle|ils|elles|on)\b")
+                       r"|\b[a-z]+-(?:t-)?(?:il|elle|ils|elles|on)\b")
 
 
 def _asks(folded: str) -> bool:

@@ -364,3 +364,14 @@ def test_the_job_family_is_explained_from_the_sheet(dispatcher):
     [message] = dispatcher.messages
     assert answered and job is not None and job.id == "middle-office"
     assert message["response"] == "utter_term_defined" and "1 220" in message["definition"], message
+
+
+def test_a_whole_question_no_sheet_word_answers_is_left_to_the_caller(dispatcher):
+    """Read as a question about a word, "c'est quoi le niveau le plus haut qu'on demande pour ce poste ?" is a whole
+    question: never "the sheets do not use this word" (the caller answers it on a topic)."""
+    from actions.answer_term import dispatch_term_question
+
+    answered, _ = dispatch_term_question(dispatcher, "c'est quoi le niveau le plus haut qu'on demande pour ce poste ?")
+    assert not answered and dispatcher.messages == []
+    answered, _ = dispatch_term_question(dispatcher, "c'est quoi la trigonométrie ?")  # a word: the honest gap
+    assert answered and dispatcher.messages[0]["response"] == "utter_term_unknown"

@@ -34,6 +34,8 @@ def test_offsets_point_into_the_message():
      "Ma fille envisage une prépa puis une école de commerce. La fiche fait-elle mention de ce parcours ?"),
     ("La fiche cite, je crois, des diplômes enregistrés au RNCP. Pourriez-vous m'en donner la liste ?",
      "La fiche cite, je crois, des diplômes enregistrés au RNCP. Pourriez-vous m'en donner la liste ?"),
+    ("La fiche mentionne-t-elle des connaissances juridiques, et si oui, dans quel domaine ?",
+     "La fiche mentionne-t-elle des connaissances juridiques, et si oui, dans quel domaine ?"),
 ])
 def test_a_question_that_only_points_back_takes_the_sentence_it_points_at(text, question):
     asked = [s for s, q in _split(text) if q]
