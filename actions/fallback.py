@@ -167,6 +167,11 @@ def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:
     return None
 
 
+def _short(tracker: Tracker) -> bool:
+    """A follow-up of a few words ("et ingé ?"): what it names decides, however sure the NLU was of "out of scope"."""
+    return len((context.question_text(tracker) or "").split()) <= FOLLOW_UP_WORDS
+
+
 def _unsure(tracker: Tracker) -> bool:
     """Whether the NLU's best intent scored under UNSURE."""
     return ((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0) < UNSURE
@@ -214,9 +219,9 @@ class ActionHandleFallback(Action):
         if why:  # the sheet's facts again, said plainly that it explains no more
             dispatcher.utter_message(response="utter_why_follow_up")
             return answer_all(dispatcher, tracker, why)
-        if context.latest_intent(tracker) == "out_of_scope" and _unsure(tracker) and not context.mentions_other_job(
-                tracker):
-            decided = _named_intent(tracker)  # "il y a un magistère aussi ?": a diploma is in scope
+        if context.latest_intent(tracker) == "out_of_scope" and (_unsure(tracker) or _short(tracker)) and not \
+                context.mentions_other_job(tracker):
+            decided = _named_intent(tracker)  # "il y a un magistère aussi ?", "et ingé ?": a diploma is in scope
         if decided:
             return answer_all(dispatcher, tracker, decided)
         mentioned = context.mentioned_jobs(tracker)

@@ -377,9 +377,17 @@ def _unhedged(part: Part, folded: str = "") -> Part:
     if part.kind != YES or not part.facts or any(contains_phrase(folded, cue)
                                                  for cue in queries.claim_reader().words.rare_in_fact):
         return part
-    if _hedged(part.facts[0]):  # its neighbours, matching less, do not make it a yes
+    if _hedged(part.facts[0]) or _only_possible(part.facts[0], folded):  # neighbours matching less: no yes either
         return Part(UNQUALIFIED, part.job, part.topic, part.facts)
     return replace(part, facts=tuple(f for f in part.facts if not _hedged(f)))
+
+
+def _only_possible(fact: FactItem, folded: str) -> bool:
+    """"les horaires décalés c'est sûr ?" of "les équipes peuvent être réparties…": a certainty asked, a possibility
+    said."""
+    words = queries.claim_reader().words
+    return (any(contains_phrase(folded, cue) for cue in words.certainty)
+            and any(contains_phrase(fold(fact.text), cue) for cue in words.possible_in_fact))
 
 
 def _hedged(fact: FactItem) -> bool:

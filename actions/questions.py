@@ -243,9 +243,6 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs, switched = others, True
-        elif (whole_message and len(jobs) == 1 and state.question and jobs[0] != context.job_before(tracker)
-              and context.asks_same_question(said)):
-            intent, text = "inform_job", state.question  # "et le middle il fait ça aussi ?": the last question
         elif whole_message and len(jobs) == 1 and partner_of(tracker, jobs[0], said) is not None:
             jobs = [cast(JobInfo, partner_of(tracker, jobs[0], said))]  # "et avec le back il fait quoi ?"
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
@@ -255,6 +252,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             understood = context.topic_of_intent(intent)  # the topic the NLU read, kept for the comparison
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
+        if (whole_message and len(jobs) == 1 and jobs[0] != context.job_before(tracker)
+                and context.asks_same_question(said)):
+            # "et le middle il fait ça aussi ?", "pareil pour l'autre ?": the last question (else the topic in
+            # context) for the job named — not a comparison
+            intent, text = "inform_job", state.question or said
         if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
             if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
                 intent, text = "inform_job", state.question or text

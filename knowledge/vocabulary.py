@@ -44,6 +44,8 @@ class ClaimWords:
     own_cues: tuple[str, ...] = ()  # "je suis en", "mon fils prépare": the diploma written next is the student's
     access_cues: tuple[str, ...] = ()  # "ça passe ?", "lui est accessible": the student's own path is asked
     only: tuple[str, ...] = ()  # "uniquement", "que de la saisie": one item of a list claimed to be all of it
+    certainty: tuple[str, ...] = ()  # "c'est sûr ?", "toujours ?": a certainty no "peut"/"peuvent" fact gives
+    possible_in_fact: tuple[str, ...] = ()  # "les équipes peuvent être réparties": a possibility, not a certainty
     option_topics: tuple[str, ...] = ("studies", "careers", "trainings")
     required_topics: tuple[str, ...] = ("studies", "careers", "trainings", "figures")
     job_topics: tuple[str, ...] = ("careers", "interlocutors")
@@ -128,7 +130,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
              for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
-                          "duration_units", "only")}
+                          "duration_units", "only", "certainty", "possible_in_fact")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -141,7 +143,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
-        only=lists["only"],
+        only=lists["only"], certainty=lists["certainty"], possible_in_fact=lists["possible_in_fact"],
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),
         job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),

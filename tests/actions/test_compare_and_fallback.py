@@ -375,3 +375,16 @@ def test_a_whole_question_no_sheet_word_answers_is_left_to_the_caller(dispatcher
     assert not answered and dispatcher.messages == []
     answered, _ = dispatch_term_question(dispatcher, "c'est quoi la trigonométrie ?")  # a word: the honest gap
     assert answered and dispatcher.messages[0]["response"] == "utter_term_unknown"
+
+
+def test_a_short_follow_up_naming_a_diploma_is_in_scope_however_sure_the_nlu(dispatcher):
+    """"et ingé ?" after the studies, read as out of scope with confidence: a diploma, asked of the studies."""
+    tracker = make_tracker("out_of_scope", text="et ingé ?", slots={"job": "back-office", "topic": "studies"})
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages and dispatcher.messages[0]["response"] != "utter_out_of_scope", dispatcher.messages
+    assert "ingénieur" in str(dispatcher.messages).lower()
+
+
+def test_where_one_works_is_the_honest_gap(dispatcher):
+    ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", text="l'autre il bosse où du coup"), {})
+    assert dispatcher.messages[0]["response"] == "utter_not_in_any_sheet", dispatcher.messages

@@ -630,3 +630,12 @@ def test_a_fact_outside_the_filter_asked_does_not_override_it():
         "Baccalauréat général (options Mathématiques, Numérique et sciences de l'informatique)"], part
     [part] = planner.plan_answer("quelles spécialités de master pour le back-office ?", "studies", bo).parts
     assert part.facts and all(f.text.startswith("Master") for f in part.facts), part
+
+
+def test_a_certainty_asked_of_a_possibility_is_no_yes(mo):
+    """"les horaires décalés pour les marchés du monde, c'est sûr ?" — the sheet says the teams "peuvent être
+    réparties": shown as what it says, never "oui"; asked plainly, it is a yes."""
+    [part] = planner.plan_answer("mais les horaires décalés pour les marchés du monde c'est sûr ?", "rhythm", mo).parts
+    assert part.kind == planner.UNQUALIFIED and "plages horaires" in part.facts[0].text
+    [part] = planner.plan_answer("les équipes sont réparties sur différentes plages horaires ?", "rhythm", mo).parts
+    assert part.kind == planner.YES

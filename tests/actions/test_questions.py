@@ -465,3 +465,19 @@ def test_a_job_named_only_as_a_partner_leaves_the_question_to_the_job_before():
     found = ActionAnswerTopic().run(dispatcher, tracker, {})
     slots = {e["name"]: e["value"] for e in found}
     assert slots["job"] == "middle-office" and "bon déroulé" in str(dispatcher.messages), dispatcher.messages
+
+
+def test_the_same_again_for_another_job_is_not_a_comparison():
+    """"pareil pour le back ?" after the middle office's hours, read as a comparison: the back office's hours only
+    (its sheet is silent), not both sheets side by side."""
+    text = "pareil pour le back ?"
+    latest = {"intent": {"name": "compare_jobs", "confidence": 0.9}, "text": text,
+              "entities": [{"entity": "job", "value": "back"}]}
+    events = [{"event": "slot", "name": "job", "value": "middle-office"},
+              {"event": "user", "text": text, "parse_data": latest},
+              {"event": "slot", "name": "job", "value": "back-office"}]
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("u", {"job": "back-office", "topic": "rhythm"}, latest, events, False, None, {}, "action_listen")
+    found = {e["name"]: e["value"] for e in ActionAnswerTopic().run(dispatcher, tracker, {})}
+    assert found["job"] == "back-office" and found["topic"] == "rhythm", found
+    assert "assez stables" not in str(dispatcher.messages) and dispatcher.messages, dispatcher.messages
