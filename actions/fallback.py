@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
-from actions.answer_term import dispatch_terms
+from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
 from actions.questions import answer_all
 from knowledge import queries
@@ -214,6 +214,11 @@ class ActionHandleFallback(Action):
             # "c'est quoi exactement le BUT GEA ?" read as out of scope: a word of the sheets, explained from them
             dispatch_terms(dispatcher, asked_terms)
             return []
+        if asks_meaning_of_item(text) and not context.mentions_other_job(tracker):
+            # "auditeur c'est quoi ça ?" after the careers: where a sheet names it, undescribed
+            answered, job = dispatch_term_question(dispatcher, text, say_unknown=False)
+            if answered:
+                return [SlotSet("job", job.id)] if job else []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         why = why_follow_up(tracker) if not decided else None
         if why:  # the sheet's facts again, said plainly that it explains no more

@@ -17,13 +17,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
-from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
+from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms, only_as_partner
 from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.queries import JobInfo
-from knowledge.question import OPEN, analyse
+from knowledge.question import OPEN, STATEMENT, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -214,6 +214,15 @@ def asks_own_path(text: str, profile: str | None) -> bool:
     return any(contains_phrase(folded, cue) for cue in reader.words.access_cues)
 
 
+def tells_only_own_path(text: str) -> bool:
+    """"moi jsuis en terminale générale", "j'ai un bac pro commerce": a statement of the student's own diploma and
+    nothing else — with a job in context, whether the sheet lists it."""
+    told = own_path(text)
+    if not told or analyse(text, queries.vocabulary()).form != STATEMENT:
+        return False
+    return set(queries.content_terms(text)) <= set(queries.content_terms(told))
+
+
 def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None = None) -> list[dict[str, Any]]:
     """Answer every question of the latest message (`intent`: the one to answer it as, default the NLU's); the slots
     the last answer leaves."""
@@ -285,6 +294,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
     NLU's topic of a question answered as a comparison (right after one)."""
+    if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
+        intent = _best_topic_intent(tracker) or f"{context.TOPIC_INTENT_PREFIX}interlocutors"
     if intent == TERM_INTENT:
         # a word no entry explains and no sheet uses, in a message naming a topic ("c'est quoi le niveau le plus
         # haut demandé ?"): that topic's answer, rather than "the sheets do not use this word"
@@ -314,7 +325,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
-    if asks_own_path(text, state.profile):  # "mon bac convient ?": the student's diplomas against the studies
+    if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):
+        # "mon bac convient ?", "moi jsuis en terminale générale": the student's diplomas against the studies
         topic, background = PATH_TOPIC, f"{background} . {state.profile}"
     folded = fold(text)
     move = any(contains_phrase(folded, cue) for cue in queries.vocabulary().move_cues)
@@ -363,6 +375,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                                previous_text=context.previous_user_text(tracker), own_filters=own,
                                counted=bool(_BARE_COUNT.match(fold(text))))
     state.topic, state.question = topic, plan.question if plan.precise else None
+    if plan.ask_job and topic == planner.SOURCE_TOPIC:  # "t'as eu tes infos où ?": every sheet's source
+        state.topic, state.question = answer_for_both(dispatcher, text, topic, True), None
+        return
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
         return

@@ -38,7 +38,7 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
                           r"vrai ou faux|si oui|si c'est le cas|m'en\b|nous en\b|me les\b|nous les\b|les citer|"
-                          r"les lister|les nommer)")
+                          r"les lister|les nommer|me renseigner|nous renseigner|m'eclairer|nous eclairer)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 
 
@@ -60,6 +60,9 @@ _INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu"  #
                        # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
                        r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer)"
                        r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? si\b"
+                       # "j'aimerais avoir une idée de la rémunération…": a question, politely put
+                       r"|\b(?:aimerais|voudrais|souhaiterais|souhaite|voulais|aimerions|voudrions)\s+"
+                       r"(?:avoir une idee|en savoir plus|connaitre|savoir)\b"
                        # "pourriez-vous me citer…", "peux-tu me dire…": a request, wherever it stands
                        r"|\b(?:pourriez|pouvez|pourrais|peux|sauriez|voudriez)[- ](?:vous|tu)\b"
                        # "son métier est-il cité", "les horaires sont-ils stables": the subject after its verb

@@ -388,3 +388,17 @@ def test_a_short_follow_up_naming_a_diploma_is_in_scope_however_sure_the_nlu(dis
 def test_where_one_works_is_the_honest_gap(dispatcher):
     ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", text="l'autre il bosse où du coup"), {})
     assert dispatcher.messages[0]["response"] == "utter_not_in_any_sheet", dispatcher.messages
+
+
+def test_an_item_asked_after_a_list_is_where_the_sheet_names_it_even_out_of_scope(dispatcher):
+    """"auditeur c'est quoi ça" read as out of scope: the middle office's sheet names it among the careers."""
+    events = ActionHandleFallback().run(dispatcher, make_tracker("out_of_scope", text="auditeur c'est quoi ça"), {})
+    assert dispatcher.messages[0]["response"] == "utter_term_used" and "Auditeur" in dispatcher.messages[0]["facts"]
+    assert events and events[0]["value"] == "middle-office"
+
+
+def test_a_sheet_word_only_as_a_partner_is_no_question_about_the_word():
+    from actions.answer_term import only_as_partner
+
+    assert only_as_partner("et il fait quoi avec le front ?")
+    assert not only_as_partner("c'est quoi le front office ?") and not only_as_partner("front office ?")

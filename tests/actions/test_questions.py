@@ -296,7 +296,7 @@ def test_a_parents_context_sentence_answers_whether_the_job_is_accessible():
                                                                "STMG."]))
     assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_answer_studies"]
     assert "STMG" in messages[0]["facts"] and "BTS Banque" in messages[1]["facts"]
-    assert {e["name"]: e["value"] for e in events}["profile"] == "stmg"
+    assert {e["name"]: e["value"] for e in events}["profile"] == "terminale stmg"
 
 
 def test_a_filter_word_of_a_sentence_that_asks_nothing_is_no_filter():
@@ -481,3 +481,21 @@ def test_the_same_again_for_another_job_is_not_a_comparison():
     found = {e["name"]: e["value"] for e in ActionAnswerTopic().run(dispatcher, tracker, {})}
     assert found["job"] == "back-office" and found["topic"] == "rhythm", found
     assert "assez stables" not in str(dispatcher.messages) and dispatcher.messages, dispatcher.messages
+
+
+def test_where_the_facts_come_from_without_a_job_is_every_sheet_s_source():
+    messages, _ = _follow_up("ask_source", "t'as eu tes infos où ?", {})
+    assert messages and messages[0]["response"] != "utter_ask_job", messages
+    assert "Observatoire" in str(messages) and "La banque, des métiers qui bougent" in str(messages), messages
+
+
+def test_a_student_telling_only_their_diploma_gets_it_checked_against_the_sheet():
+    """"j'ai un bac pro commerce" with the back office in context: the sheet's bacs, and that it does not cite it."""
+    from actions.questions import tells_only_own_path
+
+    assert tells_only_own_path("moi jsuis en terminale générale") and tells_only_own_path("j'ai un bac pro commerce")
+    assert not tells_only_own_path("je suis en terminale, quelles études ?")  # a question of its own
+    before = {"job": "back-office", "topic": "missions"}
+    messages, slots = _follow_up("ask_definition", "j'ai un bac pro commerce", before)
+    assert messages[0]["response"] == "utter_fact_not_listed" and "Gestion administration" in str(messages), messages
+    assert slots["profile"] == "bac pro commerce"
