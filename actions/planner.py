@@ -330,8 +330,17 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     matching most of the question, never a diploma's or training's title for what the job does nor another section
     for what the job is, every other topic the question names said by the facts, and every thing it names."""
     best = group[0]
-    words = queries.claim_reader().words
+    reader = queries.claim_reader()
+    words = reader.words
     if best.topic != DEFINITION_TOPIC and asks_identity(text):
+        return False
+    folded = fold(text)
+    if any(contains_phrase(folded, cue) for cue in words.sameness):
+        return False  # "analyste crédit c'est pareil que analyste financier ?": one line of a list says not that
+    # "des contacts avec la clientèle ?" of "les conseillers de clientèle": a word inside a job the fact names, while
+    # the question names no job, is not what the fact is about
+    in_jobs = {t for item in reader.items(fold(best.fact.text)) if not item.diploma for t in item.terms}
+    if in_jobs and set(best.matched) <= in_jobs and not any(not i.diploma for i in reader.items(folded)):
         return False
     # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC

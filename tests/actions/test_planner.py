@@ -639,3 +639,22 @@ def test_a_certainty_asked_of_a_possibility_is_no_yes(mo):
     assert part.kind == planner.UNQUALIFIED and "plages horaires" in part.facts[0].text
     [part] = planner.plan_answer("les équipes sont réparties sur différentes plages horaires ?", "rhythm", mo).parts
     assert part.kind == planner.YES
+
+
+@pytest.mark.parametrize("text, topic, job_id", [
+    ("secrétaire général c'est genre secrétaire ?", "careers", "middle-office"),  # whether two things are one
+    ("analyste crédit c'est pareil que analyste financier ?", "careers", "middle-office"),
+    # a word inside a job the fact names ("les conseillers de clientèle"), the question naming no job
+    ("Le métier de gestionnaire de back-office comporte-t-il des contacts avec la clientèle ?", "interlocutors",
+     "back-office"),
+])
+def test_no_yes_where_the_line_says_something_else(text, topic, job_id):
+    plan = planner.plan_answer(text, topic, queries.resolve_job(job_id))
+    assert plan.parts and all(part.kind != planner.YES for part in plan.parts), plan.parts
+
+
+def test_the_same_lines_asked_plainly_are_a_yes():
+    mo, bo = queries.resolve_job("middle-office"), queries.resolve_job("back-office")
+    assert planner.plan_answer("il peut devenir secrétaire général ?", "careers", mo).parts[0].kind == planner.YES
+    assert planner.plan_answer("il travaille avec les conseillers de clientèle ?", "interlocutors",
+                               bo).parts[0].kind == planner.YES
