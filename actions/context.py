@@ -187,6 +187,19 @@ def silent_subject(text: str) -> str | None:
                  if any(contains_phrase(folded, w) for w in words)), None)
 
 
+def compared_last(tracker: Tracker, compare_action: str) -> bool:
+    """Whether the bot's last answer set the jobs side by side: the compare action ran and said a comparison (or
+    answered several jobs) — not when it answered one job ("pareil pour le back ?" read as a comparison)."""
+    if last_action(tracker) != compare_action:
+        return False
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    said = [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
+    actions = [str((event.get("metadata") or {}).get("utter_action") or "") for event in said]
+    return len(said) > 1 or any(name.startswith("utter_compare") for name in actions)
+
+
 def last_action(tracker: Tracker) -> str | None:
     """The bot's last action before the latest message (not listening), e.g. "action_compare_jobs"."""
     seen_user = False

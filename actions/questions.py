@@ -235,7 +235,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     state.profile = told or (profile if isinstance(profile, str) else None)
     asked = questions_of(tracker, intent)
     whole_message = len(asked) == 1
-    comparing = context.last_action(tracker) == COMPARE_ACTION
+    comparing = context.compared_last(tracker, COMPARE_ACTION)
     for text, intent in asked:
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         jobs = context.subject_jobs(text, jobs)  # "le middle travaille avec le back pour quoi ?": the middle office

@@ -57,8 +57,11 @@ def test_a_greeting_before_one_question_is_left_out():
 def _follow_up(intent: str, text: str, slots: dict, previous_action: str = "action_answer_topic",
                entities: list | None = None):
     latest = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text}
+    said = "utter_compare" if previous_action == "action_compare_jobs" else "utter_answer_skills"
     events = [{"event": "user", "text": "avant", "parse_data": {"intent": {"name": "ask_skills"}}},
-              {"event": "action", "name": previous_action}, {"event": "action", "name": "action_listen"},
+              {"event": "action", "name": previous_action},
+              {"event": "bot", "text": "…", "metadata": {"utter_action": said}},
+              {"event": "action", "name": "action_listen"},
               {"event": "user", "text": text, "parse_data": latest}]
     dispatcher = CollectingDispatcher()
     slots_events = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {},
@@ -499,3 +502,19 @@ def test_a_student_telling_only_their_diploma_gets_it_checked_against_the_sheet(
     messages, slots = _follow_up("ask_definition", "j'ai un bac pro commerce", before)
     assert messages[0]["response"] == "utter_fact_not_listed" and "Gestion administration" in str(messages), messages
     assert slots["profile"] == "bac pro commerce"
+
+
+def test_after_the_compare_action_answered_one_job_the_next_question_is_not_compared():
+    """"pareil pour le back ?" read as a comparison answered the back office alone: "et il fait quoi lui ?" next is
+    about the back office, not both jobs side by side."""
+    latest = {"intent": {"name": "ask_missions", "confidence": 0.9}, "entities": [], "text": "ok et il fé quoi lui"}
+    events = [{"event": "user", "text": "pareil pour le back ?", "parse_data": {"intent": {"name": "compare_jobs"}}},
+              {"event": "action", "name": "action_compare_jobs"},
+              {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_not_in_sheet"}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": latest["text"], "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("u", {"job": "back-office", "topic": "rhythm"}, latest, events, False, None, {}, "action_listen")
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_answer_missions", dispatcher.messages
+    assert "valorisation" not in str(dispatcher.messages)
