@@ -243,6 +243,12 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
             intent = topic_asked_instead(text) or intent
+            shown = tracker.get_slot("topic")
+            if (intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}" and state.question
+                    and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC
+                    and analyse(text, queries.vocabulary()).attribute in ("url", "code")):
+                # "et le lien pour voir ?" right after "le master finance c bien ?": that diploma's link
+                intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"
         ranked = context.job_by_rank(tracker, said) if not jobs and whole_message else None
         if ranked is not None:  # "c'est quoi déjà le premier ?"
             jobs, switched = [ranked], ranked != state.job

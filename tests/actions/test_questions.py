@@ -518,3 +518,9 @@ def test_after_the_compare_action_answered_one_job_the_next_question_is_not_comp
     ActionAnswerTopic().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_answer_missions", dispatcher.messages
     assert "valorisation" not in str(dispatcher.messages)
+
+
+def test_a_link_asked_right_after_a_diploma_is_that_diploma_s_link_not_the_sheet_s_source():
+    before = {"job": "middle-office", "topic": "studies", "question": "le master finance c bien pour ça ?"}
+    messages, _ = _follow_up("ask_source", "et le lien pour voir", before)
+    assert "francecompetences.fr/recherche/rncp/32159" in str(messages), messages
