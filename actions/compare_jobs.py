@@ -73,7 +73,7 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     shape = analyse(text, vocabulary)
     folded = fold(text)
     ranking = ranks(text)
-    counted = ranking or any(contains_phrase(folded, cue) for cue in vocabulary.count_cues)
+    counted = ranking or vocabulary.asks_count(folded)
     topic = _topic_asked(text, fallback_topic, understood)
     if not queries.topics()[topic].in_sheets:
         dispatch_comparison(dispatcher, topic)

@@ -235,7 +235,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
     if not closed:
         plan.parts = [_directed(part, text) for part in plan.parts]
-    if counted or any(contains_phrase(folded, cue) for cue in queries.vocabulary().count_cues):
+    if counted or queries.vocabulary().asks_count(folded):
         plan.parts = [_counted(part) for part in plan.parts]
     plan.question = text
     return plan

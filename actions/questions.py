@@ -196,7 +196,7 @@ def counts_what_was_shown(text: str, topic: str) -> bool:
     is the number of what was just shown."""
     vocabulary = queries.vocabulary()
     folded = fold(text)
-    counts = any(contains_phrase(folded, c) for c in vocabulary.count_cues) or bool(_BARE_COUNT.match(folded))
+    counts = vocabulary.asks_count(folded) or bool(_BARE_COUNT.match(folded))
     return not queries.topics()[topic].in_sheets and counts and not analyse(text, vocabulary).topics_named
 
 

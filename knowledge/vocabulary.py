@@ -71,6 +71,7 @@ class Vocabulary:
     number_words: dict[int, str] | None = None
     claims: ClaimWords = field(default_factory=ClaimWords)
     count_cues: tuple[str, ...] = ()
+    duration_cues: tuple[str, ...] = ()  # "en combien de temps ?": a duration asked, not a number of items
     ranking_cues: tuple[str, ...] = ()
     both_cues: tuple[str, ...] = ()
     move_cues: tuple[str, ...] = ()
@@ -90,6 +91,12 @@ class Vocabulary:
     # shapes of the messages analysed with this vocabulary (knowledge/question.py): one message is read by several
     # rules of one turn, each asking the same question of it
     shapes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def asks_count(self, folded: str) -> bool:
+        """Whether a folded message asks how many ("combien de compétences ?"), not how long ("en combien de
+        temps ?")."""
+        return (any(contains_phrase(folded, cue) for cue in self.count_cues)
+                and not any(contains_phrase(folded, cue) for cue in self.duration_cues))
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -200,6 +207,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
         claims=_claim_words(path, data.get("claims")),
         count_cues=_folded_list(path, data.get("count_cues") or [], "count_cues"),
+        duration_cues=_folded_list(path, data.get("duration_cues") or [], "duration_cues"),
         ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),
         both_cues=_folded_list(path, data.get("both_cues") or [], "both_cues"),
         move_cues=_folded_list(path, data.get("move_cues") or [], "move_cues"),

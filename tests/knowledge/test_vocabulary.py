@@ -33,3 +33,12 @@ def test_topic_names_do_not_hide_fact_words(topic):
     words = {w for name in vocabulary().topic_names[topic] for w in re.findall(r"[a-z0-9]+", name)}
     hidden = sorted(w for w in words if w in facts and w not in ACCEPTED and len(w) > 2)
     assert not hidden, f"topic_names/{topic}: {hidden} are words of facts; the fact search would ignore them"
+
+
+def test_a_duration_asked_is_no_count():
+    from knowledge import queries
+
+    vocabulary = queries.vocabulary()
+    assert vocabulary.asks_count("combien de competences ?") and vocabulary.asks_count("il y a combien de postes")
+    assert not vocabulary.asks_count("et en combien de temps on evolue ?")
+    assert not vocabulary.asks_count("le bts c'est combien d'annees")
