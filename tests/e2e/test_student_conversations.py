@@ -49,7 +49,8 @@ def _turn_ok(turn: dict, reply: str, macros: dict | None = None) -> bool:
 BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, "student_conversations_c.yml": 0.78,
         "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84,
         "student_conversations_i.yml": 0.74, "student_conversations_j.yml": 0.79, "student_conversations_k.yml": 0.73,
-        "student_conversations_l.yml": 0.79, "student_conversations_q.yml": 0.85, "student_conversations_r.yml": 0.74}
+        "student_conversations_l.yml": 0.79, "student_conversations_q.yml": 0.85, "student_conversations_r.yml": 0.74,
+        "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.61}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -84,6 +85,13 @@ RUNNER_HONEST = [
 # Set R (140 conversations: 60 whole sessions of short follow-ups, 40 formal, 20 SMS, 20 closed questions) was written
 # the same way in that session, after half of its changes: 75.0 % and 1 turn answered "oui" against its expectations
 # when first measured, 77.1 % and 1 at the session's end (sessions 53 -> 58 %). Never looked into.
+# Set S (120 conversations: 45 sessions, 20 formal, 25 closed questions whose true answer is not yes, 15 SMS, 15
+# comparisons; 45 turns forbid "oui") was written the same way at the start of the session after R, and measured
+# before any of its changes: 63.3 % and no turn answered "oui" against its expectations; 70.8 % and none at the
+# session's end (sessions 42 -> 58 %, formal 50 -> 60 %). Never looked into.
+# Sets U (90 conversations: sessions, formal, closed questions, own path, terms) and V (70: long phone sessions of
+# 5-9 turns, formal) were written the same way in that session as its development sets and looked into: U 72.2 ->
+# 91.1 %, V 47.1 -> 64.3 % (turns answered "oui" against their expectations: V 7 -> 3, none of them closed questions).
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
@@ -93,11 +101,14 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_k.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_l.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_q.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_r.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_r.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_s.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_u.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_v.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui"
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 3, "student_conversations_j.yml": 1,
                  "student_conversations_k.yml": 2, "student_conversations_l.yml": 1, "student_conversations_q.yml": 0,
-                 "student_conversations_r.yml": 0}
+                 "student_conversations_r.yml": 0, "student_conversations_s.yml": 0, "student_conversations_u.yml": 0}
 
 
 @pytest.mark.parametrize("name", list(BARS))
