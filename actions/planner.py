@@ -225,6 +225,13 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         asked = queries.claim_reader().read(folded, outside)
         claim = replace(claim, numbers=asked.numbers, required=asked.required)
     plan = _plan(text, shape, topic, job, job_named, claim)
+    answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
+    for named in shape.topics_named:
+        # "la rémunération et le nombre d'emplois ?": the figure found, and the honest gap on the salary said too
+        if (answered is not None and named in queries.topics() and len(plan.parts) < MAX_TOPICS
+                and all(part.topic != named for part in plan.parts)
+                and not queries.topic_answer(answered.id, named).found):
+            plan.parts.append(Part(TOPIC, answered, named))
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
     kinds = shape.filters

@@ -658,3 +658,12 @@ def test_the_same_lines_asked_plainly_are_a_yes():
     assert planner.plan_answer("il peut devenir secrétaire général ?", "careers", mo).parts[0].kind == planner.YES
     assert planner.plan_answer("il travaille avec les conseillers de clientèle ?", "interlocutors",
                                bo).parts[0].kind == planner.YES
+
+
+def test_a_topic_named_beside_the_fact_found_gets_its_honest_gap(mo):
+    """"la rémunération proposée et le nombre d'emplois ?": the figure, and that the sheet says nothing of the
+    salary — never the figure alone as if it answered everything."""
+    text = "j'aimerais avoir une idée de la rémunération proposée et du nombre d'emplois"
+    plan = planner.plan_answer(text, "figures", mo)
+    assert [part.topic for part in plan.parts] == ["figures", "salary"], plan.parts
+    assert not queries.topic_answer(mo.id, "salary").found
