@@ -667,3 +667,9 @@ def test_a_topic_named_beside_the_fact_found_gets_its_honest_gap(mo):
     plan = planner.plan_answer(text, "figures", mo)
     assert [part.topic for part in plan.parts] == ["figures", "salary"], plan.parts
     assert not queries.topic_answer(mo.id, "salary").found
+
+
+def test_slang_around_a_fact_does_not_hide_it(mo):
+    """"moi je stresse vite 😅 c'est chaud ?": the skill the sheet names (managing stress), without a "oui"."""
+    [part] = planner.plan_answer("moi je stresse vite 😅 c'est chaud ?", "rhythm", mo).parts
+    assert part.kind == planner.UNQUALIFIED and "stress" in part.facts[0].text
