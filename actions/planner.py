@@ -244,6 +244,11 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_directed(part, text) for part in plan.parts]
     if counted or queries.vocabulary().asks_count(folded):
         plan.parts = [_counted(part) for part in plan.parts]
+    elif any(contains_phrase(folded, cue) for cue in queries.vocabulary().duration_cues):
+        # "bts banque c'est combien d'années ?": facts that give no duration are what the sheet says, no answer
+        plan.parts = [Part(UNQUALIFIED, part.job, part.topic, part.facts)
+                      if part.kind in (FACTS, FILTERED, YES) and part.facts and not any(
+                          _DURATION.search(fold(f.text)) for f in part.facts) else part for part in plan.parts]
     plan.question = text
     return plan
 
@@ -396,6 +401,9 @@ def _unhedged(part: Part, folded: str = "") -> Part:
     if _hedged(part.facts[0]) or _only_possible(part.facts[0], folded):  # neighbours matching less: no yes either
         return Part(UNQUALIFIED, part.job, part.topic, part.facts)
     return replace(part, facts=tuple(f for f in part.facts if not _hedged(f)))
+
+
+_DURATION = re.compile(r"\d+\s*(?:ans?|annees?|mois)\b|bac\s*\+\s*\d")  # what a fact says of how long
 
 
 def _only_possible(fact: FactItem, folded: str) -> bool:

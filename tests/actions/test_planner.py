@@ -673,3 +673,13 @@ def test_slang_around_a_fact_does_not_hide_it(mo):
     """"moi je stresse vite 😅 c'est chaud ?": the skill the sheet names (managing stress), without a "oui"."""
     [part] = planner.plan_answer("moi je stresse vite 😅 c'est chaud ?", "rhythm", mo).parts
     assert part.kind == planner.UNQUALIFIED and "stress" in part.facts[0].text
+
+
+def test_a_duration_no_fact_gives_is_not_answered_by_the_item_alone():
+    """"bts banque c'est combien d'années ?": the back office's sheet names the BTS without its length (shown as what
+    it says, not as the answer); the middle office's gives "bac + 2"."""
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("bts banque c'est combien d'années", "studies", bo).parts
+    assert part.kind == planner.UNQUALIFIED and part.facts[0].text == "BTS Banque"
+    [part] = planner.plan_answer("le bts c'est combien d'années", "studies", queries.resolve_job("middle-office")).parts
+    assert part.kind != planner.UNQUALIFIED and "bac + 2" in part.facts[0].text
