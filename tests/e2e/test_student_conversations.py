@@ -50,7 +50,7 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84,
         "student_conversations_i.yml": 0.74, "student_conversations_j.yml": 0.79, "student_conversations_k.yml": 0.73,
         "student_conversations_l.yml": 0.79, "student_conversations_q.yml": 0.85, "student_conversations_r.yml": 0.74,
-        "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.61}
+        "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.66}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -87,11 +87,11 @@ RUNNER_HONEST = [
 # when first measured, 77.1 % and 1 at the session's end (sessions 53 -> 58 %). Never looked into.
 # Set S (120 conversations: 45 sessions, 20 formal, 25 closed questions whose true answer is not yes, 15 SMS, 15
 # comparisons; 45 turns forbid "oui") was written the same way at the start of the session after R, and measured
-# before any of its changes: 63.3 % and no turn answered "oui" against its expectations; 70.8 % and none at the
-# session's end (sessions 42 -> 58 %, formal 50 -> 60 %). Never looked into.
+# before any of its changes: 63.3 % and no turn answered "oui" against its expectations; 71.7 % and none at the
+# session's end (sessions 42 -> 60 %, formal 50 -> 60 %). Never looked into.
 # Sets U (90 conversations: sessions, formal, closed questions, own path, terms) and V (70: long phone sessions of
 # 5-9 turns, formal) were written the same way in that session as its development sets and looked into: U 72.2 ->
-# 91.1 %, V 47.1 -> 64.3 % (turns answered "oui" against their expectations: V 7 -> 3, none of them closed questions).
+# 91.1 %, V 47.1 -> 70.0 % (turns answered "oui" against their expectations: V 7 -> 3, none of them closed questions).
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
