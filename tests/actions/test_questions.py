@@ -5,6 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import ActionAnswerTopic
+from knowledge import queries
 
 
 def _tracker(text: str, questions: list[tuple[str, str]], context: list[str] | None = None,
@@ -453,37 +454,38 @@ def test_the_meaning_of_an_item_a_sheet_lists_is_where_the_sheet_names_it():
     assert slots["job"] == "middle-office"
 
 
+def _job_named_after(asked: tuple[str, str], job_entity: str, before: dict):
+    """(intent, text) naming a job, after a conversation whose slots were `before`: Rasa has set the job slot from
+    the entity (the job before is in the slot events), as it does before the actions run."""
+    intent, text = asked
+    latest = {"intent": {"name": intent, "confidence": 0.9}, "text": text,
+              "entities": [{"entity": "job", "value": job_entity}]}
+    now = queries.resolve_job(job_entity)
+    events = [{"event": "slot", "name": "job", "value": before["job"]},
+              {"event": "user", "text": text, "parse_data": latest},
+              {"event": "slot", "name": "job", "value": now.id if now else None}]
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("u", {**before, "job": now.id if now else None}, latest, events, False, None, {},
+                      "action_listen")
+    found = ActionAnswerTopic().run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in found}
+
+
 def test_a_job_named_only_as_a_partner_leaves_the_question_to_the_job_before():
     """"et avec le back il fait quoi ensemble ?" about the middle office: the middle office's sheet (what it does
     with the back office), not the back office's own interlocutors."""
-    text = "et avec le back il fait quoi ensemble"
-    latest = {"intent": {"name": "ask_interlocutors", "confidence": 0.9}, "text": text,
-              "entities": [{"entity": "job", "value": "back"}]}
-    events = [{"event": "slot", "name": "job", "value": "middle-office"},
-              {"event": "user", "text": text, "parse_data": latest},
-              {"event": "slot", "name": "job", "value": "back-office"}]
-    dispatcher = CollectingDispatcher()
-    slots = {"job": "back-office", "topic": "missions"}
-    tracker = Tracker("u", slots, latest, events, False, None, {}, "action_listen")
-    found = ActionAnswerTopic().run(dispatcher, tracker, {})
-    slots = {e["name"]: e["value"] for e in found}
-    assert slots["job"] == "middle-office" and "bon déroulé" in str(dispatcher.messages), dispatcher.messages
+    messages, slots = _job_named_after(("ask_interlocutors", "et avec le back il fait quoi ensemble"), "back",
+                                       {"job": "middle-office", "topic": "missions"})
+    assert slots["job"] == "middle-office" and "bon déroulé" in str(messages), messages
 
 
 def test_the_same_again_for_another_job_is_not_a_comparison():
     """"pareil pour le back ?" after the middle office's hours, read as a comparison: the back office's hours only
     (its sheet is silent), not both sheets side by side."""
-    text = "pareil pour le back ?"
-    latest = {"intent": {"name": "compare_jobs", "confidence": 0.9}, "text": text,
-              "entities": [{"entity": "job", "value": "back"}]}
-    events = [{"event": "slot", "name": "job", "value": "middle-office"},
-              {"event": "user", "text": text, "parse_data": latest},
-              {"event": "slot", "name": "job", "value": "back-office"}]
-    dispatcher = CollectingDispatcher()
-    tracker = Tracker("u", {"job": "back-office", "topic": "rhythm"}, latest, events, False, None, {}, "action_listen")
-    found = {e["name"]: e["value"] for e in ActionAnswerTopic().run(dispatcher, tracker, {})}
+    messages, found = _job_named_after(("compare_jobs", "pareil pour le back ?"), "back",
+                                       {"job": "middle-office", "topic": "rhythm"})
     assert found["job"] == "back-office" and found["topic"] == "rhythm", found
-    assert "assez stables" not in str(dispatcher.messages) and dispatcher.messages, dispatcher.messages
+    assert "assez stables" not in str(messages) and messages, messages
 
 
 def test_where_the_facts_come_from_without_a_job_is_every_sheet_s_source():
