@@ -71,7 +71,8 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
     the same intent and no word of its own that the earlier one lacks — answered once, leaving room for the others."""
     kept: list[tuple[str, str, set[str]]] = []
     for text, intent in asked:
-        terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text))}
+        terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text)),
+                 *(f"topic:{t}" for t in analyse(text, queries.vocabulary()).topics_named)}
         if not any(intent == other and terms <= other_terms for _, other, other_terms in kept):
             kept.append((text, intent, terms))
     return [(text, intent) for text, intent, _ in kept]

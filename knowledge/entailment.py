@@ -137,7 +137,7 @@ class ClaimReader:
                 stops = word in self.words.item_stops and words[-1] not in self.words.specialty_words
                 if stops and word == "avec" and self._specialty_after.match(rest[token.end():]):
                     continue  # "bac général avec spé SES": the specialties are the diploma's
-                if not word[0].isalnum() or stops or len(words) >= 7:
+                if not word[0].isalnum() or stops or len(words) >= 7 or word in self.words.modalities:
                     break
                 next_item = start in self.words.job_starts and self._start.fullmatch(word)
                 if word in self.words.diploma_starts or next_item:

@@ -44,6 +44,7 @@ class ClaimWords:
     own_cues: tuple[str, ...] = ()  # "je suis en", "mon fils prépare": the diploma written next is the student's
     access_cues: tuple[str, ...] = ()  # "ça passe ?", "lui est accessible": the student's own path is asked
     only: tuple[str, ...] = ()  # "uniquement", "que de la saisie": one item of a list claimed to be all of it
+    modalities: tuple[str, ...] = ()  # "en alternance": how a diploma is taken, not part of the diploma named
     sameness: tuple[str, ...] = ()  # "X c'est genre Y ?", "X c'est pareil que Y ?": no list says two things are one
     certainty: tuple[str, ...] = ()  # "c'est sûr ?", "toujours ?": a certainty no "peut"/"peuvent" fact gives
     possible_in_fact: tuple[str, ...] = ()  # "les équipes peuvent être réparties": a possibility, not a certainty
@@ -138,7 +139,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
              for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
-                          "duration_units", "only", "certainty", "possible_in_fact", "sameness")}
+                          "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -151,7 +152,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
-        only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"],
+        only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"],
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),

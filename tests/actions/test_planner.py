@@ -683,3 +683,10 @@ def test_a_duration_no_fact_gives_is_not_answered_by_the_item_alone():
     assert part.kind == planner.UNQUALIFIED and part.facts[0].text == "BTS Banque"
     [part] = planner.plan_answer("le bts c'est combien d'années", "studies", queries.resolve_job("middle-office")).parts
     assert part.kind != planner.UNQUALIFIED and "bac + 2" in part.facts[0].text
+
+
+def test_the_words_of_a_formal_question_do_not_dilute_the_fact_asked(mo):
+    """"Concernant…, la fiche précise-t-elle le niveau d'anglais attendu ?": the English skill and its level."""
+    [part] = planner.plan_answer("Concernant le gestionnaire middle-office, la fiche précise-t-elle le niveau "
+                                 "d'anglais attendu ?", "skills", mo).parts
+    assert [f.text for f in part.facts] == ["Utiliser l'anglais en contexte professionnel"]

@@ -526,3 +526,11 @@ def test_a_link_asked_right_after_a_diploma_is_that_diploma_s_link_not_the_sheet
     before = {"job": "middle-office", "topic": "studies", "question": "le master finance c bien pour ça ?"}
     messages, _ = _follow_up("ask_source", "et le lien pour voir", before)
     assert "francecompetences.fr/recherche/rncp/32159" in str(messages), messages
+
+
+def test_two_comparisons_on_different_topics_are_both_answered():
+    from actions.questions import _without_repeats
+
+    asked = [("Quelles sont les différences entre les deux en termes de missions ?", "compare_jobs"),
+             ("Et lequel demande le plus d'études ?", "compare_jobs")]
+    assert len(_without_repeats(asked)) == 2

@@ -208,3 +208,9 @@ def test_wondering_is_not_a_need(reader):
 def test_a_question_word_ends_the_item(reader):
     assert [i.text for i in reader.items(fold("Bac général quelles spécialités pour le back-office"))] == [
         "bac general"]
+
+
+def test_how_a_diploma_is_taken_is_not_part_of_it(reader):
+    """"un BTS Banque en alternance": the BTS Banque the sheet lists (alternance is how it is prepared)."""
+    assert reader.verdict(reader.read(fold("ma fille est en BTS Banque en alternance, ça lui permet ?")),
+                          "BTS Banque") == e.ENTAILED
