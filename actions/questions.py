@@ -279,7 +279,9 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             else:
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
                 intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
-        before = context.job_before(tracker) if whole_message else None
+        # the job before: the conversation's, or within one message the job the question before was about ("… le
+        # back-office, et pourra-t-elle ensuite évoluer vers le middle-office ?")
+        before = context.job_before(tracker) if whole_message else (state.job if state.job_answered else None)
         if before is not None and destination_only(said, jobs, before, state.topic, intent):
             # a move from the job before to the one named, read in both sheets; the conversation goes on with the
             # job whose sheet answered

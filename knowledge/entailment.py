@@ -149,6 +149,8 @@ class ClaimReader:
             specialty = self._specialty_before.search(folded[max(0, match.start() - 60):match.start()])
             if specialty:
                 words += specialty.group(1).split()
+            while len(words) > 1 and words[-1] in self.words.item_skips:
+                words.pop()  # "bts banque en (alternance)": the diploma as the student wrote it, without the "en"
             text = " ".join(words)
             before = re.findall(r"[a-z']+", folded[:match.start()])[-4:]
             # "des BTS", "il y a un magistère ?": whether the sheet lists one, not whether mine is enough

@@ -534,3 +534,15 @@ def test_two_comparisons_on_different_topics_are_both_answered():
     asked = [("Quelles sont les différences entre les deux en termes de missions ?", "compare_jobs"),
              ("Et lequel demande le plus d'études ?", "compare_jobs")]
     assert len(_without_repeats(asked)) == 2
+
+
+def test_within_one_message_a_move_starts_from_the_job_of_the_question_before():
+    """"… accéder au métier de gestionnaire de back-office, et pourra-t-elle ensuite évoluer vers le middle-office ?":
+    the second question is a move from the back office, which the middle office's sheet lists as a way in."""
+    text = ("Bonjour, ma fille est en BTS Banque. Est-ce que ce diplôme lui permet d'accéder au métier de gestionnaire "
+            "de back-office, et pourra-t-elle ensuite évoluer vers le middle-office ?")
+    first = "Est-ce que ce diplôme lui permet d'accéder au métier de gestionnaire de back-office,"
+    questions = [(first, "ask_studies"), ("et pourra-t-elle ensuite évoluer vers le middle-office ?", "ask_careers")]
+    messages, _ = _run(_tracker(text, questions, context=["Bonjour, ma fille est en BTS Banque."]))
+    assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_fact_yes"], messages
+    assert "BTS Banque" in messages[0]["facts"] and "Gestionnaire back-office" in messages[1]["facts"], messages

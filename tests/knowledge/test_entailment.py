@@ -214,3 +214,4 @@ def test_how_a_diploma_is_taken_is_not_part_of_it(reader):
     """"un BTS Banque en alternance": the BTS Banque the sheet lists (alternance is how it is prepared)."""
     assert reader.verdict(reader.read(fold("ma fille est en BTS Banque en alternance, ça lui permet ?")),
                           "BTS Banque") == e.ENTAILED
+    assert [i.text for i in reader.items(fold("ma fille est en BTS Banque en alternance"))] == ["bts banque"]
