@@ -21,6 +21,7 @@ def _sent_by_code() -> set[str]:
     names = set(re.findall(r'"(utter_\w+)"', ACTION_SOURCES + CHANNEL_SOURCE))
     names |= {f"utter_answer_{t}" for t, d in TOPICS.items() if d.in_sheets}
     names.add("utter_default")  # Rasa's action_default_fallback (RulePolicy core fallback)
+    names.discard("utter_action")  # the key under which Rasa records a bot message's response, not a response
     return names
 
 

@@ -121,7 +121,7 @@ PRECISE_CASES = {
                       ["licence"]),
     "count": ("combien d'emplois en middle office ?", ["1 220 emplois", "voir tout"], []),
     "filter": ("donne moi seulement les competences comportementales du middle office",
-               ["4 competences comportementales sur 12", "stress"], ["tableau de bord", "encadrer une equipe"]),
+               ["4 sur 12", "competences comportementales", "stress"], ["tableau de bord", "encadrer une equipe"]),
     "filter-none": ("faut il un doctorat pour le back office ?", ["n'en parle pas", "bts banque"], ["oui"]),
     "two-topics": ("quelles etudes et quelles competences pour le back office ?", ["bts banque", "maitrise de l'anglais"], []),
 }
