@@ -106,9 +106,6 @@ def asks_meaning_of_item(text: str) -> bool:
             and reader.covers(reader.terms_of(best.fact.text), queries.without_job_names(text)))
 
 
-_WITH = re.compile(r"(?:\bavec|\baupres)\s+(?:du|des|de la|de l'|de|le|la|les|l')?\s*$")
-
-
 def only_as_partner(text: str) -> bool:
     """Whether every glossary term of the message is whom someone works with ("et il fait quoi avec le front ?"),
     with no word of a meaning question: a question about that work, not about the word."""
@@ -117,4 +114,4 @@ def only_as_partner(text: str) -> bool:
     if not terms or any(contains_phrase(folded, cue) for cue in STRONG_CUES):
         return False
     starts = [m.start() for term in terms for m in (contains_phrase(folded, w) for w in term.words) if m]
-    return all(_WITH.search(folded[:start]) for start in starts)
+    return all(context.whom_one_works_with(folded, start) for start in starts)

@@ -125,12 +125,17 @@ def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
     return subjects if len(subjects) == 1 and partners else jobs
 
 
+def whom_one_works_with(folded: str, start: int) -> bool:
+    """Whether what starts at `start` of a folded message follows "avec", "auprès de": whom someone works with."""
+    return bool(_WORKS_WITH.search(folded[:start]))
+
+
 def named_as_partner_only(text: str, job: JobInfo) -> bool:
     """Whether every mention of `job` is whom someone works with ("et avec le back il fait quoi ensemble ?"): the
     question is then about the job before, not this one."""
     folded = fold(text)
     starts = [start for start, named in queries.job_mentions(text) if named == job]
-    return bool(starts) and all(_WORKS_WITH.search(folded[:start]) for start in starts)
+    return bool(starts) and all(whom_one_works_with(folded, start) for start in starts)
 
 
 def outside_jobs(tracker: Tracker) -> tuple[str, ...]:

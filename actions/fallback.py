@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
-from actions.questions import answer_all
+from actions.questions import answer_all, asks_why_of_it
 from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.question import STATEMENT, analyse
@@ -101,10 +101,7 @@ def _follow_up_intent(tracker: Tracker) -> str | None:
 def why_follow_up(tracker: Tracker) -> str | None:
     """"pourquoi ça change ?" right after an answer on a topic of the sheets: that topic's intent (whatever the NLU
     made of it: out of scope, most often), else None."""
-    text = fold(context.question_text(tracker) or "")
-    if not any(contains_phrase(text, cue) for cue in queries.vocabulary().why_cues):
-        return None
-    return _follow_up_intent(tracker)
+    return _follow_up_intent(tracker) if asks_why_of_it(context.question_text(tracker) or "") else None
 
 
 def decided_intent(tracker: Tracker) -> str | None:

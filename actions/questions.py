@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -177,15 +177,18 @@ def becomes_the_job(text: str) -> bool:
         not item.diploma for item in queries.claim_reader().items(before))
 
 
-_WHY = re.compile(r"^(?:et |mais |ok |du coup |ah |bon )*(?:pourquoi|pk|pq|pourkoi)\b")
+_LEAD = re.compile(r"^(?:et |mais |ok |du coup |ah |bon )*")
 WHY_WORDS = 6  # "pourquoi ça peut changer ?": a short "why" follow-up
 
 
 def asks_why_of_it(text: str) -> bool:
-    """"pourquoi ils changent ?" right after an answer: about what was just said (its topic), naming no topic."""
+    """"pourquoi ils changent ?" right after an answer (a why cue of the vocabulary first): about what was just said
+    (its topic), naming no topic."""
     folded = fold(text)
-    return bool(_WHY.match(folded)) and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS \
-        and not analyse(text, queries.vocabulary()).topics_named
+    asked = _LEAD.sub("", folded)
+    return any(asked.startswith(cue) and contains_phrase(asked[:len(cue) + 1], cue)
+               for cue in queries.vocabulary().why_cues) \
+        and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS and not analyse(text, queries.vocabulary()).topics_named
 
 
 _BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combien|cb|cmb|kombien)"
@@ -259,8 +262,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs, switched = others, True
-        elif whole_message and len(jobs) == 1 and partner_of(tracker, jobs[0], said) is not None:
-            jobs = [cast(JobInfo, partner_of(tracker, jobs[0], said))]  # "et avec le back il fait quoi ?"
+        elif whole_message and len(jobs) == 1 and (partner := partner_of(tracker, jobs[0], said)) is not None:
+            jobs = [partner]  # "et avec le back il fait quoi ?"
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
             named = named_topic_intent(said)
             if named:
