@@ -16,8 +16,8 @@ import sys
 
 def with_api_token(argv: list[str], token: str | None) -> list[str]:
     """`--enable-api` gets `--auth-token` from RASA_API_TOKEN, added inside the process: never on a command line."""
-    if token and "--enable-api" in argv and "--auth-token" not in argv:
-        return [*argv, "--auth-token", token]
+    if token and "--enable-api" in argv and not any(arg.split("=")[0] in ("--auth-token", "-t") for arg in argv):
+        return [*argv, f"--auth-token={token}"]  # one argument: a generated token may start with '-'
     return argv
 
 

@@ -97,5 +97,16 @@ def test_rasa_http_api_needs_a_token(monkeypatch):
     assert rasa_api_arguments(get_settings()) == ["--enable-api"]  # the token stays in the environment
     from bot.rasa_server import with_api_token
     assert with_api_token(["rasa", "run", "--enable-api"], "s3cret") == ["rasa", "run", "--enable-api",
-                                                                        "--auth-token", "s3cret"]
+                                                                        "--auth-token=s3cret"]
     assert with_api_token(["rasa", "run"], "s3cret") == ["rasa", "run"]
+
+
+def test_a_generated_token_starting_with_a_dash_is_read_by_rasas_own_parser():
+    """secrets.token_urlsafe gives a token starting with '-' once in 64: Rasa's argparse must still read it whole."""
+    from rasa.__main__ import create_argument_parser
+
+    from bot.rasa_server import with_api_token
+
+    argv = with_api_token(["rasa", "run", "--enable-api"], "-Xy_z9")
+    arguments = create_argument_parser().parse_args(argv[1:])
+    assert arguments.auth_token == "-Xy_z9" and arguments.enable_api
