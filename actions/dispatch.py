@@ -20,6 +20,7 @@ PART_RESPONSES = {
     planner.FACTS: "utter_fact_found",
     planner.NO_OTHER_JOB: "utter_fact_no_other_job",
     planner.SILENT_OTHER_JOB: "utter_fact_silent_other_job",
+    planner.ELSEWHERE_ONLY: "utter_fact_elsewhere_only",
     planner.NOT_IN_SHEET: "utter_fact_not_in_sheet",
     planner.OTHER_DIRECTION: "utter_fact_other_direction",
     planner.FILTERED: "utter_facts_filtered",
@@ -77,13 +78,22 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         return
     values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
                               "source": answer.source.publisher}
-    if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB):
+    if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB, planner.ELSEWHERE_ONLY):
         other = part.other
         assert other is not None  # the planner names the other job's fact for these kinds
         values.update(other_job_name=context.lower_first(other.job.name), where=_where(other.topic, (other.fact,)),
                       facts=quoted_facts((other.fact,)),
                       source=queries.topic_answer(other.job.id, other.topic).source.publisher)
         own = _own_options(part)
+        if part.kind == planner.ELSEWHERE_ONLY:
+            # then what the asked sheet does say on that topic, when short enough for a phone
+            listed = queries.topic_answer(part.job.id, other.topic).facts
+            dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, **values)
+            if 0 < len(listed) <= planner.LONG_LIST:
+                dispatcher.utter_message(response="utter_fact_elsewhere_own", job_name=values["job_name"],
+                                         own_where=_where(other.topic, listed), own_facts=facts_block(listed),
+                                         source=queries.topic_answer(part.job.id, other.topic).source.publisher)
+            return
         if own:  # "depuis le back-office, on peut devenir auditeur ?": what its own sheet lists, then the other's
             dispatcher.utter_message(response="utter_fact_no_other_job_listed",
                                      own_where=queries.topics()[part.topic].label.lower(),

@@ -41,6 +41,7 @@ TOPIC = "topic"  # the whole topic, as before the planner
 YES = "yes"  # a fact of the asked job's sheet says so
 NO_OTHER_JOB = "no_other_job"  # only another job's sheet says so
 SILENT_OTHER_JOB = "silent_other_job"  # the asked sheet has no such section; another job's sheet says it
+ELSEWHERE_ONLY = "elsewhere_only"  # an open question ("il fait quoi avec les titres ?") only another sheet answers
 NOT_IN_SHEET = "not_in_sheet"  # no sheet says so: the honest gap and what the sheet does say
 OTHER_DIRECTION = "other_direction"  # a career move the sheet gives the other way round
 FACTS = "facts"  # the few facts the question is about
@@ -533,6 +534,12 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         # the search's best fact missed the item, another fact of the topic may name it exactly ("BTS Banque")
         exact = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
                       if _verdict(claim, part.job, part.topic, f) == entailment.ENTAILED)
+        beside = _beside_items(folded, claim)
+        if exact and beside and reader.covers(beside, fact.text) and not any(reader.covers(beside, f.text)
+                                                                            for f in exact):
+            # "gestion administration, c'est un bac général ?": the thing asked about is the fact found (a bac
+            # pro); the item named is what the student takes it for, which that fact does not say
+            return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]
         if exact:
             return [replace(part, facts=exact[:MAX_FACTS])]
     if verdict == entailment.MISSING_ITEM:
@@ -571,6 +578,14 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def _beside_items(folded: str, claim: Claim) -> tuple[str, ...]:
+    """The search terms of the message outside the items it names ("gestion administr" in "et gestion administration
+    c un bac général ?")."""
+    in_items = {t for item in claim.items for t in (*item.terms, *item.kind_terms)}
+    return tuple(t for t in queries.content_terms(folded)
+                 if not any(t.startswith(i) or i.startswith(t) for i in in_items))
 
 
 def _confirm_each(part: Part, claim: Claim, folded: str, closed: bool) -> list[Part] | None:
@@ -695,11 +710,17 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         if group[0].topic == topic or far_better:
             return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
                         precise=True)
-    if not own and others and not job_named and not asks_yes_no:
+    if not own and others and not asks_yes_no:
         group = _best_group(others, topic)  # the conversation's job has no such fact; the other job's sheet has
-        if group[0].weight >= ROUTING_WEIGHT:
+        if group[0].weight >= ROUTING_WEIGHT and not job_named:
             return Plan([Part(FACTS, group[0].job, group[0].topic, tuple(f.fact for f in group),
                               attribute=shape.attribute)], precise=True)
+        in_own = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL]
+        if (group[0].weight >= ROUTING_WEIGHT and group[0].coverage >= 0.99 and not in_own and not shape.filters
+                and not shape.topics_named):
+            # "c'est pas le middle qui fait ça ?" of the titles only the back office's sheet names: said so, never
+            # the middle office's whole section as if it answered
+            return Plan([Part(ELSEWHERE_ONLY, job, group[0].topic, other=group[0])], precise=True)
 
     if len(named) > 1:
         return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, claim), precise=True)

@@ -274,8 +274,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         if (whole_message and len(jobs) == 1 and jobs[0] != context.job_before(tracker)
                 and context.asks_same_question(said)):
             # "et le middle il fait ça aussi ?", "pareil pour l'autre ?": the last question (else the topic in
-            # context) for the job named — not a comparison
+            # context) for the job named — not a comparison, nor the topic the NLU read in it ("c'est pas le middle
+            # qui fait ça ?" read as a question about the source)
             intent, text = "inform_job", state.question or said
+            shown = tracker.get_slot("topic")
+            state.topic = shown if isinstance(shown, str) and shown in queries.topics() else state.topic
         if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
             if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
                 intent, text = "inform_job", state.question or text

@@ -543,6 +543,32 @@ def test_items_listed_or_not_in_the_studies(default_kb, text, topic, kind):
     assert [p.kind for p in plan.parts] == [kind], plan.parts
 
 
+def test_a_listed_thing_taken_for_another_item_is_shown_without_a_yes(default_kb):
+    """"gestion administration c'est un bac général ?": the sheet lists a bac général, but the thing asked about is
+    the bac pro Gestion administration: that fact, never a "oui" quoting the bac général."""
+    plan = planner.plan_answer("et gestion administration c un bac général ?", "studies",
+                               queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.UNQUALIFIED], plan.parts
+    assert "professionnel" in plan.parts[0].facts[0].text
+    plan = planner.plan_answer("le bac général c'est bon pour le back office ?", "studies",
+                               queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.YES], plan.parts
+
+
+def test_an_open_question_only_the_other_sheet_answers_says_so(default_kb):
+    """"le middle il fait quoi avec les successions ?": the back office's sheet names them, the middle office's does
+    not: that gap and where it is said — not the middle office's whole missions as if they answered. A topic named in
+    the message keeps its section ("quelles qualités… d'après votre fiche ?")."""
+    middle = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("le middle office il fait quoi avec les successions ?", "missions", middle)
+    assert [p.kind for p in plan.parts] == [planner.ELSEWHERE_ONLY], plan.parts
+    other = plan.parts[0].other
+    assert other is not None and other.job.id != middle.id and "succession" in other.fact.text
+    plan = planner.plan_answer("quelles sont les missions du middle office avec les successions ?", "missions",
+                               middle)
+    assert planner.ELSEWHERE_ONLY not in [p.kind for p in plan.parts], plan.parts
+
+
 def test_at_least_a_level_is_a_minimum(default_kb):
     """"au moins le niveau avancé ?" of a skill rated Maîtrise is a yes; "c'est niveau avancé ?" is not."""
     job = queries.resolve_job("middle-office")

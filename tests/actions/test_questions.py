@@ -123,6 +123,27 @@ def test_the_same_question_again_of_the_job_named_whatever_topic_the_nlu_read():
     assert slots["topic"] == "studies", slots
 
 
+def test_the_other_job_put_forward_is_the_same_question_not_the_source():
+    """"c'est pas le middle qui fait ça ?" (read as a question about the source) after the back office's titles: the
+    same question for the middle office, whose sheet names no titles: said so, with the back office's fact."""
+    latest = {"intent": {"name": "ask_source", "confidence": 0.9}, "text": "c'est pas le middle qui fait ça ?",
+              "entities": [{"entity": "job", "value": "middle"}]}
+    question = "back office il fait quoi avec les titres"
+    events = [{"event": "slot", "name": "job", "value": "back-office"},
+              {"event": "user", "text": question, "parse_data": {"intent": {"name": "ask_missions"}}},
+              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": latest["text"], "parse_data": latest},
+              {"event": "slot", "name": "job", "value": "middle-office"}]
+    slots = {"job": "middle-office", "topic": "missions", "question": question}
+    dispatcher = CollectingDispatcher()
+    found = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"),
+                                    {})
+    assert {e["name"]: e["value"] for e in found}["topic"] == "missions"
+    first = dispatcher.messages[0]
+    assert first["response"] == "utter_fact_elsewhere_only", first
+    assert first["other_job_name"].endswith("back-office") and "titres" in first["facts"], first
+
+
 def test_a_job_named_with_a_topic_word_is_that_topic_not_the_one_before():
     """"ok parle-moi du back office alors" read as a job alone (inform_job): its own topic (the definition)."""
     latest = [{"entity": "job", "value": "back-office"}]
