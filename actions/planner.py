@@ -15,7 +15,7 @@ from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse
-from knowledge.text import fold
+from knowledge.text import as_written, fold
 from knowledge.vocabulary import FilterValue, contains_phrase
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
@@ -224,7 +224,16 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     if background:  # figures and obligations count in the question only ("une personne de 42 ans." is the
         # student, not a claim)
         asked = queries.claim_reader().read(folded, outside)
-        claim = replace(claim, numbers=asked.numbers, required=asked.required)
+        # the items of the context count where the question names none ("son métier est-il cité comme voie
+        # d'accès ?"), unless it names a topic they do not belong in ("ce métier demande-t-il de bonnes compétences
+        # en anglais ?" after "élève de terminale générale")
+        told = tuple(i for i in claim.items if i not in asked.items)
+        # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
+        items = tuple(next((t for t in told if item.bare and not item.plural
+                            and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)
+        named = shape.topics_named
+        items = items or tuple(i for i in told if not named or _home_topic(i, topic) in named)
+        claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
     plan = _plan(text, shape, topic, job, job_named, claim)
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
     for named in shape.topics_named:
@@ -250,6 +259,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [Part(UNQUALIFIED, part.job, part.topic, part.facts)
                       if part.kind in (FACTS, FILTERED, YES) and part.facts and not any(
                           _DURATION.search(fold(f.text)) for f in part.facts) else part for part in plan.parts]
+    written = f"{background} {text}"
+    plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
+                  if part.item else part for part in plan.parts]  # the student's spelling, accents included
     plan.question = text
     return plan
 
@@ -453,14 +465,19 @@ def _heading(job: JobInfo, topic: str, fact: FactItem) -> tuple[FactItem, ...]:
     return tuple(f for f in facts if f.group == fact.group) if fact.group else facts
 
 
-def _entailed_elsewhere(claim: Claim, job: JobInfo, topic: str) -> FoundFact | None:
-    """Another job's fact of the same topic that says all the claim asks (then: "not this sheet, that one")."""
+def _entailed_elsewhere(claim: Claim, job: JobInfo, topic: str, folded: str = "") -> FoundFact | None:
+    """Another job's fact of the same topic that says all the claim asks (then: "not this sheet, that one"); for a
+    career move, one in the direction asked ("accessible à partir d'un poste de conseiller clientèle ?" is not
+    answered by a job the other sheet lists as where one goes)."""
     if not claim.items:
         return None
+    direction = queries.career_direction(folded) if topic == "careers" else None
     for other in queries.list_jobs():
         if other.id == job.id:
             continue
         for fact in queries.topic_answer(other.id, topic).facts:
+            if direction and fact.direction not in (None, direction):
+                continue
             if _verdict(claim, other, topic, fact) == entailment.ENTAILED:
                 return FoundFact(other, topic, fact, 1.0)
     return None
@@ -543,7 +560,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         if exact:
             return [replace(part, facts=exact[:MAX_FACTS])]
     if verdict == entailment.MISSING_ITEM:
-        elsewhere = _entailed_elsewhere(claim, part.job, part.topic)
+        elsewhere = _entailed_elsewhere(claim, part.job, part.topic, folded)
         if elsewhere is not None:
             return [Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
         missing = next((i for i in claim.items if not reader.covers(i.terms, fact.text)), None)

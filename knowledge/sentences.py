@@ -74,10 +74,25 @@ def _asks(folded: str) -> bool:
     return bool(_ASKS.search(folded) or _INDIRECT.search(folded))
 
 
+# "elle ne sait pas trop vers quoi se diriger", "je sais plus quel métier choisir": what the writer does not know
+_NOT_KNOWING = re.compile(r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent)\s+(?:pas|plus|encore)?\s*"
+                          r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
+                          r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle)\b[^?]*\.\s*$")
+
+
 def _is_question(text: str) -> bool:
+    return _plainly_asks(text) or _wh_inside(text)
+
+
+def _plainly_asks(text: str) -> bool:
+    """A "?", a question word first, or a question asked indirectly ("pourriez-vous m'indiquer…")."""
     folded = fold(text)
-    if folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded):
-        return True
+    return bool(folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded))
+
+
+def _wh_inside(text: str) -> bool:
+    """A question word inside the sentence ("pour le MO il faut quel niveau"), not a relative ("dans laquelle")."""
+    folded = fold(text)
     relatives = [m.end() for m in _RELATIVE.finditer(folded)]
     return any(m.end() not in relatives for m in _WH_ANYWHERE.finditer(folded))
 
@@ -105,6 +120,12 @@ def sentences(text: str) -> list[Sentence]:
             stripped = piece.strip()
             found.append(Sentence(start + lead, start + lead + len(stripped), stripped,
                                   _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0)))
+    if any(s.question and _plainly_asks(s.text) for s in found):
+        # "… elle ne sait pas vers quoi se diriger. Pourriez-vous m'indiquer … ?": beside a sentence that plainly
+        # asks, a statement of not knowing closed by a full stop tells the context
+        found = [Sentence(s.start, s.end, s.text, False)
+                 if s.question and not _plainly_asks(s.text) and _NOT_KNOWING.search(fold(s.text)) else s
+                 for s in found]
     return _joined_back(found, text or "")
 
 

@@ -48,3 +48,30 @@ def phonetic(text: str) -> str:
     for pattern, replacement in _PHONETIC:
         key = re.sub(pattern, replacement, key)
     return key
+
+
+def as_written(folded_words: str, text: str, max_gap: int = 2) -> str:
+    """The student's own spelling of words read folded ("conseiller clientele" -> "conseiller clientèle", "terminale
+    generale spe ses" -> "terminale générale avec spé SES"): the shortest stretch of `text` whose words fold to
+    these, in order, with up to `max_gap` other words between two of them; the folded words when none is found."""
+    wanted = folded_words.split()
+    words = [(m.start(), m.end(), fold(m.group(0))) for m in re.finditer(r"[\w'+]+", text or "")]
+    best: tuple[int, int] | None = None
+    for first in range(len(words)):
+        if not wanted or words[first][2] != wanted[0]:
+            continue
+        at, last, gap = 1, first, 0
+        for index in range(first + 1, len(words)):
+            if at == len(wanted):
+                break
+            if words[index][2] == wanted[at]:
+                at, last, gap = at + 1, index, 0
+            else:
+                gap += 1
+                if gap > max_gap:
+                    break
+        if at == len(wanted):
+            span = (words[first][0], words[last][1])
+            if best is None or span[1] - span[0] < best[1] - best[0]:
+                best = span
+    return text[best[0]:best[1]] if best else folded_words

@@ -569,6 +569,26 @@ def test_an_open_question_only_the_other_sheet_answers_says_so(default_kb):
     assert planner.ELSEWHERE_ONLY not in [p.kind for p in plan.parts], plan.parts
 
 
+def test_a_way_in_is_not_answered_by_where_the_other_job_leads(default_kb):
+    """"accessible à partir d'un poste de conseiller clientèle ?": the back office's sheet lists that job as where
+    one goes (the other direction): "not listed" with the middle office's own ways in, not the back office's line."""
+    middle = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("Est-il exact que ce métier est accessible à partir d'un poste de conseiller "
+                                 "clientèle ?", "careers", middle).parts
+    assert part.kind == planner.NOT_LISTED and part.job == middle, part
+    assert part.facts and all(f.direction == "from" for f in part.facts), part
+
+
+def test_the_context_items_count_only_for_the_list_they_belong_in(default_kb):
+    """"élève de terminale générale…" then "ce métier demande-t-il de l'anglais ?": the bac is no item of a skills
+    question (never "the sheet does not cite « terminale générale »")."""
+    bo = queries.resolve_job("back-office")
+    background = "Bonjour, je suis la maman de Léa, élève de terminale générale avec les spécialités SES et maths."
+    parts = planner.plan_answer("j'aimerais savoir si ce métier demande de bonnes compétences en anglais", "skills",
+                                bo, background=background).parts
+    assert parts and all(p.kind != planner.NOT_LISTED and p.topic == "skills" for p in parts), parts
+
+
 def test_at_least_a_level_is_a_minimum(default_kb):
     """"au moins le niveau avancé ?" of a skill rated Maîtrise is a yes; "c'est niveau avancé ?" is not."""
     job = queries.resolve_job("middle-office")

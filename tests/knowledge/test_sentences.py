@@ -97,3 +97,13 @@ def test_an_indirect_question_then_a_direct_one_are_two_questions():
 def test_requests_indirect_and_inverted_questions_ask(text, asks):
     # after a first question (a message of one sentence is a question whatever it says)
     assert [s.question for s in sentences(f"Quelles études ? {text}")] == [True, asks]
+
+
+def test_a_statement_of_not_knowing_beside_a_plain_question_is_context():
+    """"… elle ne sait pas trop vers quoi se diriger. Pourriez-vous m'indiquer … ?": the first sentence tells the
+    context (its "quoi" asks nothing of the bot); alone, such a sentence is the message's question."""
+    said = sentences("Elle aime la banque mais elle ne sait pas trop vers quoi se diriger. Pourriez-vous m'indiquer "
+                     "quelles études suivre ?")
+    assert [s.question for s in said] == [False, True]
+    assert [s.question for s in sentences("je sais pas quoi faire.")] == [True]
+    assert [s.question for s in sentences("pour le MO il faut quel niveau. et les qualités ?")] == [True, True]
