@@ -231,8 +231,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
         items = tuple(next((t for t in told if item.bare and not item.plural
                             and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)
-        named = shape.topics_named
-        items = items or tuple(i for i in told if not named or _home_topic(i, topic) in named)
+        items = items or tuple(i for i in told if not shape.topics_named or _home_topic(i, topic) in shape.topics_named)
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
     plan = _plan(text, shape, topic, job, job_named, claim)
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
