@@ -58,6 +58,7 @@ UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequen
 COUNT = "count"  # "combien de compétences ?": the number first, then the list
 NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
 NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
+VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
 
@@ -258,6 +259,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [Part(UNQUALIFIED, part.job, part.topic, part.facts)
                       if part.kind in (FACTS, FILTERED, YES) and part.facts and not any(
                           _DURATION.search(fold(f.text)) for f in part.facts) else part for part in plan.parts]
+    value = queries.vocabulary().precise_value_asked(folded)
+    if value:
+        plan.parts = [_value_unsaid(part, value) for part in plan.parts]
     written = f"{background} {text}"
     plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included
@@ -594,6 +598,18 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def _value_unsaid(part: Part, value: str) -> Part:
+    """"il commence à quelle heure le matin ?" answered by the sheet's hours, which give no clock time: the value is
+    said to be missing, then what the sheet says (never its section as if it answered)."""
+    if part.kind not in (TOPIC, FACTS, YES, UNQUALIFIED, FILTERED):
+        return part
+    facts = part.facts or queries.topic_answer(part.job.id, part.topic).facts
+    vocabulary = queries.vocabulary()
+    if not facts or any(vocabulary.states_value(value, fold(f.text)) for f in facts):
+        return part
+    return Part(VALUE_UNSAID, part.job, part.topic, facts, item=value)
 
 
 def _beside_items(folded: str, claim: Claim) -> tuple[str, ...]:

@@ -89,6 +89,8 @@ class Vocabulary:
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a precise value asked ("à quelle heure ?") -> (its cues, how a fact would state it: "#" is a number)
+    precise_values: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # shapes of the messages analysed with this vocabulary (knowledge/question.py): one message is read by several
     # rules of one turn, each asking the same question of it
     shapes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -98,6 +100,17 @@ class Vocabulary:
         temps ?")."""
         return (any(contains_phrase(folded, cue) for cue in self.count_cues)
                 and not any(contains_phrase(folded, cue) for cue in self.duration_cues))
+
+    def precise_value_asked(self, folded: str) -> str | None:
+        """The label of a precise value a folded message asks ("à quelle heure" -> "heures précises"), or None."""
+        return next((label for label, (asks, _) in self.precise_values.items()
+                     if any(contains_phrase(folded, cue) for cue in asks)), None)
+
+    def states_value(self, label: str, folded_fact: str) -> bool:
+        """Whether a folded fact states the value `label` names ("9h", "15 %"): "#" in `said_by` is a number."""
+        _, said_by = self.precise_values.get(label, ((), ()))
+        return any(re.search(r"(?<![a-z0-9])" + re.escape(form).replace("\\#", r"\d+") + r"(?![a-z0-9])", folded_fact)
+                   for form in said_by)
 
     def filter_value(self, kind: str, raw: str | None) -> FilterValue | None:
         """The filter value an entity's text means ("comportementaux" -> comportementale), or None."""
@@ -128,6 +141,23 @@ def _folded_list(path: Path, raw, where: str) -> tuple[str, ...]:
         raise DataFileError(path, None,
                             f"{where}: quote the words on, off, yes, no, y, n (YAML reads them as true/false)")
     return tuple(dict.fromkeys(fold(str(x)) for x in raw))
+
+
+def _precise_values(path: Path, raw) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """`precise_values:` label -> {asks: [...], said_by: [...]}, each a list of words."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DataFileError(path, None, "precise_values must map a label to {asks: [...], said_by: [...]}")
+    values = {}
+    for label, entry in raw.items():
+        if label == LINE_KEY:
+            continue
+        if not isinstance(entry, dict) or not entry.get("asks") or not entry.get("said_by"):
+            raise DataFileError(path, None, f"precise_values/{label} needs 'asks' and 'said_by' lists")
+        values[str(label)] = (_folded_list(path, entry["asks"], f"precise_values/{label}/asks"),
+                              _folded_list(path, entry["said_by"], f"precise_values/{label}/said_by"))
+    return values
 
 
 def _claim_words(path: Path, raw) -> ClaimWords:
@@ -214,6 +244,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         move_cues=_folded_list(path, data.get("move_cues") or [], "move_cues"),
         silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")
                          for label, words in (data.get("silent_subjects") or {}).items() if label != LINE_KEY},
+        precise_values=_precise_values(path, data.get("precise_values")),
         other_job_words=_folded_list(path, data.get("other_job_words") or [], "other_job_words"),
         first_job_words=_folded_list(path, data.get("first_job_words") or [], "first_job_words"),
         second_job_words=_folded_list(path, data.get("second_job_words") or [], "second_job_words"),

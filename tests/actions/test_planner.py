@@ -589,6 +589,15 @@ def test_the_context_items_count_only_for_the_list_they_belong_in(default_kb):
     assert parts and all(p.kind != planner.NOT_LISTED and p.topic == "skills" for p in parts), parts
 
 
+def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
+    """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
+    mo = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("et il commence à quelle heure le matin ?", "rhythm", mo).parts
+    assert part.kind == planner.VALUE_UNSAID and part.item == "heures précises" and part.facts, part
+    [part] = planner.plan_answer("il a quels horaires ?", "rhythm", mo).parts
+    assert part.kind != planner.VALUE_UNSAID, part
+
+
 def test_at_least_a_level_is_a_minimum(default_kb):
     """"au moins le niveau avancé ?" of a skill rated Maîtrise is a yes; "c'est niveau avancé ?" is not."""
     job = queries.resolve_job("middle-office")

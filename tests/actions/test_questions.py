@@ -223,7 +223,9 @@ def test_a_subject_named_in_the_context_sentence_is_not_the_question():
 def test_the_shares_are_asked_of_the_key_figures_which_say_they_are_not_given():
     text = "et en pourcentage ça donne quoi pour le middle office ?"
     [message] = _run(_tracker(text, [(text, "ask_figures")]))[0]
-    assert message["response"] == "utter_answer_figures" and "ne donne pas leurs parts" in message["facts"]
+    # the shares asked are said missing first, then the key figures, whose headings say the sheet gives no shares
+    assert message["response"] == "utter_fact_value_unsaid" and message["item"] == "proportions", message
+    assert "ne donne pas leurs parts" in message["facts"] and "1 220" in message["facts"], message
 
 
 def test_a_question_about_what_the_sheet_contains_is_about_that_topic_not_the_source():

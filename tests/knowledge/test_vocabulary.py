@@ -42,3 +42,13 @@ def test_a_duration_asked_is_no_count():
     assert vocabulary.asks_count("combien de competences ?") and vocabulary.asks_count("il y a combien de postes")
     assert not vocabulary.asks_count("et en combien de temps on evolue ?")
     assert not vocabulary.asks_count("le bts c'est combien d'annees")
+
+
+def test_a_precise_value_is_stated_only_by_its_own_form():
+    from knowledge.queries import vocabulary
+
+    words = vocabulary()
+    assert words.precise_value_asked("il commence a quelle heure ?") == "heures précises"
+    assert words.states_value("heures précises", "de 9h a 18h") and words.states_value("heures précises", "vers 8 h")
+    assert not words.states_value("heures précises", "les horaires peuvent varier")
+    assert words.states_value("proportions", "40 % des offres") and not words.states_value("proportions", "1 220 emplois")
