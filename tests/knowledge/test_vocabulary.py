@@ -51,4 +51,5 @@ def test_a_precise_value_is_stated_only_by_its_own_form():
     assert words.precise_value_asked("il commence a quelle heure ?") == "heures précises"
     assert words.states_value("heures précises", "de 9h a 18h") and words.states_value("heures précises", "vers 8 h")
     assert not words.states_value("heures précises", "les horaires peuvent varier")
-    assert words.states_value("proportions", "40 % des offres") and not words.states_value("proportions", "1 220 emplois")
+    assert words.states_value("proportions", "40 % des offres")
+    assert not words.states_value("proportions", "1 220 emplois")
