@@ -12,6 +12,7 @@ from common.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
 from knowledge.question import OPEN, analyse
+from knowledge.sentences import sentences
 from knowledge.text import fold
 from knowledge.vocabulary import FILTER_KINDS, FilterValue, contains_phrase
 
@@ -91,6 +92,11 @@ def question_spans(tracker: Tracker) -> list[tuple[int, int]]:
         asked = question.get("text") if isinstance(question, dict) else None
         if isinstance(asked, str) and asked and text.find(asked) >= 0:
             spans.append((text.find(asked), text.find(asked) + len(asked)))
+    if not spans and not text.startswith("/"):
+        # one question in the message (the NLU lists several only): the sentences that ask, when some do ("…
+        # J'aimerais comprendre si … ? Merci d'avance." — "d'avance" is no skill level)
+        asked_spans = [(s.start, s.end) for s in sentences(text) if s.question]
+        spans = asked_spans if len(asked_spans) < len(sentences(text)) else []
     return spans if len(text.strip()) and spans else []
 
 

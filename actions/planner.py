@@ -23,6 +23,7 @@ PARTIAL = 0.3  # a fact matching part of it: shown as what the sheet says, never
 # to answer from another topic than the intent's, the match must rest on a rare word (a word in 3 facts
 # of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
 ROUTING_WEIGHT = 3.0
+OWN_SUBJECT = 0.8  # a question matching a fact this much is about that fact, not the items its context names
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
@@ -232,7 +233,11 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
         items = tuple(next((t for t in told if item.bare and not item.plural
                             and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)
-        items = items or tuple(i for i in told if not shape.topics_named or _home_topic(i, topic) in shape.topics_named)
+        # a question with its own subject ("si l'anglais est demandé") is not about the context's items either
+        own_subject = any(f.coverage >= OWN_SUBJECT for f in queries.find_facts(shape.content, None, topic)[:1]
+                          ) if queries.content_terms(shape.content) else False
+        items = items or tuple(i for i in told if _home_topic(i, topic) in shape.topics_named
+                               or not (shape.topics_named or own_subject))
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
     plan = _plan(text, shape, topic, job, job_named, claim)
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 SOCIAL_WORDS = 4  # a sentence the NLU reads as a greeting or thanks, longer than this, also tells something
 MAX_QUESTIONS = 3  # questions of one message answered in order
+SURE_QUESTION = 0.5  # a question read at least this confidently can give a message of several its intent
 
 
 def kept_questions(asked: list[int], labels: list[str]) -> list[int]:
@@ -324,7 +325,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         told = [i for i, part in enumerate(parts)
                 if not part.question and (i in said or len(part.text.split()) > SOCIAL_WORDS)]
         message.set("context", [parts[i].text for i in told], add_to_output=True)
-        chosen = asked[0] if asked else (said[-1] if said else None)
+        kept = kept_questions(asked, labels)
+        # the first question read with confidence decides the message's intent (its action answers every question):
+        # a first question the classifier hesitates on must not send the whole message to the fallback
+        sure = [i for i in kept if float(np.max(rows[i])) >= SURE_QUESTION]
+        chosen = (sure[0] if sure else max(kept, key=lambda i: float(np.max(rows[i])))) if kept else (
+            said[-1] if said else None)
         return whole if chosen is None else rows[chosen]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -22,7 +22,7 @@ _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?("
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
                           r"d'ou|est-ce que|est ce que|qu'est-ce|a quoi)\b")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
-                   r"|\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu")  # "savoir ce que fait…" asks too
+                   r"|\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")  # "savoir ce que fait…" asks too
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
@@ -56,9 +56,10 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
                        r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
 
 
-_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser) ce qu"  # "je voudrais savoir ce que fait…"
+_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu"  # "savoir ce que fait…"
                        # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
-                       r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer)"
+                       r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer|"
+                       r"comprendre)"
                        r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? si\b"
                        # "j'aimerais avoir une idée de la rémunération…": a question, politely put
                        r"|\b(?:aimerais|voudrais|souhaiterais|souhaite|voulais|aimerions|voudrions)\s+"

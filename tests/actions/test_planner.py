@@ -589,6 +589,16 @@ def test_the_context_items_count_only_for_the_list_they_belong_in(default_kb):
     assert parts and all(p.kind != planner.NOT_LISTED and p.topic == "skills" for p in parts), parts
 
 
+def test_a_question_with_its_own_subject_leaves_the_context_items_aside(default_kb):
+    """"… après quinze ans comme assistante de direction. … si l'anglais est demandé pour ce métier ?": about English,
+    not whether the sheet lists that job."""
+    mo = queries.resolve_job("middle-office")
+    background = "Bonjour, je suis en reconversion professionnelle après quinze ans comme assistante de direction."
+    parts = planner.plan_answer("Pourriez-vous m'indiquer si l'anglais est demandé pour ce métier, et à quel niveau ?",
+                                "skills", mo, background=background).parts
+    assert parts and all(p.kind != planner.NOT_LISTED for p in parts), parts
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")

@@ -569,3 +569,22 @@ def test_within_one_message_a_move_starts_from_the_job_of_the_question_before():
     messages, _ = _run(_tracker(text, questions, context=["Bonjour, ma fille est en BTS Banque."]))
     assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_fact_yes"], messages
     assert "BTS Banque" in messages[0]["facts"] and "Gestionnaire back-office" in messages[1]["facts"], messages
+
+
+def test_one_question_and_its_closing_thanks_the_thanks_hold_no_filter():
+    """"J'aimerais comprendre si … ? Merci d'avance." — one question (the NLU lists no questions): "d'avance" in
+    the closing sentence is no skill level."""
+    from actions import context
+
+    text = "J'aimerais comprendre si le back-office est en relation avec les clients. Merci d'avance. Cordialement."
+    at = text.index("avance")
+    tracker = _tracker(text, [("x", "ask_interlocutors")],
+                       entities=[{"entity": "skill_level", "value": "avance", "start": at, "end": at + 6}])
+    tracker.latest_message.pop("questions", None)
+    assert context.filter_entities(tracker) == []
+    asked = "les compétences niveau avancé du middle ?"
+    tracker = _tracker(asked, [("x", "ask_skills")],
+                       entities=[{"entity": "skill_level", "value": "avancé", "start": 24, "end": 30}])
+    tracker.latest_message.pop("questions", None)
+    assert len(context.filter_entities(tracker)) == 1  # the question's own level stays a filter
+

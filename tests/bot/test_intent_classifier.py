@@ -148,6 +148,18 @@ def test_several_questions_are_kept_in_order_with_the_context_apart(model):
     assert "questions" in message.as_dict(only_output_properties=True)  # reaches the tracker's parse data
 
 
+def test_a_hesitant_first_question_does_not_decide_the_message(model):
+    """A first question read with little confidence: the message takes the intent of the next question read
+    surely (its action answers both), never a fallback for the whole message."""
+    from bot.intent_classifier import SURE_QUESTION
+
+    hesitant = "bon alors ça donne quoi tout ça ?"
+    assert _processed(model, hesitant).get("intent")["confidence"] < SURE_QUESTION
+    message = _processed(model, f"{hesitant} quelles etudes pour le bo ?")
+    assert [q["intent"] for q in message.get("questions")][-1] == "ask_studies"
+    assert message.get("intent")["name"] == "ask_studies" and message.get("intent")["confidence"] >= SURE_QUESTION
+
+
 def test_one_sentence_is_classified_as_before(model):
     message = _processed(model, "quelles etudes pour le bo")
     assert message.get("questions") is None
