@@ -42,7 +42,10 @@ def _fact_intent(tracker: Tracker) -> str | None:
     # middle office, answered as the missions, where the planner says which sheet has it)
     for jobs in ((job.id,), None):
         found = queries.find_facts(text, jobs)
-        runner_up = next((f.coverage for f in found[1:] if f.topic != found[0].topic), 0.0) if found else 0.0
+        # the definition restates the missions ("il contrôle le respect des échéances"): no rival of theirs
+        alike = ({found[0].topic} | (INTERCHANGEABLE if found[0].topic in INTERCHANGEABLE else set())) if found \
+            else set()
+        runner_up = next((f.coverage for f in found[1:] if f.topic not in alike), 0.0) if found else 0.0
         if found and found[0].coverage >= FACT_DECIDES and found[0].coverage >= 2 * runner_up:
             intent = f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
             return intent if context.topic_of_intent(intent) else None

@@ -24,6 +24,7 @@ PARTIAL = 0.3  # a fact matching part of it: shown as what the sheet says, never
 # of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
 ROUTING_WEIGHT = 3.0
 OWN_SUBJECT = 0.8  # a question matching a fact this much is about that fact, not the items its context names
+PARTIAL_SUBJECT = 0.5  # ... or this much with two words or more ("suit les dossiers de succession")
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
@@ -234,7 +235,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         items = tuple(next((t for t in told if item.bare and not item.plural
                             and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)
         # a question with its own subject ("si l'anglais est demandé") is not about the context's items either
-        own_subject = any(f.coverage >= OWN_SUBJECT for f in queries.find_facts(shape.content, None, topic)[:1]
+        own_subject = any(f.coverage >= OWN_SUBJECT or (f.coverage >= PARTIAL_SUBJECT and len(f.matched) >= 2)
+                          for f in queries.find_facts(shape.content, None, topic)[:1]
                           ) if queries.content_terms(shape.content) else False
         items = items or tuple(i for i in told if _home_topic(i, topic) in shape.topics_named
                                or not (shape.topics_named or own_subject))
@@ -743,7 +745,10 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         if len(group) >= MAX_FACTS and len({f.fact.group for f in group}) > 1:
             return Plan([Part(TOPIC, job, group[0].topic)])  # ties across the sheet's headings: show them all
         in_topic = max((f.coverage for f in found if f.job.id == job.id and f.topic == topic), default=0.0)
-        far_better = group[0].weight >= ROUTING_WEIGHT and in_topic < group[0].coverage * ROUTE_MARGIN
+        # found by the sheet's own words: an alias the knowledge base adds ("manager des personnes") does not take
+        # "combien de personnes ?" away from the key figures
+        far_better = (group[0].weight >= ROUTING_WEIGHT and in_topic < group[0].coverage * ROUTE_MARGIN
+                      and queries.in_sheet_words(group[0]))
         if group[0].topic == topic or far_better:
             return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
                         precise=True)
@@ -780,7 +785,7 @@ def names_diploma(text: str) -> bool:
 def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
     """"on peut passer du back au middle ?": a move between two known jobs, read in both sheets (the jobs one
     moves to from the first, the jobs one comes from to the second); "oui" only when a sheet lists it."""
-    source, target = _move_order(text, jobs)
+    source, target = move_order(text, jobs)
     found = [(source, f) for f in queries.topic_answer(source.id, "careers").facts
              if f.direction != "from" and queries.resolve_job(f.text) == target]
     found += [(target, f) for f in queries.topic_answer(target.id, "careers").facts
@@ -798,7 +803,7 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
                       item=target.name)], precise=True)
 
 
-def _move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
+def move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
     """(the job one leaves, the job one goes to): "du back", "en BO", "depuis le back" name the first; "au
     middle", "vers le MO" the second; otherwise the order written."""
     folded = fold(text)

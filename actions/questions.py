@@ -299,6 +299,26 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question), *path]
 
 
+REVERSE_WORDS = 6
+
+
+def _reversed_move(tracker: Tracker, text: str) -> str | None:
+    """"et l'inverse ?", "et dans l'autre sens ?" right after a move between two jobs ("on peut passer du middle au
+    back ?"): that move the other way round, written as a question naming both jobs; else None."""
+    folded = fold(text)
+    if not any(contains_phrase(folded, cue) for cue in queries.vocabulary().reverse_cues):
+        return None
+    if len(folded.split()) > REVERSE_WORDS:  # "l'inverse" inside a question of its own
+        return None
+    previous = context.previous_user_text(tracker)
+    named = list(dict.fromkeys(job for _, job in queries.job_mentions(previous)))
+    if len(named) != 2 or not (queries.career_direction(previous) or any(
+            contains_phrase(fold(previous), cue) for cue in queries.vocabulary().move_cues)):
+        return None
+    source, target = planner.move_order(previous, named)
+    return f"passer du {target.name} au {source.name} ?"
+
+
 def _term_answered(state: State, job: JobInfo | None) -> None:
     """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?")."""
     if job is not None:
@@ -309,6 +329,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
     NLU's topic of a question answered as a comparison (right after one)."""
+    reversed_move = _reversed_move(tracker, text) if whole_message else None
+    if reversed_move is not None:  # "et l'inverse ?" right after "on peut passer du middle au back ?"
+        plan = planner.plan_move(reversed_move, list(queries.list_jobs()))
+        dispatch_plan(dispatcher, plan)
+        state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
+        return
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
         intent = _best_topic_intent(tracker) or f"{context.TOPIC_INTENT_PREFIX}interlocutors"
     if intent == TERM_INTENT:
@@ -362,7 +388,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         return
     catalogue = queries.topics()
     subject = context.silent_subject(text)
-    if subject and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge", "quelles villes"
+    # "c quoi les qualités à mettre pour un stage ?": the topic the NLU read and the message names is the question
+    named_too = topic in analyse(text, queries.vocabulary()).topics_named and catalogue[topic].in_sheets
+    if subject and not named_too and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge"
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject, buttons=context.with_advisor(
             context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"])))
         # the topic before stays: "et pour le back ?" goes on with it, not with the one the NLU misread here

@@ -169,6 +169,20 @@ def test_a_fact_named_word_for_word_decides_a_message_not_understood():
     assert message["response"] == "utter_fact_yes" and "recouvrement" in message["facts"]
 
 
+def test_a_fact_said_alike_by_the_definition_and_the_missions_still_decides():
+    """"les échéances c'est le middle non ?": the back office's definition and missions both name the deadlines —
+    not two rival sections: the middle office's sheet does not cite them, the back office's does (never a "oui")."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "middle-office"}],
+                           text="les echeances c'est le middle non ?")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_term", "confidence": 0.16}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] in ("utter_fact_no_other_job", "utter_fact_elsewhere_only"), message
+    assert "chéances" in message["facts"] and message["other_job_name"].endswith("back-office"), message
+
+
 def _not_understood(text: str, entities: list | None = None, ranking: list | None = None):
     tracker = make_tracker("nlu_fallback", entities or [], text=text)
     tracker.latest_message["intent_ranking"] = ranking or [{"name": "nlu_fallback", "confidence": 0.3},

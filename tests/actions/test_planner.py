@@ -597,6 +597,11 @@ def test_a_question_with_its_own_subject_leaves_the_context_items_aside(default_
     parts = planner.plan_answer("Pourriez-vous m'indiquer si l'anglais est demandé pour ce métier, et à quel niveau ?",
                                 "skills", mo, background=background).parts
     assert parts and all(p.kind != planner.NOT_LISTED for p in parts), parts
+    background = ("Bonjour, j'accompagne en tant que conseiller d'orientation un étudiant en BTS Banque qui vise un "
+                  "poste de gestionnaire de back-office.")
+    asked = "Par ailleurs, est-il exact que ce gestionnaire suit les dossiers de succession des clients ?"
+    [part] = planner.plan_answer(asked, "missions", queries.resolve_job("back-office"), background=background).parts
+    assert part.kind == planner.YES and "succession" in part.facts[0].text, part
 
 
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):

@@ -588,3 +588,34 @@ def test_one_question_and_its_closing_thanks_the_thanks_hold_no_filter():
     tracker.latest_message.pop("questions", None)
     assert len(context.filter_entities(tracker)) == 1  # the question's own level stays a filter
 
+
+def test_the_reverse_of_a_move_just_asked():
+    """"et l'inverse ?" right after "on peut passer du middle au back ?": from the back office to the middle office
+    (the middle office's sheet lists the back office among the jobs one comes from: a "oui" with that fact)."""
+    text = "et l'inverse ?"
+    latest = {"intent": {"name": "ask_term", "confidence": 0.45}, "entities": [], "text": text}
+    events = [{"event": "user", "text": "on peut passer du middle au back ?",
+               "parse_data": {"intent": {"name": "ask_careers"}}},
+              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    tracker = Tracker("u", {"job": "back-office", "topic": "careers"}, latest, events, False, None, {},
+                      "action_listen")
+    messages, _ = _run(tracker)
+    assert messages and messages[0]["response"] == "utter_fact_yes", messages
+    assert "back-office" in messages[0]["facts"].lower() and "middle-office" in messages[0]["job_name"], messages[0]
+    plain = Tracker("u", {"job": "back-office", "topic": "careers"}, latest, events[-1:], False, None, {},
+                    "action_listen")
+    assert not any(m.get("response") == "utter_fact_yes" for m in _run(plain)[0])  # no move before: not a move
+
+
+def test_a_silent_subject_beside_the_topic_asked_is_no_gap():
+    """"jfais mon cv pour un stage back office c quoi les qualités à mettre": the qualities (named and read by the
+    NLU), not "the sheets say nothing of internships"; "il y a des stages en back office ?" stays the honest gap."""
+    text = "jfais mon cv pour un stage back office c quoi les qualites a mettre"
+    [message] = _run(_tracker(text, [(text, "ask_qualities")],
+                              entities=[{"entity": "job", "value": "back-office"}]))[0]
+    assert message["response"] == "utter_answer_qualities", message
+    text = "il y a des stages en back office ?"
+    [message] = _run(_tracker(text, [(text, "ask_studies")], entities=[{"entity": "job", "value": "back-office"}]))[0]
+    assert message["response"] == "utter_not_in_any_sheet", message
+
