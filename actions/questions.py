@@ -42,6 +42,7 @@ class State:
     question: str | None = None
     job_answered: bool = False  # an answer named the job: the slot follows it
     profile: str | None = None  # the diplomas the student said are theirs ("bac general spe maths")
+    both: bool = False  # the last question of the message was answered for both jobs
 
 
 def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str, str]]:
@@ -279,12 +280,15 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             intent, text = "inform_job", state.question or said
             shown = tracker.get_slot("topic")
             state.topic = shown if isinstance(shown, str) and shown in queries.topics() else state.topic
-        if intent == COMPARE_INTENT and whole_message and len(jobs) == 1 and not compares(said):
+        if intent == COMPARE_INTENT and len(jobs) == 1 and not compares(said):
             if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
                 intent, text = "inform_job", state.question or text
-            else:
+            elif whole_message:
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
                 intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
+            else:  # one question of several ("… si le métier de gestionnaire de back-office leur serait ouvert")
+                intent = named_topic_intent(text) or topic_asked_instead(text) or f"{context.TOPIC_INTENT_PREFIX}" \
+                    f"{context.DEFAULT_TOPIC}"
         # the job before: the conversation's, or within one message the job the question before was about ("… le
         # back-office, et pourra-t-elle ensuite évoluer vers le middle-office ?")
         before = context.job_before(tracker) if whole_message else (state.job if state.job_answered else None)
@@ -292,6 +296,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             # a move from the job before to the one named, read in both sheets; the conversation goes on with the
             # job whose sheet answered
             jobs = [before, *jobs]
+        if not whole_message and not jobs and state.both and len(queries.list_jobs()) == 2:
+            # "… si ces métiers impliquent des horaires décalés, et si les déplacements y sont fréquents.": the
+            # next question of the message, naming no job, goes on with both
+            jobs = list(queries.list_jobs())
+        state.both = False
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
@@ -385,6 +394,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             not jobs and state.job is None and compares(text)) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))):
         state.topic, state.question = answer_for_both(dispatcher, text, understood or topic, bool(understood)), None
+        state.both = True
         return
     catalogue = queries.topics()
     subject = context.silent_subject(text)

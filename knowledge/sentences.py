@@ -22,10 +22,14 @@ _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?("
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
                           r"d'ou|est-ce que|est ce que|qu'est-ce|a quoi)\b")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
-                   r"|\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")  # "savoir ce que fait…" asks too
+                   # "savoir ce que fait…" asks too
+                   r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
+# "j'aimerais savoir si …, et si …": a second indirect question
+_IF_AGAIN = re.compile(r"^\s*(?:si|s'il|s'ils|s'elle|s'elles)\b")
+_AND_IF = re.compile(r"^\W*et\s+(?:si|s'il|s'ils|s'elle|s'elles)\b(?!\s+(?:possible|besoin|oui|non)\b)")
 # Thanks before a comma and a question ("merci, et le middle il voyage ?"): a sentence of its own
 _THANKS_LEAD = re.compile(r"^\s*(?:(?:ok|okay|oki|super|d'accord|dac|top|cool|parfait|g[ée]nial|bon|ah|ah ok)\s*,?\s+)?"
                           r"merci(?:\s+(?:beaucoup|bien|bcp|encore))?\s*,\s*(?=\w)", re.IGNORECASE)
@@ -56,7 +60,7 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
                        r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
 
 
-_INDIRECT = re.compile(r"\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu"  # "savoir ce que fait…"
+_INDIRECT = re.compile(r"(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu"  # "savoir ce que…"
                        # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
                        r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer|"
                        r"comprendre)"
@@ -76,9 +80,10 @@ def _asks(folded: str) -> bool:
 
 
 # "elle ne sait pas trop vers quoi se diriger", "je sais plus quel métier choisir": what the writer does not know
-_NOT_KNOWING = re.compile(r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent)\s+(?:pas|plus|encore)?\s*"
+_NOT_KNOWING = re.compile(r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent|sans savoir)\s+"
+                          r"(?:pas|plus|encore)?\s*"
                           r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
-                          r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle)\b[^?]*\.\s*$")
+                          r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle|ce qu)\b[^?]*\.\s*$")
 
 
 def _is_question(text: str) -> bool:
@@ -88,7 +93,8 @@ def _is_question(text: str) -> bool:
 def _plainly_asks(text: str) -> bool:
     """A "?", a question word first, or a question asked indirectly ("pourriez-vous m'indiquer…")."""
     folded = fold(text)
-    return bool(folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded))
+    return bool(folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded)
+                or _AND_IF.match(folded))
 
 
 def _wh_inside(text: str) -> bool:
@@ -106,7 +112,9 @@ def sentences(text: str) -> list[Sentence]:
         chunk = match.group(0)
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
         cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
-                if _asks(fold(chunk[:m.start()])) and _asks(fold(chunk[m.end() + 2:]))]
+                if _asks(fold(chunk[:m.start()])) and (_asks(fold(chunk[m.end() + 2:])) or (
+                    _IF_AGAIN.match(fold(chunk[m.end() + 2:])) and _INDIRECT.search(fold(chunk[:m.start()]))
+                    and not _REFERS_BACK.search(fold(chunk[m.end() + 2:]))))]  # "et si la fiche en parle": one
         thanks = _THANKS_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]

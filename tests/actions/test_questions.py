@@ -619,3 +619,27 @@ def test_a_silent_subject_beside_the_topic_asked_is_no_gap():
     [message] = _run(_tracker(text, [(text, "ask_studies")], entities=[{"entity": "job", "value": "back-office"}]))[0]
     assert message["response"] == "utter_not_in_any_sheet", message
 
+
+def test_a_question_of_several_goes_on_with_both_jobs_after_one_asked_of_both():
+    """"J'aimerais savoir si ces métiers impliquent des horaires décalés, et si les déplacements y sont fréquents."
+    (both jobs named in the context): the second question too is asked of both."""
+    context = "Bonjour, ma fille est intéressée à la fois par le middle-office et par le back-office."
+    first = "J'aimerais savoir si ces métiers impliquent des horaires décalés,"
+    second = "et si les déplacements y sont fréquents."
+    messages, _ = _run(_tracker(f"{context} {first} {second}", [(first, "ask_rhythm"), (second, "ask_rhythm")],
+                                context=[context]))
+    both = [m for m in messages if m.get("response", "").startswith("utter_compare")]
+    assert len(both) >= 2, [m.get("response") for m in messages]
+
+
+def test_a_comparison_read_in_one_question_of_several_naming_one_job_is_that_job():
+    """"Plusieurs se demandent si le métier de gestionnaire de back-office leur serait ouvert" read as a comparison
+    in a message of several questions: the back office only (then its careers, never the middle office's)."""
+    first = "Plusieurs d'entre eux se demandent si le métier de gestionnaire de back-office leur serait ouvert"
+    second = "et vers quels postes ils pourraient évoluer ensuite."
+    messages, _ = _run(_tracker(f"{first} {second}", [(first, "compare_jobs"), (second, "ask_careers")],
+                                entities=[{"entity": "job", "value": "back-office"}]))
+    said = " ".join(str(m.get("facts") or "") for m in messages)
+    assert not any(m.get("response", "").startswith("utter_compare") for m in messages), messages
+    assert "Auditeur" not in said and "Conseiller clientèle particuliers" in said, said
+

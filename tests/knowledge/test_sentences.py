@@ -107,3 +107,17 @@ def test_a_statement_of_not_knowing_beside_a_plain_question_is_context():
     assert [s.question for s in said] == [False, True]
     assert [s.question for s in sentences("je sais pas quoi faire.")] == [True]
     assert [s.question for s in sentences("pour le MO il faut quel niveau. et les qualités ?")] == [True, True]
+
+
+def test_a_second_indirect_question_after_et_si_is_a_question_of_its_own():
+    said = sentences("Nous aimerions savoir si le back-office est souvent en contact avec la clientèle, et si son bac "
+                     "STMG fait partie des bacs conseillés. Merci.")
+    assert [s.question for s in said] == [True, True, False]
+    assert said[1].text.startswith("et si son bac")
+    # "sans savoir ce qui les distingue" tells the context, beside a plain question
+    said = sentences("Ils en ont entendu parler sans savoir ce qui les distingue. Pourriez-vous m'expliquer la "
+                     "différence ?")
+    assert [s.question for s in said] == [False, True]
+    # "… et si la fiche en parle": the same question, pointing back
+    said = sentences("Elle se demandait si ce métier est stressant et si la fiche en parle, car elle est anxieuse.")
+    assert [s.question for s in said] == [True]
