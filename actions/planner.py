@@ -26,6 +26,7 @@ ROUTING_WEIGHT = 3.0
 OWN_SUBJECT = 0.8  # a question matching a fact this much is about that fact, not the items its context names
 PARTIAL_SUBJECT = 0.5  # ... or this much with two words or more ("suit les dossiers de succession")
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
+SAYS_WHAT_IT_DOES = ("definition", "missions")  # two sections that often say one thing alike
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
 LONG_LIST = 8  # a topic longer than this is shown by its heading when a whole list is the answer
@@ -125,6 +126,17 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
         # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
         return same_topic
     return same_topic[:MAX_FACTS]
+
+
+def _said_alike_elsewhere(own: list[FoundFact], group: list[FoundFact]) -> list[FoundFact]:
+    """The facts of the section that restates the one answering (the definition for the missions, and back) that
+    match as well as the best: an open question is answered by both ("le back office il contrôle quoi ?")."""
+    best = group[0]
+    if best.topic not in SAYS_WHAT_IT_DOES:
+        return []
+    shown = {f.fact for f in group}
+    return [f for f in own if f.topic in SAYS_WHAT_IT_DOES and f.topic != best.topic and f.fact not in shown
+            and f.job == best.job and f.coverage >= best.coverage * CLOSE_TO_BEST][:MAX_FACTS]
 
 
 def _passes(found: FoundFact, shape: QuestionShape) -> bool:
@@ -750,8 +762,11 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         far_better = (group[0].weight >= ROUTING_WEIGHT and in_topic < group[0].coverage * ROUTE_MARGIN
                       and queries.in_sheet_words(group[0]))
         if group[0].topic == topic or far_better:
-            return Plan([Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)],
-                        precise=True)
+            parts = [Part(FACTS, job, group[0].topic, tuple(f.fact for f in group), attribute=shape.attribute)]
+            alike = _said_alike_elsewhere(own, group)
+            if alike:  # "il contrôle quoi ?": the missions' fact, and the definition's that says it too
+                parts.append(Part(FACTS, job, alike[0].topic, tuple(f.fact for f in alike), attribute=shape.attribute))
+            return Plan(parts, precise=True)
     if not own and others and not asks_yes_no:
         group = _best_group(others, topic)  # the conversation's job has no such fact; the other job's sheet has
         if group[0].weight >= ROUTING_WEIGHT and not job_named:

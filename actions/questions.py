@@ -269,6 +269,10 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             named = named_topic_intent(said)
             if named:
                 intent, text = named, said  # its own topic, its own words
+            elif asks_for_more(said):  # "et il fait quoi d'autre le back ?": the whole topic, not the last fact
+                shown = tracker.get_slot("topic")
+                if isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC:
+                    intent, text = f"{context.TOPIC_INTENT_PREFIX}{shown}", ""
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             understood = context.topic_of_intent(intent)  # the topic the NLU read, kept for the comparison
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
@@ -326,6 +330,14 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
         return None
     source, target = planner.move_order(previous, named)
     return f"passer du {target.name} au {source.name} ?"
+
+
+def asks_for_more(text: str) -> bool:
+    """"et il fait quoi d'autre ?", "quoi d'autre ?", "et sinon ?": the rest of the topic just answered, naming
+    nothing of its own."""
+    folded = fold(text)
+    return (any(contains_phrase(folded, cue) for cue in queries.vocabulary().more_cues)
+            and not queries.content_terms(text) and not analyse(text, queries.vocabulary()).topics_named)
 
 
 def _term_answered(state: State, job: JobInfo | None) -> None:

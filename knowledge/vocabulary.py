@@ -89,6 +89,7 @@ class Vocabulary:
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     reverse_cues: tuple[str, ...] = ()  # "et l'inverse ?": the move just asked, the other way round
+    more_cues: tuple[str, ...] = ()  # "quoi d'autre ?": the rest of the topic just answered
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a precise value asked ("à quelle heure ?") -> (its cues, how a fact would state it: "#" is a number)
     precise_values: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
@@ -256,6 +257,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         reverse_cues=_folded_list(path, data.get("reverse_cues") or [], "reverse_cues"),
+        more_cues=_folded_list(path, data.get("more_cues") or [], "more_cues"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
         topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")
                      for t, w in (data.get("topic_hints") or {}).items() if t != LINE_KEY},

@@ -604,6 +604,13 @@ def test_a_question_with_its_own_subject_leaves_the_context_items_aside(default_
     assert part.kind == planner.YES and "succession" in part.facts[0].text, part
 
 
+def test_an_open_question_gets_the_definition_that_says_it_too(default_kb):
+    """"le back office il contrôle quoi ?": the missions' deadlines and the definition's conformity checks alike."""
+    parts = planner.plan_answer("le back office il controle quoi", "missions", queries.resolve_job("back-office")).parts
+    assert [p.topic for p in parts] == ["missions", "definition"], parts
+    assert any("conformité" in f.text for f in parts[1].facts), parts
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")

@@ -643,3 +643,20 @@ def test_a_comparison_read_in_one_question_of_several_naming_one_job_is_that_job
     assert not any(m.get("response", "").startswith("utter_compare") for m in messages), messages
     assert "Auditeur" not in said and "Conseiller clientèle particuliers" in said, said
 
+
+def test_what_else_after_one_fact_is_the_whole_topic():
+    """"et il fait quoi d'autre le back" (read as a job alone) after the titles: the back office's missions, not the
+    titles' fact again."""
+    latest = {"intent": {"name": "inform_job", "confidence": 0.52}, "text": "et il fait quoi d'autre le back",
+              "entities": [{"entity": "job", "value": "back-office"}]}
+    question = "back office il fait quoi avec les titres"
+    events = [{"event": "slot", "name": "job", "value": "back-office"},
+              {"event": "user", "text": question, "parse_data": {"intent": {"name": "ask_missions"}}},
+              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": latest["text"], "parse_data": latest}]
+    slots = {"job": "back-office", "topic": "missions", "question": question}
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_answer_missions" and "réclamations" in message["facts"], message
+
