@@ -27,6 +27,7 @@ OWN_SUBJECT = 0.8  # a question matching a fact this much is about that fact, no
 PARTIAL_SUBJECT = 0.5  # ... or this much with two words or more ("suit les dossiers de succession")
 ROUTE_MARGIN = 0.6  # leave the intent's topic only for a match far better than its own best one
 SAYS_WHAT_IT_DOES = ("definition", "missions")  # two sections that often say one thing alike
+FOLLOW_UP_WORDS = 7  # a follow-up this short that names nothing is about the answer just given
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
 LONG_LIST = 8  # a topic longer than this is shown by its heading when a whole list is the answer
@@ -126,6 +127,18 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
         # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
         return same_topic
     return same_topic[:MAX_FACTS]
+
+
+def claims_of_last(text: str) -> bool:
+    """"mais c'est obligatoire ou pas ?", "toujours ?", "c'est sûr ?": a short closed question that names nothing
+    and only claims something (an obligation, a frequency, a level, a certainty) of the answer just given."""
+    folded = fold(text)
+    if len(folded.split()) > FOLLOW_UP_WORDS or queries.content_terms(text):
+        return False
+    words = queries.claim_reader().words
+    claim = queries.claim_reader().read(folded)
+    return bool(claim.required or claim.frequent or claim.level or claim.only
+                or any(contains_phrase(folded, cue) for cue in words.certainty))
 
 
 def _said_alike_elsewhere(own: list[FoundFact], group: list[FoundFact]) -> list[FoundFact]:
@@ -228,9 +241,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         subject = _subject_of(previous_question, topic, job, shape.filters)
         if subject is not None:  # "c'est une compétence technique ?" of the skill just answered
             return Plan([subject], precise=True, question=previous_question)
-    if previous_question and shape.attribute and not shape.filters and not queries.content_terms(shape.content) \
-            and not shape.topics_named:
-        # "et à quel niveau ?" asks about the fact just answered; "et niveau qualités ?" switches topic
+    if previous_question and not shape.filters and not queries.content_terms(shape.content) \
+            and not shape.topics_named and (shape.attribute or claims_of_last(text)):
+        # "et à quel niveau ?", "mais c'est obligatoire ou pas ?" ask about the fact just answered; "et niveau
+        # qualités ?" switches topic
         text = f"{previous_question} {text}"
         shape = analyse(text, queries.vocabulary(), entity_filters)
     folded = queries.without_job_names(text, marker=JOB_MARKER)

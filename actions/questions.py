@@ -385,6 +385,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
         elif not jobs and asks_why_of_it(text):
             topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
+        elif state.question and planner.claims_of_last(text):
+            topic = shown  # "mais c'est obligatoire ou pas ?" after the English skill: of that fact, its topic
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
     if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):

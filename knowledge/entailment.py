@@ -31,6 +31,7 @@ NOT_REQUIRED = "not_required"  # an obligation is asked; the sheet lists options
 EXCLUDED = "excluded"  # the fact names what the student leaves out ("un bac général sans maths")
 NUMBER_UNSAID = "number_unsaid"  # a figure asked ("au moins 5 ans d'expérience") that the fact does not state
 NOT_ONLY = "not_only"  # "uniquement", "que de la saisie": one fact of a list of several is not all there is
+REQUIRED_UNSAID = "required_unsaid"  # "l'anglais c'est obligatoire ?" of a skill the sheet lists, never as required
 
 # "que des" restricts ("c'est que des chiffres ?"), except in a question's own "est-ce que des..." or a comparison
 _NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moins|autant|aussi|tant|avant|alors|bien)"
@@ -309,4 +310,8 @@ class ClaimReader:
                 return FREQUENCY_UNSAID
         if claim.only and listed > 1 and not any(item.diploma for item in items):  # "j'ai seulement un bac": mine
             return NOT_ONLY
+        if claim.required and not claim.only and topic not in self.words.required_topics and not any(
+                contains_phrase(folded_fact, c) for c in self.words.required_in_fact):
+            # a skill, a mission listed is not said to be required
+            return REQUIRED_UNSAID
         return ENTAILED

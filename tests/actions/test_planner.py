@@ -611,6 +611,16 @@ def test_an_open_question_gets_the_definition_that_says_it_too(default_kb):
     assert any("conformité" in f.text for f in parts[1].facts), parts
 
 
+def test_a_short_claim_after_an_answer_is_asked_of_that_answer(default_kb):
+    """"faut parler anglais ?" then "mais c obligatoire ou pas ?": the English skill again, without a "oui" (the
+    sheet lists it, it never says it is required)."""
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("mais c obligatoire ou pas ?", "skills", bo,
+                                 previous_question="pr etre gestionnaire back office faut parler anglais ?").parts
+    assert part.kind == planner.UNQUALIFIED and "anglais" in part.facts[0].text, part
+    assert planner.claims_of_last("c'est sûr ?") and not planner.claims_of_last("et les études ?")
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")

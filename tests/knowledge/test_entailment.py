@@ -215,3 +215,13 @@ def test_how_a_diploma_is_taken_is_not_part_of_it(reader):
     assert reader.verdict(reader.read(fold("ma fille est en BTS Banque en alternance, ça lui permet ?")),
                           "BTS Banque") == e.ENTAILED
     assert [i.text for i in reader.items(fold("ma fille est en BTS Banque en alternance"))] == ["bts banque"]
+
+
+def test_an_obligation_asked_of_a_skill_is_said_only_by_a_fact_that_requires_it(reader):
+    """"l'anglais c'est obligatoire ?" of "Maîtrise de l'anglais" (a skill listed, never said required): no "oui"."""
+    assert verdict(reader, "l'anglais c'est obligatoire ?", "Maîtrise de l'anglais", topic="skills",
+                   listed=5) == e.REQUIRED_UNSAID
+    assert verdict(reader, "l'anglais c'est obligatoire ?", "Maîtrise de l'anglais indispensable", topic="skills",
+                   listed=5) == e.ENTAILED
+    assert verdict(reader, "il faut maîtriser l'anglais ?", "Maîtrise de l'anglais", topic="skills",
+                   listed=5) == e.ENTAILED  # a plain question claims no obligation
