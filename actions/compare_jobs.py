@@ -10,6 +10,7 @@ from actions import context, planner
 from actions.dispatch import dispatch_plan
 from common.wording import response_text
 from knowledge import queries
+from knowledge.queries import JobInfo
 from knowledge.question import YES_NO, analyse
 from knowledge.render import facts_block
 from knowledge.text import fold
@@ -62,8 +63,10 @@ def compare_on_button(dispatcher: CollectingDispatcher, remembered: str | None) 
 
 
 def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None,
-                    understood: bool = False) -> str:
-    """A question about the two jobs; returns the topic answered.
+                    understood: bool = False, said_by: list[JobInfo] | None = None) -> str:
+    """A question about the two jobs; returns the topic answered. `said_by` (if given) receives the one job whose
+    sheet alone says "oui" to a closed question ("c'est qui qui fait la facturation, middle ou back ?"): the job
+    "lui" means next.
 
     A closed question ("les deux demandent l'esprit d'équipe ?") gets each job's own answer, with the same gate
     before "oui" as for one job. A point that facts name ("lequel demande le plus d'anglais ?") gets each sheet's
@@ -92,6 +95,8 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
                                           for part in plan.parts]) for plan in plans]
         for plan in plans:
             dispatch_plan(dispatcher, plan)
+        if said_by is not None and said_yes.count(True) == 1:
+            said_by.append(queries.list_jobs()[said_yes.index(True)])
         return found[0].topic if found else topic
     if ranking:
         dispatcher.utter_message(response="utter_compare_no_ranking")

@@ -407,8 +407,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and compares(text)) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))):
-        state.topic, state.question = answer_for_both(dispatcher, text, understood or topic, bool(understood)), None
-        state.both = True
+        said_by: list[JobInfo] = []
+        state.topic, state.question = answer_for_both(dispatcher, text, understood or topic, bool(understood),
+                                                      said_by), None
+        state.both = not said_by
+        if said_by:  # "c'est qui qui fait la facturation, middle ou back ?": "et lui …" is the one that does
+            state.job, state.job_answered = said_by[0], True
         return
     catalogue = queries.topics()
     subject = context.silent_subject(text)

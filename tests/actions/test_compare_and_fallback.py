@@ -416,3 +416,18 @@ def test_a_sheet_word_only_as_a_partner_is_no_question_about_the_word():
 
     assert only_as_partner("et il fait quoi avec le front ?")
     assert not only_as_partner("c'est quoi le front office ?") and not only_as_partner("front office ?")
+
+
+def test_the_one_job_whose_sheet_says_yes_is_the_job_next():
+    """"c'est qui qui fait la facturation client, middle ou back ?": only the middle office's sheet says it — the
+    job "et lui ?" means next."""
+    from actions.compare_jobs import answer_for_both
+
+    said_by: list = []
+    answer_for_both(CollectingDispatcher(), "c'est qui qui fait la facturation client, middle ou back ?", "missions",
+                    said_by=said_by)
+    assert [job.id for job in said_by] == ["middle-office"]
+    said_by = []
+    answer_for_both(CollectingDispatcher(), "Les deux demandent l'anglais ?", "skills", said_by=said_by)
+    assert said_by == []  # both say it: no one job
+
