@@ -64,7 +64,7 @@ _INDIRECT = re.compile(r"(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|
                        # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
                        r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer|"
                        r"comprendre)"
-                       r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? si\b"
+                       r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? (?:si|s'il|s'ils|s'elle|s'elles)\b"
                        # "j'aimerais avoir une idée de la rémunération…": a question, politely put
                        r"|\b(?:aimerais|voudrais|souhaiterais|souhaite|voulais|aimerions|voudrions)\s+"
                        r"(?:avoir une idee|en savoir plus|connaitre|savoir)\b"

@@ -121,3 +121,6 @@ def test_a_second_indirect_question_after_et_si_is_a_question_of_its_own():
     # "… et si la fiche en parle": the same question, pointing back
     said = sentences("Elle se demandait si ce métier est stressant et si la fiche en parle, car elle est anxieuse.")
     assert [s.question for s in said] == [True]
+    # "elle se demandait s'il était possible…": an indirect question too
+    said = sentences("Elle aime les chiffres. Enfin, elle se demandait s'il était possible d'évoluer ensuite.")
+    assert [s.question for s in said] == [False, True]
