@@ -129,6 +129,21 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     return same_topic[:MAX_FACTS]
 
 
+# "je suis conseillère principale d'éducation", "en tant que conseiller d'orientation": who writes, not whose path
+_WRITER_ROLE = re.compile(r"(?:\bje suis|\bje me presente\s*:?|\ben tant que|\bje travaille comme)\s+"
+                          r"(?:(?:un|une|le|la|l')\s*)?$")
+
+
+def _writers_role(item: entailment.NamedItem, said: str) -> bool:
+    """A job the writer says is theirs while the message is about someone else ("je suis conseillère principale
+    d'éducation … une mère d'élève m'a demandé…"): no item of the claim."""
+    if item.diploma or item.at < 0:
+        return False
+    words = queries.claim_reader().words
+    about_someone = any(contains_phrase(said, cue) for cue in words.third_person_cues)
+    return about_someone and bool(_WRITER_ROLE.search(said[max(0, item.at - 30):item.at]))
+
+
 def claims_of_last(text: str) -> bool:
     """"mais c'est obligatoire ou pas ?", "toujours ?", "c'est sûr ?": a short closed question that names nothing
     and only claims something (an obligation, a frequency, a level, a certainty) of the answer just given."""
@@ -256,7 +271,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # the items of the context count where the question names none ("son métier est-il cité comme voie
         # d'accès ?"), unless it names a topic they do not belong in ("ce métier demande-t-il de bonnes compétences
         # en anglais ?" after "élève de terminale générale")
-        told = tuple(i for i in claim.items if i not in asked.items)
+        told = tuple(i for i in claim.items if i not in asked.items and not _writers_role(i, said))
         # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
         items = tuple(next((t for t in told if item.bare and not item.plural
                             and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)

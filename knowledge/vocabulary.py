@@ -31,6 +31,7 @@ class ClaimWords:
     item_skips: frozenset[str] = frozenset()
     required: tuple[str, ...] = ()
     required_in_fact: tuple[str, ...] = ()  # how a fact says something is required ("indispensable")
+    third_person_cues: tuple[str, ...] = ()  # "ma fille", "un élève": the message is about someone else
     levels: dict[int, tuple[str, ...]] = field(default_factory=dict)
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
@@ -173,7 +174,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
-                          "required_in_fact")}
+                          "required_in_fact", "third_person_cues")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -188,6 +189,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
+        third_person_cues=lists["third_person_cues"],
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),
         job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),

@@ -621,6 +621,17 @@ def test_a_short_claim_after_an_answer_is_asked_of_that_answer(default_kb):
     assert planner.claims_of_last("c'est sûr ?") and not planner.claims_of_last("et les études ?")
 
 
+def test_the_writers_own_job_is_no_item_of_the_path_asked_about(default_kb):
+    """"je suis conseillère principale d'éducation … une mère d'élève m'a demandé …": the writer's job is not whose
+    path is asked about (never "the sheet does not cite « conseillère principale d'éducation »")."""
+    bo = queries.resolve_job("back-office")
+    background = ("Bonjour, je me présente : je suis conseillère principale d'éducation dans un lycée. Une mère "
+                  "d'élève de terminale STMG m'a posé des questions.")
+    parts = planner.plan_answer("Elle se demandait s'il était possible d'évoluer vers un poste à responsabilités.",
+                                "careers", bo, background=background).parts
+    assert parts and all(p.kind != planner.NOT_LISTED for p in parts), parts
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")
