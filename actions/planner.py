@@ -819,6 +819,12 @@ _TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir|(?:revenir|retou
                         r"basculer)\s+en))\s*(?:la |le |l')?$")  # "revenir en BO": where one goes (checked first)
 
 
+# "jtravaille déjà au back office", "je suis actuellement au BO": where one works now (before any "au" of a move)
+_WORKS_IN_BEFORE = re.compile(r"(?:travaille|taf|bosse|suis|jsuis|jtravaille|jbosse|travaillant|bossant)\s+"
+                              r"(?:deja\s+|actuellement\s+|aujourd'hui\s+|en ce moment\s+)?"
+                              r"(?:au|aux|en|dans le|dans la|dans un|a la)\s*(?:la |le |l')?$")
+
+
 def names_diploma(text: str) -> bool:
     """Whether the message names a diploma ("en bac pro commerce, c'est jouable pour le middle ou le back ?"): the
     student's own path, asked of each job, not a move between them."""
@@ -855,6 +861,7 @@ def move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
     for start, job in queries.job_mentions(text):
         if job in score:
             before = folded[max(0, start - 25):start]
-            score[job] += -1 if _TO_BEFORE.search(before) else 1 if _FROM_BEFORE.search(before) else 0
+            score[job] += 1 if _WORKS_IN_BEFORE.search(before) else -1 if _TO_BEFORE.search(before) else \
+                1 if _FROM_BEFORE.search(before) else 0
     first, second = jobs[0], jobs[1]
     return (second, first) if score[second] > score[first] else (first, second)

@@ -632,6 +632,25 @@ def test_the_writers_own_job_is_no_item_of_the_path_asked_about(default_kb):
     assert parts and all(p.kind != planner.NOT_LISTED for p in parts), parts
 
 
+def test_where_one_works_now_is_where_the_move_starts(default_kb):
+    """"jtravaille déjà au back office, je peux passer middle ?": from the back office ("au" after "travaille" is
+    where one is, not where one goes): the middle office's ways in."""
+    jobs = list(queries.list_jobs())
+    text = "jtravaille deja au back office depuis 3 ans, je peux passer middle ?"
+    source, target = planner.move_order(text, jobs)
+    assert (source.id, target.id) == ("back-office", "middle-office")
+    [part] = planner.plan_move(text, jobs).parts
+    assert part.kind == planner.YES and part.job == target and part.facts[0].direction == "from", part
+
+
+def test_sms_words_after_a_diploma_are_not_part_of_it(default_kb):
+    """"jsuis en 1ere stmg jpeux faire back office ?": the bac STMG the sheet lists (never "ne cite pas « stmg jpeux
+    faire »")."""
+    [part] = planner.plan_answer("jsuis en 1ere stmg jpeux faire back office ?", "studies",
+                                 queries.resolve_job("back-office")).parts
+    assert part.kind == planner.YES and "STMG" in part.facts[0].text, part
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")
