@@ -389,6 +389,8 @@ _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|sera
                        r"(?:le|la|les|l'|un|une|du|de la|des)\b"
                        # "le middle il est commercial ?", "il est stressant le BO ?": one word said of the job itself
                        r"|jobname\s*,?\s*(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s*[?!.]*\s*$"
+                       # "le back office c stressant ?", "le middle c'est dur ?": one word said of the job itself
+                       r"|jobname\s*,?\s*(?:c'est|c est|cest|c|ca|ca reste|c'est pas)\s+(?P<said>[a-z]+)\s*[?!.]*\s*$"
                        r"|^(?:et |mais |donc )?(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s+(?:le |la |l')?\s*jobname"
                        r"\s*[?!.]*\s*$"
                        # "le middle-office est-il un métier stressant ?"
@@ -398,7 +400,12 @@ _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|sera
 def asks_identity(text: str) -> bool:
     """"Le middle-office, c'est le service commercial ?": what the job IS, which only its definition says (a fact
     naming the commercial services among its colleagues is no "oui")."""
-    return bool(_IDENTITY.search(fold(queries.without_job_names(text, marker=JOB_MARKER))))
+    match = _IDENTITY.search(fold(queries.without_job_names(text, marker=JOB_MARKER)))
+    if match and match.group("said"):
+        # "le back office c'est possible ?", "c'est accessible ?": whether one can get there, not what the job is
+        words = queries.claim_reader().words
+        return not any(contains_phrase(match.group("said"), cue) for cue in (*words.access_cues, *words.certainty))
+    return bool(match)
 
 
 def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text: str = "") -> bool:

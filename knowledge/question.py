@@ -63,6 +63,8 @@ def _asks_for(folded: str, wh_word: str) -> bool:
 
 _FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |niveau |cote |au niveau |concernant |"
                         r"question )?(?:le |la |les |l'|du |des |ses |son |sa )")
+# "et expertise ?", "et techniques ?": a filter value alone, no determiner
+_BARE_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:en |niveau |au niveau )?([a-z]+)\s*\??$")
 _SUBJECTS = {"il", "elle", "on", "ils", "elles", "je", "j", "tu", "c", "ca", "cest", "y", "lui", "eux", "ya"}
 FOLLOW_UP_WORDS = 6
 
@@ -71,6 +73,9 @@ def _noun_follow_up(folded: str, vocabulary: Vocabulary) -> bool:
     """A follow-up made of a noun phrase ("et l'expérience demandée ?", "et pour les horaires ?"): no subject, no
     yes/no cue, a few words."""
     words = re.findall(r"[a-z0-9]+", folded)
+    bare = _BARE_FOLLOW_UP.match(folded.strip())
+    if bare and any(bare.group(1) in (fold(f.value), *f.words) for f in vocabulary.filters):
+        return True  # "et expertise ?": the facts of that level, not a yes
     return bool(_FOLLOW_UP.match(folded.strip())) and len(words) <= FOLLOW_UP_WORDS \
         and not _SUBJECTS & set(words) and not any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues) \
         and not re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded)

@@ -651,6 +651,16 @@ def test_sms_words_after_a_diploma_are_not_part_of_it(default_kb):
     assert part.kind == planner.YES and "STMG" in part.facts[0].text, part
 
 
+def test_a_word_said_of_the_job_is_not_a_skill_named_alike(default_kb):
+    """"le middle office c stressant ?": the skill "gérer des situations de stress" is shown, never a "oui" (the
+    sheet does not say the job is stressful); "le back office c'est possible ?" asks whether one can get there."""
+    mo = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("le middle office c stressant ?", "qualities", mo).parts
+    assert part.kind != planner.YES and "stress" in part.facts[0].text, part
+    assert planner.asks_identity("le back office c stressant ?")
+    assert not planner.asks_identity("je suis en terminale STMG, le back office c'est possible ?")
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")

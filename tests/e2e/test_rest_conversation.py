@@ -110,7 +110,7 @@ def test_every_factual_answer_offers_buttons(stack):
 # Precise questions (the answer planner): (question, must be in the reply, must not)
 PRECISE_CASES = {
     "yes": ("le back office gere les reclamations clients ?", ["oui", "traiter les reclamations clients", "source"], []),
-    "no-other-job": ("le back office fait du reporting ?", ["pas d'apres sa fiche", "gestionnaire middle-office",
+    "no-other-job": ("le back office fait du reporting ?", ["ne le cite pas", "gestionnaire middle-office",
                                                             "reporting quotidien"], ["oui"]),
     # a job the sheet does not list: "non, la fiche ne cite pas « trader »", then the moves it lists
     "not-in-any-sheet": ("apres le middle office on peut devenir trader ?", ["ne cite pas", "trader", "auditeur"],

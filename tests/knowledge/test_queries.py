@@ -194,3 +194,11 @@ def test_facts_quoting_reads_the_sheets_lines_codes_and_types(repo):
     assert general[0].fact.text == "Secrétaire général" and general[0].coverage > general[-1].coverage
     assert repo.facts_quoting("c'est quoi ?") == [] and repo.facts_quoting("c'est quoi la trigonometrie") == []
     assert repo.facts_quoting("comportementale", ("back-office",)) == []
+
+
+def test_a_bare_noun_follow_up_asks_for_what_the_sheet_says_not_a_yes():
+    from knowledge.question import OPEN, YES_NO, analyse
+    from knowledge.queries import vocabulary
+
+    assert analyse("et expertise ?", vocabulary()).form == OPEN
+    assert analyse("et il gère les clients ?", vocabulary()).form == YES_NO
