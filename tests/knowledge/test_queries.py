@@ -197,8 +197,8 @@ def test_facts_quoting_reads_the_sheets_lines_codes_and_types(repo):
 
 
 def test_a_bare_noun_follow_up_asks_for_what_the_sheet_says_not_a_yes():
-    from knowledge.question import OPEN, YES_NO, analyse
     from knowledge.queries import vocabulary
+    from knowledge.question import OPEN, YES_NO, analyse
 
     assert analyse("et expertise ?", vocabulary()).form == OPEN
     assert analyse("et il gère les clients ?", vocabulary()).form == YES_NO
