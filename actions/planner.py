@@ -809,8 +809,9 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             return Plan([Part(FACTS, group[0].job, group[0].topic, tuple(f.fact for f in group),
                               attribute=shape.attribute)], precise=True)
         in_own = [f for f in found if f.job.id == job.id and f.coverage >= PARTIAL]
+        covered = group[0].topic in queries.topic_answer(job.id, group[0].topic).covered_topics
         if (group[0].weight >= ROUTING_WEIGHT and group[0].coverage >= 0.99 and not in_own and not shape.filters
-                and not shape.topics_named):
+                and not shape.topics_named and covered):  # a section the sheet lacks: its own honest gap
             # "c'est pas le middle qui fait ça ?" of the titles only the back office's sheet names: said so, never
             # the middle office's whole section as if it answered
             return Plan([Part(ELSEWHERE_ONLY, job, group[0].topic, other=group[0])], precise=True)

@@ -300,10 +300,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             # a move from the job before to the one named, read in both sheets; the conversation goes on with the
             # job whose sheet answered
             jobs = [before, *jobs]
-        if not whole_message and not jobs and state.both and len(queries.list_jobs()) == 2:
+        if not whole_message and not jobs and state.both:
             # "… si ces métiers impliquent des horaires décalés, et si les déplacements y sont fréquents.": the
-            # next question of the message, naming no job, goes on with both
-            jobs = list(queries.list_jobs())
+            # next question of the message, naming no job, goes on with the jobs the message names (or both)
+            in_message, known = context.mentioned_jobs(tracker), list(queries.list_jobs())
+            jobs = in_message if len(in_message) >= 2 else known if len(known) == 2 else []
         state.both = False
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
         comparing = False

@@ -387,7 +387,8 @@ class KnowledgeRepository:
         spelled = sorted((r"[\s\-_.']*".join(map(re.escape, re.split(r"[\s\-_.']+", n))) for n in names if n.strip()),
                          key=len, reverse=True)
         title = r"(?:gestionnaires?\s+(?:de\s+|du\s+)?)?"
-        return re.compile(r"(?<![a-z0-9])" + title + "(?:" + "|".join(spelled) + r")(?![a-z0-9])")
+        english = r"(?:\s+(?:manager|managers|officer|officers|clerk|clerks|analyst|analysts))?"  # "back office clerk"
+        return re.compile(r"(?<![a-z0-9])" + title + "(?:" + "|".join(spelled) + r")" + english + r"(?![a-z0-9])")
 
     def job_mentions(self, text: str) -> list[tuple[int, JobInfo]]:
         """Where each known job is named in the folded message, in order ("du back au middle")."""

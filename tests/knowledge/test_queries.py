@@ -202,3 +202,11 @@ def test_a_bare_noun_follow_up_asks_for_what_the_sheet_says_not_a_yes():
 
     assert analyse("et expertise ?", vocabulary()).form == OPEN
     assert analyse("et il gère les clients ?", vocabulary()).form == YES_NO
+
+
+def test_english_words_and_job_titles_are_no_fact_words():
+    """"what does a middle office manager do?": the job named (with its English title), no word to look for."""
+    from knowledge.queries import content_terms, jobs_in_text
+
+    assert content_terms("what does a middle office manager do?") == []
+    assert [job.id for job in jobs_in_text("what does a middle office manager do?")] == ["middle-office"]
