@@ -546,8 +546,10 @@ def _sharing(folded: str, job: JobInfo, topic: str) -> tuple[FactItem, ...]:
     reader, vocabulary = queries.claim_reader(), queries.vocabulary()
     ignored = {*vocabulary.stopwords, *vocabulary.generic_words, JOB_MARKER.strip()}
     asked = set(reader.terms_of(" ".join(w for w in folded.split() if w not in ignored)))
+    # half of what was asked at least: "gère les crédits immobiliers ?" shares only its verb with "Gérer les outils
+    # monétiques" — the sheet is silent on it
     return tuple(f for f in queries.topic_answer(job.id, topic).facts
-                 if asked & set(reader.terms_of(" ".join((f.text, *f.aliases)))))
+                 if 2 * len(asked & set(reader.terms_of(" ".join((f.text, *f.aliases))))) >= len(asked) > 0)
 
 
 def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:

@@ -661,6 +661,17 @@ def test_a_word_said_of_the_job_is_not_a_skill_named_alike(default_kb):
     assert not planner.asks_identity("je suis en terminale STMG, le back office c'est possible ?")
 
 
+def test_a_verb_in_common_is_not_what_was_asked(default_kb):
+    """"le back office gère les crédits immobiliers ?": "Gérer les outils monétiques" shares only the verb — the
+    sheet is silent on it (then what it says), never its missions shown as if they answered."""
+    [part] = planner.plan_answer("le back office gère les crédits immobiliers ?", "missions",
+                                 queries.resolve_job("back-office")).parts
+    assert part.kind == planner.NOT_IN_SHEET, part
+    [part] = planner.plan_answer("le middle office travaille le week-end ?", "rhythm",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.VALUE_UNSAID and part.facts, part
+
+
 def test_a_precise_value_the_facts_do_not_state_is_said_missing(default_kb):
     """"il commence à quelle heure le matin ?": the sheet's hours give no clock time: that said, then the facts."""
     mo = queries.resolve_job("middle-office")
