@@ -50,7 +50,8 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_d.yml": 0.80, "student_conversations_e.yml": 0.82, "student_conversations_f.yml": 0.84,
         "student_conversations_i.yml": 0.74, "student_conversations_j.yml": 0.79, "student_conversations_k.yml": 0.73,
         "student_conversations_l.yml": 0.79, "student_conversations_q.yml": 0.85, "student_conversations_r.yml": 0.74,
-        "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.66}
+        "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.66,
+        "student_conversations_w.yml": 0.60, "student_conversations_x.yml": 0.92}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -92,6 +93,12 @@ RUNNER_HONEST = [
 # Sets U (90 conversations: sessions, formal, closed questions, own path, terms) and V (70: long phone sessions of
 # 5-9 turns, formal) were written the same way in that session as its development sets and looked into: U 72.2 ->
 # 91.1 %, V 47.1 -> 70.0 % (turns answered "oui" against their expectations: V 7 -> 3, none of them closed questions).
+# Set W (120 conversations: 40 sessions, 15 own path, 25 closed questions whose true answer is not yes, 15 long formal
+# messages, 15 SMS and the sheets' terms, 10 others; 81 turns forbid "oui") was written the same way at the start of
+# the session after S, and measured before any of its changes: 58.3 % and 1 turn answered "oui" against its
+# expectations; 63.3 % and 1 at the session's end (formal 13 -> 33 %, sessions 45 -> 50 %). Never looked into.
+# Set X (40 conversations: 25 long formal messages of one to three questions, 15 sessions) was written the same way
+# in that session as its development set and looked into: 72.5 -> 97.5 %.
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
@@ -104,11 +111,14 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_r.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_s.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_u.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_v.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_v.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_w.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_x.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui"
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 3, "student_conversations_j.yml": 1,
                  "student_conversations_k.yml": 2, "student_conversations_l.yml": 1, "student_conversations_q.yml": 0,
-                 "student_conversations_r.yml": 0, "student_conversations_s.yml": 0, "student_conversations_u.yml": 0}
+                 "student_conversations_r.yml": 0, "student_conversations_s.yml": 0, "student_conversations_u.yml": 0,
+                 "student_conversations_w.yml": 1, "student_conversations_x.yml": 0}
 
 
 @pytest.mark.parametrize("name", list(BARS))
