@@ -95,8 +95,9 @@ def question_spans(tracker: Tracker) -> list[tuple[int, int]]:
     if not spans and not text.startswith("/"):
         # one question in the message (the NLU lists several only): the sentences that ask, when some do ("…
         # J'aimerais comprendre si … ? Merci d'avance." — "d'avance" is no skill level)
-        asked_spans = [(s.start, s.end) for s in sentences(text) if s.question]
-        spans = asked_spans if len(asked_spans) < len(sentences(text)) else []
+        said = sentences(text)
+        asked_spans = [(s.start, s.end) for s in said if s.question]
+        spans = asked_spans if len(asked_spans) < len(said) else []
     return spans if len(text.strip()) and spans else []
 
 

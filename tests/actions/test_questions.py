@@ -123,21 +123,29 @@ def test_the_same_question_again_of_the_job_named_whatever_topic_the_nlu_read():
     assert slots["topic"] == "studies", slots
 
 
-def test_the_other_job_put_forward_is_the_same_question_not_the_source():
-    """"c'est pas le middle qui fait ça ?" (read as a question about the source) after the back office's titles: the
-    same question for the middle office, whose sheet names no titles: said so, with the back office's fact."""
-    latest = {"intent": {"name": "ask_source", "confidence": 0.9}, "text": "c'est pas le middle qui fait ça ?",
-              "entities": [{"entity": "job", "value": "middle"}]}
+def _after_the_titles(intent: str, text: str, entity: str, job: str):
+    """The action's answer to `text` (read as `intent`, naming `entity`) right after "back office il fait quoi avec
+    les titres" (the back office's missions); Rasa has already set the job slot to `job`."""
+    latest = {"intent": {"name": intent, "confidence": 0.6}, "text": text,
+              "entities": [{"entity": "job", "value": entity}]}
     question = "back office il fait quoi avec les titres"
     events = [{"event": "slot", "name": "job", "value": "back-office"},
               {"event": "user", "text": question, "parse_data": {"intent": {"name": "ask_missions"}}},
               {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": latest["text"], "parse_data": latest},
-              {"event": "slot", "name": "job", "value": "middle-office"}]
-    slots = {"job": "middle-office", "topic": "missions", "question": question}
+              {"event": "user", "text": text, "parse_data": latest},
+              {"event": "slot", "name": "job", "value": job}]
+    slots = {"job": job, "topic": "missions", "question": question}
     dispatcher = CollectingDispatcher()
     found = ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"),
                                     {})
+    return dispatcher, found
+
+
+def test_the_other_job_put_forward_is_the_same_question_not_the_source():
+    """"c'est pas le middle qui fait ça ?" (read as a question about the source) after the back office's titles: the
+    same question for the middle office, whose sheet names no titles: said so, with the back office's fact."""
+    dispatcher, found = _after_the_titles("ask_source", "c'est pas le middle qui fait ça ?", "middle",
+                                          "middle-office")
     assert {e["name"]: e["value"] for e in found}["topic"] == "missions"
     first = dispatcher.messages[0]
     assert first["response"] == "utter_fact_elsewhere_only", first
@@ -647,16 +655,7 @@ def test_a_comparison_read_in_one_question_of_several_naming_one_job_is_that_job
 def test_what_else_after_one_fact_is_the_whole_topic():
     """"et il fait quoi d'autre le back" (read as a job alone) after the titles: the back office's missions, not the
     titles' fact again."""
-    latest = {"intent": {"name": "inform_job", "confidence": 0.52}, "text": "et il fait quoi d'autre le back",
-              "entities": [{"entity": "job", "value": "back-office"}]}
-    question = "back office il fait quoi avec les titres"
-    events = [{"event": "slot", "name": "job", "value": "back-office"},
-              {"event": "user", "text": question, "parse_data": {"intent": {"name": "ask_missions"}}},
-              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": latest["text"], "parse_data": latest}]
-    slots = {"job": "back-office", "topic": "missions", "question": question}
-    dispatcher = CollectingDispatcher()
-    ActionAnswerTopic().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"), {})
+    dispatcher, _ = _after_the_titles("inform_job", "et il fait quoi d'autre le back", "back-office", "back-office")
     [message] = dispatcher.messages
     assert message["response"] == "utter_answer_missions" and "réclamations" in message["facts"], message
 
