@@ -28,6 +28,7 @@ PART_RESPONSES = {
     planner.FILTER_UNRATED: "utter_filter_unrated",
     planner.NOT_LISTED: "utter_fact_not_listed",
     planner.KIND_LISTED: "utter_fact_kind_listed",
+    planner.LEVEL_NAMED: "utter_fact_level_named",
     planner.NOT_REQUIRED: "utter_fact_not_required",
     planner.LEVEL_LOWER: "utter_fact_level_lower",
     planner.LESS_OFTEN: "utter_fact_less_often",
@@ -108,8 +109,8 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
                       filter_label=_filter_label(part))
     elif part.kind == planner.COUNT:
         values.update(count=len(part.facts), where=_where(part.topic, part.facts), facts=facts_block(part.facts))
-    elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.NOT_REQUIRED, planner.NOT_ONLY,
-                       planner.VALUE_UNSAID):
+    elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.LEVEL_NAMED, planner.NOT_REQUIRED,
+                       planner.NOT_ONLY, planner.VALUE_UNSAID):
         values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),

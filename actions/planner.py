@@ -55,6 +55,7 @@ FILTER_UNRATED = "filter_unrated"  # the sheet does not rate/classify what the f
 # Closed questions a fact does not entail (knowledge/entailment.py): never a "oui"
 NOT_LISTED = "not_listed"  # the item named is not in the sheet's list: "non", and the list it gives
 KIND_LISTED = "kind_listed"  # "un BTS": the sheet lists one precise diploma of that kind, not any
+LEVEL_NAMED = "level_named"  # "une licence éco": the sheet names that level of study, no particular diploma of it
 NOT_REQUIRED = "not_required"  # an obligation asked where the sheet lists several options
 LEVEL_LOWER = "level_lower"  # the sheet expects a lower level than asked
 LESS_OFTEN = "less_often"  # the sheet says "éventuellement", "peu fréquents"
@@ -425,6 +426,10 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     in_jobs = {t for item in reader.items(fold(best.fact.text)) if not item.diploma for t in item.terms}
     if in_jobs and set(best.matched) <= in_jobs and not any(not i.diploma for i in reader.items(folded)):
         return False
+    # "le middle office manage des gens ?" of "le management (reporting quotidien)": the question's verb is no person
+    # a list of people names
+    if best.topic in words.job_topics and set(best.matched) <= _verbs_of_subject(text):
+        return False
     # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
@@ -437,6 +442,16 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
            for named in shape.topics_named if named != best.topic):
         return False  # "le MO calcule les salaires ?": the salary is not in "il participe au calcul des résultats"
     return not _unsaid_things(shape.content, group)
+
+
+# The word after the job or a subject pronoun: its verb ("le BO gère", "il manage", "on ne contrôle")
+_SUBJECT_VERB = re.compile(r"(?:\bjobname|(?<![a-z'])(?:il|elle|ils|elles|on))\s+(?:ne\s+|n')?([a-z]+)")
+
+
+def _verbs_of_subject(text: str) -> set[str]:
+    """The search terms of the verbs said of the job ("manag" in "le middle office manage des gens ?")."""
+    said = queries.without_job_names(text, marker=JOB_MARKER)
+    return {t for verb in _SUBJECT_VERB.findall(said) for t in queries.content_terms(verb)}
 
 
 def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None) -> str:
@@ -638,6 +653,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
                                                                                                     part.topic, fact)
         if home != part.topic or (missing and missing.diploma and not of_kind):
             listed = queries.topic_answer(part.job.id, part.topic).facts  # none of its kind: the whole list
+        if missing and home == part.topic and any(reader.names_level_only(f.text, missing.kind_terms) for f in of_kind):
+            # "licence éco" where job offers ask "Niveau 6 Licence": not named, yet of a level the sheet names
+            return [Part(LEVEL_NAMED, part.job, part.topic, of_kind, item=item)]
         return [Part(NOT_LISTED, part.job, part.topic, listed, item=item)]
     if verdict == entailment.NOT_ONLY:
         everything = queries.topic_answer(part.job.id, part.topic).facts

@@ -38,6 +38,7 @@ _NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moin
                               r"\s*$")
 
 _WORD = re.compile(r"[a-z0-9]+")
+_STUDY_LEVEL = re.compile(r"(?<![a-z0-9])bac\s*\+\s*\d+")  # "bac + 3": a level, not a bac
 _DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)\s+$")  # "peu fréquents"
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
 _VERB_OBJECT = re.compile(r"\s+(?:une|un|des|les|la|le|l'|son|sa|ses|leur|leurs|ce|cette|ces)\s")
@@ -145,6 +146,9 @@ class ClaimReader:
                     break  # the next item starts: "un BTS ou un BUT"
                 words.append(word)
                 end = match.end() + token.end()
+            ambiguous = self.words.ambiguous_starts.get(start)
+            if ambiguous is not None and (len(words) < 2 or words[1] not in ambiguous):
+                continue  # "le bak (offic)": the back office in SMS; "bak pro": a diploma
             if len(words) == 1 and _TIME_BEFORE.search(folded[max(0, match.start() - 12):match.start()]):
                 continue  # "et après le bac ?": a time of the path (the studies after it), no diploma named
             specialty = self._specialty_before.search(folded[max(0, match.start() - 60):match.start()])
@@ -247,6 +251,16 @@ class ClaimReader:
         """Whether every term of an item is a term of the fact (exactly, as a prefix, or within a typo)."""
         fact_terms = self.terms_of(fact_text)
         return all(any(similarity(term, t) >= TYPO_SIMILARITY for t in fact_terms) for term in item_terms)
+
+    def names_level_only(self, fact_text: str, kind_terms: Iterable[str] = ()) -> bool:
+        """Whether a fact names a level of study, no particular diploma ("Niveau 6 Licence (bac + 3)"): its words
+        are diploma kinds, level words and figures only — and, given `kind_terms`, it names that kind itself (a
+        bac pro is not the "bac" of "bac + 2")."""
+        general = {t for word in (*self.words.diploma_starts, *self.words.level_words) for t in self.terms_of(word)}
+        terms = self.terms_of(fact_text)
+        named = self.terms_of(_STUDY_LEVEL.sub(" ", fold(fact_text)))
+        return (bool(terms) and all(t.isdigit() or t in general for t in terms)
+                and all(any(similarity(k, t) >= TYPO_SIMILARITY for t in named) for k in kind_terms))
 
     def fact_level(self, text: str, level: int | None) -> int | None:
         """The fact's own rating, else a level its words state ("Maîtrise de l'anglais" is 3)."""

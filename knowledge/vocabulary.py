@@ -32,6 +32,9 @@ class ClaimWords:
     required: tuple[str, ...] = ()
     required_in_fact: tuple[str, ...] = ()  # how a fact says something is required ("indispensable")
     third_person_cues: tuple[str, ...] = ()  # "ma fille", "un élève": the message is about someone else
+    # "bak": a diploma only followed by one of its words ("bak pro"), else the SMS "back"
+    ambiguous_starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    level_words: tuple[str, ...] = ()  # "niveau", "bac": a fact of these and diploma kinds names a level, no diploma
     levels: dict[int, tuple[str, ...]] = field(default_factory=dict)
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
@@ -174,11 +177,16 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
-                          "required_in_fact", "third_person_cues")}
+                          "required_in_fact", "third_person_cues", "level_words")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
     levels = {int(k): _folded_list(path, v, f"claims/levels/{k}") for k, v in levels_raw.items() if k != LINE_KEY}
+    ambiguous_raw = raw.get("ambiguous_starts") or {}
+    if not isinstance(ambiguous_raw, dict):
+        raise DataFileError(path, None, "claims/ambiguous_starts must map a start to the words that make it a diploma")
+    ambiguous = {fold(str(k)): _folded_list(path, v, f"claims/ambiguous_starts/{k}")
+                 for k, v in ambiguous_raw.items() if k != LINE_KEY}
     return ClaimWords(
         diploma_starts=lists["diploma_starts"], job_starts=lists["job_starts"],
         item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
@@ -189,7 +197,8 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
-        third_person_cues=lists["third_person_cues"],
+        third_person_cues=lists["third_person_cues"], level_words=lists["level_words"],
+        ambiguous_starts=ambiguous,
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),
         job_topics=_folded_list(path, raw.get("job_topics") or [], "claims/job_topics"),

@@ -828,3 +828,35 @@ def test_the_words_of_a_formal_question_do_not_dilute_the_fact_asked(mo):
     [part] = planner.plan_answer("Concernant le gestionnaire middle-office, la fiche précise-t-elle le niveau "
                                  "d'anglais attendu ?", "skills", mo).parts
     assert [f.text for f in part.facts] == ["Utiliser l'anglais en contexte professionnel"]
+
+
+def test_a_diploma_of_a_level_the_sheet_names_gets_no_non(default_kb):
+    """"j'ai une licence éco gestion, le middle ?": the middle office's sheet names no licence of that field, yet job
+    offers ask "Niveau 6 Licence": not named in particular, with that level — never "Non". A BTS the back office's
+    sheet does not list ("BTS CG" beside "BTS Banque") stays "not listed"."""
+    middle, back = queries.resolve_job("middle-office"), queries.resolve_job("back-office")
+    [part] = planner.plan_answer("j'ai une licence eco gestion, le middle ça peut le faire ?", "studies",
+                                 middle).parts
+    assert part.kind == planner.LEVEL_NAMED and part.item == "licence eco gestion", part
+    assert any(f.text.startswith("Niveau 6") for f in part.facts), part
+    [part] = planner.plan_answer("avec un bts cg je peux faire back office ?", "studies", back).parts
+    assert part.kind == planner.NOT_LISTED and [f.text for f in part.facts] == ["BTS Banque"], part
+
+
+def test_a_bac_written_bak_is_a_diploma_and_bak_alone_is_not(default_kb):
+    """SMS "bak pro commerce" is a bac pro in commerce (never a "oui" from "école de commerce"); "bak" alone is the
+    back office's SMS name, no diploma."""
+    back = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("j'ai un bak pro commerce ça passe pour le back ?", "studies", back).parts
+    assert part.kind == planner.NOT_LISTED and part.item == "bak pro commerce", part
+    assert not queries.claim_reader().items("le bak c koi")
+
+
+def test_a_verb_of_the_job_is_no_person_of_its_interlocutors(default_kb):
+    """"le middle office manage des gens ?": "le management (reporting quotidien)" names people he reports to, not
+    what he does — no "oui"; "travaille avec le management ?" asks of those people and keeps its "oui"."""
+    middle = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("le middle office manage des gens ?", "interlocutors", middle).parts
+    assert part.kind != planner.YES, part
+    [part] = planner.plan_answer("le middle office travaille avec le management ?", "interlocutors", middle).parts
+    assert part.kind == planner.YES, part

@@ -225,3 +225,25 @@ def test_an_obligation_asked_of_a_skill_is_said_only_by_a_fact_that_requires_it(
                    listed=5) == e.ENTAILED
     assert verdict(reader, "il faut maîtriser l'anglais ?", "Maîtrise de l'anglais", topic="skills",
                    listed=5) == e.ENTAILED  # a plain question claims no obligation
+
+
+@pytest.mark.parametrize("fact,expected", [
+    ("Niveau 6 Licence (bac + 3)", True),
+    ("Niveau 5 BTS/DUT (bac + 2)", True),
+    ("Licence professionnelle - Assurance, banque, finance : supports opérationnels (RNCP 34025)", False),
+    ("BTS Banque", False),
+])
+def test_a_fact_naming_a_level_of_study_only(reader, fact, expected):
+    assert reader.names_level_only(fact) is expected
+
+
+def test_bak_starts_a_diploma_only_with_words_after_it(reader):
+    [item] = reader.items(fold("j'ai un bak pro commerce pour le back"))
+    assert item.text == "bak pro commerce" and item.diploma
+    assert reader.terms_of("bak pro") == reader.terms_of("bac pro")
+    assert not reader.items(fold("le bak c koi ?")) and not reader.items(fold("faut parler anglais pr le bak offic"))
+
+
+def test_the_bac_of_a_study_level_is_no_bac_named(reader):
+    assert not reader.names_level_only("Niveau 5 BTS/DUT (bac + 2)", reader.terms_of("bac"))
+    assert reader.names_level_only("Niveau 5 BTS/DUT (bac + 2)", reader.terms_of("bts"))
