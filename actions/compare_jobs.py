@@ -87,11 +87,12 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     named_items = queries.claim_reader().read(folded).items  # "avec un BTS je peux faire lequel ?": each job's answer
     if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
         plans = [planner.plan_answer(text, topic, job) for job in queries.list_jobs()]
-        said_yes = [any(part.kind == planner.YES for part in plan.parts) for plan in plans]
+        said_yes = [any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE) for part in plan.parts) for plan in plans]
         if asks_both(text) and any(said_yes) and not all(said_yes):
             # "les deux demandent l'esprit d'équipe ?": one sheet says it in these words — no "oui" in front of it
             dispatcher.utter_message(response="utter_compare_not_both")
-            plans = [replace(plan, parts=[replace(part, kind=planner.FACTS) if part.kind == planner.YES else part
+            yes = (planner.YES, planner.YES_TO_NEGATIVE)
+            plans = [replace(plan, parts=[replace(part, kind=planner.FACTS) if part.kind in yes else part
                                           for part in plan.parts]) for plan in plans]
         for plan in plans:
             dispatch_plan(dispatcher, plan)

@@ -17,6 +17,7 @@ from knowledge.render import facts_block, quoted_facts
 # The domain.yml response of each kind of precise answer part
 PART_RESPONSES = {
     planner.YES: "utter_fact_yes",
+    planner.YES_TO_NEGATIVE: "utter_fact_yes_to_negative",
     planner.FACTS: "utter_fact_found",
     planner.NO_OTHER_JOB: "utter_fact_no_other_job",
     planner.SILENT_OTHER_JOB: "utter_fact_silent_other_job",
@@ -101,8 +102,8 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
                                      own_where=queries.topics()[part.topic].label.lower(),
                                      own_facts=facts_block(own), buttons=buttons, **values)
             return
-    elif part.kind in (planner.YES, planner.FACTS, planner.OTHER_DIRECTION, planner.LEVEL_LOWER, planner.LESS_OFTEN,
-                       planner.UNQUALIFIED):
+    elif part.kind in (planner.YES, planner.YES_TO_NEGATIVE, planner.FACTS, planner.OTHER_DIRECTION,
+                       planner.LEVEL_LOWER, planner.LESS_OFTEN, planner.UNQUALIFIED):
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts, part.attribute))
     elif part.kind == planner.NOT_OF_KIND:
         values.update(where=_where(part.topic, part.facts), facts=quoted_facts(part.facts),

@@ -43,6 +43,7 @@ JOB_MARKER = " jobname "  # where a job's name was: it ends a named item ("un ba
 # Kinds of answer parts (each has its response in domain.yml, see actions/answer_topic.py)
 TOPIC = "topic"  # the whole topic, as before the planner
 YES = "yes"  # a fact of the asked job's sheet says so
+YES_TO_NEGATIVE = "yes_to_negative"  # "y a pas de stress ?" and a fact says there is: "si"
 NO_OTHER_JOB = "no_other_job"  # only another job's sheet says so
 SILENT_OTHER_JOB = "silent_other_job"  # the asked sheet has no such section; another job's sheet says it
 ELSEWHERE_ONLY = "elsewhere_only"  # an open question ("il fait quoi avec les titres ?") only another sheet answers
@@ -311,6 +312,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     value = queries.vocabulary().precise_value_asked(folded)
     if value:
         plan.parts = [_value_unsaid(part, value) for part in plan.parts]
+    if closed and queries.claim_reader().negated(folded):
+        plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     written = f"{background} {text}"
     plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included
@@ -426,6 +429,14 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     in_jobs = {t for item in reader.items(fold(best.fact.text)) if not item.diploma for t in item.terms}
     if in_jobs and set(best.matched) <= in_jobs and not any(not i.diploma for i in reader.items(folded)):
         return False
+    # "il fait des études de marché ?" of "Master …, spécialité finance d'entreprise et de marchés": one word of a
+    # diploma's title says "oui" only to a diploma or a level of study asked (two words, "gestion administration",
+    # or its acronym, "GEA", name it)
+    if (best.topic == queries.vocabulary().filter_topics.get("diploma_kind") and len(best.matched) < 2
+            and not {a.lower() for a in _ACRONYM.findall(best.fact.text)} & set(re.findall(r"[a-z0-9]+", folded))
+            and not shape.filters and not any(
+            i.diploma for i in reader.items(queries.without_job_names(text, marker=JOB_MARKER)))):
+        return False
     # "le middle office manage des gens ?" of "le management (reporting quotidien)": the question's verb is no person
     # a list of people names
     if best.topic in words.job_topics and set(best.matched) <= _verbs_of_subject(text):
@@ -443,6 +454,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
         return False  # "le MO calcule les salaires ?": the salary is not in "il participe au calcul des résultats"
     return not _unsaid_things(shape.content, group)
 
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\d*\b")  # "GEA", "STMG": a word that names one diploma
 
 # The word after the job or a subject pronoun: its verb ("le BO gère", "il manage", "on ne contrôle")
 _SUBJECT_VERB = re.compile(r"(?:\bjobname|(?<![a-z'])(?:il|elle|ils|elles|on))\s+(?:ne\s+|n')?([a-z]+)")

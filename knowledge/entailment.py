@@ -195,6 +195,15 @@ class ClaimReader:
                 excluded += self.terms_of(" ".join(words))
         return tuple(dict.fromkeys(excluded)), False
 
+    def negated(self, folded: str) -> bool:
+        """Whether a closed question is asked in the negative ("y a pas de stress à gérer ?"), leaving aside the
+        negations that deny nothing asked ("ou pas ?", "j'ai pas de bac", "pas que de la saisie")."""
+        kept = folded
+        for cue in self.words.not_negations:
+            while (match := contains_phrase(kept, cue)) is not None:
+                kept = kept[:match.start()] + " " + kept[match.end():]
+        return any(contains_phrase(kept, cue) for cue in self.words.negations)
+
     def only(self, folded: str) -> bool:
         """Whether the message claims one thing is all there is ("il bosse qu'avec les clients ?")."""
         for cue in self.words.only:

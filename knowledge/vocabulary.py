@@ -34,6 +34,8 @@ class ClaimWords:
     third_person_cues: tuple[str, ...] = ()  # "ma fille", "un élève": the message is about someone else
     # "bak": a diploma only followed by one of its words ("bak pro"), else the SMS "back"
     ambiguous_starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    negations: tuple[str, ...] = ()  # "y a pas de stress ?": a question that expects "non"
+    not_negations: tuple[str, ...] = ()  # "ou pas ?", "pas que", "j'ai pas": no negation of what is asked
     level_words: tuple[str, ...] = ()  # "niveau", "bac": a fact of these and diploma kinds names a level, no diploma
     levels: dict[int, tuple[str, ...]] = field(default_factory=dict)
     frequent: tuple[str, ...] = ()
@@ -177,7 +179,8 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
-                          "required_in_fact", "third_person_cues", "level_words")}
+                          "required_in_fact", "third_person_cues", "level_words", "negations",
+                          "not_negations")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -198,6 +201,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
         third_person_cues=lists["third_person_cues"], level_words=lists["level_words"],
+        negations=lists["negations"], not_negations=lists["not_negations"],
         ambiguous_starts=ambiguous,
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
         required_topics=_folded_list(path, raw.get("required_topics") or [], "claims/required_topics"),

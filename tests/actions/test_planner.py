@@ -860,3 +860,26 @@ def test_a_verb_of_the_job_is_no_person_of_its_interlocutors(default_kb):
     assert part.kind != planner.YES, part
     [part] = planner.plan_answer("le middle office travaille avec le management ?", "interlocutors", middle).parts
     assert part.kind == planner.YES, part
+
+
+def test_a_question_in_the_negative_gets_si_never_oui(default_kb):
+    """"y a pas de stress à gérer ?" of a sheet listing "Gérer des situations de stress": "Si", never "Oui" (read as
+    "yes, there is none"); asked plainly it stays a "oui"."""
+    middle = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("le middle office normalement y a pas de stress à gérer ?", "skills", middle).parts
+    assert part.kind == planner.YES_TO_NEGATIVE and "stress" in part.facts[0].text, part
+    [part] = planner.plan_answer("le middle office il gère des situations de stress ?", "skills", middle).parts
+    assert part.kind == planner.YES, part
+    messages, _ = ask("ask_qualities", "en back office on s'en fiche d'être organisé non ?", "bo")
+    assert only(messages)["response"] == "utter_fact_yes_to_negative", messages
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("le gestionnaire back-office il fait des études de marché ?", False),  # one word of a master's title
+    ("gestion administration c'est dans la liste pour le back ?", True),
+    ("la gea c'est cité pour le back ?", True),  # the diploma's acronym
+    ("le bts banque ça marche pour le back ?", True),
+])
+def test_a_diploma_title_says_yes_only_to_a_diploma_asked(default_kb, text, expected):
+    parts = planner.plan_answer(text, "studies", queries.resolve_job("back-office")).parts
+    assert (parts[0].kind == planner.YES) is expected, parts

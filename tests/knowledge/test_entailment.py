@@ -247,3 +247,17 @@ def test_bak_starts_a_diploma_only_with_words_after_it(reader):
 def test_the_bac_of_a_study_level_is_no_bac_named(reader):
     assert not reader.names_level_only("Niveau 5 BTS/DUT (bac + 2)", reader.terms_of("bac"))
     assert reader.names_level_only("Niveau 5 BTS/DUT (bac + 2)", reader.terms_of("bts"))
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("le middle office normalement y a pas de stress a gerer ?", True),
+    ("en back office on s'en fiche d'etre organise non ?", True),
+    ("on n'a pas besoin de parler anglais ?", True),
+    ("le middle fait du reporting non ?", False),  # a question tag
+    ("c'est obligatoire ou pas ?", False),
+    ("il fait pas que de la saisie ?", False),  # not only
+    ("j'ai pas de bac, je peux faire back office ?", False),  # the student's own situation
+    ("c'est pas le middle qui fait ca ?", False),  # the same question of the other job
+])
+def test_a_question_asked_in_the_negative(reader, question, expected):
+    assert reader.negated(fold(question)) is expected
