@@ -161,8 +161,11 @@ def asks_same_question(text: str) -> bool:
     the message naming nothing of its own (no fact, no topic)."""
     folded = fold(text)
     vocabulary = queries.vocabulary()
-    return (any(contains_phrase(folded, cue) for cue in vocabulary.same_question_cues)
-            and not queries.content_terms(text) and not analyse(text, vocabulary).topics_named)
+    cues = [match for cue in vocabulary.same_question_cues if (match := contains_phrase(folded, cue)) is not None]
+    rest = folded
+    for match in sorted(cues, key=lambda m: m.start(), reverse=True):  # "qui s'en charge": the cue, no fact word
+        rest = rest[:match.start()] + " " + rest[match.end():]
+    return bool(cues) and not queries.content_terms(rest) and not analyse(text, vocabulary).topics_named
 
 
 def jobs_in_order(tracker: Tracker) -> list[JobInfo]:

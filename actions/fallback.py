@@ -115,6 +115,8 @@ def decided_intent(tracker: Tracker) -> str | None:
     message naming a fact gets the same precise answer under either topic.
     """
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
+    if context.mentioned_jobs(tracker) and context.asks_same_question(context.question_text(tracker) or ""):
+        return "inform_job"  # "et pour le middle il est cité ?": the last question, for the job named
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
         found = _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker) or _follow_up_intent(tracker)
         if found or len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < CANDIDATE:

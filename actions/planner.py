@@ -136,6 +136,11 @@ _WRITER_ROLE = re.compile(r"(?:\bje suis|\bje me presente\s*:?|\ben tant que|\bj
                           r"(?:(?:un|une|le|la|l')\s*)?$")
 
 
+# "Bonjour, conseillère dans un CIO, j'accompagne…": a job written first, as the writer's signature
+_OPENING_ROLE = re.compile(r"^[\s.,;:!]*(?:(?:bonjour|bonsoir|hello|salut|madame|monsieur|mesdames)[\s,;:!.]*)*"
+                           r"(?:(?:moi|je suis|en tant que)\s+)?(?:(?:un|une|le|la|l')\s*)?$")
+
+
 def _writers_role(item: entailment.NamedItem, said: str) -> bool:
     """A job the writer says is theirs while the message is about someone else ("je suis conseillère principale
     d'éducation … une mère d'élève m'a demandé…"): no item of the claim."""
@@ -143,7 +148,8 @@ def _writers_role(item: entailment.NamedItem, said: str) -> bool:
         return False
     words = queries.claim_reader().words
     about_someone = any(contains_phrase(said, cue) for cue in words.third_person_cues)
-    return about_someone and bool(_WRITER_ROLE.search(said[max(0, item.at - 30):item.at]))
+    return about_someone and bool(_WRITER_ROLE.search(said[max(0, item.at - 30):item.at])
+                                  or _OPENING_ROLE.match(said[:item.at]))
 
 
 def claims_of_last(text: str) -> bool:
@@ -275,8 +281,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # en anglais ?" after "élève de terminale générale")
         told = tuple(i for i in claim.items if i not in asked.items and not _writers_role(i, said))
         # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
-        items = tuple(next((t for t in told if item.bare and not item.plural
-                            and set(item.kind_terms) <= set(t.kind_terms)), item) for item in asked.items)
+        # ("son bac pro" after "en bac professionnel ASSP": every word asked is in the diploma told)
+        items = tuple(next((t for t in told if not item.plural and (
+            item.bare and set(item.kind_terms) <= set(t.kind_terms) or set(item.terms) <= set(t.terms))), item)
+            for item in asked.items)
         # a question with its own subject ("si l'anglais est demandé") is not about the context's items either
         own_subject = any(f.coverage >= OWN_SUBJECT or (f.coverage >= PARTIAL_SUBJECT and len(f.matched) >= 2)
                           for f in queries.find_facts(shape.content, None, topic)[:1]
@@ -284,6 +292,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         items = items or tuple(i for i in told if _home_topic(i, topic) in shape.topics_named
                                or not (shape.topics_named or own_subject))
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
+        told_used = tuple(i for i in items if i not in asked.items)
+    else:
+        told_used = ()
     plan = _plan(text, shape, topic, job, job_named, claim)
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
     for named in shape.topics_named:
@@ -312,12 +323,15 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     value = queries.vocabulary().precise_value_asked(folded)
     if value:
         plan.parts = [_value_unsaid(part, value) for part in plan.parts]
+    if closed:
+        plan.parts = [_in_group_asked(part, folded) for part in plan.parts]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     written = f"{background} {text}"
     plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included
-    plan.question = text
+    # "je suis en BTS Banque, ça marche pour le back ?" then "et pour le middle ?": the diploma told goes with it
+    plan.question = " ".join([*(f"avec {i.text}," for i in told_used), text])
     return plan
 
 
@@ -617,7 +631,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         if other is None or not claim.items:
             return [part]
         if _verdict(claim, other.job, other.topic, other.fact) == entailment.ENTAILED:
-            return [part]
+            return [_level_named(part.job, other.topic, claim.items[0]) or part]
         return [Part(NOT_LISTED, part.job, other.topic, queries.topic_answer(part.job.id, other.topic).facts,
                      item=claim.items[0].text)]
     verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
@@ -650,7 +664,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.MISSING_ITEM:
         elsewhere = _entailed_elsewhere(claim, part.job, part.topic, folded)
         if elsewhere is not None:
-            return [Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
+            # "BTS Banque" for the middle office: not in its sheet, but of a level it names ("Niveau 5 BTS/DUT")
+            level = next((p for i in claim.items if (p := _level_named(part.job, part.topic, i)) is not None), None)
+            return [level or Part(NO_OTHER_JOB, part.job, part.topic, other=elsewhere)]
         missing = next((i for i in claim.items if not reader.covers(i.terms, fact.text)), None)
         # an item the fact covers in words but not as what it is ("le service commercial": a job, not the front-office)
         missing = missing or (claim.items[0] if claim.items else None)
@@ -658,6 +674,8 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         # a diploma is looked for among the studies, a job among the careers, whatever section the search found
         home = _home_topic(missing, part.topic)
         if home != part.topic and queries.topic_answer(part.job.id, home).facts:
+            if part.kind != TOPIC:  # "Ce parcours est-il mentionné ?" read as the studies, of a job told before:
+                return _in_home_topic(part.job, home, claim, folded, closed)  # checked in the careers
             fact, part = queries.topic_answer(part.job.id, home).facts[0], replace(part, topic=home)
         # what the sheet lists of that kind ("ses bacs pro"), else the list the best fact belongs to
         of_kind = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
@@ -666,9 +684,9 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
                                                                                                     part.topic, fact)
         if home != part.topic or (missing and missing.diploma and not of_kind):
             listed = queries.topic_answer(part.job.id, part.topic).facts  # none of its kind: the whole list
-        if missing and home == part.topic and any(reader.names_level_only(f.text, missing.kind_terms) for f in of_kind):
+        if missing and home == part.topic and (named := _level_named(part.job, part.topic, missing)) is not None:
             # "licence éco" where job offers ask "Niveau 6 Licence": not named, yet of a level the sheet names
-            return [Part(LEVEL_NAMED, part.job, part.topic, of_kind, item=item)]
+            return [replace(named, item=item)]
         return [Part(NOT_LISTED, part.job, part.topic, listed, item=item)]
     if verdict == entailment.NOT_ONLY:
         everything = queries.topic_answer(part.job.id, part.topic).facts
@@ -686,6 +704,54 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def _level_named(job: JobInfo, topic: str, item: entailment.NamedItem) -> Part | None:
+    """The facts of a diploma's kind in the sheet's list, when one of them names only that level of study ("Niveau 6
+    Licence (bac + 3)" for "licence éco"), else None."""
+    if not item.diploma:
+        return None
+    reader = queries.claim_reader()
+    of_kind = tuple(f for f in queries.topic_answer(job.id, topic).facts if reader.covers(item.kind_terms, f.text))
+    if not any(reader.names_level_only(f.text, item.kind_terms) for f in of_kind):
+        return None
+    return Part(LEVEL_NAMED, job, topic, of_kind, item=item.text)
+
+
+def _in_group_asked(part: Part, folded: str) -> Part:
+    """"la MIF 2 c'est une des formations générales ?" of a fact listed under "Formations recommandées spécifiques au
+    métier": a word only another list's heading has is asked, the fact's own list says otherwise — no "oui" (the
+    answer names the fact's list). Career moves have their own direction check."""
+    if part.kind != YES or not part.facts or any(f.direction for f in part.facts):
+        return part
+    groups = {f.group for f in part.facts}
+    everything = queries.topic_answer(part.job.id, part.topic).facts
+    if len(groups) != 1 or None in groups:
+        return part
+    own = set(queries.content_terms(next(iter(groups)) or ""))
+    in_facts = {t for f in everything for t in queries.content_terms(f.text)}
+    others = {t for f in everything if f.group not in groups for t in queries.content_terms(f.group or "")}
+    if set(queries.content_terms(folded)) & (others - own - in_facts):
+        return Part(UNQUALIFIED, part.job, part.topic, part.facts)
+    return part
+
+
+def _in_home_topic(job: JobInfo, home: str, claim: Claim, folded: str, closed: bool) -> list[Part]:
+    """A job named, checked in the careers (a diploma in the studies) whatever section the question was read as;
+    a career move the sheet gives the other way round is said so."""
+    checked = _confirm(Part(TOPIC, job, home), claim, folded, closed)
+    direction = queries.career_direction(folded) if home == "careers" else None
+    if not direction:
+        return checked
+    moved = []
+    for part in checked:
+        same = tuple(f for f in part.facts if f.direction in (None, direction))
+        if part.kind == YES and not same:
+            part = Part(OTHER_DIRECTION, part.job, part.topic, part.facts)
+        elif part.kind == YES:
+            part = replace(part, facts=same)
+        moved.append(part)
+    return moved
 
 
 def _value_unsaid(part: Part, value: str) -> Part:

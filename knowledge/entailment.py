@@ -41,6 +41,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STUDY_LEVEL = re.compile(r"(?<![a-z0-9])bac\s*\+\s*\d+")  # "bac + 3": a level, not a bac
 _DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)\s+$")  # "peu fréquents"
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
+# A job's name used as a reflexive verb: "qui s'en charge", "il se charge"
+_REFLEXIVE = re.compile(r"(?<![a-z])(?:s'en|se|s'|m'en|me|t'en|te|l'en)\s*$")
 _VERB_OBJECT = re.compile(r"\s+(?:une|un|des|les|la|le|l'|son|sa|ses|leur|leurs|ce|cette|ces)\s")
 
 
@@ -129,7 +131,8 @@ class ClaimReader:
                 continue  # inside the previous item ("école d'ingénieur ... comptable"); "bac+2": a study level
             start = match.group(1)
             rest = folded[match.end():]
-            if start in self.words.job_starts and _VERB_OBJECT.match(rest):
+            if start in self.words.job_starts and (_VERB_OBJECT.match(rest)
+                                                   or _REFLEXIVE.search(folded[:match.start()])):
                 continue  # "manager des gens", "conseiller les clients": a verb and its object, not a job named
             words = [start]
             end = match.end()

@@ -13,6 +13,7 @@ from actions.answer_topic import ActionAnswerTopic
 from actions.questions import becomes_the_job
 from knowledge import queries
 from knowledge.question import analyse
+from knowledge.text import fold
 from tests.actions.conftest import make_tracker
 
 JOB = {"mo": {"entity": "job", "value": "middle-office"}, "bo": {"entity": "job", "value": "back-office"}}
@@ -883,3 +884,57 @@ def test_a_question_in_the_negative_gets_si_never_oui(default_kb):
 def test_a_diploma_title_says_yes_only_to_a_diploma_asked(default_kb, text, expected):
     parts = planner.plan_answer(text, "studies", queries.resolve_job("back-office")).parts
     assert (parts[0].kind == planner.YES) is expected, parts
+
+
+def test_a_job_told_before_is_checked_in_the_careers_whatever_section_was_read(default_kb):
+    """"Madame, psychologue de l'éducation nationale, j'accompagne une salariée qui a travaillé comme contrôleur de
+    gestion durant dix ans." then "Son parcours est-il prévu par la fiche ?" (read as the studies): the writer's job
+    signed first is no item; "contrôleur de gestion" is where one comes from ("oui"); asked the other way round
+    ("après le middle, contrôleur de gestion ?") it is said so."""
+    middle = queries.resolve_job("middle-office")
+    background = ("Madame, psychologue de l'éducation nationale, j'accompagne une salariée qui a travaillé comme "
+                  "contrôleur de gestion durant dix ans.")
+    [part] = planner.plan_answer("Son parcours est-il prévu par la fiche ?", "studies", middle,
+                                 background=background).parts
+    assert part.kind == planner.YES and part.topic == "careers", part
+    assert [f.text for f in part.facts] == ["Contrôleur de gestion"], part
+    [part] = planner.plan_answer("après le middle on peut devenir contrôleur de gestion ?", "studies", middle).parts
+    assert part.kind == planner.OTHER_DIRECTION, part
+
+
+def test_a_bac_pro_written_ga_is_gestion_administration(default_kb):
+    [part] = planner.plan_answer("jsuis en bac pro ga, le back office c possible ?", "studies",
+                                 queries.resolve_job("back-office")).parts
+    assert part.kind == planner.YES and "Gestion administration" in part.facts[0].text, part
+
+
+def test_a_fact_asked_as_of_another_list_of_its_topic_gets_no_yes(default_kb):
+    """"la MIF 2 c'est une des formations générales ?": the sheet lists it among the trainings specific to the job
+    (a word only the other list's heading has): the fact and its list, no "oui"; asked plainly, "oui"."""
+    middle = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("la MIF 2 fait partie des formations générales du middle ?", "trainings",
+                                 middle).parts
+    assert part.kind == planner.UNQUALIFIED and "MIF 2" in part.facts[0].text, part
+    [part] = planner.plan_answer("la MIF 2 c'est une formation recommandée pour le middle ?", "trainings",
+                                 middle).parts
+    assert part.kind == planner.YES, part
+
+
+def test_a_diploma_told_goes_with_the_question_remembered(default_kb):
+    """"je suis en BTS Banque, ça marche pour le back ?" then "et pour le middle il est cité ?": the question
+    remembered carries the diploma told; the middle office's sheet names no BTS Banque but asks that level
+    ("Niveau 5 BTS/DUT") — said so, not the whole studies list."""
+    back, middle = queries.resolve_job("back-office"), queries.resolve_job("middle-office")
+    plan = planner.plan_answer("ça marche pour le back ?", "studies", back, background="je suis en BTS Banque,")
+    assert plan.parts[0].kind == planner.YES and "bts banque" in fold(plan.question), plan
+    [part] = planner.plan_answer(plan.question, "studies", middle).parts
+    assert part.kind == planner.LEVEL_NAMED and [f.text for f in part.facts] == ["Niveau 5 BTS/DUT (bac + 2)"], part
+
+
+def test_the_diploma_asked_is_the_one_told_when_it_says_no_more(default_kb):
+    """"Mon fils est en bac professionnel Métiers de la sécurité." then "son bac professionnel est-il cité ?": the
+    bac told (not listed), never "pas n'importe lequel" as if any bac pro were asked."""
+    back = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("son bac professionnel est-il cité par la fiche ?", "studies", back,
+                                 background="Mon fils est en bac professionnel Métiers de la sécurité.").parts
+    assert part.kind == planner.NOT_LISTED and "sécurité" in part.item, part

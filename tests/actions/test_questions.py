@@ -1,10 +1,12 @@
 """Several questions in one message, answered in order (actions/questions.py), with real Trackers and the real base."""
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import ActionAnswerTopic
+from actions.context import asks_same_question
 from knowledge import queries
 
 
@@ -659,3 +661,12 @@ def test_what_else_after_one_fact_is_the_whole_topic():
     [message] = dispatcher.messages
     assert message["response"] == "utter_answer_missions" and "réclamations" in message["facts"], message
 
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("et pour le middle il est cité ?", True),
+    ("ah et c'est le back qui s'en charge du coup ?", True),
+    ("et le back il gère aussi les successions ?", False),  # a fact of its own
+])
+def test_the_same_question_asked_of_another_job(default_kb, text, expected):
+    assert asks_same_question(text) is expected

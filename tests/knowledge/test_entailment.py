@@ -261,3 +261,9 @@ def test_the_bac_of_a_study_level_is_no_bac_named(reader):
 ])
 def test_a_question_asked_in_the_negative(reader, question, expected):
     assert reader.negated(fold(question)) is expected
+
+
+def test_a_job_name_used_as_a_reflexive_verb_is_no_job(reader):
+    assert not reader.items(fold("c'est le back qui s'en charge du coup ?"))
+    items = reader.items(fold("un charge d'affaires peut faire back office ?"))
+    assert [i.text for i in items] == ["charge d'affaires"]
