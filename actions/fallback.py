@@ -249,3 +249,24 @@ class ActionHandleFallback(Action):
         else:
             dispatcher.utter_message(response="utter_out_of_scope", buttons=context.with_advisor(context.job_buttons()))
         return []
+
+
+class ActionHelp(Action):
+    """"tu sais faire quoi ?": what the bot can do — unless the message, read as a request for help, asks about the
+    sheets: a diploma named ("ya quels autres bacs ?": the studies) or why, right after an answer ("pourquoi ces
+    métiers-là ?": that answer, said plainly that the sheet explains no more)."""
+
+    def name(self) -> str:
+        return "action_help"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = context.question_text(tracker) or ""
+        why = why_follow_up(tracker)
+        if why:
+            dispatcher.utter_message(response="utter_why_follow_up")
+            return answer_all(dispatcher, tracker, why)
+        if planner.names_diploma(text) and not context.mentions_other_job(tracker):
+            return answer_all(dispatcher, tracker, f"{context.TOPIC_INTENT_PREFIX}studies")
+        dispatcher.utter_message(response="utter_help")
+        return []
+

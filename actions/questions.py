@@ -97,6 +97,16 @@ def topic_asked_instead(text: str) -> str | None:
     return None
 
 
+def _said_in_topic_shown(tracker: Tracker, state: State, text: str) -> str | None:
+    """"et quand c'est international ?" right after the hours, read as a word's meaning: a word of the topic just
+    shown, for the job in context ("salles de marché internationales"), asks about that topic."""
+    shown = tracker.get_slot("topic")
+    if not isinstance(shown, str) or shown not in queries.topics() or state.job is None:
+        return None
+    found = queries.find_facts(text, (state.job.id,), shown)
+    return f"{context.TOPIC_INTENT_PREFIX}{shown}" if found and found[0].topic == shown else None
+
+
 # "et revenir en back-office ?", "il peut passer au middle ?": the job named is where one would go
 _TOWARDS = re.compile(r"\b(?:revenir|retourner|repasser|passer|aller|evoluer|bouger|basculer|rejoindre|integrer|"
                       r"devenir)\s+(?:ensuite\s+|plus tard\s+|apres\s+)?"
@@ -359,10 +369,13 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         return
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
         intent = _best_topic_intent(tracker) or f"{context.TOPIC_INTENT_PREFIX}interlocutors"
+    shown = tracker.get_slot("topic")
+    if intent == TERM_INTENT and asks_why_of_it(text) and isinstance(shown, str) and shown in queries.topics():
+        intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "c'est-à-dire ?" right after an answer: of that answer
     if intent == TERM_INTENT:
         # a word no entry explains and no sheet uses, in a message naming a topic ("c'est quoi le niveau le plus
         # haut demandé ?"): that topic's answer, rather than "the sheets do not use this word"
-        instead = topic_asked_instead(text)
+        instead = topic_asked_instead(text) or _said_in_topic_shown(tracker, state, text)
         answered, job = dispatch_term_question(dispatcher, text, say_unknown=instead is None)
         if answered:
             _term_answered(state, job)
@@ -384,8 +397,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if isinstance(shown, str) and shown in queries.topics():
         if counts_what_was_shown(text, topic):
             topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
-        elif not jobs and asks_why_of_it(text):
-            topic, text = shown, ""  # "pourquoi ça peut changer ?" after the hours: what the sheet says of them
+        elif asks_why_of_it(text) and (not jobs or not queries.content_terms(queries.without_job_names(text))):
+            # "pourquoi ça peut changer ?" after the hours, "pourquoi c'est pas le back ?": what the sheet says of
+            # them, said plainly that it explains no more
+            dispatcher.utter_message(response="utter_why_follow_up")
+            topic, text = shown, ""
         elif state.question and planner.claims_of_last(text):
             topic = shown  # "mais c'est obligatoire ou pas ?" after the English skill: of that fact, its topic
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in

@@ -5,7 +5,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import ActionCompareJobs
-from actions.fallback import ActionHandleFallback
+from actions.fallback import ActionHandleFallback, ActionHelp
 from tests.actions.conftest import make_tracker
 
 
@@ -430,4 +430,25 @@ def test_the_one_job_whose_sheet_says_yes_is_the_job_next():
     said_by = []
     answer_for_both(CollectingDispatcher(), "Les deux demandent l'anglais ?", "skills", said_by=said_by)
     assert said_by == []  # both say it: no one job
+
+
+def test_help_says_what_the_bot_does(dispatcher):
+    ActionHelp().run(dispatcher, make_tracker("help", text="tu sais faire quoi ?"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_help"]
+    dispatcher.messages.clear()
+    # "tes compétences à toi": a topic's word, still a request for help
+    ActionHelp().run(dispatcher, make_tracker("help", text="c'est quoi tes compétences à toi ?"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_help"]
+
+
+def test_help_misread_of_a_diploma_or_a_why_answers_it(dispatcher):
+    """"et y a quels autres bacs ?" and "pourquoi ces métiers-là ?" read as a request for help: the studies; the
+    answer just given, said plainly that the sheet explains no more."""
+    tracker = make_tracker("help", text="et y a quels autres bacs ?", slots={"job": "back-office", "topic": "studies"})
+    ActionHelp().run(dispatcher, tracker, {})
+    assert "STMG" in str(dispatcher.messages) and "utter_help" not in str(dispatcher.messages)
+    dispatcher.messages.clear()
+    tracker = make_tracker("help", text="pourquoi ces métiers-là ?", slots={"job": "middle-office", "topic": "careers"})
+    ActionHelp().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_why_follow_up" and "Auditeur" in str(dispatcher.messages)
 

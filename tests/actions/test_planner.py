@@ -718,6 +718,22 @@ def test_why_right_after_an_answer_is_about_it(default_kb):
     messages, events = ask("ask_careers", "pourquoi ça peut changer ?",
                            slots={"topic": "rhythm", "job": "middle-office"})
     assert slot(events, "topic") == "rhythm" and "urgences" in str(messages), messages
+    assert messages[0]["response"] == "utter_why_follow_up", messages
+    # "pourquoi c'est pas le back ?" after the middle office's billing: the back office's missions, said plainly that
+    # the sheet explains no more — never its definition as if it answered why
+    messages, events = ask("ask_definition", "pourquoi c'est pas le back ?", "bo",
+                           slots={"topic": "missions", "job": "middle-office"})
+    assert messages[0]["response"] == "utter_why_follow_up" and slot(events, "topic") == "missions", messages
+    # "c'est-à-dire ?" read as a word's meaning: of the answer just given
+    messages, events = ask("ask_term", "c'est-à-dire ?", slots={"topic": "interlocutors", "job": "middle-office"})
+    assert messages[0]["response"] == "utter_why_follow_up" and slot(events, "topic") == "interlocutors", messages
+
+
+def test_a_word_of_the_topic_just_shown_asks_about_it(default_kb):
+    """"et quand c'est international ?" right after the hours, read as a word's meaning: never "the sheets do not
+    use this word" while the hours say "salles de marché internationales"."""
+    messages, _ = ask("ask_term", "et quand c'est international ?", slots={"topic": "rhythm", "job": "middle-office"})
+    assert "plages horaires" in str(messages) and "utter_term_unknown" not in str(messages), messages
 
 
 def test_a_career_only_the_other_sheet_lists_comes_with_this_sheets_own_list(default_kb):
