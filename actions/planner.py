@@ -128,6 +128,12 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     if len({f.fact.group for f in same_topic}) == 1 and len({f.coverage for f in same_topic}) == 1 and best.fact.group:
         # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
         return same_topic
+    # "il contrôle quoi ?": a list whose heading says it ("Contrôler les risques opérationnels") is the answer, whole
+    headed = [f for f in found if f.job == best.job and f.topic == best.topic and f not in same_topic
+              and _by_heading(f) and set(best.matched) <= set(f.matched)]
+    if headed and len({f.fact.group for f in headed}) == 1:
+        order = queries.topic_answer(best.job.id, best.topic).facts
+        return sorted(headed, key=lambda f: order.index(f.fact))
     return same_topic[:MAX_FACTS]
 
 
@@ -672,6 +678,10 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
         missing = missing or (claim.items[0] if claim.items else None)
         item = missing.text if missing else (claim.extra[0] if claim.extra else "")
         # a diploma is looked for among the studies, a job among the careers, whatever section the search found
+        if missing and not missing.diploma and asks_identity(folded):
+            # "le middle c'est un informaticien ?": what the job is, which its definition says — not the careers
+            return [Part(NOT_LISTED, part.job, DEFINITION_TOPIC,
+                         queries.topic_answer(part.job.id, DEFINITION_TOPIC).facts, item=item)]
         home = _home_topic(missing, part.topic)
         if home != part.topic and queries.topic_answer(part.job.id, home).facts:
             if part.kind != TOPIC:  # "Ce parcours est-il mentionné ?" read as the studies, of a job told before:
@@ -840,6 +850,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         # "des certifications et diplômes enregistrés au RNCP, pourriez-vous m'en donner la liste ?": one word in
         # common with another section ("l'enregistrement d'opérations") does not outweigh the sections named
         own = [f for f in own if f.topic in named or len(f.matched) >= 2]
+        # nor does one word of another job's other section ("les horaires … ça change ?" is no "chargé d'affaires")
+        others = [f for f in others if f.topic in named or len(f.matched) >= 2]
 
     # students often drop the "?": a statement naming a fact of a sheet is answered as a yes/no question
     asks_yes_no = shape.form == YES_NO or (shape.form == STATEMENT and bool(own or others))

@@ -197,9 +197,11 @@ def asks_why_of_it(text: str) -> bool:
     (its topic), naming no topic."""
     folded = fold(text)
     asked = _LEAD.sub("", folded)
-    return any(asked.startswith(cue) and contains_phrase(asked[:len(cue) + 1], cue)
-               for cue in queries.vocabulary().why_cues) \
-        and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS and not analyse(text, queries.vocabulary()).topics_named
+    cued = any(asked.startswith(cue) and contains_phrase(asked[:len(cue) + 1], cue)
+               for cue in queries.vocabulary().why_cues)
+    # "c'est-à-dire maîtrise ?" asks that word's meaning
+    return cued and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS \
+        and not analyse(text, queries.vocabulary()).topics_named and not meaning_asked(folded, queries.glossary())
 
 
 _BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combien|cb|cmb|kombien)"

@@ -954,3 +954,34 @@ def test_the_diploma_asked_is_the_one_told_when_it_says_no_more(default_kb):
     [part] = planner.plan_answer("son bac professionnel est-il cité par la fiche ?", "studies", back,
                                  background="Mon fils est en bac professionnel Métiers de la sécurité.").parts
     assert part.kind == planner.NOT_LISTED and "sécurité" in part.item, part
+
+
+def test_what_the_job_is_asked_as_another_job_is_answered_by_its_definition(default_kb):
+    """"en vrai le back c'est un informaticien ?": the definition says what the job is (never the careers' list)."""
+    [part] = planner.plan_answer("en vrai le middle c'est un comptable ?", "careers",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.NOT_LISTED and part.topic == "definition" and part.item == "comptable", part
+
+
+def test_a_topic_named_is_not_left_for_one_fuzzy_word_of_another_sheet(default_kb):
+    """"les horaires au middle ça bouge souvent ?": the hours (they vary, yet stay fairly stable), not a
+    "chargé d'affaires" of the other sheet met by a typo-tolerant match."""
+    [part] = planner.plan_answer("les horaires au middle ça change souvent ?", "rhythm",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.topic == "rhythm" and part.kind != planner.YES and "stables" in part.facts[0].text, part
+
+
+def test_an_open_question_a_heading_says_gets_that_heading_whole(default_kb):
+    """"il vérifie quoi le middle ?" … "il contrôle quoi exactement ?": the list "Contrôler les risques
+    opérationnels", in the sheet's order."""
+    [part] = planner.plan_answer("le middle office il contrôle quoi au juste ?", "missions",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.FACTS and {f.group for f in part.facts} == {"Contrôler les risques opérationnels"}
+    assert len(part.facts) == 4 and part.facts[0].text.startswith("Il veille au respect des contrats"), part
+
+
+def test_travel_asked_in_other_words_is_the_sheets_travel(default_kb):
+    """"il prend l'avion tout le temps ?": the travel fact ("peu fréquents"): less often than asked, no "oui"."""
+    [part] = planner.plan_answer("le middle office il prend l'avion tout le temps ?", "rhythm",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.LESS_OFTEN and "peu fréquents" in part.facts[0].text, part
