@@ -38,6 +38,7 @@ PART_RESPONSES = {
     planner.NOT_OF_KIND: "utter_fact_not_of_kind",
     planner.NOT_ONLY: "utter_fact_not_only",
     planner.VALUE_UNSAID: "utter_fact_value_unsaid",
+    planner.NOT_RANKED: "utter_facts_not_ranked",
 }
 
 
@@ -111,7 +112,7 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind == planner.COUNT:
         values.update(count=len(part.facts), where=_where(part.topic, part.facts), facts=facts_block(part.facts))
     elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.LEVEL_NAMED, planner.NOT_REQUIRED,
-                       planner.NOT_ONLY, planner.VALUE_UNSAID):
+                       planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED):
         values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),

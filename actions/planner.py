@@ -30,6 +30,7 @@ SAYS_WHAT_IT_DOES = ("definition", "missions")  # two sections that often say on
 FOLLOW_UP_WORDS = 7  # a follow-up this short that names nothing is about the answer just given
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
+BARE_FILTER_WORDS = 4  # "au niveau expert ?", "en expertise ?": a filter alone, asked of the fact just answered
 LONG_LIST = 8  # a topic longer than this is shown by its heading when a whole list is the answer
 CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs this share of the question matched
 DEFINITION_TOPIC = "definition"  # what the job is: only its own section says "oui" to "c'est de la vente ?"
@@ -64,6 +65,7 @@ UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequen
 COUNT = "count"  # "combien de compétences ?": the number first, then the list
 NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
 NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
+NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
@@ -266,7 +268,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "quelles compétences sont à ce niveau-là ?": the level (or kind) of the message before
         shape = replace(shape, filters=analyse(previous_text, vocabulary).filters, attribute=None)
     elif (previous_question and not queries.content_terms(shape.content) and shape.filters and shape.form == YES_NO
-          and any(contains_phrase(said_now, c) for c in vocabulary.same_subject_cues)):
+          and (any(contains_phrase(said_now, c) for c in vocabulary.same_subject_cues)
+               or len(said_now.split()) <= BARE_FILTER_WORDS)):  # "au niveau expert ?" of the skill just answered
         subject = _subject_of(previous_question, topic, job, shape.filters)
         if subject is not None:  # "c'est une compétence technique ?" of the skill just answered
             return Plan([subject], precise=True, question=previous_question)
@@ -331,6 +334,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_value_unsaid(part, value) for part in plan.parts]
     if closed:
         plan.parts = [_in_group_asked(part, folded) for part in plan.parts]
+    if _ranks_items(folded, shape, claim):
+        plan.parts = [Part(NOT_RANKED, part.job, part.topic, part.facts) if part.kind in (
+            YES, FACTS, FILTERED, KIND_LISTED, UNQUALIFIED) and part.facts else part for part in plan.parts]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     written = f"{background} {text}"
@@ -487,7 +493,8 @@ def _verbs_of_subject(text: str) -> set[str]:
     return {t for verb in _SUBJECT_VERB.findall(said) for t in queries.content_terms(verb)}
 
 
-def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None) -> str:
+def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None,
+                     job: JobInfo | None = None) -> str:
     """"il faut forcément un bac+5 ?" read as the qualities: a message naming a diploma or a study level and no word
     of the intent's topic asks about the list those filters narrow (the studies) — unless the intent's topic is itself
     a list of options (careers: "avec un master on peut devenir quoi ?")."""
@@ -497,7 +504,10 @@ def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | 
         return topic
     shape = analyse(text, vocabulary, entity_filters)
     narrowed = {vocabulary.filter_topics.get(f.kind) for f in shape.filters}
-    if len(narrowed) == 1 and not shape.topics_named and not _words_of_topic(text, topic):
+    # "le back office recrute que des bac+5 ?" of a sheet with no key figures: the studies, which it has
+    silent = job is not None and not queries.topic_answer(job.id, topic).facts
+    named_here = [t for t in shape.topics_named if not silent or t != topic]
+    if len(narrowed) == 1 and not named_here and (silent or not _words_of_topic(text, topic)):
         named = narrowed.pop()
         if named in options:
             return named
@@ -707,13 +717,19 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.NOT_REQUIRED:
         # "au moins 5 ans ?": the levels of that list; "il faut forcément un master ?": every option of the topic
         everything = queries.topic_answer(part.job.id, part.topic).facts
-        return [Part(NOT_REQUIRED, part.job, part.topic, _heading(part.job, part.topic, fact) if claim.numbers
-                     else everything)]
+        return [Part(NOT_REQUIRED, part.job, part.topic, _heading(part.job, part.topic, fact)
+                     if claim.numbers or not claim.items else everything)]
     if verdict == entailment.LEVEL_TOO_LOW:
         return [Part(LEVEL_LOWER, part.job, part.topic, (fact,))]
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def _ranks_items(folded: str, shape: QuestionShape, claim: Claim) -> bool:
+    """"c'est quoi le mieux entre le BTS et le BUT ?": which of several things named is better."""
+    several = len(claim.items) >= 2 or len(shape.filters) >= 2
+    return several and any(contains_phrase(folded, cue) for cue in queries.vocabulary().better_cues)
 
 
 def _level_named(job: JobInfo, topic: str, item: entailment.NamedItem) -> Part | None:

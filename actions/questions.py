@@ -458,7 +458,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     own = tuple(f for f in analyse(text, queries.vocabulary(), filters).filters
                 if f.kind == OWN_FILTER_KIND and _only_as_own_path(f.words, text))
     if not own:  # "il faut forcément un bac+5 ?" read as the qualities: the studies
-        topic = planner.topic_of_filters(text, topic, filters)
+        topic = planner.topic_of_filters(text, topic, filters, jobs[0] if jobs else state.job)
     outside = context.outside_jobs(tracker) if whole_message else ()
     plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
                                previous_question=state.question, outside=outside, background=background,

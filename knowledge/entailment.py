@@ -76,11 +76,12 @@ class Claim:
     excluded: tuple[str, ...] = field(default=())  # terms of what is left out ("sans maths")
     numbers: tuple[str, ...] = field(default=())  # figures written ("5 ans"): the fact must state each
     only: bool = False  # one thing claimed to be all there is ("uniquement avec les clients ?")
+    needed: bool = False  # a need verb ("il faut de l'expérience ?"): of a list of options, an obligation asked
 
     @property
     def empty(self) -> bool:
         return not (self.items or self.level or self.frequent or self.required or self.extra or self.excluded
-                    or self.numbers or self.only)
+                    or self.numbers or self.only or self.needed)
 
 
 # "elle se demande si", "je me demandais", "on demande si": wondering, not a need ("le poste demande un master ?")
@@ -254,6 +255,7 @@ class ClaimReader:
             required=needed or any(contains_phrase(folded, c) for c in self.words.required),
             numbers=self.numbers(folded),
             only=self.only(folded),
+            needed=any(contains_phrase(needs, c) for c in self.words.need_verbs),
             extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
             written=self.terms_of(folded),
             excluded=excluded,
@@ -302,7 +304,7 @@ class ClaimReader:
             distinct: terms only one fact of the topic uses (across jobs): writing one names that fact.
         """
         folded_fact = fold(fact_text)
-        if claim.required and topic in self.words.required_topics and listed > 1:
+        if (claim.required or claim.needed) and topic in self.words.required_topics and listed > 1:
             return NOT_REQUIRED
         items = claim.items
         words = set(_WORD.findall(folded_fact))

@@ -985,3 +985,47 @@ def test_travel_asked_in_other_words_is_the_sheets_travel(default_kb):
     [part] = planner.plan_answer("le middle office il prend l'avion tout le temps ?", "rhythm",
                                  queries.resolve_job("middle-office")).parts
     assert part.kind == planner.LESS_OFTEN and "peu fréquents" in part.facts[0].text, part
+
+
+def test_a_study_level_asked_of_a_section_the_sheet_lacks_is_asked_of_its_studies(default_kb):
+    """"le back office embauche que des bac+5 ?" read as the key figures, which the back office's sheet lacks: its
+    studies (bac, BTS, BUT… never only bac+5), not "no information"."""
+    messages, _ = ask("ask_figures", "le back office embauche que des bac+5 ?", "bo",
+                      entities=[{"entity": "study_level", "value": "bac+5"}])
+    assert "BTS Banque" in str(messages) and "utter_not_in_any_sheet" not in str(messages), messages
+
+
+def test_a_guarantee_of_a_job_is_a_subject_no_sheet_covers(default_kb):
+    """"et l'école de commerce ça garantit un boulot ?": no sheet promises a job — said so first, then what the sheet
+    lists (never the list as if it answered, nor "pas n'importe laquelle")."""
+    messages, _ = ask("ask_studies", "et l'école de commerce ça garantit un boulot ?", "bo")
+    assert messages[0]["response"] == "utter_fact_value_unsaid" and "garantie" in messages[0]["item"], messages
+
+
+@pytest.mark.parametrize("text", ["c'est quoi le mieux pour le back, un BTS ou un BUT ?",
+                                  "pour le back office vaut mieux un bts banque ou un but gea ?"])
+def test_which_of_several_listed_items_is_better_is_never_ranked(default_kb, text):
+    """The sheets list diplomas, never rank them: the items named, said plainly to be unranked (no "oui")."""
+    parts = planner.plan_answer(text, "studies", queries.resolve_job("back-office")).parts
+    assert [p.kind for p in parts] == [planner.NOT_RANKED] and any(f.text == "BTS Banque" for f in parts[0].facts)
+
+
+def test_a_filter_alone_is_asked_of_the_fact_just_answered(default_kb):
+    """"et il encadre des gens ?" (Encadrer une équipe, Maîtrise) then "au niveau expert ?": not at that level (no
+    "oui" with the expert skills)."""
+    [part] = planner.plan_answer("au niveau expert ?", "skills", queries.resolve_job("middle-office"),
+                                 previous_question="le middle il encadre une équipe ?").parts
+    assert part.kind == planner.NOT_OF_KIND and part.facts[0].text == "Encadrer une équipe", part
+
+
+def test_experience_asked_as_a_need_is_no_yes(default_kb):
+    """"il faut de l'expérience ?": job offers ask from "1ère expérience ou jeune diplômé(e)" up — not an obligation."""
+    [part] = planner.plan_answer("il faut de l'expérience pour le middle ?", "figures",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.NOT_REQUIRED and part.facts[0].text.startswith("1ère expérience"), part
+
+
+def test_a_specialist_asked_of_a_basic_knowledge_is_a_lower_level(default_kb):
+    [part] = planner.plan_answer("faut-il être un vrai spécialiste du juridique en back-office ?", "qualities",
+                                 queries.resolve_job("back-office")).parts
+    assert part.kind == planner.LEVEL_LOWER and "juridiques de base" in part.facts[0].text, part
