@@ -154,6 +154,9 @@ def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:
     text = context.question_text(tracker)
     if job is None or not text:
         return None
+    asked = analyse(text, queries.vocabulary()).topics_named
+    if (topics[0] in asked) != (topics[1] in asked):  # "quel niveau d'études …": the topic the message names
+        return first if topics[0] in asked else second
     plans = [planner.plan_answer(text, topic, job, job_named=bool(named)) for topic in topics]
     precise = [_precise(plan) for plan in plans]
     if precise[0] and precise[0] == precise[1]:  # the same facts either way: the intent of their own section

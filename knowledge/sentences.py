@@ -61,13 +61,23 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
 
 
 _INDIRECT = re.compile(r"(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu"  # "savoir ce que…"
+                       # "j'aimerais comprendre à qui il est adressé": an indirect question on a wh-word
+                       r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre)\s+(?:a qui|avec qui|"
+                       r"pour qui|quand|comment|pourquoi|combien|quel|quelle|quels|quelles|lequel|laquelle)\b"
                        # "elle se demande si…", "j'aimerais savoir si…": a question asked indirectly
                        r"|\b(?:savoir|demande|demandait|demandent|demandaient|dire|indiquer|preciser|confirmer|"
                        r"comprendre)"
                        r"(?:\s+(?:aussi|egalement|donc|alors|encore|notamment))? (?:si|s'il|s'ils|s'elle|s'elles)\b"
                        # "j'aimerais avoir une idée de la rémunération…": a question, politely put
                        r"|\b(?:aimerais|voudrais|souhaiterais|souhaite|voulais|aimerions|voudrions)\s+"
-                       r"(?:avoir une idee|en savoir plus|connaitre|savoir)\b"
+                       r"(?:aussi\s+|egalement\s+|bien\s+)?(?:avoir une idee|en savoir plus|connaitre|savoir)\b"
+                       # "je serais également intéressée par les diplômes…", "merci de m'indiquer…"
+                       r"|\b(?:serais|serions|suis|sommes)\s+(?:aussi\s+|egalement\s+|tres\s+)?(?:interesse|"
+                       r"interessee|interesses|interessees|curieux|curieuse)\s+(?:par|de)\b"
+                       r"|\bmerci de (?:bien vouloir\s+)?(?:m'|me\s+|nous\s+)?"
+                       r"(?:indiquer|preciser|dire|expliquer|detailler)\b"
+                       r"|\bvous serais (?:tres\s+)?reconnaissante? de (?:bien vouloir\s+)?(?:m'|me\s+|nous\s+)?"
+                       r"(?:indiquer|preciser|dire|expliquer|detailler)\b"
                        # "pourriez-vous me citer…", "peux-tu me dire…": a request, wherever it stands
                        r"|\b(?:pourriez|pouvez|pourrais|peux|sauriez|voudriez)[- ](?:vous|tu)\b"
                        # "son métier est-il cité", "les horaires sont-ils stables": the subject after its verb

@@ -124,3 +124,23 @@ def test_a_second_indirect_question_after_et_si_is_a_question_of_its_own():
     # "elle se demandait s'il était possible…": an indirect question too
     said = sentences("Elle aime les chiffres. Enfin, elle se demandait s'il était possible d'évoluer ensuite.")
     assert [s.question for s in said] == [False, True]
+
+
+@pytest.mark.parametrize("sentence,asks", [
+    ("Je serais également intéressé par les qualités que la fiche met en avant.", True),
+    ("Merci de bien vouloir m'indiquer les évolutions possibles.", True),
+    ("Je vous serais reconnaissante de me préciser les horaires.", True),
+    ("J'aimerais aussi connaître les études conseillées.", True),
+    ("Merci de votre aide.", False),
+    ("Il est intéressé par la finance depuis longtemps.", False),
+])
+def test_a_request_politely_put_asks(sentence, asks):
+    """Beside a plain question, a polite request asks too; a thank-you or a fact about the student does not."""
+    [(_, question), _] = _split(f"{sentence} Quelles sont les missions du back-office ?")
+    assert question is asks
+
+
+def test_an_indirect_question_on_a_wh_word_asks():
+    text = ("Merci pour cette réponse. Vous parlez d'un suivi : j'aimerais comprendre à qui il est adressé. "
+            "Bien cordialement.")
+    assert [q for _, q in _split(text)] == [False, True, False]
