@@ -239,6 +239,19 @@ def mentions_other_job(tracker: Tracker) -> bool:
     return any(True for _ in tracker.get_latest_entity_values("other_job"))
 
 
+CAREER_FOLLOW_UP_WORDS = 6  # "et un comptable ?": a short question naming a job, right after the careers
+
+
+def other_job_in_careers(tracker: Tracker) -> bool:
+    """"et un comptable ?" right after "un contrôleur de gestion peut aller en middle office ?": a job no sheet has,
+    asked of the careers of the job in context — checked against that list, not "I only know two jobs"."""
+    shown = tracker.get_slot("topic")
+    text = question_text(tracker) or ""
+    return (mentions_other_job(tracker) and not mentioned_jobs(tracker) and context_job(tracker) is not None
+            and isinstance(shown, str) and shown in queries.claim_reader().words.job_topics
+            and len(text.split()) <= CAREER_FOLLOW_UP_WORDS)
+
+
 def context_job(tracker: Tracker) -> JobInfo | None:
     """The job the conversation is about (the `job` slot), if it names a known job."""
     value = tracker.get_slot("job")

@@ -234,6 +234,8 @@ class ActionHandleFallback(Action):
             decided = _named_intent(tracker)  # "il y a un magistère aussi ?", "et ingé ?": a diploma is in scope
         if decided:
             return answer_all(dispatcher, tracker, decided)
+        if context.other_job_in_careers(tracker):  # "et un comptable ?" right after the careers
+            return answer_all(dispatcher, tracker, f"{context.TOPIC_INTENT_PREFIX}{tracker.get_slot('topic')}")
         mentioned = context.mentioned_jobs(tracker)
         job = mentioned[0] if mentioned else None
         guesses = likely_topics(tracker)

@@ -450,7 +450,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                                  buttons=context.with_advisor(context.topic_buttons(None, list(catalogue[topic].next))))
         state.topic, state.question = topic, None
         return
-    if not jobs and whole_message and context.mentions_other_job(tracker):
+    if not jobs and whole_message and context.mentions_other_job(tracker) and not context.other_job_in_careers(tracker):
         dispatcher.utter_message(response="utter_unknown_job", buttons=context.with_advisor(context.job_buttons()))
         state.topic = topic
         return

@@ -102,7 +102,9 @@ class ClaimReader:
         self._start = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, starts)) + r")(?![a-z0-9+])")
         self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
         own = "|".join(map(re.escape, sorted(words.own_cues, key=len, reverse=True))) or r"(?!x)x"
-        self._own = re.compile(r"(?<![a-z0-9'])(?:" + own + r")\s+(?:(?:un|une|le|la|l'|d'un|d'une|du|en)\s*)?$")
+        # "je suis en 1ère STMG": the class year between the cue and the diploma
+        self._own = re.compile(r"(?<![a-z0-9'])(?:" + own + r")\s+(?:(?:un|une|le|la|l'|d'un|d'une|du|en)\s*)?"
+                               r"(?:(?:1ere|1re|premiere|terminale|tle|term|seconde|2nde|2de)\s+)?$")
         cues = "|".join(map(re.escape, words.specialty_words)) or r"(?!x)x"
         # "spé SES en bac général": up to three words between the cue and "en/au/du/de" right before the diploma
         self._specialty_before = re.compile(r"(?<![a-z0-9])(?:" + cues + r")\s+((?:[a-z0-9']+\s+){1,3}?)"

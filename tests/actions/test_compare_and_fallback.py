@@ -452,3 +452,18 @@ def test_help_misread_of_a_diploma_or_a_why_answers_it(dispatcher):
     ActionHelp().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_why_follow_up" and "Auditeur" in str(dispatcher.messages)
 
+
+
+def test_another_job_asked_right_after_the_careers_is_checked_in_them(dispatcher):
+    """"et un comptable ?" (out of scope, a job no sheet has) right after the middle office's careers: "not listed",
+    with the list — never "I only know two jobs"."""
+    tracker = make_tracker("out_of_scope", [{"entity": "other_job", "value": "comptable"}], text="et un comptable ?",
+                           slots={"job": "middle-office", "topic": "careers"})
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_fact_not_listed" and message["item"] == "comptable", message
+    dispatcher.messages.clear()
+    tracker = make_tracker("out_of_scope", [{"entity": "other_job", "value": "comptable"}], text="et un comptable ?",
+                           slots={"job": "middle-office", "topic": "skills"})
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_unknown_job"

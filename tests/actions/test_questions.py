@@ -670,3 +670,8 @@ def test_what_else_after_one_fact_is_the_whole_topic():
 ])
 def test_the_same_question_asked_of_another_job(default_kb, text, expected):
     assert asks_same_question(text) is expected
+
+
+def test_a_correction_asks_the_same_question_of_the_job_meant(default_kb):
+    assert asks_same_question("non attends je me suis trompé, le middle")
+    assert asks_same_question("pardon je voulais dire le back")

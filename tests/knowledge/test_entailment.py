@@ -267,3 +267,8 @@ def test_a_job_name_used_as_a_reflexive_verb_is_no_job(reader):
     assert not reader.items(fold("c'est le back qui s'en charge du coup ?"))
     items = reader.items(fold("un charge d'affaires peut faire back office ?"))
     assert [i.text for i in items] == ["charge d'affaires"]
+
+
+def test_the_class_year_stands_between_the_cue_and_the_own_diploma(reader):
+    assert [i.text for i in reader.own_items(fold("salut jsuis en 1ere stmg, le back c quoi ?"))] == ["stmg"]
+    assert [i.text for i in reader.own_items(fold("je suis en 1re bac pro vente"))] == ["bac pro vente"]
