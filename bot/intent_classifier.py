@@ -256,7 +256,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return {"C": 1.0, "char_ngram_range": [2, 5], "word_ngram_range": [1, 1], "random_seed": 42,
                 "default_temperature": 5.0, "ranking_length": LABEL_RANKING_LENGTH,
                 # sentences of these intents never decide a message of several sentences
-                "context_intents": ["greet", "goodbye", "thank", "bot_challenge"]}
+                "context_intents": ["greet", "goodbye", "thank", "bot_challenge"],
+                # intents one sentence of several cannot give alone: the whole message must read so too ("à qui il
+                # est adressé" in a parent's questions is no request for a human advisor)
+                "whole_message_intents": ["ask_advisor"]}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: LinearIntentModel | None = None) -> None:
@@ -315,6 +318,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         actions. Returns the confidences the intent is read from."""
         assert self.model is not None
         rows = self.model.predict([p.text for p in parts], _span_vectors(message, parts))
+        whole_only = [self.model.intents.index(i) for i in self.config.get("whole_message_intents", [])
+                      if i in self.model.intents]
+        for column in whole_only:
+            if int(np.argmax(whole)) != column:
+                rows[:, column] = 0.0  # read from its own sentence only: the next intent of that sentence
+                rows = rows / np.clip(rows.sum(axis=1, keepdims=True), 1e-9, None)
         labels = [self.model.intents[int(np.argmax(r))] for r in rows]
         social = set(self.config["context_intents"])
         asked = [i for i, part in enumerate(parts) if part.question and labels[i] not in social]

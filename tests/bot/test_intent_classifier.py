@@ -195,3 +195,22 @@ def test_past_three_questions_a_repeated_intent_gives_way_to_a_new_one():
     assert kept_questions([1, 2, 3, 4, 5], labels) == [1, 2, 5]  # in order, the hours kept
     assert kept_questions([1, 2, 3], labels) == [1, 2, 3]  # three or fewer: all of them
     assert kept_questions([1, 2, 3, 4], ["x", "a", "a", "a", "a"]) == [1, 2, 3]  # one intent: the first three
+
+
+@pytest.fixture(scope="module")
+def advisor_model() -> LinearIntentModel:
+    texts = {**TEXTS, "ask_advisor": ["je veux parler a un conseiller", "transmets ma question a un humain",
+                                      "un conseiller peut me repondre", "je voudrais un vrai conseiller",
+                                      "passe moi un humain", "adresse ma question a une personne"]}
+    return LinearIntentModel.fit([t for e in texts.values() for t in e],
+                                 [i for i, e in texts.items() for _ in e], None, CONFIG)
+
+
+def test_one_sentence_alone_never_sends_a_message_of_several_to_an_advisor(advisor_model):
+    """"… j'aimerais comprendre à qui il est adressé ? Et quelles études pour le bo ?": the sentence that reads like a
+    request for a human (its words) does not decide a message whose whole is no such request; asked as a whole
+    message, it still is."""
+    message = _processed(advisor_model, "bonjour. a qui il est adresse ce conseil ? quelles etudes pour le bo ?")
+    assert message.get("intent")["name"] != "ask_advisor"
+    assert "ask_advisor" not in [q["intent"] for q in message.get("questions")]
+    assert _processed(advisor_model, "je veux parler a un conseiller").get("intent")["name"] == "ask_advisor"
