@@ -127,6 +127,10 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
         order = queries.topic_answer(best.job.id, best.topic).facts
         chosen = [f for f in found if f.job == best.job and f.topic == best.topic and f.fact.group in headings]
         return sorted(chosen, key=lambda f: order.index(f.fact))
+    order = queries.topic_answer(best.job.id, best.topic).facts
+    if len(same_topic) == len(order) > MAX_FACTS:
+        # every fact of the topic matches alike ("des formations sur la réglementation ?"): all of them, in order
+        return sorted(same_topic, key=lambda f: order.index(f.fact))
     if len({f.fact.group for f in same_topic}) == 1 and len({f.coverage for f in same_topic}) == 1 and best.fact.group:
         # every fact of one heading matches alike ("les formations générales"): the whole heading is the answer
         return same_topic
@@ -134,7 +138,6 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     headed = [f for f in found if f.job == best.job and f.topic == best.topic and f not in same_topic
               and _by_heading(f) and set(best.matched) <= set(f.matched)]
     if headed and len({f.fact.group for f in headed}) == 1:
-        order = queries.topic_answer(best.job.id, best.topic).facts
         return sorted(headed, key=lambda f: order.index(f.fact))
     return same_topic[:MAX_FACTS]
 

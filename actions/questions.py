@@ -190,6 +190,7 @@ def becomes_the_job(text: str) -> bool:
 
 _LEAD = re.compile(r"^(?:et |mais |ok |du coup |ah |bon )*")
 WHY_WORDS = 6  # "pourquoi ça peut changer ?": a short "why" follow-up
+LONG_WHY_WORDS = 9  # "pourquoi la fiche du bo en parle pas ?": a "why" naming nothing of its own
 
 
 def asks_why_of_it(text: str) -> bool:
@@ -200,8 +201,12 @@ def asks_why_of_it(text: str) -> bool:
     cued = any(asked.startswith(cue) and contains_phrase(asked[:len(cue) + 1], cue)
                for cue in queries.vocabulary().why_cues)
     # "c'est-à-dire maîtrise ?" asks that word's meaning
-    return cued and len(re.findall(r"[a-z0-9]+", folded)) <= WHY_WORDS \
-        and not analyse(text, queries.vocabulary()).topics_named and not meaning_asked(folded, queries.glossary())
+    words = len(re.findall(r"[a-z0-9]+", folded))
+    # "pourquoi la fiche du bo en parle pas ?": longer, yet naming nothing of its own
+    short = words <= WHY_WORDS or (words <= LONG_WHY_WORDS
+                                   and not queries.content_terms(queries.without_job_names(text)))
+    return cued and short and not analyse(text, queries.vocabulary()).topics_named \
+        and not meaning_asked(folded, queries.glossary())
 
 
 _BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combien|cb|cmb|kombien)"

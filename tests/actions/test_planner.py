@@ -724,6 +724,10 @@ def test_why_right_after_an_answer_is_about_it(default_kb):
     messages, events = ask("ask_definition", "pourquoi c'est pas le back ?", "bo",
                            slots={"topic": "missions", "job": "middle-office"})
     assert messages[0]["response"] == "utter_why_follow_up" and slot(events, "topic") == "missions", messages
+    # "pourquoi la fiche du bo n'en parle pas ?": longer, naming nothing of its own
+    messages, events = ask("ask_definition", "pourquoi la fiche du bo en parle pas ?", "bo",
+                           slots={"topic": "rhythm", "job": "middle-office"})
+    assert messages[0]["response"] == "utter_why_follow_up", messages
     # "c'est-à-dire ?" read as a word's meaning: of the answer just given
     messages, events = ask("ask_term", "c'est-à-dire ?", slots={"topic": "interlocutors", "job": "middle-office"})
     assert messages[0]["response"] == "utter_why_follow_up" and slot(events, "topic") == "interlocutors", messages
@@ -1029,3 +1033,11 @@ def test_a_specialist_asked_of_a_basic_knowledge_is_a_lower_level(default_kb):
     [part] = planner.plan_answer("faut-il être un vrai spécialiste du juridique en back-office ?", "qualities",
                                  queries.resolve_job("back-office")).parts
     assert part.kind == planner.LEVEL_LOWER and "juridiques de base" in part.facts[0].text, part
+
+
+def test_every_fact_of_a_topic_matching_alike_is_shown(default_kb):
+    """"il a des formations sur la réglementation ?": every recommended training is regulatory — all six, AMF and MIF 2
+    included, not the first three."""
+    [part] = planner.plan_answer("et le mo, il a des formations sur la réglementation ?", "trainings",
+                                 queries.resolve_job("middle-office")).parts
+    assert len(part.facts) == 6 and any("MIF 2" in f.text for f in part.facts), part
