@@ -467,3 +467,13 @@ def test_another_job_asked_right_after_the_careers_is_checked_in_them(dispatcher
                            slots={"job": "middle-office", "topic": "skills"})
     ActionHandleFallback().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_unknown_job"
+
+
+@pytest.mark.parametrize("text,word", [("c koi les titres dont parle la fiche du bo", "titres"),
+                                       ("kes ke l'intermediation", "intermédiation")])
+def test_a_word_the_sheets_use_asked_in_sms_is_never_said_unused(dispatcher, text, word):
+    from actions.answer_term import dispatch_term_question
+
+    answered, _ = dispatch_term_question(dispatcher, text)
+    [message] = dispatcher.messages
+    assert answered and message["response"] == "utter_term_used" and word in message["facts"], message
