@@ -337,6 +337,13 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_value_unsaid(part, value) for part in plan.parts]
     if closed:
         plan.parts = [_in_group_asked(part, folded) for part in plan.parts]
+    words = queries.claim_reader().words
+    if closed and (claim.required or claim.needed):
+        # "les deux demandent un bac+5 ?" of a sheet that names no such level: it lists options, no obligation
+        plan.parts = [Part(NOT_REQUIRED, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
+                      if part.kind == FILTER_NONE and part.topic in words.required_topics
+                      and len(queries.topic_answer(part.job.id, part.topic).facts) > 1 else part
+                      for part in plan.parts]
     if _ranks_items(folded, shape, claim):
         plan.parts = [Part(NOT_RANKED, part.job, part.topic, part.facts) if part.kind in (
             YES, FACTS, FILTERED, KIND_LISTED, UNQUALIFIED) and part.facts else part for part in plan.parts]

@@ -1041,3 +1041,10 @@ def test_every_fact_of_a_topic_matching_alike_is_shown(default_kb):
     [part] = planner.plan_answer("et le mo, il a des formations sur la réglementation ?", "trainings",
                                  queries.resolve_job("middle-office")).parts
     assert len(part.facts) == 6 and any("MIF 2" in f.text for f in part.facts), part
+
+
+def test_a_study_level_asked_as_required_of_a_sheet_not_naming_it_is_no_obligation(default_kb):
+    """"les deux demandent un bac+5 ?": the back office's sheet names no "bac + 5" but lists options from the bac
+    on: no obligation (never "the sheet does not talk about it" while it lists masters)."""
+    [part] = planner.plan_answer("les deux demandent un bac+5 ?", "studies", queries.resolve_job("back-office")).parts
+    assert part.kind == planner.NOT_REQUIRED and any(f.text == "BTS Banque" for f in part.facts), part
