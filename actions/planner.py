@@ -30,6 +30,7 @@ SAYS_WHAT_IT_DOES = ("definition", "missions")  # two sections that often say on
 FOLLOW_UP_WORDS = 7  # a follow-up this short that names nothing is about the answer just given
 CLOSE_TO_BEST = 0.85  # other facts shown beside the best one when they match almost as well
 MAX_FACTS = 3
+STUDY_LEVEL_FILTER = "study_level"  # "bac+5": a level, which a sheet may list in other words (a master)
 BARE_FILTER_WORDS = 4  # "au niveau expert ?", "en expertise ?": a filter alone, asked of the fact just answered
 LONG_LIST = 8  # a topic longer than this is shown by its heading when a whole list is the answer
 CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs this share of the question matched
@@ -340,8 +341,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     words = queries.claim_reader().words
     if closed and (claim.required or claim.needed):
         # "les deux demandent un bac+5 ?" of a sheet that names no such level: it lists options, no obligation
+        # (a kind of diploma the sheet does not list, "un doctorat", stays the honest gap)
         plan.parts = [Part(NOT_REQUIRED, part.job, part.topic, queries.topic_answer(part.job.id, part.topic).facts)
                       if part.kind == FILTER_NONE and part.topic in words.required_topics
+                      and all(f.kind == STUDY_LEVEL_FILTER for f in part.filters) and part.filters
                       and len(queries.topic_answer(part.job.id, part.topic).facts) > 1 else part
                       for part in plan.parts]
     if _ranks_items(folded, shape, claim):

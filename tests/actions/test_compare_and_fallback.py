@@ -109,7 +109,8 @@ def test_a_closed_question_about_both_gets_each_jobs_own_answer():
     assert set(responses) == _every_job()
     assert {name: responses[name] for name in ("gestionnaire de back-office", "gestionnaire middle-office")} == {
         # the back office's sheet names no "bac + 5" yet lists options from the bac on: no obligation either
-        "gestionnaire de back-office": "utter_fact_not_required", "gestionnaire middle-office": "utter_fact_not_required"}
+        "gestionnaire de back-office": "utter_fact_not_required",
+        "gestionnaire middle-office": "utter_fact_not_required"}
     assert all(not m.get("response", "").startswith("utter_fact_yes") for m in messages)
 
 
