@@ -82,6 +82,9 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         return
     values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
                               "source": answer.source.publisher}
+    if part.kind == planner.RANK_NOTE:  # a note before the answers that follow it: no buttons of its own
+        dispatcher.utter_message(response="utter_not_ranked_note", job_name=values["job_name"])
+        return
     if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB, planner.ELSEWHERE_ONLY):
         other = part.other
         assert other is not None  # the planner names the other job's fact for these kinds

@@ -67,6 +67,7 @@ COUNT = "count"  # "combien de compétences ?": the number first, then the list
 NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
 NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
+RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
@@ -348,8 +349,17 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
                       and len(queries.topic_answer(part.job.id, part.topic).facts) > 1 else part
                       for part in plan.parts]
     if _ranks_items(folded, shape, claim):
-        plan.parts = [Part(NOT_RANKED, part.job, part.topic, part.facts) if part.kind in (
-            YES, FACTS, FILTERED, KIND_LISTED, UNQUALIFIED) and part.facts else part for part in plan.parts]
+        ranked: list[Part] = []
+        for part in plan.parts:
+            if part.kind == TOPIC and claim.items and part.job is not None:
+                # "hésite entre une licence d'économie et un BTS Banque. Quel diplôme est le plus adapté ?": no
+                # ranking, then each diploma checked against the sheet's list
+                ranked += [Part(RANK_NOTE, part.job, part.topic), *_confirm(part, claim, folded, True)]
+            elif part.kind in (YES, FACTS, FILTERED, KIND_LISTED, UNQUALIFIED) and part.facts:
+                ranked.append(Part(NOT_RANKED, part.job, part.topic, part.facts))
+            else:
+                ranked.append(part)
+        plan.parts = ranked[:MAX_TOPICS + 1]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     written = f"{background} {text}"

@@ -1048,3 +1048,24 @@ def test_a_study_level_asked_as_required_of_a_sheet_not_naming_it_is_no_obligati
     on: no obligation (never "the sheet does not talk about it" while it lists masters)."""
     [part] = planner.plan_answer("les deux demandent un bac+5 ?", "studies", queries.resolve_job("back-office")).parts
     assert part.kind == planner.NOT_REQUIRED and any(f.text == "BTS Banque" for f in part.facts), part
+
+
+def test_the_best_of_the_diplomas_told_is_never_ranked(default_kb):
+    """"… hésite entre un BTS Banque et une licence de droit. Quel diplôme est le plus adapté ?": the sheet ranks
+    none — said first, then each diploma checked (the licence not listed, the BTS Banque listed)."""
+    background = "Ma fille hésite entre un BTS Banque et une licence de droit. Elle vise le back-office."
+    parts = planner.plan_answer("Quel diplôme serait le plus adapté selon la fiche ?", "studies",
+                                queries.resolve_job("back-office"), background=background).parts
+    assert [p.kind for p in parts] == [planner.RANK_NOTE, planner.NOT_LISTED, planner.FACTS], parts
+    assert "droit" in parts[1].item and [f.text for f in parts[2].facts] == ["BTS Banque"], parts
+
+
+@pytest.mark.parametrize("text,form", [
+    ("Pourriez-vous me préciser les qualités attendues ?", "open"),
+    ("Pourriez-vous nous décrire ses missions ?", "open"),
+    ("Pourriez-vous me préciser si l'anglais est demandé ?", "yes_no"),
+])
+def test_a_request_for_a_list_is_an_open_question(text, form):
+    from knowledge.question import analyse
+
+    assert analyse(text, queries.vocabulary()).form == form
