@@ -475,8 +475,7 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
         return False  # "analyste crédit c'est pareil que analyste financier ?": one line of a list says not that
     # "des contacts avec la clientèle ?" of "les conseillers de clientèle": a word inside a job the fact names, while
     # the question names no job, is not what the fact is about
-    in_jobs = {t for item in reader.items(fold(best.fact.text)) if not item.diploma for t in item.terms}
-    if in_jobs and set(best.matched) <= in_jobs and not any(not i.diploma for i in reader.items(folded)):
+    if _only_in_a_job_named(best, folded):
         return False
     # "il fait des études de marché ?" of "Master …, spécialité finance d'entreprise et de marchés": one word of a
     # diploma's title says "oui" only to a diploma or a level of study asked (two words, "gestion administration",
@@ -514,6 +513,17 @@ def _verbs_of_subject(text: str) -> set[str]:
     """The search terms of the verbs said of the job ("manag" in "le middle office manage des gens ?")."""
     said = queries.without_job_names(text, marker=JOB_MARKER)
     return {t for verb in _SUBJECT_VERB.findall(said) for t in queries.content_terms(verb)}
+
+
+def _only_in_a_job_named(found: FoundFact, folded: str) -> bool:
+    """"des contacts avec la clientèle ?" of "les conseillers de clientèle", "il gère les crédits ?" of "Analyste
+    financier / crédit": every word matched is inside a job the fact names, while the question names no job."""
+    reader = queries.claim_reader()
+    in_jobs = {t for item in reader.items(fold(found.fact.text)) if not item.diploma for t in item.terms}
+    names_job = any(not i.diploma for i in reader.items(folded))
+    if found.topic == _home_topic(entailment.NamedItem("", (), (), diploma=False), ""):
+        return not names_job  # a career move's line is a job's name, whole ("Analyste financier / crédit")
+    return bool(in_jobs) and set(found.matched) <= in_jobs and not names_job
 
 
 def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None,
@@ -891,6 +901,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         own = [f for f in own if f.topic in named or len(f.matched) >= 2]
         # nor does one word of another job's other section ("les horaires … ça change ?" is no "chargé d'affaires")
         others = [f for f in others if f.topic in named or len(f.matched) >= 2]
+    # "le back office gère les crédits ?" is not the other sheet's "Analyste financier / crédit"
+    others = [f for f in others if not _only_in_a_job_named(f, fold(text))]
 
     # students often drop the "?": a statement naming a fact of a sheet is answered as a yes/no question
     asks_yes_no = shape.form == YES_NO or (shape.form == STATEMENT and bool(own or others))

@@ -1069,3 +1069,11 @@ def test_a_request_for_a_list_is_an_open_question(text, form):
     from knowledge.question import analyse
 
     assert analyse(text, queries.vocabulary()).form == form
+
+
+def test_a_word_inside_a_career_line_is_no_mission_of_the_other_job(default_kb):
+    """"le back office gère les crédits ?": the middle office's "Analyste financier / crédit" is a job one comes from,
+    not a mission the back office's sheet lacks — never "c'est dans la fiche du middle-office"."""
+    parts = planner.plan_answer("le back office gère les crédits ?", "missions",
+                                queries.resolve_job("back-office")).parts
+    assert parts and all(p.kind not in (planner.YES, planner.NO_OTHER_JOB) for p in parts), parts
