@@ -362,6 +362,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = ranked[:MAX_TOPICS + 1]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
+    if shape.attribute == "level" and not queries.content_terms(shape.content):
+        plan.parts = [_levels_unrated(part) for part in plan.parts]
     written = f"{background} {text}"
     plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included
@@ -775,6 +777,20 @@ def _level_named(job: JobInfo, topic: str, item: entailment.NamedItem) -> Part |
     if not any(reader.names_level_only(f.text, item.kind_terms) for f in of_kind):
         return None
     return Part(LEVEL_NAMED, job, topic, of_kind, item=item.text)
+
+
+def _levels_unrated(part: Part) -> Part:
+    """"et le back office, il a des niveaux comme ça ?" of a sheet that rates none of its skills: said so, with
+    everything it lists (never the list as if it answered)."""
+    if part.kind != TOPIC or part.job is None:
+        return part
+    levels = tuple(f for f in queries.vocabulary().filters if f.kind == LEVEL_FILTER)
+    if not levels or queries.vocabulary().filter_topics.get(LEVEL_FILTER) != part.topic:
+        return part
+    if queries.filtered_facts(part.job.id, part.topic, levels[:1]) is not None:
+        return part  # the sheet rates them: the whole list shows each level
+    facts = queries.topic_answer(part.job.id, part.topic).facts
+    return Part(FILTER_UNRATED, part.job, part.topic, facts, filters=levels[:1], total=len(facts))
 
 
 def _in_group_asked(part: Part, folded: str) -> Part:

@@ -1077,3 +1077,14 @@ def test_a_word_inside_a_career_line_is_no_mission_of_the_other_job(default_kb):
     parts = planner.plan_answer("le back office gère les crédits ?", "missions",
                                 queries.resolve_job("back-office")).parts
     assert parts and all(p.kind not in (planner.YES, planner.NO_OTHER_JOB) for p in parts), parts
+
+
+def test_levels_asked_of_a_sheet_that_rates_none_say_so(default_kb):
+    """"et le back office, il a des niveaux comme ça ?": its sheet rates none of its skills — said so, with its list;
+    the middle office's sheet rates them (its list shows each level)."""
+    [part] = planner.plan_answer("et le back office il a des niveaux comme ça ?", "skills",
+                                 queries.resolve_job("back-office")).parts
+    assert part.kind == planner.FILTER_UNRATED and len(part.facts) == 5, part
+    [part] = planner.plan_answer("les compétences du middle office ont des niveaux ?", "skills",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.TOPIC, part
