@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
+from knowledge.matching import TYPO_SIMILARITY, similarity
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse
 from knowledge.text import as_written, fold
@@ -265,6 +266,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     """
     vocabulary = queries.vocabulary()
     shape = analyse(text, vocabulary, entity_filters)
+    if shape.form == OPEN:
+        # "je veux bosser dans la banque sans être commercial, le back office c'est quoi ?": what is left out is no
+        # word to search
+        shape = replace(shape, content=_without_left_out(shape.content))
     if own_filters:
         shape = replace(shape, filters=tuple(f for f in shape.filters if f not in own_filters))
     said_now = fold(text)
@@ -525,7 +530,8 @@ def _only_in_a_job_named(found: FoundFact, folded: str) -> bool:
     names_job = any(not i.diploma for i in reader.items(folded))
     if found.topic == _home_topic(entailment.NamedItem("", (), (), diploma=False), ""):
         return not names_job  # a career move's line is a job's name, whole ("Analyste financier / crédit")
-    return bool(in_jobs) and set(found.matched) <= in_jobs and not names_job
+    inside = all(any(similarity(m, t) >= TYPO_SIMILARITY or t.startswith(m) for t in in_jobs) for m in found.matched)
+    return bool(in_jobs) and inside and not names_job  # "clien" is inside "conseillers de clientèle" too
 
 
 def topic_of_filters(text: str, topic: str, entity_filters: list[FilterValue] | None = None,
@@ -777,6 +783,12 @@ def _level_named(job: JobInfo, topic: str, item: entailment.NamedItem) -> Part |
     if not any(reader.names_level_only(f.text, item.kind_terms) for f in of_kind):
         return None
     return Part(LEVEL_NAMED, job, topic, of_kind, item=item.text)
+
+
+def _without_left_out(content: str) -> str:
+    """The text without what it leaves out: "sans être commercial" up to the next comma or question mark."""
+    cues = "|".join(re.escape(c) for c in queries.claim_reader().words.excluding if " " not in c) or r"(?!x)x"
+    return re.sub(rf"(?<![a-z])(?:{cues})\b[^,;?!.]*", " ", content)
 
 
 def _levels_unrated(part: Part) -> Part:

@@ -1088,3 +1088,18 @@ def test_levels_asked_of_a_sheet_that_rates_none_say_so(default_kb):
     [part] = planner.plan_answer("les compétences du middle office ont des niveaux ?", "skills",
                                  queries.resolve_job("middle-office")).parts
     assert part.kind == planner.TOPIC, part
+
+
+def test_what_an_open_question_leaves_out_is_not_searched(default_kb):
+    """"je veux bosser dans la banque sans être commercial, le back office c'est quoi ?": the job, not the studies'
+    "Techniques de commercialisation"."""
+    [part] = planner.plan_answer("je veux bosser ds la banque sans être commercial, le back office c'est quoi ?",
+                                 "definition", queries.resolve_job("back-office")).parts
+    assert part.kind == planner.TOPIC and part.topic == "definition", part
+
+
+def test_a_word_inside_a_job_the_fact_names_is_no_yes_even_misspelt(default_kb):
+    """"le back y parl avc lé clien ?": "clien" is inside "conseillers de clientèle" — no "oui" from that line."""
+    parts = planner.plan_answer("le back y parl avc lé clien ?", "interlocutors",
+                                queries.resolve_job("back-office")).parts
+    assert parts and all(p.kind != planner.YES for p in parts), parts

@@ -53,3 +53,10 @@ def test_a_precise_value_is_stated_only_by_its_own_form():
     assert not words.states_value("heures précises", "les horaires peuvent varier")
     assert words.states_value("proportions", "40 % des offres")
     assert not words.states_value("proportions", "1 220 emplois")
+
+
+def test_sms_function_words_are_no_words_searched(default_kb):
+    """"jveu savoir si fo etre bon en anglai pr le bo": only "anglais" is searched in the facts."""
+    from knowledge import queries
+
+    assert queries.content_terms("jveu savoir si fo etre bon en anglai pr le bo") == ["anglais"]
