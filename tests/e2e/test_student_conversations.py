@@ -97,7 +97,8 @@ RUNNER_HONEST = [
 # Set W (120 conversations: 40 sessions, 15 own path, 25 closed questions whose true answer is not yes, 15 long formal
 # messages, 15 SMS and the sheets' terms, 10 others; 81 turns forbid "oui") was written the same way at the start of
 # the session after S, and measured before any of its changes: 58.3 % and 1 turn answered "oui" against its
-# expectations; 63.3 % and 1 at the session's end (formal 13 -> 33 %, sessions 45 -> 50 %). Never looked into.
+# expectations; 63.3 % and 1 at the session's end (formal 13 -> 33 %, sessions 45 -> 50 %); 64.2 % at the end of the
+# session after it. Never looked into.
 # Set X (40 conversations: 25 long formal messages of one to three questions, 15 sessions) was written the same way
 # in that session as its development set and looked into: 72.5 -> 97.5 %.
 # Set Y (120 conversations: 30 closed questions whose true answer is mostly not yes, 35 sessions, 20 long formal
