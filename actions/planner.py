@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
@@ -528,7 +529,7 @@ def _only_in_a_job_named(found: FoundFact, folded: str) -> bool:
     reader = queries.claim_reader()
     in_jobs = {t for item in reader.items(fold(found.fact.text)) if not item.diploma for t in item.terms}
     names_job = any(not i.diploma for i in reader.items(folded))
-    if found.topic == _home_topic(entailment.NamedItem("", (), (), diploma=False), ""):
+    if found.topic == _careers_topic():
         return not names_job  # a career move's line is a job's name, whole ("Analyste financier / crédit")
     inside = all(any(similarity(m, t) >= TYPO_SIMILARITY or t.startswith(m) for t in in_jobs) for m in found.matched)
     return bool(in_jobs) and inside and not names_job  # "clien" is inside "conseillers de clientèle" too
@@ -597,7 +598,12 @@ def _home_topic(item: entailment.NamedItem | None, topic: str) -> str:
     words = queries.claim_reader().words
     if item.diploma:
         return queries.vocabulary().filter_topics.get("diploma_kind", topic)
-    return topic if topic in words.job_topics else next(iter(words.job_topics), topic)
+    return topic if topic in words.job_topics else _careers_topic() or topic
+
+
+def _careers_topic() -> str:
+    """The section a job named is looked for in first (the careers: each of its lines is a job's name)."""
+    return next(iter(queries.claim_reader().words.job_topics), "")
 
 
 def _facts_of_kind(job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ...]:
@@ -787,8 +793,13 @@ def _level_named(job: JobInfo, topic: str, item: entailment.NamedItem) -> Part |
 
 def _without_left_out(content: str) -> str:
     """The text without what it leaves out: "sans être commercial" up to the next comma or question mark."""
-    cues = "|".join(re.escape(c) for c in queries.claim_reader().words.excluding if " " not in c) or r"(?!x)x"
-    return re.sub(rf"(?<![a-z])(?:{cues})\b[^,;?!.]*", " ", content)
+    return _left_out_pattern(queries.claim_reader().words.excluding).sub(" ", content)
+
+
+@lru_cache(maxsize=4)
+def _left_out_pattern(excluding: tuple[str, ...]) -> re.Pattern:
+    cues = "|".join(re.escape(c) for c in excluding if " " not in c) or r"(?!x)x"
+    return re.compile(rf"(?<![a-z])(?:{cues})\b[^,;?!.]*")
 
 
 def _levels_unrated(part: Part) -> Part:

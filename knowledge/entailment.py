@@ -101,6 +101,8 @@ class ClaimReader:
         self._starts = set(starts)
         self._start = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, starts)) + r")(?![a-z0-9+])")
         self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+        # the words of a fact that names only a level of study ("Niveau 6 Licence (bac + 3)"), read once
+        self._level_general = {t for word in (*words.diploma_starts, *words.level_words) for t in self.terms_of(word)}
         own = "|".join(map(re.escape, sorted(words.own_cues, key=len, reverse=True))) or r"(?!x)x"
         # "je suis en 1ère STMG": the class year between the cue and the diploma
         self._own = re.compile(r"(?<![a-z0-9'])(?:" + own + r")\s+(?:(?:un|une|le|la|l'|d'un|d'une|du|en)\s*)?"
@@ -272,7 +274,7 @@ class ClaimReader:
         """Whether a fact names a level of study, no particular diploma ("Niveau 6 Licence (bac + 3)"): its words
         are diploma kinds, level words and figures only — and, given `kind_terms`, it names that kind itself (a
         bac pro is not the "bac" of "bac + 2")."""
-        general = {t for word in (*self.words.diploma_starts, *self.words.level_words) for t in self.terms_of(word)}
+        general = self._level_general
         terms = self.terms_of(fact_text)
         named = self.terms_of(_STUDY_LEVEL.sub(" ", fold(fact_text)))
         return (bool(terms) and all(t.isdigit() or t in general for t in terms)
