@@ -163,24 +163,24 @@ def test_twenty_messages_at_once_on_one_sender_are_answered_in_order(scaled):
     assert stamps == sorted(stamps)
 
 
-def _conversation(url: str, index: int) -> tuple[int, int, bool]:
-    """(requests, errors, context kept) for one two-message conversation."""
+def _conversation(url: str, index: int) -> tuple[int, int, bool, str]:
+    """(requests, errors, context kept, what went wrong) for one two-message conversation."""
     job, skill, studies, other = (("middle office", "tableau de bord", "master - finance", "bts banque") if index % 2
                                   else ("back office", "applicatifs de gestion", "bts banque", "master - finance"))
     chat = BalancedChat(url, f"load-{index}-{uuid.uuid4().hex[:6]}")
     try:
         first = chat.ask(f"quelles competences pour le {job} ?")
-    except (OSError, urllib.error.HTTPError):
-        return 1, 1, True
+    except (OSError, urllib.error.HTTPError) as error:
+        return 1, 1, True, f"first: {error!r}"
     if skill not in first:
-        return 1, 1, True
+        return 1, 1, True, f"first: {first[:80]!r}"
     try:
         second = chat.ask("et les etudes ?")
-    except (OSError, urllib.error.HTTPError):
-        return 2, 1, True
+    except (OSError, urllib.error.HTTPError) as error:
+        return 2, 1, True, f"second: {error!r}"
     if all(word in second for word in APOLOGY):
-        return 2, 1, True
-    return 2, 0, studies in second and other not in second
+        return 2, 1, True, f"second: {second[:80]!r}"
+    return 2, 0, studies in second and other not in second, ""
 
 
 def test_a_replica_killed_under_load(scaled):
@@ -189,7 +189,7 @@ def test_a_replica_killed_under_load(scaled):
 
     def done() -> int:
         with lock:
-            return sum(r for r, _, _ in results)
+            return sum(outcome[0] for outcome in results)
 
     def worker(number: int) -> None:
         index = number
@@ -211,10 +211,11 @@ def test_a_replica_killed_under_load(scaled):
     stop.set()
     for thread in threads:
         thread.join(timeout=150)
-    requests = sum(r for r, _, _ in results)
-    errors = sum(e for _, e, _ in results)
-    lost = sum(1 for _, e, kept in results if not kept)
-    summary = f"{requests} requests, {errors} errors, {lost} conversations without their context"
+    requests = sum(outcome[0] for outcome in results)
+    errors = sum(outcome[1] for outcome in results)
+    lost = sum(1 for outcome in results if not outcome[2])
+    what = sorted({outcome[3] for outcome in results if outcome[3]})
+    summary = f"{requests} requests, {errors} errors, {lost} conversations without their context: {what}"
     assert requests >= 200, summary
     assert errors <= 0.01 * requests, summary
     assert lost == 0, summary
