@@ -289,7 +289,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "et à quel niveau ?", "mais c'est obligatoire ou pas ?" ask about the fact just answered; "et niveau
         # qualités ?" switches topic
         text = f"{previous_question} {text}"
+        asked_of_last = shape.attribute
         shape = analyse(text, queries.vocabulary(), entity_filters)
+    else:
+        asked_of_last = None
     folded = queries.without_job_names(text, marker=JOB_MARKER)
     said = queries.without_job_names(f"{background} . {text}", marker=JOB_MARKER) if background else folded
     claim = queries.claim_reader().read(said, outside)
@@ -370,6 +373,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     if shape.attribute == "level" and not queries.content_terms(shape.content):
         plan.parts = [_levels_unrated(part) for part in plan.parts]
+    if asked_of_last == "level":  # "et à quel niveau ?" of a fact the sheet rates at no level: it does not say
+        plan.parts = [Part(UNQUALIFIED, part.job, part.topic, part.facts)
+                      if part.kind in (FACTS, YES, FILTERED) and part.facts and all(f.level is None for f in part.facts)
+                      else part for part in plan.parts]
     written = f"{background} {text}"
     plan.parts = [replace(part, item=", ".join(as_written(i, written) for i in part.item.split(", ")))
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included

@@ -358,6 +358,14 @@ def asks_for_more(text: str) -> bool:
             and not queries.content_terms(text) and not analyse(text, queries.vocabulary()).topics_named)
 
 
+def asks_attribute_of_last(text: str, state: State) -> bool:
+    """"à quel niveau ?", "c'est quel type ?" right after a precise answer: an attribute of the fact just answered,
+    naming nothing else (no word of its own, no filter) — not the meaning of the word "niveau"."""
+    shape = analyse(text, queries.vocabulary())
+    return bool(state.question and shape.attribute and not shape.filters and not shape.topics_named
+                and not queries.content_terms(shape.content))
+
+
 def _term_answered(state: State, job: JobInfo | None) -> None:
     """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?")."""
     if job is not None:
@@ -379,6 +387,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     shown = tracker.get_slot("topic")
     if intent == TERM_INTENT and asks_why_of_it(text) and isinstance(shown, str) and shown in queries.topics():
         intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "c'est-à-dire ?" right after an answer: of that answer
+    if intent == TERM_INTENT and isinstance(shown, str) and shown in queries.topics() and asks_attribute_of_last(
+            text, state):
+        intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "à quel niveau ?" right after a skill: that skill's level
     if intent == TERM_INTENT:
         # a word no entry explains and no sheet uses, in a message naming a topic ("c'est quoi le niveau le plus
         # haut demandé ?"): that topic's answer, rather than "the sheets do not use this word"

@@ -90,10 +90,20 @@ def _asks(folded: str) -> bool:
 
 
 # "elle ne sait pas trop vers quoi se diriger", "je sais plus quel métier choisir": what the writer does not know
-_NOT_KNOWING = re.compile(r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent|sans savoir)\s+"
-                          r"(?:pas|plus|encore)?\s*"
-                          r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
-                          r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle|ce qu)\b[^?]*\.\s*$")
+_NOT_KNOWING_HEAD = (r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent|sans savoir)\s+"
+                     r"(?:pas|plus|encore)?\s*"
+                     r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
+                     r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle|ce qu)\b")
+_NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
+# "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
+_NOT_KNOWING_CLAUSE = re.compile(_NOT_KNOWING_HEAD + r"[^?,]*$")
+_COMMA = re.compile(r",\s*")
+
+
+def _not_knowing_cuts(chunk: str) -> list[int]:
+    """Where a statement of not knowing ends at a comma and a question starts."""
+    return [m.end() for m in _COMMA.finditer(chunk)
+            if _NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) and _QUESTION_START.match(fold(chunk[m.end():]))]
 
 
 def _is_question(text: str) -> bool:
@@ -128,6 +138,8 @@ def sentences(text: str) -> list[Sentence]:
         thanks = _THANKS_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
+        context_ends = _not_knowing_cuts(chunk)[:1]
+        cuts = sorted({*context_ends, *cuts})
         if cuts:
             bounds = [0, *cuts, len(chunk)]
             pieces = [(match.start() + a, match.start() + b) for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -137,8 +149,9 @@ def sentences(text: str) -> list[Sentence]:
                 continue
             lead = len(piece) - len(piece.lstrip())
             stripped = piece.strip()
-            found.append(Sentence(start + lead, start + lead + len(stripped), stripped,
-                                  _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0)))
+            context = end - match.start() in context_ends
+            found.append(Sentence(start + lead, start + lead + len(stripped), stripped, not context and (
+                _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0))))
     if any(s.question and _plainly_asks(s.text) for s in found):
         # "… elle ne sait pas vers quoi se diriger. Pourriez-vous m'indiquer … ?": beside a sentence that plainly
         # asks, a statement of not knowing closed by a full stop tells the context

@@ -675,3 +675,23 @@ def test_the_same_question_asked_of_another_job(default_kb, text, expected):
 def test_a_correction_asks_the_same_question_of_the_job_meant(default_kb):
     assert asks_same_question("non attends je me suis trompé, le middle")
     assert asks_same_question("pardon je voulais dire le back")
+
+
+def test_a_level_asked_right_after_a_skill_is_that_skill_s_level_not_the_word_s_meaning():
+    messages, slots = _follow_up("ask_term", "à quel niveau ?", {"job": "middle-office", "topic": "skills",
+                                                                 "question": "le middle il doit gérer le stress ?"})
+    assert messages[0]["response"] == "utter_fact_found", messages
+    assert "Gérer des situations de stress" in messages[0]["facts"] and "Avancé" in messages[0]["facts"]
+    assert slots["topic"] == "skills"
+
+
+def test_a_level_asked_of_a_fact_rated_at_no_level_is_said_unsaid():
+    messages, _ = _follow_up("ask_term", "et à quel niveau ?", {
+        "job": "middle-office", "topic": "definition", "question": "le middle office il calcule les résultats ?"})
+    assert messages[0]["response"] == "utter_fact_unqualified", messages
+    assert "calcul" in messages[0]["facts"]
+
+
+def test_the_word_niveau_asked_with_no_answer_before_is_still_a_word_s_meaning():
+    messages, _ = _follow_up("ask_term", "ça veut dire quoi niveau ?", {"job": "middle-office", "topic": "skills"})
+    assert messages[0]["response"] != "utter_fact_found", messages

@@ -109,6 +109,22 @@ def test_a_statement_of_not_knowing_beside_a_plain_question_is_context():
     assert [s.question for s in sentences("pour le MO il faut quel niveau. et les qualités ?")] == [True, True]
 
 
+@pytest.mark.parametrize("text, context, question", [
+    ("je sais pas trop quoi faire, c'est quoi le back office", "je sais pas trop quoi faire,",
+     "c'est quoi le back office"),
+    ("Mon fils ne sait pas vers quoi aller, quelles études pour le middle ?", "Mon fils ne sait pas vers quoi aller,",
+     "quelles études pour le middle ?"),
+])
+def test_not_knowing_before_a_comma_and_a_question_is_context(text, context, question):
+    assert [(s.text, s.question) for s in sentences(text)] == [(context, False), (question, True)]
+
+
+@pytest.mark.parametrize("text", ["je sais pas quoi choisir, le back ou le middle ?",
+                                  "je sais pas, c'est quoi le back ?"])
+def test_a_comma_without_a_statement_of_not_knowing_before_a_question_is_no_cut(text):
+    assert len(sentences(text)) == 1
+
+
 def test_a_second_indirect_question_after_et_si_is_a_question_of_its_own():
     said = sentences("Nous aimerions savoir si le back-office est souvent en contact avec la clientèle, et si son bac "
                      "STMG fait partie des bacs conseillés. Merci.")
