@@ -7,10 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from knowledge import queries
-from knowledge.glossary import STRONG_CUES, WEAK_CUES, terms_in
+from knowledge.glossary import STRONG_CUES, WEAK_CUES, Term, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import analyse
-from knowledge.render import quoted_facts
+from knowledge.render import facts_block, quoted_facts
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -24,11 +24,23 @@ def dispatch_terms(dispatcher: CollectingDispatcher, terms: list, buttons: list 
     for index, term in enumerate(terms[:MAX_TERMS]):
         job = next(j for j in queries.list_jobs() if j.id == term.job_id)
         last = index == min(len(terms), MAX_TERMS) - 1
-        dispatcher.utter_message(response="utter_term_defined", job_name=context.lower_first(job.name),
-                                 definition=term.definition,
-                                 source=queries.topic_answer(job.id, "source").source.publisher,
-                                 buttons=(buttons or []) if last else [])
+        values = {"job_name": context.lower_first(job.name), "definition": term.definition,
+                  "source": queries.topic_answer(job.id, "source").source.publisher,
+                  "buttons": (buttons or []) if last else []}
+        listed = _listed(term)
+        if listed:  # "depuis ce métier c'est quoi ?": what it means, then the list it heads
+            dispatcher.utter_message(response="utter_term_defined_list", facts=facts_block(listed), **values)
+        else:
+            dispatcher.utter_message(response="utter_term_defined", **values)
     return _one_job({term.job_id for term in terms[:MAX_TERMS]})
+
+
+def _listed(term: Term) -> tuple[queries.FactItem, ...]:
+    """The facts of the list a term heads in its sheet (none when it heads none, or the topic is unknown)."""
+    if term.topic is None or term.topic not in queries.topics():
+        return ()
+    facts = queries.topic_answer(term.job_id, term.topic).facts
+    return tuple(f for f in facts if term.direction is None or f.direction == term.direction)
 
 
 def _one_job(job_ids: set[str]) -> JobInfo | None:

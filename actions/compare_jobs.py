@@ -86,16 +86,17 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     found = [f for f in queries.find_facts(point, None, topic) if f.coverage >= planner.STRONG] if terms else []
     named_items = queries.claim_reader().read(folded).items  # "avec un BTS je peux faire lequel ?": each job's answer
     if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
-        plans = [planner.plan_answer(text, topic, job) for job in queries.list_jobs()]
+        plans = [_each_answered(planner.plan_answer(text, topic, job)) for job in queries.list_jobs()]
         said_yes = [any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE) for part in plan.parts) for plan in plans]
-        if asks_both(text) and any(said_yes) and not all(said_yes):
+        if (asks_both(text) or understood) and any(said_yes) and not all(said_yes):
+            # (or "pareil pour le stress ?" right after a comparison: asked of both too)
             # "les deux demandent l'esprit d'équipe ?": one sheet says it in these words — no "oui" in front of it
             dispatcher.utter_message(response="utter_compare_not_both")
             yes = (planner.YES, planner.YES_TO_NEGATIVE)
             plans = [replace(plan, parts=[replace(part, kind=planner.FACTS) if part.kind in yes else part
                                           for part in plan.parts]) for plan in plans]
-        for plan in plans:
-            dispatch_plan(dispatcher, plan)
+        for index, plan in enumerate(plans):
+            dispatch_plan(dispatcher, plan, buttons=index == len(plans) - 1)
         if said_by is not None and said_yes.count(True) == 1:
             said_by.append(queries.list_jobs()[said_yes.index(True)])
         return found[0].topic if found else topic
@@ -106,6 +107,16 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
         return found[0].topic
     dispatch_comparison(dispatcher, topic, counted)
     return topic
+
+
+def _each_answered(plan: planner.Plan) -> planner.Plan:
+    """Every job is answered in turn: "not in this sheet, it is in the other one's" becomes "not in this sheet" (the
+    other sheet's answer follows; said twice otherwise)."""
+    answered = {job.id for job in queries.list_jobs()}
+    return replace(plan, parts=[
+        planner.Part(planner.NOT_CITED, part.job, part.topic)
+        if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB) and part.other is not None
+        and part.other.job.id in answered else part for part in plan.parts])
 
 
 def _dispatch_point(dispatcher: CollectingDispatcher, found: list[queries.FoundFact]) -> None:

@@ -39,6 +39,8 @@ PART_RESPONSES = {
     planner.NOT_ONLY: "utter_fact_not_only",
     planner.VALUE_UNSAID: "utter_fact_value_unsaid",
     planner.NOT_RANKED: "utter_facts_not_ranked",
+    planner.NOT_CITED: "utter_fact_not_cited",
+    planner.AFTER_POINT: "utter_facts_after",
 }
 
 
@@ -82,6 +84,9 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         return
     values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
                               "source": answer.source.publisher}
+    if part.kind == planner.NOT_CITED:
+        dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, job_name=values["job_name"])
+        return
     if part.kind == planner.RANK_NOTE:  # a note before the answers that follow it: no buttons of its own
         dispatcher.utter_message(response="utter_not_ranked_note", job_name=values["job_name"])
         return
@@ -117,6 +122,8 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.LEVEL_NAMED, planner.NOT_REQUIRED,
                        planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED):
         values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
+    elif part.kind == planner.AFTER_POINT:
+        values.update(filter_label=_filter_label(part), facts=facts_block(part.facts))
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
                       facts=facts_block(part.facts))
@@ -153,10 +160,11 @@ def precise_buttons(part: Part) -> list[dict[str, Any]]:
     return buttons
 
 
-def dispatch_plan(dispatcher: CollectingDispatcher, plan: Plan) -> None:
-    """Send every part; follow-up buttons go under the last one only (one set of choices on a phone)."""
+def dispatch_plan(dispatcher: CollectingDispatcher, plan: Plan, buttons: bool = True) -> None:
+    """Send every part; follow-up buttons go under the last one only (one set of choices on a phone; none with
+    `buttons=False`: another answer follows)."""
     for index, part in enumerate(plan.parts):
-        last = index == len(plan.parts) - 1
+        last = buttons and index == len(plan.parts) - 1
         if part.kind == planner.TOPIC:
             answer = queries.topic_answer(part.job.id, part.topic)
             dispatch_answer(dispatcher, answer, context.suggestions(answer) if last else [])

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
-from actions.questions import answer_all, asks_why_of_it
+from actions.questions import answer_all, asks_why_of_it, reverses_last_move
 from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.question import STATEMENT, analyse
@@ -107,6 +107,12 @@ def why_follow_up(tracker: Tracker) -> str | None:
     return _follow_up_intent(tracker) if asks_why_of_it(context.question_text(tracker) or "") else None
 
 
+def claim_follow_up(tracker: Tracker) -> str | None:
+    """"c'est obligatoire ?", "toujours ?" right after an answer on a topic of the sheets: that topic's intent, else
+    None (see planner.claims_of_last)."""
+    return _follow_up_intent(tracker) if planner.claims_of_last(context.question_text(tracker) or "") else None
+
+
 def decided_intent(tracker: Tracker) -> str | None:
     """The intent to answer with when the NLU hesitated between two topics whose answers do not differ.
 
@@ -139,7 +145,8 @@ def decided_intent(tracker: Tracker) -> str | None:
     candidates = context.topic_of_intent(first), context.topic_of_intent(second)
     if candidates[0] is not None and candidates[1] is not None and set(candidates) <= INTERCHANGEABLE:
         return first
-    return _between_topics(tracker, first, second)
+    # "c'est quoi la part des jeunes diplômés ?" between the figures and a word's meaning: the fact it names decides
+    return _between_topics(tracker, first, second) or _fact_intent(tracker)
 
 
 def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:
@@ -226,6 +233,11 @@ class ActionHandleFallback(Action):
                 return [SlotSet("job", job.id)] if job else []
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         why = why_follow_up(tracker) if not decided else None
+        if not (decided or why) and reverses_last_move(tracker):  # "et l'inverse ?" right after a move
+            return answer_all(dispatcher, tracker, f"{context.TOPIC_INTENT_PREFIX}careers")
+        claimed = claim_follow_up(tracker) if not (decided or why) else None
+        if claimed:  # "elle est obligatoire ?" right after the trainings: of what was just answered
+            return answer_all(dispatcher, tracker, claimed)
         if why:  # the sheet's facts again, said plainly that it explains no more
             dispatcher.utter_message(response="utter_why_follow_up")
             return answer_all(dispatcher, tracker, why)

@@ -68,6 +68,8 @@ UNQUALIFIED = "unqualified"  # the sheet says the fact, not the level or frequen
 COUNT = "count"  # "combien de compétences ?": the number first, then the list
 NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the sheet classes otherwise
 NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
+AFTER_POINT = "after_point"  # "quelles études après le bac ?": the studies that follow it, its own list left out
+NOT_CITED = "not_cited"  # answering both jobs: this sheet does not say it (the other's answer follows)
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
 RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
@@ -121,6 +123,13 @@ def _best_group(found: list[FoundFact], topic: str | None) -> list[FoundFact]:
     in_topic = [f for f in found if f.topic == topic]
     if in_topic and best.topic != topic and in_topic[0].coverage >= max(STRONG, best.coverage * ROUTE_MARGIN):
         best = in_topic[0]  # another section is only a little better: the asked topic wins
+    options = queries.claim_reader().words.option_topics
+    if topic not in options and best.topic in options:
+        # "il fait des trucs sur les marchés financiers ?": a diploma's title is only a little better than what
+        # the job does — what it does wins
+        doing = [f for f in found if f.topic not in options and f.job == best.job]
+        if doing and doing[0].coverage >= best.coverage * ROUTE_MARGIN:
+            best = doing[0]
     close = [f for f in found if f.coverage >= best.coverage * CLOSE_TO_BEST and f.job == best.job]
     close.sort(key=lambda f: (-f.coverage, f.topic != best.topic))
     same_topic = [f for f in close if f.topic == best.topic]
@@ -371,6 +380,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = ranked[:MAX_TOPICS + 1]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
+    if shape.after and not closed and not _OWN_START.search(said_now):
+        plan.parts = [_after_point(part, shape.after) for part in plan.parts]
     if shape.attribute == "level" and not queries.content_terms(shape.content):
         plan.parts = [_levels_unrated(part) for part in plan.parts]
     if asked_of_last == "level":  # "et à quel niveau ?" of a fact the sheet rates at no level: it does not say
@@ -807,6 +818,24 @@ def _without_left_out(content: str) -> str:
 def _left_out_pattern(excluding: tuple[str, ...]) -> re.Pattern:
     cues = "|".join(re.escape(c) for c in excluding if " " not in c) or r"(?!x)x"
     return re.compile(rf"(?<![a-z])(?:{cues})\b[^,;?!.]*")
+
+
+# "après MON bac général spé NSI, ça va pour le back ?": the student's own diploma, checked against the list (not a
+# starting point that leaves that list out)
+_OWN_START = re.compile(r"\b(?:apres|apre)\s+(?:mon|ma|son|sa|ton|ta|mes|ses)\b")
+
+
+def _after_point(part: Part, after: tuple[FilterValue, ...]) -> Part:
+    """"je fais quoi après le bac pour aller en back office ?": the studies that follow the starting point — the
+    sheet's list without its list of diplomas of that kind (the bacs); unchanged when the sheet has no such list."""
+    if part.kind != TOPIC or part.job is None or queries.vocabulary().filter_topics.get(after[0].kind) != part.topic:
+        return part
+    facts = queries.topic_answer(part.job.id, part.topic).facts
+    left_out = set(queries.filtered_facts(part.job.id, part.topic, after[:1]) or ())
+    following = tuple(f for f in facts if f not in left_out)
+    if not left_out or not following or any(f.group in {g.group for g in left_out} for f in following):
+        return part  # only a whole list of the sheet is left out ("Bacs conseillés"), never a line among others
+    return Part(AFTER_POINT, part.job, part.topic, following, filters=after[:1])
 
 
 def _levels_unrated(part: Part) -> Part:

@@ -323,11 +323,25 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             in_message, known = context.mentioned_jobs(tracker), list(queries.list_jobs())
             jobs = in_message if len(in_message) >= 2 else known if len(known) == 2 else []
         state.both = False
+        start = len(dispatcher.messages)
         answer_one(dispatcher, tracker, state, text, intent, jobs, background_of(tracker), whole_message, understood)
+        if _said_already(dispatcher.messages, start):
+            # two questions of one message answered alike ("… a-t-il un rôle réglementaire ? … ce que dit la fiche sur
+            # ses contrôles ?"): the answer once
+            del dispatcher.messages[start:]
         comparing = False
     job = [SlotSet("job", state.job.id if state.job else None)] if state.job_answered else []
     path = [SlotSet("profile", told)] if told and told != profile else []
     return [*reset, SlotSet("topic", state.topic), *job, SlotSet("question", state.question), *path]
+
+
+def _said_already(messages: list[dict[str, Any]], start: int) -> bool:
+    """Whether the messages from `start` on repeat, in the same order, messages sent before them."""
+    new = messages[start:]
+    if not new:
+        return False
+    earlier = messages[:start]
+    return any(earlier[i:i + len(new)] == new for i in range(len(earlier) - len(new) + 1))
 
 
 REVERSE_WORDS = 6
@@ -348,6 +362,11 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
         return None
     source, target = planner.move_order(previous, named)
     return f"passer du {target.name} au {source.name} ?"
+
+
+def reverses_last_move(tracker: Tracker) -> bool:
+    """Whether the latest message asks the move between two jobs just asked, the other way round."""
+    return _reversed_move(tracker, tracker.latest_message.get("text") or "") is not None
 
 
 def asks_for_more(text: str) -> bool:
@@ -420,8 +439,10 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             # them, said plainly that it explains no more
             dispatcher.utter_message(response="utter_why_follow_up")
             topic, text = shown, ""
-        elif state.question and planner.claims_of_last(text):
-            topic = shown  # "mais c'est obligatoire ou pas ?" after the English skill: of that fact, its topic
+        elif planner.claims_of_last(text) and not analyse(text, queries.vocabulary()).topics_named:
+            # "mais c'est obligatoire ou pas ?" after the English skill (or after the trainings' list): of what was
+            # just answered, its topic — whatever topic the NLU read in so short a question
+            topic = shown
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
     if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):

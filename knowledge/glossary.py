@@ -28,6 +28,8 @@ class Term:
     job_id: str
     words: tuple[str, ...]
     definition: str
+    topic: str | None = None  # the list of its sheet the term heads ("depuis ce métier": the careers)
+    direction: str | None = None  # ... in that career direction ("to": where one moves on to)
 
 
 def load_glossary(path: Path, sheets: dict[str, Path], strict: bool = True) -> tuple[Term, ...]:
@@ -58,7 +60,12 @@ def load_glossary(path: Path, sheets: dict[str, Path], strict: bool = True) -> t
             if normalise_sheet_text(str(quote)) not in sheet:
                 raise DataFileError(path, line, f"term {term_id!r}: quote not found in the sheet: {quote!r}")
         words = tuple(fold(str(w)) for w in entry["words"])
-        terms.append(Term(str(term_id), entry["job"], words, str(entry["definition"])))
+        lists = entry.get("lists") or {}
+        if not isinstance(lists, dict) or (lists and not lists.get("topic")) or lists.get("direction") not in (
+                None, "from", "to"):
+            raise DataFileError(path, line, f"term {term_id!r}: `lists` needs a topic (and a direction: from or to)")
+        terms.append(Term(str(term_id), entry["job"], words, str(entry["definition"]),
+                          str(lists["topic"]) if lists else None, lists.get("direction")))
     return tuple(terms)
 
 

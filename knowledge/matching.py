@@ -10,6 +10,7 @@ share of the message's term weight it matches: 1.0 means every content word of t
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ GROUP_WEIGHT = 0.6  # a word of the fact's group heading counts less than a word
 # than the sheet's own: a fact saying the word itself comes first
 ALIAS_WEIGHT = 0.8
 PREFIX_SIMILARITY, TYPO_SIMILARITY = 0.9, 0.8
+FAMILY_PREFIX = 7  # letters two stems share to be one word family (see similarity)
+FAMILY_SIMILARITY = 0.7  # below a typo: a fact found only through a word's family is shown, never a "oui"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ def similarity(query_term: str, fact_term: str) -> float:
     shorter = min(len(query_term), len(fact_term))
     if shorter >= 4 and (fact_term.startswith(query_term) or query_term.startswith(fact_term)):
         return PREFIX_SIMILARITY
+    # one family the stemmer splits: "comptabl(es)" and "comptabilit(é)" differ only past a long common prefix
+    if shorter >= FAMILY_PREFIX + 1 and len(os.path.commonprefix((query_term, fact_term))) >= max(
+            FAMILY_PREFIX, shorter - 1):
+        return FAMILY_SIMILARITY
     # a typo keeps the first letter: "depart" is not "repart(ies)", "dossier" is "dosier"
     if shorter >= 5 and query_term[0] == fact_term[0] and Levenshtein.distance(
             query_term, fact_term, score_cutoff=2) <= (1 if shorter < 8 else 2):
@@ -137,9 +144,10 @@ class FactIndex:
 
     def in_own_words(self, own_text: str, matched: Iterable[str]) -> bool:
         """Whether each matched term of the message is in `own_text` (a fact's own words: text, heading, code), not
-        only in the other words the knowledge base gives the fact (its aliases)."""
+        only in the other words the knowledge base gives the fact (its aliases) nor only as a word of the same family
+        ("comptabilité" is not the sheet's "comptables": shown, never a "oui")."""
         own = self.analyzer.terms(own_text)
-        return all(any(similarity(term, t) for t in own) for term in matched)
+        return all(any(similarity(term, t) > FAMILY_SIMILARITY for t in own) for term in matched)
 
     def weight(self, term: str) -> float:
         return self._idf.get(term, self._unknown_idf)

@@ -21,6 +21,7 @@ class QuestionShape:
     topics_named: tuple[str, ...]  # topics the message names, in the order written
     filters: tuple[FilterValue, ...]
     content: str  # the folded message without its filter words (what the fact search reads)
+    after: tuple[FilterValue, ...] = ()  # diploma kinds written as a starting point ("après le bac")
 
 
 _IN_A_LIST = re.compile(r"\b(?:dans|de|sur|parmi) (?:la|les|cette|ces|ta|sa|leur) $")  # "il est dans la liste ?"
@@ -108,11 +109,12 @@ _STARTING_POINT = re.compile(r"\b(?:(?:apres|apre) (?:le|la|l'|un|une|mon|ma|son
                              r"(?:de l'|de la |du |d'un |d'une |de mon |de ma |de |d'))$")
 
 
-def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None
-                 ) -> tuple[list[FilterValue], str]:
+def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None,
+                 in_jobs: list[FilterValue] | None = None) -> tuple[list[FilterValue], str]:
     """Filters written in the message (longest spelling first, no overlaps) and the message without them.
 
-    `skipped` receives the diploma kinds written as a starting point ("après le bac"), not as a filter.
+    `skipped` receives the diploma kinds written as a starting point ("après le bac"), not as a filter; `in_jobs`
+    the filter words that start a job's name ("le bac ofis").
     """
     spellings = sorted(((w, f) for f in vocabulary.filters for w in f.words), key=lambda pair: -len(pair[0]))
     found: list[FilterValue] = []
@@ -120,8 +122,16 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
     starts = "|".join(re.escape(w) for w in vocabulary.claims.diploma_starts)
     # "BUT Techniques de commercialisation": a word of a diploma's name, not a filter (the technical skills)
     in_diploma = re.compile(rf"\b(?:{starts})(?:\s+(?:pro|professionnel|professionnelle))?\s+$") if starts else None
+    ends = "|".join(re.escape(w) for w in vocabulary.job_name_ends)
+    # "le bac ofis": the start of a job's name, not a diploma
+    in_job = re.compile(rf"^\s*(?:{ends})\b") if ends else None
     for word, item in spellings:
         match = contains_phrase(text, word)
+        if match and in_job and in_job.match(text[match.end():]):
+            text = text[:match.start()] + " " * len(word) + text[match.end():]
+            if in_jobs is not None:
+                in_jobs.append(item)
+            continue
         if match and item.kind != "diploma_kind" and in_diploma and in_diploma.search(text[:match.start()]):
             continue
         if match and item.kind == "diploma_kind" and _STARTING_POINT.search(text[:match.start()]):
@@ -198,11 +208,12 @@ def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue]
 def _shape_of(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None) -> QuestionShape:
     folded = fold(text or "")
     skipped: list[FilterValue] = []
-    found, content = find_filters(folded, vocabulary, skipped)
+    in_jobs: list[FilterValue] = []
+    found, content = find_filters(folded, vocabulary, skipped, in_jobs)
     # an entity the NLU found inside a longer filter ("bac" in "bac+5") is that filter, not one more
     inside = [f for f in entity_filters or [] if f not in found and any(contains_phrase(folded, w) for w in f.words)
               and not any(contains_phrase(content, w) for w in f.words)]
-    filters = [f for f in entity_filters or [] if (f in found or f not in skipped) and f not in inside]
+    filters = [f for f in entity_filters or [] if (f in found or f not in (*skipped, *in_jobs)) and f not in inside]
     filters += [f for f in found if f not in filters]
     return QuestionShape(
         form=_form(folded, vocabulary),
@@ -210,4 +221,5 @@ def _shape_of(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValu
         topics_named=_topics_named(folded, vocabulary),
         filters=tuple(filters),
         content=content,
+        after=tuple(f for f in dict.fromkeys(skipped) if f not in filters),
     )

@@ -98,6 +98,7 @@ class Vocabulary:
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     reverse_cues: tuple[str, ...] = ()  # "et l'inverse ?": the move just asked, the other way round
     more_cues: tuple[str, ...] = ()  # "quoi d'autre ?": the rest of the topic just answered
+    job_name_ends: tuple[str, ...] = ()  # "bac OFIS": a filter word followed by one of these is a job's name
     silent_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a precise value asked ("à quelle heure ?") -> (its cues, how a fact would state it: "#" is a number)
     precise_values: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
@@ -277,6 +278,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         reverse_cues=_folded_list(path, data.get("reverse_cues") or [], "reverse_cues"),
         more_cues=_folded_list(path, data.get("more_cues") or [], "more_cues"),
+        job_name_ends=_folded_list(path, data.get("job_name_ends") or [], "job_name_ends"),
         comparison_words=frozenset(_folded_list(path, data.get("comparison_words") or [], "comparison_words")),
         topic_hints={t: _folded_list(path, w, f"topic_hints/{t}")
                      for t, w in (data.get("topic_hints") or {}).items() if t != LINE_KEY},

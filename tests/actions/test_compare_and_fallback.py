@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_term import dispatch_term_question
 from actions.answer_topic import ActionCompareJobs
 from actions.fallback import ActionHandleFallback, ActionHelp
 from tests.actions.conftest import make_tracker
@@ -479,3 +480,76 @@ def test_a_word_the_sheets_use_asked_in_sms_is_never_said_unused(dispatcher, tex
     answered, _ = dispatch_term_question(dispatcher, text)
     [message] = dispatcher.messages
     assert answered and message["response"] == "utter_term_used" and word in message["facts"], message
+
+
+def test_a_closed_question_one_sheet_answers_says_each_once_with_one_set_of_buttons():
+    messages = _compare("les deux doivent gérer le stress ?")
+    responses = [m.get("response") for m in messages]
+    assert responses == ["utter_compare_not_both", "utter_fact_not_cited", "utter_fact_found"], responses
+    assert messages[1]["job_name"] == "gestionnaire de back-office"  # not "it is in the other sheet", said next
+    assert "Gérer des situations de stress" in messages[2]["facts"]
+    assert [bool(m.get("buttons")) for m in messages] == [False, False, True]
+
+
+@pytest.mark.parametrize("text, listed, not_listed", [
+    ("depuis ce métier dans la fiche middle c'est quoi", "Secrétaire général", "Contrôleur de gestion"),
+    ('"vers ce métier" ça veut dire quoi sur la fiche du middle', "Contrôleur de gestion", "Secrétaire général"),
+])
+def test_a_term_heading_a_list_is_explained_with_that_list(text, listed, not_listed):
+    dispatcher = CollectingDispatcher()
+    answered, _ = dispatch_term_question(dispatcher, text)
+    message = dispatcher.messages[0]
+    assert answered and message["response"] == "utter_term_defined_list", message
+    assert listed in message["facts"] and not_listed not in message["facts"]
+
+
+def test_a_list_named_in_the_glossary_needs_a_topic(tmp_path):
+    from knowledge.glossary import load_glossary
+    from knowledge.loader import DataFileError
+
+    sheet = tmp_path / "job.txt"
+    sheet.write_text("VERS CE MÉTIER\n", encoding="utf-8")
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text("terms:\n  t:\n    job: j\n    words: [vers ce metier]\n    definition: d\n"
+                        "    quote: VERS CE MÉTIER\n    lists: {direction: up}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="lists"):
+        load_glossary(glossary, {"j": sheet})
+
+
+def _right_after_an_answer(text: str, slots: dict, before: str = "avant"):
+    from rasa_sdk import Tracker
+
+    ranking = [{"name": name, "confidence": score}
+               for name, score in (("nlu_fallback", 0.3), ("ask_trainings", 0.32), ("ask_qualities", 0.3))]
+    latest = {"intent": ranking[0], "entities": [], "text": text, "intent_ranking": ranking}
+    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_careers"}}},
+              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_an_obligation_asked_right_after_a_list_not_understood_is_asked_of_that_list():
+    messages = _right_after_an_answer("elle est obligatoire ?", {"topic": "trainings", "job": "middle-office"})
+    assert messages and messages[0]["response"] not in ("utter_out_of_scope", "utter_ask_topic"), messages
+    assert "MIF 2" in str(messages)
+
+
+def test_the_reverse_of_a_move_not_understood_is_that_move_the_other_way():
+    messages = _right_after_an_answer("et l'inverse ?", {"topic": "careers", "job": "middle-office"},
+                               before="on peut passer du middle au back ?")
+    assert messages and messages[0]["response"] != "utter_out_of_scope", messages
+    assert "back-office" in str(messages).lower()
+
+
+def test_a_fact_named_decides_between_a_topic_and_a_word_s_meaning():
+    """Between the figures and a word's meaning (both above the fallback's threshold): the fact the message names."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "middle-office"}],
+                           text="au middle office c'est quoi la part des jeunes diplômés ?")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_figures", "confidence": 0.46},
+                                                {"name": "ask_term", "confidence": 0.44}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages and "jeune diplômé" in str(dispatcher.messages[0]), dispatcher.messages

@@ -271,9 +271,12 @@ def test_being_in_contact_is_working_with(default_kb):
 
 
 def test_after_the_bac_is_a_starting_point_not_a_filter(default_kb):
+    """What follows the bac: the sheet's studies without its bacs (not the bacs as a filter would give)."""
     message = only(ask("ask_studies", "je peux faire quelle formation après le bac pour bosser en back office ?",
                        "bo")[0])
-    assert message["response"] == "utter_answer_studies"
+    assert message["response"] == "utter_facts_after"
+    items = list_items(message["facts"])
+    assert "BTS Banque" in items and not any(item.startswith("Baccalauréat") for item in items)
 
 
 def test_a_value_asked_is_not_a_yes(default_kb):
@@ -284,7 +287,7 @@ def test_a_value_asked_is_not_a_yes(default_kb):
 def test_after_the_bac_is_not_a_filter_even_when_the_nlu_extracts_it(default_kb):
     entities = [{"entity": "diploma_kind", "value": "bac"}]
     message = only(ask("ask_studies", "quelles etudes apres le bac pour le back office ?", "bo", entities=entities)[0])
-    assert message["response"] == "utter_answer_studies"
+    assert message["response"] == "utter_facts_after" and "BTS Banque" in message["facts"]
 
 
 def test_a_topic_no_sheet_covers_is_said_beside_the_other_topic(default_kb):
@@ -1103,3 +1106,33 @@ def test_a_word_inside_a_job_the_fact_names_is_no_yes_even_misspelt(default_kb):
     parts = planner.plan_answer("le back y parl avc lé clien ?", "interlocutors",
                                 queries.resolve_job("back-office")).parts
     assert parts and all(p.kind != planner.YES for p in parts), parts
+
+
+def test_studies_after_the_bac_of_a_sheet_that_lists_no_bac_are_its_whole_list():
+    message = only(ask("ask_studies", "quelles études après le bac pour le middle office ?", "mo")[0])
+    assert message["response"] == "utter_answer_studies"
+
+
+def test_a_bac_asked_of_is_still_the_bacs():
+    assert analyse("quels bacs pour le back office ?", queries.vocabulary()).after == ()
+    assert [f.value for f in analyse("après le bac on fait quoi ?", queries.vocabulary()).after] == ["bac"]
+
+
+def test_a_word_of_the_same_family_finds_the_mission_without_a_yes():
+    message = only(ask("ask_missions", "slt je veux savoir si le back office fait de la compta", "bo")[0])
+    assert message["response"] == "utter_fact_unqualified"
+    assert "opérations bancaires et comptables" in message["facts"]
+
+
+def test_what_the_job_does_beats_a_diploma_s_title_only_a_little_better():
+    """"il fait des trucs sur les marchés financiers ?": the sheet's "intervenir sur les marchés financiers", not the
+    title of a master "… finance d'entreprise et de marchés"."""
+    [part] = planner.plan_answer("jsp si le bac ofis fé d truc sur les marché financié", "missions",
+                                 queries.default_repository().job("back-office")).parts
+    assert part.topic != "studies" and "marchés financiers" in part.facts[0].text
+
+
+def test_a_greeting_word_is_no_word_searched():
+    [part] = planner.plan_answer("Yo le middle office c'est stressant comme taf ?", "definition",
+                                 queries.default_repository().job("middle-office")).parts
+    assert part.kind == planner.UNQUALIFIED and part.facts[0].text == "Gérer des situations de stress"

@@ -695,3 +695,18 @@ def test_a_level_asked_of_a_fact_rated_at_no_level_is_said_unsaid():
 def test_the_word_niveau_asked_with_no_answer_before_is_still_a_word_s_meaning():
     messages, _ = _follow_up("ask_term", "ça veut dire quoi niveau ?", {"job": "middle-office", "topic": "skills"})
     assert messages[0]["response"] != "utter_fact_found", messages
+
+
+def test_the_same_closed_question_right_after_a_comparison_is_asked_of_both_and_no_yes_for_one():
+    messages, _ = _follow_up("ask_skills", "pareil pour le stress ?", {"topic": "skills"},
+                             previous_action="action_compare_jobs")
+    responses = [m.get("response") for m in messages]
+    assert responses == ["utter_compare_not_both", "utter_fact_not_cited", "utter_fact_found"], responses
+
+
+def test_two_questions_answered_alike_are_answered_once():
+    asked = [("quelles sont les missions du back office ?", "ask_missions"),
+             ("et de façon générale il fait quoi au quotidien ?", "ask_missions")]
+    job = [{"entity": "job", "value": "back-office"}]
+    messages, _ = _run(_tracker(" ".join(q for q, _ in asked), asked, entities=job))
+    assert [m["response"] for m in messages] == ["utter_answer_missions"], messages

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.loader import DataFileError
-from knowledge.matching import Analyzer, FactIndex
+from knowledge.matching import FAMILY_SIMILARITY, Analyzer, FactIndex, similarity
 from knowledge.question import OPEN, STATEMENT, YES_NO, analyse
 from knowledge.vocabulary import load_vocabulary
 from ops.bench_planner import LABELLED
@@ -155,3 +155,29 @@ def test_filler_phrases_are_never_searched_in_the_facts(repo):
     """"et SES ça marche pas ?": "marche" asks whether it works; it is not the "marchés" of a mission."""
     assert repo.content_terms("et SES ça marche pas ?") == []
     assert "march" in repo.content_terms("il intervient sur les marchés ?")
+
+
+def test_one_word_family_the_stemmer_splits_is_a_weak_match():
+    assert similarity("comptabilit", "comptabl") == FAMILY_SIMILARITY  # comptabilité / comptables
+    assert similarity("comptabl", "comptabl") == 1.0
+    assert similarity("conform", "confianc") == 0.0  # a short common prefix is no family
+
+
+@pytest.mark.parametrize("text", ["jsp si le bac ofis fé d truc sur les marché financié", "le bac office c'est quoi ?"])
+def test_a_filter_word_starting_a_job_s_name_is_no_filter(text):
+    from knowledge import queries
+
+    shape = analyse(text, queries.vocabulary())
+    assert shape.filters == () and shape.after == ()
+
+
+def test_a_filter_word_beside_a_job_s_name_written_in_sms_is_still_one():
+    from knowledge import queries
+
+    assert [f.value for f in analyse("un bac pro pour le bac ofis ?", queries.vocabulary()).filters] == ["bac pro"]
+
+
+def test_not_knowing_whether_asks_yes_or_no():
+    from knowledge import queries
+
+    assert analyse("jsp si le back office fait des trucs sur les marchés", queries.vocabulary()).form == YES_NO
