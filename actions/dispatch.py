@@ -137,13 +137,17 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
 
 
 def _own_options(part: Part) -> tuple:
-    """For a list of options (studies, careers, trainings) the other job's sheet names and this one does not: this
-    sheet's own list, in the same direction for careers (where one goes, where one comes from)."""
+    """For a list of options (studies, careers, trainings) or of people (interlocutors, short) the other job's sheet
+    names and this one does not: this sheet's own list, in the same direction for careers (where one goes, where
+    one comes from)."""
     other = part.other
-    options = queries.claim_reader().words.option_topics
-    if part.kind != planner.NO_OTHER_JOB or other is None or part.topic not in options:
+    words = queries.claim_reader().words
+    if part.kind != planner.NO_OTHER_JOB or other is None or part.topic not in (*words.option_topics,
+                                                                                *words.job_topics):
         return ()
     facts = queries.topic_answer(part.job.id, part.topic).facts
+    if part.topic not in words.option_topics and len(facts) > planner.LONG_LIST:
+        return ()  # "le back bosse avec les commerciaux ?": whom its own sheet names, when short enough for a phone
     same = tuple(f for f in facts if other.fact.direction is None or f.direction in (None, other.fact.direction))
     return same or facts
 

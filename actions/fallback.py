@@ -10,12 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
-from actions.questions import answer_all, asks_why_of_it, reverses_last_move
+from actions.questions import answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
 from knowledge import queries
 from knowledge.glossary import meaning_asked
 from knowledge.question import STATEMENT, analyse
 from knowledge.text import fold
-from knowledge.vocabulary import contains_phrase
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
@@ -62,13 +61,9 @@ def _named_intent(tracker: Tracker) -> str | None:
              if context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")}
     if len(named) == 1:
         return f"{context.TOPIC_INTENT_PREFIX}{named.pop()}"
-    if not named:  # "il faut parler allemand ?": a word pointing to one topic (the skills)
-        folded = fold(text)
-        hinted = {t for t, words in queries.vocabulary().topic_hints.items()
-                  if any(contains_phrase(folded, w) for w in words) and context.topic_of_intent(
-                      f"{context.TOPIC_INTENT_PREFIX}{t}")}
-        if len(hinted) == 1:
-            return f"{context.TOPIC_INTENT_PREFIX}{hinted.pop()}"
+    hinted = hinted_topic_intent(text) if not named else None
+    if hinted:  # "il faut parler allemand ?": a word pointing to one topic (the skills)
+        return hinted
     diploma = any(e.get("entity") == "diploma_kind" for e in tracker.latest_message.get("entities") or [])
     return f"{context.TOPIC_INTENT_PREFIX}studies" if not named and (diploma or planner.names_diploma(text)) else None
 

@@ -828,10 +828,13 @@ _OWN_START = re.compile(r"\b(?:apres|apre)\s+(?:mon|ma|son|sa|ton|ta|mes|ses)\b"
 def _after_point(part: Part, after: tuple[FilterValue, ...]) -> Part:
     """"je fais quoi après le bac pour aller en back office ?": the studies that follow the starting point — the
     sheet's list without its list of diplomas of that kind (the bacs); unchanged when the sheet has no such list."""
-    if part.kind != TOPIC or part.job is None or queries.vocabulary().filter_topics.get(after[0].kind) != part.topic:
+    if part.kind not in (TOPIC, FACTS, FILTERED) or part.job is None or queries.vocabulary().filter_topics.get(
+            after[0].kind) != part.topic:
         return part
     facts = queries.topic_answer(part.job.id, part.topic).facts
     left_out = set(queries.filtered_facts(part.job.id, part.topic, after[:1]) or ())
+    if part.kind != TOPIC and not set(part.facts) <= left_out:
+        return part  # "après le bac, un BTS Banque ?": the facts asked of, not the list that follows
     following = tuple(f for f in facts if f not in left_out)
     if not left_out or not following or any(f.group in {g.group for g in left_out} for f in following):
         return part  # only a whole list of the sheet is left out ("Bacs conseillés"), never a line among others
@@ -1096,6 +1099,18 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
         return Plan([Part(YES, job, "careers", (fact,)) for job, fact in found], precise=True)
     return Plan([Part(NOT_LISTED, source, "careers", queries.topic_answer(source.id, "careers").facts,
                       item=target.name)], precise=True)
+
+
+def plan_moves(text: str, jobs: list[JobInfo]) -> Plan:
+    """The move asked, and the other way round too when the message says so ("du middle au back et inversement ?",
+    "dans les deux sens")."""
+    plan = plan_move(text, jobs)
+    folded = fold(text)
+    if not any(contains_phrase(folded, cue) for cue in queries.vocabulary().reverse_cues):
+        return plan
+    source, target = move_order(text, jobs)
+    back = plan_move(f"passer du {target.name} au {source.name} ?", [target, source])
+    return Plan([*plan.parts, *(p for p in back.parts if p not in plan.parts)], precise=True)
 
 
 def move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:

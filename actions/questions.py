@@ -150,6 +150,16 @@ def named_topic_intent(text: str) -> str | None:
     return f"{context.TOPIC_INTENT_PREFIX}{named[0]}" if len(named) == 1 else None
 
 
+def hinted_topic_intent(text: str) -> str | None:
+    """The intent of the one topic a word of the message points to without naming it ("il doit parler allemand ?":
+    the skills), or None (vocabulary `topic_hints`)."""
+    folded = fold(text)
+    hinted = {t for t, words in queries.vocabulary().topic_hints.items()
+              if any(contains_phrase(folded, w) for w in words)
+              and context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")}
+    return f"{context.TOPIC_INTENT_PREFIX}{hinted.pop()}" if len(hinted) == 1 else None
+
+
 def _only_as_own_path(words: tuple[str, ...], text: str) -> bool:
     """Whether a term is written once, as the student's own diploma ("je suis en terminale STMG … c'est quoi au
     juste ?" asks what the job is, not what STMG means)."""
@@ -283,7 +293,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         elif whole_message and len(jobs) == 1 and (partner := partner_of(tracker, jobs[0], said)) is not None:
             jobs = [partner]  # "et avec le back il fait quoi ?"
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
-            named = named_topic_intent(said)
+            named = named_topic_intent(said) or hinted_topic_intent(said)  # "le BO doit parler allemand ?"
             if named:
                 intent, text = named, said  # its own topic, its own words
             elif asks_for_more(said):  # "et il fait quoi d'autre le back ?": the whole topic, not the last fact
@@ -386,7 +396,9 @@ def asks_attribute_of_last(text: str, state: State) -> bool:
 
 
 def _term_answered(state: State, job: JobInfo | None) -> None:
-    """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?")."""
+    """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?"); what was
+    asked is what a thing is ("c'est quoi le front office ?" then "et le back office ?": what the back office is)."""
+    state.topic, state.question = context.DEFAULT_TOPIC, None
     if job is not None:
         state.job, state.job_answered = job, True
 
@@ -455,7 +467,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         jobs = list(queries.list_jobs())
     moving = (move or topic == "careers" or queries.career_direction(text)) and not planner.names_diploma(text)
     if len(jobs) == 2 and moving and (intent != COMPARE_INTENT or move) and not asks_both(text):
-        plan = planner.plan_move(text, jobs)  # "on peut passer du back au middle ?"
+        plan = planner.plan_moves(text, jobs)  # "on peut passer du back au middle ?" (and the other way?)
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
         return

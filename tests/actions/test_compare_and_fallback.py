@@ -553,3 +553,9 @@ def test_a_fact_named_decides_between_a_topic_and_a_word_s_meaning():
     dispatcher = CollectingDispatcher()
     ActionHandleFallback().run(dispatcher, tracker, {})
     assert dispatcher.messages and "jeune diplômé" in str(dispatcher.messages[0]), dispatcher.messages
+
+
+def test_what_the_two_jobs_have_in_common_is_the_topic_side_by_side():
+    messages = _compare("quelles qualités sont communes aux deux métiers ?")
+    assert [m["response"] for m in messages] == ["utter_compare"], messages
+    assert "Esprit d'équipe" in messages[0]["facts"]

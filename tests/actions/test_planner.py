@@ -1136,3 +1136,24 @@ def test_a_greeting_word_is_no_word_searched():
     [part] = planner.plan_answer("Yo le middle office c'est stressant comme taf ?", "definition",
                                  queries.default_repository().job("middle-office")).parts
     assert part.kind == planner.UNQUALIFIED and part.facts[0].text == "Gérer des situations de stress"
+
+
+def test_a_move_asked_both_ways_is_read_both_ways():
+    jobs = list(queries.list_jobs())
+    one = planner.plan_moves("on peut passer du middle au back ?", jobs)
+    both = planner.plan_moves("on peut passer du middle au back et inversement ?", jobs)
+    assert [f.direction for p in one.parts for f in p.facts] == ["to"]
+    assert sorted(f.direction for p in both.parts for f in p.facts) == ["from", "to"]
+
+
+def test_a_word_pointing_to_a_topic_decides_a_message_read_as_only_naming_the_job():
+    """"le BO doit parler allemand ?" read as naming the job: the language is a skill — the honest gap there, with
+    the language the sheet does name."""
+    messages, _ = ask("inform_job", "Le gestionnaire back-office doit parler allemand ?", "bo")
+    assert "anglais" in str(messages) and not str(messages[0].get("response")).startswith("utter_fact_yes")
+
+
+def test_whom_the_other_sheet_names_comes_after_whom_this_one_names():
+    messages, _ = ask("ask_interlocutors", "ok le back bosse avec les commerciaux ?", "bo")
+    assert messages[0]["response"] == "utter_fact_no_other_job_listed", messages
+    assert "chargés d'affaires" in messages[0]["own_facts"] and "front-office" in messages[0]["facts"].lower()
