@@ -668,7 +668,8 @@ def _sharing(folded: str, job: JobInfo, topic: str) -> tuple[FactItem, ...]:
     """The topic's facts that share a content word with the message, topic names included ("déplacements")."""
     reader, vocabulary = queries.claim_reader(), queries.vocabulary()
     ignored = {*vocabulary.stopwords, *vocabulary.generic_words, JOB_MARKER.strip()}
-    asked = set(reader.terms_of(" ".join(w for w in folded.split() if w not in ignored)))
+    # "mentionne-t-elle …": the words of a hyphenated inversion, each ignored as such
+    asked = set(reader.terms_of(" ".join(w for w in re.findall(r"[a-z0-9]+", folded) if w not in ignored)))
     # half of what was asked at least: "gère les crédits immobiliers ?" shares only its verb with "Gérer les outils
     # monétiques" — the sheet is silent on it
     return tuple(f for f in queries.topic_answer(job.id, topic).facts

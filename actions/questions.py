@@ -374,6 +374,12 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
     return f"passer du {target.name} au {source.name} ?"
 
 
+def asks_opinion(text: str) -> bool:
+    """Whether the message asks the bot's own opinion ("à ton avis", "selon vous") — the bot gives none."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().opinion_cues)
+
+
 def reverses_last_move(tracker: Tracker) -> bool:
     """Whether the latest message asks the move between two jobs just asked, the other way round."""
     return _reversed_move(tracker, tracker.latest_message.get("text") or "") is not None
@@ -407,6 +413,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
     NLU's topic of a question answered as a comparison (right after one)."""
+    if asks_opinion(text):  # "selon vous, est-il adapté à une personne anxieuse ?": no opinion, the sheets' facts
+        dispatcher.utter_message(response="utter_no_opinion")
     reversed_move = _reversed_move(tracker, text) if whole_message else None
     if reversed_move is not None:  # "et l'inverse ?" right after "on peut passer du middle au back ?"
         plan = planner.plan_move(reversed_move, list(queries.list_jobs()))
@@ -418,9 +426,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     shown = tracker.get_slot("topic")
     if intent == TERM_INTENT and asks_why_of_it(text) and isinstance(shown, str) and shown in queries.topics():
         intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "c'est-à-dire ?" right after an answer: of that answer
-    if intent == TERM_INTENT and isinstance(shown, str) and shown in queries.topics() and asks_attribute_of_last(
-            text, state):
-        intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "à quel niveau ?" right after a skill: that skill's level
+    if intent == TERM_INTENT and state.topic in queries.topics() and asks_attribute_of_last(text, state):
+        # "à quel niveau ?" right after a skill (the message before, or the question before in this one): its level
+        intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"
     if intent == TERM_INTENT:
         # a word no entry explains and no sheet uses, in a message naming a topic ("c'est quoi le niveau le plus
         # haut demandé ?"): that topic's answer, rather than "the sheets do not use this word"

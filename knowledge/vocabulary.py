@@ -95,6 +95,7 @@ class Vocabulary:
     same_subject_cues: tuple[str, ...] = ()
     filler_phrases: tuple[str, ...] = ()  # "ça marche ?": words of the question, never a fact's ("marchés")
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
+    opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     reverse_cues: tuple[str, ...] = ()  # "et l'inverse ?": the move just asked, the other way round
     more_cues: tuple[str, ...] = ()  # "quoi d'autre ?": the rest of the topic just answered
@@ -274,6 +275,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
+        opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         reverse_cues=_folded_list(path, data.get("reverse_cues") or [], "reverse_cues"),

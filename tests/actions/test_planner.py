@@ -1157,3 +1157,12 @@ def test_whom_the_other_sheet_names_comes_after_whom_this_one_names():
     messages, _ = ask("ask_interlocutors", "ok le back bosse avec les commerciaux ?", "bo")
     assert messages[0]["response"] == "utter_fact_no_other_job_listed", messages
     assert "chargés d'affaires" in messages[0]["own_facts"] and "front-office" in messages[0]["facts"].lower()
+
+
+@pytest.mark.parametrize("text, topic, job, said", [
+    ("que dit la fiche du back office sur les contrôles qu'il fait ?", "missions", "back-office", "Contrôler"),
+    ("Mentionne-t-elle des périodes de forte activité ?", "rhythm", "middle-office", "hausses d'activité"),
+])
+def test_what_the_sheet_says_of_a_subject_is_its_facts_never_its_silence(text, topic, job, said):
+    plan = planner.plan_answer(text, topic, queries.default_repository().job(job))
+    assert plan.parts[0].kind == planner.FACTS and any(said in f.text for f in plan.parts[0].facts), plan.parts

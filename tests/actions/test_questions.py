@@ -710,3 +710,17 @@ def test_two_questions_answered_alike_are_answered_once():
     job = [{"entity": "job", "value": "back-office"}]
     messages, _ = _run(_tracker(" ".join(q for q, _ in asked), asked, entities=job))
     assert [m["response"] for m in messages] == ["utter_answer_missions"], messages
+
+
+def test_a_level_asked_as_the_second_question_of_a_message_is_the_first_one_s_fact_s_level():
+    asked = [("Bonjour, la fiche du middle office évoque-t-elle la gestion du stress,", "ask_skills"),
+             ("et à quel niveau ?", "ask_term")]
+    messages, _ = _run(_tracker(" ".join(q for q, _ in asked), asked,
+                                entities=[{"entity": "job", "value": "middle-office"}]))
+    assert len(messages) == 2 and "Avancé" in messages[1].get("facts", ""), messages
+
+
+def test_an_opinion_asked_is_said_not_given_then_the_facts():
+    asked = [("selon vous, le middle office est-il adapté à une personne anxieuse ?", "ask_skills")]
+    messages, _ = _run(_tracker(asked[0][0], asked, entities=[{"entity": "job", "value": "middle-office"}]))
+    assert messages[0]["response"] == "utter_no_opinion" and len(messages) > 1, messages
