@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from knowledge import queries
-from knowledge.glossary import STRONG_CUES, WEAK_CUES, Term, terms_in
+from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, Term, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import analyse
 from knowledge.render import facts_block, quoted_facts
@@ -52,7 +52,11 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unkn
     """Answer "ça veut dire quoi X ?": the glossary's entry, else where a sheet uses the word, else the gap (only
     with `say_unknown`: the caller may answer otherwise). Returns whether it answered, and the job whose sheet
     answered (the conversation goes on about it: "et il s'en occupe ?")."""
-    terms = terms_in(fold(text), queries.glossary())
+    folded = fold(text)
+    terms = terms_in(folded, queries.glossary())
+    if terms and all(t.id in FILTER_TERMS for t in terms) and not any(
+            contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)):
+        return False, None  # "et en notions ya koi ?": a level asked of a list (a filter), not what the level means
     if terms:
         return True, dispatch_terms(dispatcher, terms)
     job = dispatch_usage(dispatcher, text)

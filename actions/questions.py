@@ -21,7 +21,7 @@ from actions.answer_term import asks_meaning_of_item, dispatch_term_question, di
 from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
-from knowledge.glossary import meaning_asked
+from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked
 from knowledge.queries import JobInfo
 from knowledge.question import OPEN, STATEMENT, analyse
 from knowledge.text import fold
@@ -397,14 +397,16 @@ def asks_attribute_of_last(text: str, state: State) -> bool:
     """"à quel niveau ?", "c'est quel type ?" right after a precise answer: an attribute of the fact just answered,
     naming nothing else (no word of its own, no filter) — not the meaning of the word "niveau"."""
     shape = analyse(text, queries.vocabulary())
+    folded = fold(text)
+    # "c'est quoi les autres niveaux ?" asks what the levels are, not the level of the fact just answered
     return bool(state.question and shape.attribute and not shape.filters and not shape.topics_named
-                and not queries.content_terms(shape.content))
+                and not queries.content_terms(shape.content)
+                and not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)))
 
 
 def _term_answered(state: State, job: JobInfo | None) -> None:
-    """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?"); what was
-    asked is what a thing is ("c'est quoi le front office ?" then "et le back office ?": what the back office is)."""
-    state.topic, state.question = context.DEFAULT_TOPIC, None
+    """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?") and its
+    topic ("c'est obligatoire ?" after "c'est quoi l'AMF ?" in the trainings)."""
     if job is not None:
         state.job, state.job_answered = job, True
 

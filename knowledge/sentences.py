@@ -97,13 +97,18 @@ _NOT_KNOWING_HEAD = (r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hes
 _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
 _NOT_KNOWING_CLAUSE = re.compile(_NOT_KNOWING_HEAD + r"[^?,]*$")
+# "slt jsuis en bts, c quoi le middle office": the writer's own situation before a comma and a question
+_OWN_SITUATION = re.compile(r"^\W*(?:(?:slt|salut|bonjour|bjr|coucou|hello|hey|yo|moi|alors|bon|ok)\W+)*"
+                            r"(?:je suis|jsuis|chui|j'suis|je fais|jfais|je prepare|j'ai|jai|je passe|je viens d'avoir|"
+                            r"mon fils|ma fille|mon fils est|ma fille est)\b[^?,]*$")
 _COMMA = re.compile(r",\s*")
 
 
-def _not_knowing_cuts(chunk: str) -> list[int]:
-    """Where a statement of not knowing ends at a comma and a question starts."""
+def _context_cuts(chunk: str) -> list[int]:
+    """Where a statement of not knowing or of the writer's own situation ends at a comma and a question starts."""
     return [m.end() for m in _COMMA.finditer(chunk)
-            if _NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) and _QUESTION_START.match(fold(chunk[m.end():]))]
+            if (_NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) or _OWN_SITUATION.match(fold(chunk[:m.start()])))
+            and _QUESTION_START.match(fold(chunk[m.end():]))]
 
 
 def _is_question(text: str) -> bool:
@@ -138,7 +143,7 @@ def sentences(text: str) -> list[Sentence]:
         thanks = _THANKS_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
-        context_ends = _not_knowing_cuts(chunk)[:1]
+        context_ends = _context_cuts(chunk)[:1]
         cuts = sorted({*context_ends, *cuts})
         if cuts:
             bounds = [0, *cuts, len(chunk)]

@@ -724,3 +724,19 @@ def test_an_opinion_asked_is_said_not_given_then_the_facts():
     asked = [("selon vous, le middle office est-il adapté à une personne anxieuse ?", "ask_skills")]
     messages, _ = _run(_tracker(asked[0][0], asked, entities=[{"entity": "job", "value": "middle-office"}]))
     assert messages[0]["response"] == "utter_no_opinion" and len(messages) > 1, messages
+
+
+def test_a_level_named_after_a_list_without_asking_its_meaning_filters_that_list():
+    messages, _ = _follow_up("ask_term", "et en notions ya koi", {"job": "middle-office", "topic": "skills"})
+    assert messages[0]["response"] == "utter_filter_none", messages
+
+
+def test_what_a_level_means_is_still_its_meaning():
+    messages, _ = _follow_up("ask_term", "notions ça veut dire quoi ?", {"job": "middle-office", "topic": "skills"})
+    assert messages[0]["response"] == "utter_term_defined", messages
+
+
+def test_a_word_explained_keeps_the_topic_of_the_conversation():
+    """"c'est quoi l'AMF ?" in the trainings: "c'est obligatoire ?" next is still about the trainings."""
+    _, slots = _follow_up("ask_term", "c'est quoi l'AMF ?", {"job": "middle-office", "topic": "trainings"})
+    assert slots["topic"] == "trainings"
