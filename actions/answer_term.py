@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from knowledge import queries
-from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, Term, terms_in
+from knowledge.glossary import STRONG_CUES, WEAK_CUES, Term, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import analyse
 from knowledge.render import facts_block, quoted_facts
@@ -54,9 +54,6 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unkn
     answered (the conversation goes on about it: "et il s'en occupe ?")."""
     folded = fold(text)
     terms = terms_in(folded, queries.glossary())
-    if terms and all(t.id in FILTER_TERMS for t in terms) and not any(
-            contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)):
-        return False, None  # "et en notions ya koi ?": a level asked of a list (a filter), not what the level means
     if terms:
         return True, dispatch_terms(dispatcher, terms)
     job = dispatch_usage(dispatcher, text)

@@ -97,18 +97,15 @@ _NOT_KNOWING_HEAD = (r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hes
 _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
 _NOT_KNOWING_CLAUSE = re.compile(_NOT_KNOWING_HEAD + r"[^?,]*$")
-# "slt jsuis en bts, c quoi le middle office": the writer's own situation before a comma and a question
-_OWN_SITUATION = re.compile(r"^\W*(?:(?:slt|salut|bonjour|bjr|coucou|hello|hey|yo|moi|alors|bon|ok)\W+)*"
-                            r"(?:je suis|jsuis|chui|j'suis|je fais|jfais|je prepare|j'ai|jai|je passe|je viens d'avoir|"
-                            r"mon fils|ma fille|mon fils est|ma fille est)\b[^?,]*$")
 _COMMA = re.compile(r",\s*")
 
 
 def _context_cuts(chunk: str) -> list[int]:
-    """Where a statement of not knowing or of the writer's own situation ends at a comma and a question starts."""
+    """Where a statement of not knowing ends at a comma and a question starts. (The writer's own situation before a
+    comma stays with its question: "jsuis en bac pro GA, ya quoi comme métier pr moi" needs the diploma to find the
+    job.)"""
     return [m.end() for m in _COMMA.finditer(chunk)
-            if (_NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) or _OWN_SITUATION.match(fold(chunk[:m.start()])))
-            and _QUESTION_START.match(fold(chunk[m.end():]))]
+            if _NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) and _QUESTION_START.match(fold(chunk[m.end():]))]
 
 
 def _is_question(text: str) -> bool:

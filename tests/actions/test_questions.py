@@ -726,11 +726,6 @@ def test_an_opinion_asked_is_said_not_given_then_the_facts():
     assert messages[0]["response"] == "utter_no_opinion" and len(messages) > 1, messages
 
 
-def test_a_level_named_after_a_list_without_asking_its_meaning_filters_that_list():
-    messages, _ = _follow_up("ask_term", "et en notions ya koi", {"job": "middle-office", "topic": "skills"})
-    assert messages[0]["response"] == "utter_filter_none", messages
-
-
 def test_what_a_level_means_is_still_its_meaning():
     messages, _ = _follow_up("ask_term", "notions ça veut dire quoi ?", {"job": "middle-office", "topic": "skills"})
     assert messages[0]["response"] == "utter_term_defined", messages
