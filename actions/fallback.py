@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
-from actions.questions import answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
+from actions.questions import TERM_INTENT, answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
 from knowledge import queries
-from knowledge.glossary import meaning_asked
+from knowledge.glossary import meaning_asked, terms_in
 from knowledge.question import STATEMENT, analyse
 from knowledge.text import fold
 
@@ -140,6 +140,8 @@ def decided_intent(tracker: Tracker) -> str | None:
     candidates = context.topic_of_intent(first), context.topic_of_intent(second)
     if candidates[0] is not None and candidates[1] is not None and set(candidates) <= INTERCHANGEABLE:
         return first
+    if TERM_INTENT in (first, second) and terms_in(fold(context.question_text(tracker) or ""), queries.glossary()):
+        return TERM_INTENT  # "c'est quelle famille déjà ?" between a topic and a word's meaning: a word of the sheets
     # "c'est quoi la part des jeunes diplômés ?" between the figures and a word's meaning: the fact it names decides
     return _between_topics(tracker, first, second) or _fact_intent(tracker)
 

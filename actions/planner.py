@@ -393,6 +393,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
                   if part.item else part for part in plan.parts]  # the student's spelling, accents included
     # "je suis en BTS Banque, ça marche pour le back ?" then "et pour le middle ?": the diploma told goes with it
     plan.question = " ".join([*(f"avec {i.text}," for i in told_used), text])
+    if asked_of_last and previous_question:
+        # "à quel niveau ?" then "et le back-office ?": the question itself for the other job, not its level
+        plan.question = previous_question
     return plan
 
 

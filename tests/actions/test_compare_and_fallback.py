@@ -559,3 +559,13 @@ def test_what_the_two_jobs_have_in_common_is_the_topic_side_by_side():
     messages = _compare("quelles qualités sont communes aux deux métiers ?")
     assert [m["response"] for m in messages] == ["utter_compare"], messages
     assert "Esprit d'équipe" in messages[0]["facts"]
+
+
+def test_a_word_of_the_sheets_decides_between_a_topic_and_its_meaning():
+    tracker = make_tracker("nlu_fallback", text="c'est quelle famille déjà ?", slots={"job": "middle-office"})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_term", "confidence": 0.36},
+                                                {"name": "ask_figures", "confidence": 0.32}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_term_defined", dispatcher.messages

@@ -735,3 +735,10 @@ def test_a_word_explained_keeps_the_topic_of_the_conversation():
     """"c'est quoi l'AMF ?" in the trainings: "c'est obligatoire ?" next is still about the trainings."""
     _, slots = _follow_up("ask_term", "c'est quoi l'AMF ?", {"job": "middle-office", "topic": "trainings"})
     assert slots["topic"] == "trainings"
+
+
+def test_after_a_level_asked_the_other_job_is_asked_the_question_itself():
+    """"… tableaux de bord ?", "à quel niveau ?", then "et le back-office ?": is it in the back office's sheet."""
+    _, slots = _follow_up("ask_term", "à quel niveau ?", {"job": "middle-office", "topic": "skills",
+                                                         "question": "le middle doit faire des tableaux de bord ?"})
+    assert slots["question"] == "le middle doit faire des tableaux de bord ?"
