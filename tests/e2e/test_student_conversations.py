@@ -52,7 +52,8 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_l.yml": 0.79, "student_conversations_q.yml": 0.85, "student_conversations_r.yml": 0.74,
         "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.66,
         "student_conversations_w.yml": 0.60, "student_conversations_x.yml": 0.92, "student_conversations_y.yml": 0.60,
-        "student_conversations_z.yml": 0.82, "student_conversations_z2.yml": 0.68}
+        "student_conversations_z.yml": 0.82, "student_conversations_z2.yml": 0.68,
+        "student_conversations_aa.yml": 0.80, "student_conversations_ab.yml": 0.88}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -107,6 +108,12 @@ RUNNER_HONEST = [
 # against its expectations (none a closed question); 63.3 % and 1 at the session's end. Never looked into.
 # Sets Z (80: closed questions, sessions, formal, own path) and Z2 (70: formal, SMS and terms, sessions) were written
 # the same way in that session as its development sets and looked into: Z 68.8 -> 86.2 %, Z2 61.4 -> 72.9 %.
+# Set AA (110 conversations: 25 closed questions whose true answer is not yes, 8 whose answer is yes, 25 sessions,
+# 15 long formal messages, 12 own path, 15 SMS and the sheets' terms, 10 comparisons; 50 turns forbid "oui") was
+# written the same way at the start of the session after Z and measured before any of its changes: 80.0 % and 1 turn
+# answered "oui" against its expectations; 84.5 % and 0 at the session's end. Never looked into.
+# Set AB (90: closed questions, sessions, formal, own path, SMS and terms, comparisons) was written the same way in
+# that session as its development set and looked into: 76.7 -> 92.2 %.
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
@@ -124,13 +131,16 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_x.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_y.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_z.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_z2.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_z2.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_aa.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_ab.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui"
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 3, "student_conversations_j.yml": 1,
                  "student_conversations_k.yml": 2, "student_conversations_l.yml": 1, "student_conversations_q.yml": 0,
                  "student_conversations_r.yml": 0, "student_conversations_s.yml": 0, "student_conversations_u.yml": 0,
                  "student_conversations_w.yml": 1, "student_conversations_x.yml": 0, "student_conversations_y.yml": 0,
-                 "student_conversations_z.yml": 0, "student_conversations_z2.yml": 0}
+                 "student_conversations_z.yml": 0, "student_conversations_z2.yml": 0,
+                 "student_conversations_aa.yml": 0, "student_conversations_ab.yml": 0}
 
 
 @pytest.mark.parametrize("name", list(BARS))
