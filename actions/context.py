@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from common.wording import response_text
 from knowledge import queries
 from knowledge.queries import JobInfo, TopicAnswer
-from knowledge.question import OPEN, analyse
+from knowledge.question import FOLLOW_UP_WORDS, OPEN, analyse
 from knowledge.sentences import sentences
 from knowledge.text import fold
 from knowledge.vocabulary import FILTER_KINDS, FilterValue, contains_phrase
@@ -239,7 +239,6 @@ def mentions_other_job(tracker: Tracker) -> bool:
     return any(True for _ in tracker.get_latest_entity_values("other_job"))
 
 
-CAREER_FOLLOW_UP_WORDS = 6  # "et un comptable ?": a short question naming a job, right after the careers
 
 
 def other_job_in_careers(tracker: Tracker) -> bool:
@@ -249,7 +248,7 @@ def other_job_in_careers(tracker: Tracker) -> bool:
     text = question_text(tracker) or ""
     return (mentions_other_job(tracker) and not mentioned_jobs(tracker) and context_job(tracker) is not None
             and isinstance(shown, str) and shown in queries.claim_reader().words.job_topics
-            and len(text.split()) <= CAREER_FOLLOW_UP_WORDS)
+            and len(text.split()) <= FOLLOW_UP_WORDS)
 
 
 def context_job(tracker: Tracker) -> JobInfo | None:

@@ -13,7 +13,7 @@ from actions.compare_jobs import compares
 from actions.questions import TERM_INTENT, answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
 from knowledge import queries
 from knowledge.glossary import meaning_asked, terms_in
-from knowledge.question import STATEMENT, analyse
+from knowledge.question import FOLLOW_UP_WORDS, STATEMENT, analyse
 from knowledge.text import fold
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -75,9 +75,6 @@ def _job_only(tracker: Tracker) -> str | None:
     if not text or not context.mentioned_jobs(tracker) or queries.content_terms(queries.without_job_names(text)):
         return None
     return "inform_job"
-
-
-FOLLOW_UP_WORDS = 6  # "c'est obligatoire ?", "et pourquoi ?": a short question that only makes sense after an answer
 
 
 def _follow_up_intent(tracker: Tracker) -> str | None:

@@ -23,7 +23,7 @@ from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked
 from knowledge.queries import JobInfo
-from knowledge.question import OPEN, STATEMENT, analyse
+from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -199,7 +199,6 @@ def becomes_the_job(text: str) -> bool:
 
 
 _LEAD = re.compile(r"^(?:et |mais |ok |du coup |ah |bon )*")
-WHY_WORDS = 6  # "pourquoi ça peut changer ?": a short "why" follow-up
 LONG_WHY_WORDS = 9  # "pourquoi la fiche du bo en parle pas ?": a "why" naming nothing of its own
 
 
@@ -213,7 +212,7 @@ def asks_why_of_it(text: str) -> bool:
     # "c'est-à-dire maîtrise ?" asks that word's meaning
     words = len(re.findall(r"[a-z0-9]+", folded))
     # "pourquoi la fiche du bo en parle pas ?": longer, yet naming nothing of its own
-    short = words <= WHY_WORDS or (words <= LONG_WHY_WORDS
+    short = words <= FOLLOW_UP_WORDS or (words <= LONG_WHY_WORDS
                                    and not queries.content_terms(queries.without_job_names(text)))
     return cued and short and not analyse(text, queries.vocabulary()).topics_named \
         and not meaning_asked(folded, queries.glossary())
@@ -354,7 +353,6 @@ def _said_already(messages: list[dict[str, Any]], start: int) -> bool:
     return any(earlier[i:i + len(new)] == new for i in range(len(earlier) - len(new) + 1))
 
 
-REVERSE_WORDS = 6
 
 
 def _reversed_move(tracker: Tracker, text: str) -> str | None:
@@ -363,7 +361,7 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
     folded = fold(text)
     if not any(contains_phrase(folded, cue) for cue in queries.vocabulary().reverse_cues):
         return None
-    if len(folded.split()) > REVERSE_WORDS:  # "l'inverse" inside a question of its own
+    if len(folded.split()) > FOLLOW_UP_WORDS:  # "l'inverse" inside a question of its own
         return None
     previous = context.previous_user_text(tracker)
     named = list(dict.fromkeys(job for _, job in queries.job_mentions(previous)))

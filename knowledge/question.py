@@ -67,6 +67,8 @@ _FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |ni
 # "et expertise ?", "et techniques ?": a filter value alone, no determiner
 _BARE_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:en |niveau |au niveau )?([a-z]+)\s*\??$")
 _SUBJECTS = {"il", "elle", "on", "ils", "elles", "je", "j", "tu", "c", "ca", "cest", "y", "lui", "eux", "ya"}
+# A question this short only makes sense after an answer ("et en expertise ?", "c'est obligatoire ?", "et pourquoi ?",
+# "et l'inverse ?", "et un comptable ?"): the one limit the dialogue's follow-up rules share
 FOLLOW_UP_WORDS = 6
 
 
