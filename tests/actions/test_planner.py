@@ -1166,3 +1166,15 @@ def test_whom_the_other_sheet_names_comes_after_whom_this_one_names():
 def test_what_the_sheet_says_of_a_subject_is_its_facts_never_its_silence(text, topic, job, said):
     plan = planner.plan_answer(text, topic, queries.default_repository().job(job))
     assert plan.parts[0].kind == planner.FACTS and any(said in f.text for f in plan.parts[0].facts), plan.parts
+
+
+def test_a_code_asked_finds_its_diploma_whatever_job():
+    [part] = planner.plan_answer("Pourriez-vous m'indiquer à quel diplôme correspond le numéro 29764 ?", "studies",
+                                 None).parts
+    assert part.job is not None and part.facts and part.facts[0].code and "29764" in part.facts[0].code
+
+
+def test_whether_the_sheet_details_a_fact_is_no_yes():
+    [part] = planner.plan_answer("les connaissances juridiques attendues sont-elles détaillées ?", "skills",
+                                 queries.default_repository().job("back-office")).parts
+    assert part.kind == planner.VALUE_UNSAID and "prêts et garanties" in part.facts[0].text
