@@ -321,8 +321,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         own_subject = any(f.coverage >= OWN_SUBJECT or (f.coverage >= PARTIAL_SUBJECT and len(f.matched) >= 2)
                           for f in queries.find_facts(shape.content, None, topic)[:1]
                           ) if queries.content_terms(shape.content) else False
-        items = items or tuple(i for i in told if _home_topic(i, topic) in shape.topics_named
-                               or not (shape.topics_named or own_subject))
+        # "… si ce profil correspond AU MÉTIER de gestionnaire de back-office": the job's name and the student's own
+        # profile ("ce profil", an access cue), no other topic named
+        path_asked = any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.access_cues
+                         if "profil" in cue or "parcours" in cue)
+        named = () if path_asked else tuple(t for t in shape.topics_named if t != DEFINITION_TOPIC)
+        items = items or tuple(i for i in told if _home_topic(i, topic) in named or not (named or own_subject))
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
         told_used = tuple(i for i in items if i not in asked.items)
     else:

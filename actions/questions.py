@@ -168,9 +168,16 @@ def _only_as_own_path(words: tuple[str, ...], text: str) -> bool:
         len(re.findall(rf"\b{re.escape(w)}\b", folded)) for w in words) <= 1
 
 
+# "en première générale": the class before the terminale, of the bac's track, which names the bac ("terminale" alone
+# already reads as the bac)
+_CLASS_TRACK = re.compile(r"\b(premiere|1ere|1re)\s+(generale|general|technologique|techno|professionnelle|pro)\b")
+
+
 def own_path(text: str) -> str | None:
-    """The diplomas the student says are theirs in a message ("je suis en bac général spé maths"), or None."""
-    items = queries.claim_reader().own_items(fold(text))
+    """The diplomas the student says are theirs in a message ("je suis en bac général spé maths", "ma fille est en
+    première générale"), or None."""
+    folded = _CLASS_TRACK.sub(lambda m: f"bac {m.group(2)}", fold(text))
+    items = queries.claim_reader().own_items(folded)
     return " ; ".join(item.text for item in items) or None
 
 

@@ -1178,3 +1178,11 @@ def test_whether_the_sheet_details_a_fact_is_no_yes():
     [part] = planner.plan_answer("les connaissances juridiques attendues sont-elles détaillées ?", "skills",
                                  queries.default_repository().job("back-office")).parts
     assert part.kind == planner.VALUE_UNSAID and "prêts et garanties" in part.facts[0].text
+
+
+def test_a_profile_told_before_is_checked_when_asked_whether_it_fits_the_job():
+    parts = planner.plan_answer("Elle se demande si ce profil correspond au métier de gestionnaire de back-office. "
+                                "Pourriez-vous m'éclairer à ce sujet ?", "studies",
+                                queries.default_repository().job("back-office"),
+                                background=" . bac generale les specialites mathematiques").parts
+    assert parts[0].kind == planner.YES and parts[0].facts[0].text.startswith("Baccalauréat général")

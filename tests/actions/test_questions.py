@@ -742,3 +742,14 @@ def test_after_a_level_asked_the_other_job_is_asked_the_question_itself():
     _, slots = _follow_up("ask_term", "à quel niveau ?", {"job": "middle-office", "topic": "skills",
                                                          "question": "le middle doit faire des tableaux de bord ?"})
     assert slots["question"] == "le middle doit faire des tableaux de bord ?"
+
+
+@pytest.mark.parametrize("text, told", [
+    ("ma fille est en première générale avec les spécialités mathématiques et SES.", "bac generale"),
+    ("je suis en 1ère techno", "bac techno"),
+    ("je suis en terminale pro commerce", "terminale pro commerce"),
+])
+def test_the_class_of_a_bac_s_track_names_that_bac(text, told):
+    from actions.questions import own_path
+
+    assert (own_path(text) or "").startswith(told)
