@@ -325,8 +325,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # profile ("ce profil", an access cue), no other topic named
         path_asked = any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.access_cues
                          if "profil" in cue or "parcours" in cue)
-        named = () if path_asked else tuple(t for t in shape.topics_named if t != DEFINITION_TOPIC)
-        items = items or tuple(i for i in told if _home_topic(i, topic) in named or not (named or own_subject))
+        other_topics = () if path_asked else tuple(t for t in shape.topics_named if t != DEFINITION_TOPIC)
+        items = items or tuple(i for i in told if _home_topic(i, topic) in other_topics
+                               or not (other_topics or own_subject))
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
         told_used = tuple(i for i in items if i not in asked.items)
     else:
