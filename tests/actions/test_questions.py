@@ -701,7 +701,8 @@ def test_the_same_closed_question_right_after_a_comparison_is_asked_of_both_and_
     messages, _ = _follow_up("ask_skills", "pareil pour le stress ?", {"topic": "skills"},
                              previous_action="action_compare_jobs")
     responses = [m.get("response") for m in messages]
-    assert responses == ["utter_compare_not_both", "utter_fact_not_cited", "utter_fact_found"], responses
+    assert responses[0] == "utter_compare_not_both", responses
+    assert {"utter_fact_not_cited", "utter_fact_found"} <= set(responses) and "utter_fact_yes" not in responses
 
 
 def test_two_questions_answered_alike_are_answered_once():
