@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +28,7 @@ from rasa.utils.endpoints import EndpointConfig
 logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 0.1  # re-check without a wake-up: expired tickets, a lost pub/sub message
+LEASE_SECONDS = 10.0  # Redis: a ticket lives this long unless its process renews it (a killed replica's expire)
 ATOMIC_ATTEMPTS = 1000  # optimistic Redis transactions retried when another process changed the lock meanwhile
 
 
@@ -73,10 +75,13 @@ class _WakingLock:
     async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
                    wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
         """Rasa's ticket lock; `wait_time_in_seconds` only bounds the re-check interval."""
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        ticket = self.issue_ticket(conversation_id, self._first_lifetime(lock_lifetime))
+        keeper = self._keep_alive(conversation_id, ticket, lock_lifetime)
         try:
             yield await self._wait_for_turn(conversation_id, ticket, min(wait_time_in_seconds, self.recheck_seconds))
         finally:
+            if keeper is not None:
+                keeper.cancel()
             self.cleanup(conversation_id, ticket)
             remaining = self.get_lock(conversation_id)
             self._released(conversation_id, remaining.now_serving if remaining else None)
@@ -97,6 +102,14 @@ class _WakingLock:
         if next_ticket is not None:
             self._wakeups.wake(conversation_id, next_ticket)
 
+    def _first_lifetime(self, lock_lifetime: float) -> float:
+        """The lifetime a ticket is issued with: Rasa's whole lifetime where tickets die with their process."""
+        return lock_lifetime
+
+    def _keep_alive(self, conversation_id: str, ticket: int, lock_lifetime: float) -> asyncio.Task | None:
+        """A task renewing the ticket's lease until release (None: nothing to renew)."""
+        return None
+
 
 class WakingInMemoryLockStore(_WakingLock, InMemoryLockStore):
     """Rasa's in-memory lock store (one server process), waking the next waiter at once."""
@@ -109,7 +122,7 @@ class WakingInMemoryLockStore(_WakingLock, InMemoryLockStore):
 
 def redis_options(url: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
     """RedisLockStore's arguments from `redis://[user:password@]host:port/db` (or Rasa's host + kwargs)."""
-    options = {key: value for key, value in kwargs.items() if key != "recheck_seconds"}
+    options = {key: value for key, value in kwargs.items() if key not in ("recheck_seconds", "lease_seconds")}
     if url and "://" in url:
         parts = urlsplit(url)
         if parts.scheme not in ("redis", "rediss"):
@@ -134,12 +147,22 @@ class WakingRedisLockStore(_WakingLock, RedisLockStore):
     instant could both hand out the same number (two messages processed at once), and a release could erase a
 ticket just issued by another replica. Here every change is an
     optimistic Redis transaction (WATCH the key, MULTI/EXEC the new JSON, retry if another process wrote
-    meanwhile), with Rasa's own TicketLock code and JSON, so Rasa's readers of the lock are unchanged."""
+    meanwhile), with Rasa's own TicketLock code and JSON, so Rasa's readers of the lock are unchanged.
+
+    A replica killed while holding a conversation's lock (or waiting for it) left its ticket for Rasa's whole
+    lock lifetime (60 s): the student's next message, or the balancer's retry of the cut-off one, waited that
+    long. Here a ticket is a lease: issued for `lease_seconds` and renewed by its process while it waits or
+    holds, never beyond Rasa's lifetime — a live process keeps Rasa's semantics, a dead one's tickets expire
+    within the lease."""
+
+    lease_seconds: float = LEASE_SECONDS
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         options = {**(endpoint_config.kwargs if endpoint_config else {}), **kwargs}
         super().__init__(**redis_options(endpoint_config.url if endpoint_config else None, options))
         self._init_wakeups(options.get("recheck_seconds"))
+        if options.get("lease_seconds") not in (None, ""):
+            self.lease_seconds = float(options["lease_seconds"])
         self._channel = f"{self.key_prefix}released:"
         self._listener: asyncio.Task | None = None
 
@@ -151,6 +174,34 @@ ticket just issued by another replica. Here every change is an
             return lock, lock.issue_ticket(lock_lifetime)
 
         return self._atomically(conversation_id, issue)
+
+    def _first_lifetime(self, lock_lifetime: float) -> float:
+        return min(self.lease_seconds, lock_lifetime)
+
+    def _keep_alive(self, conversation_id: str, ticket: int, lock_lifetime: float) -> asyncio.Task | None:
+        if self.lease_seconds >= lock_lifetime:
+            return None
+        return asyncio.get_running_loop().create_task(self._renew(conversation_id, ticket, time.time() + lock_lifetime))
+
+    async def _renew(self, conversation_id: str, ticket: int, deadline: float) -> None:
+        """Push the ticket's expiry one lease ahead, a few times per lease, up to Rasa's lifetime."""
+        while time.time() < deadline:
+            await asyncio.sleep(self.lease_seconds / 4)
+            try:
+                self.extend_ticket(conversation_id, ticket, min(time.time() + self.lease_seconds, deadline))
+            except LockError as error:  # Redis away: the ticket may expire, as it would have with Rasa
+                logger.warning("could not renew a lock lease on Redis: %s", error.__cause__.__class__.__name__)
+
+    def extend_ticket(self, conversation_id: str, ticket_number: int, expires: float) -> None:
+        """Move this ticket's expiry to `expires` (never earlier) if it is still in the lock."""
+
+        def extend(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            for ticket in lock.tickets if lock else ():
+                if ticket.number == ticket_number:
+                    ticket.expires = max(ticket.expires, expires)
+            return lock, None
+
+        self._atomically(conversation_id, extend)
 
     def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets without erasing one issued meanwhile by another process."""

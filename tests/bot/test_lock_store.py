@@ -269,3 +269,66 @@ def test_a_release_in_one_process_never_erases_a_ticket_issued_by_another(redis_
         assert worker.exitcode == 0
     assert missing == [0, 0], f"tickets erased by the other process: {missing}"
     assert _redis_store(redis_url).get_lock("released") is None  # the last release deleted the lock
+
+
+KILLED_HOLDER = """
+import asyncio, sys, time
+from bot.lock_store import WakingRedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+async def main():
+    store = WakingRedisLockStore(EndpointConfig(url=sys.argv[1], lease_seconds=sys.argv[2]))
+    async with store.lock("killed", lock_lifetime=60):
+        print("held", flush=True)
+        await asyncio.sleep(600)  # killed meanwhile
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("lease", ["1", None])
+def test_a_replica_killed_holding_the_lock_frees_it_within_the_lease(redis_url, lease):
+    """Issue 21 (chaos): a replica SIGKILLed mid-message left its ticket for Rasa's whole lifetime (60 s), and the
+    balancer's retry of that message on the other replica waited it out. Without the lease option, the default
+    lease (10 s) still frees it long before Rasa's 60 s."""
+    holder = subprocess.Popen([sys.executable, "-c", KILLED_HOLDER, redis_url, lease or ""], cwd=PROJECT_DIR,
+                              stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PYTHONWARNINGS="ignore"))
+    assert holder.stdout.readline().strip() == "held"
+    time.sleep(0.5 if lease else 0)  # the holder's lease was renewed at least once before it dies
+    holder.kill()
+    holder.wait(timeout=10)
+    killed = time.monotonic()
+
+    async def scenario():
+        store = _redis_store(redis_url, lease_seconds=lease) if lease else _redis_store(redis_url)
+        async with store.lock("killed", lock_lifetime=60):
+            return time.monotonic() - killed
+
+    waited = asyncio.run(scenario())
+    bound = float(lease) if lease else 10.0
+    assert waited <= bound + 0.5, f"waited {waited:.1f} s for a dead replica's ticket"
+
+
+def test_a_live_holder_keeps_the_lock_past_its_lease_but_not_past_rasas_lifetime(redis_url):
+    """The lease is renewed while the message is processed: a slow message keeps its turn for Rasa's lifetime."""
+
+    async def scenario(hold: float, lifetime: float) -> float:
+        holder, waiter = _redis_store(redis_url, lease_seconds="0.3"), _redis_store(redis_url, lease_seconds="0.3")
+        entered = asyncio.Event()
+        started = time.monotonic()
+
+        async def slow() -> None:
+            async with holder.lock("slow", lock_lifetime=lifetime):
+                entered.set()
+                await asyncio.sleep(hold)
+
+        task = asyncio.create_task(slow())
+        await entered.wait()
+        async with waiter.lock("slow", lock_lifetime=60):
+            waited = time.monotonic() - started
+        await task
+        return waited
+
+    assert asyncio.run(scenario(hold=1.5, lifetime=60)) >= 1.5  # five leases long, still its turn
+    assert 1.0 <= asyncio.run(scenario(hold=3.0, lifetime=1.0)) < 2.0  # Rasa's lifetime still bounds a stuck one
