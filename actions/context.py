@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from common.wording import response_text
 from knowledge import queries
+from knowledge.glossary import terms_in
 from knowledge.queries import JobInfo, TopicAnswer
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, analyse
 from knowledge.sentences import sentences
@@ -213,6 +214,18 @@ def compared_last(tracker: Tracker, compare_action: str) -> bool:
     said = [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
     actions = [str((event.get("metadata") or {}).get("utter_action") or "") for event in said]
     return len(said) > 1 or any(name.startswith("utter_compare") for name in actions)
+
+
+def terms_just_explained(tracker: Tracker) -> list[str]:
+    """The glossary terms the bot's last answer explained (the terms of the message it answered with a definition)."""
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    said = [str((event.get("metadata") or {}).get("utter_action") or "")
+            for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
+    if not any(name.startswith("utter_term_defined") for name in said):
+        return []
+    return [term.id for term in terms_in(fold(previous_user_text(tracker)), queries.glossary())]
 
 
 def last_action(tracker: Tracker) -> str | None:

@@ -21,7 +21,7 @@ from actions.answer_term import asks_meaning_of_item, dispatch_term_question, di
 from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
-from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked
+from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, analyse
 from knowledge.text import fold
@@ -409,6 +409,25 @@ def asks_attribute_of_last(text: str, state: State) -> bool:
                 and not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)))
 
 
+def _term_following(tracker: Tracker, text: str) -> list:
+    """The terms read only right after another's explanation that this message names, asking nothing else (no topic
+    but what a thing is, at most one word of its own: "et back office dans ce sens là ?")."""
+    explained = context.terms_just_explained(tracker)
+    if not explained:
+        return []
+    following = [t for t in terms_in(fold(text), queries.glossary(), explained) if t.follows]
+    shape = analyse(text, queries.vocabulary())
+    if not following or set(shape.topics_named) - {"definition"} or shape.filters or len(
+            queries.content_terms(queries.without_job_names(text))) > 1:
+        return []
+    return following
+
+
+def _named_job_id(text: str) -> str | None:
+    jobs = queries.jobs_in_text(text)
+    return jobs[0].id if len(jobs) == 1 else None
+
+
 def _term_answered(state: State, job: JobInfo | None) -> None:
     """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?") and its
     topic ("c'est obligatoire ?" after "c'est quoi l'AMF ?" in the trainings)."""
@@ -427,6 +446,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         plan = planner.plan_move(reversed_move, list(queries.list_jobs()))
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
+        return
+    said = tracker.latest_message.get("text") or ""  # whole_message: the message itself, not a remembered question
+    following = _term_following(tracker, said) if whole_message else []
+    if following:  # "et le back-office dans ce sens ?" right after the front-office's meaning: the service's
+        _term_answered(state, dispatch_terms(dispatcher, following, buttons=context.topic_buttons(
+            _named_job_id(said), ["definition"])))
         return
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
         intent = _best_topic_intent(tracker) or f"{context.TOPIC_INTENT_PREFIX}interlocutors"

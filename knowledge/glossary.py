@@ -5,6 +5,7 @@ can only say what a sheet says. A third job's terms are data: an entry naming it
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ class Term:
     definition: str
     topic: str | None = None  # the list of its sheet the term heads ("depuis ce métier": the careers)
     direction: str | None = None  # ... in that career direction ("to": where one moves on to)
+    # the terms right after whose explanation this one is read ("et le back-office ?" after the front-office's
+    # definition: the service, not the job); never read otherwise — its words name something else (a job)
+    follows: tuple[str, ...] = ()
 
 
 def load_glossary(path: Path, sheets: dict[str, Path], strict: bool = True) -> tuple[Term, ...]:
@@ -64,8 +68,12 @@ def load_glossary(path: Path, sheets: dict[str, Path], strict: bool = True) -> t
         if not isinstance(lists, dict) or (lists and not lists.get("topic")) or lists.get("direction") not in (
                 None, "from", "to"):
             raise DataFileError(path, line, f"term {term_id!r}: `lists` needs a topic (and a direction: from or to)")
+        follows = entry.get("follows") or ()
+        follows = (follows,) if isinstance(follows, str) else tuple(str(f) for f in follows)
+        if any(f not in entries for f in follows):
+            raise DataFileError(path, line, f"term {term_id!r}: `follows` names an unknown term: {follows}")
         terms.append(Term(str(term_id), entry["job"], words, str(entry["definition"]),
-                          str(lists["topic"]) if lists else None, lists.get("direction")))
+                          str(lists["topic"]) if lists else None, lists.get("direction"), follows))
     return tuple(terms)
 
 
@@ -79,10 +87,14 @@ def meaning_asked(folded: str, glossary: tuple[Term, ...]) -> list[Term]:
     return []
 
 
-def terms_in(folded: str, glossary: tuple[Term, ...]) -> list[Term]:
-    """Terms written in a folded message, in the order written (longest spelling wins on overlap)."""
+def terms_in(folded: str, glossary: tuple[Term, ...], explained: Iterable[str] = ()) -> list[Term]:
+    """Terms written in a folded message, in the order written (longest spelling wins on overlap); a term that
+    `follows` others only when one of them was just `explained`."""
     found: list[tuple[int, Term]] = []
+    just = set(explained)
     for term in glossary:
+        if term.follows and not just & set(term.follows):
+            continue
         starts = [m.start() for m in (contains_phrase(folded, w) for w in term.words) if m]
         if starts:
             found.append((min(starts), term))

@@ -754,3 +754,61 @@ def test_the_class_of_a_bac_s_track_names_that_bac(text, told):
     from actions.questions import own_path
 
     assert (own_path(text) or "").startswith(told)
+
+
+def _after_a_meaning(text: str, before: str, intent: str = "inform_job", entities: list | None = None,
+                     said: str = "utter_term_defined") -> list[dict]:
+    """`text` right after the bot answered `before` with the response `said` (a word's meaning by default)."""
+    latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text}
+    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_term"}}},
+              {"event": "action", "name": "action_answer_term"},
+              {"event": "bot", "text": "…", "metadata": {"utter_action": said}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, Tracker("u", {"topic": "definition", "job": "middle-office"}, latest, events,
+                                                False, None, {}, "action_listen"), {})
+    return dispatcher.messages
+
+
+BACK_OFFICE = [{"entity": "job", "value": "back-office"}]
+
+
+@pytest.mark.parametrize("text", ["et le back office du coup ?", "et back office dans ce sens là ?",
+                                  "et le back-office dans ta phrase c'est quoi"])
+def test_a_job_named_right_after_a_word_whose_meaning_names_it_is_that_meaning(text):
+    """After "c'est quoi le front office ?", the back office of the same sentence is the service, not the job."""
+    messages = _after_a_meaning(text, "c'est quoi le front office ?", entities=BACK_OFFICE)
+    assert [m["response"] for m in messages] == ["utter_term_defined"], messages
+    assert "administratifs et comptables" in messages[0]["definition"]
+    button = messages[0]["buttons"][0]["payload"]
+    assert "definition" in button and "back-office" in button
+
+
+@pytest.mark.parametrize("before, said, text", [
+    ("c'est quoi le front office ?", "utter_answer_topic", "et le back office du coup ?"),  # no meaning said
+    ("c'est quoi l'AMF ?", "utter_term_defined", "et le back office du coup ?"),  # another word's meaning
+    ("c'est quoi le front office ?", "utter_term_defined", "et le back office il fait quoi comme missions ?"),
+])
+def test_otherwise_the_job_named_is_the_job(before, said, text):
+    messages = _after_a_meaning(text, before, entities=BACK_OFFICE, said=said)
+    assert messages and all(m["response"] != "utter_term_defined" for m in messages), messages
+
+
+def test_a_term_read_only_after_another_is_not_read_otherwise_and_must_name_a_known_term(tmp_path):
+    from knowledge.glossary import load_glossary, terms_in
+    from knowledge.loader import DataFileError
+
+    sheet = tmp_path / "sheet.md"
+    sheet.write_text("le front (services commerciaux) et le back (services comptables)")
+    glossary = tmp_path / "glossary.yml"
+    entry = ("  back:\n    job: j\n    follows: {follows}\n    words: [back]\n    definition: d\n"
+             "    quote: services comptables\n")
+    glossary.write_text("terms:\n  front:\n    job: j\n    words: [front]\n    definition: d\n"
+                        "    quote: services commerciaux\n" + entry.format(follows="front"))
+    terms = load_glossary(glossary, {"j": sheet})
+    assert [t.id for t in terms_in("et le back ?", terms)] == []
+    assert [t.id for t in terms_in("et le back ?", terms, explained=["front"])] == ["back"]
+    glossary.write_text("terms:\n" + entry.format(follows="nowhere"))
+    with pytest.raises(DataFileError, match="unknown term"):
+        load_glossary(glossary, {"j": sheet})
