@@ -41,6 +41,7 @@ PART_RESPONSES = {
     planner.NOT_RANKED: "utter_facts_not_ranked",
     planner.NOT_CITED: "utter_fact_not_cited",
     planner.AFTER_POINT: "utter_facts_after",
+    planner.ATTRIBUTE_NONE: "utter_attribute_none",  # + "_code" / "_url": the detail none of the items carries
 }
 
 
@@ -127,6 +128,10 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind == planner.FILTERED:
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
                       facts=facts_block(part.facts))
+    elif part.kind == planner.ATTRIBUTE_NONE:
+        dispatcher.utter_message(response=f"{PART_RESPONSES[part.kind]}_{part.attribute}", buttons=buttons,
+                                 facts=facts_block(part.facts), **values)
+        return
     elif part.kind == planner.FILTER_UNRATED:
         names = queries.vocabulary().filter_names
         values.update(filter_name=" ni par ".join(dict.fromkeys(names[f.kind] for f in part.filters)),

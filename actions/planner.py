@@ -73,6 +73,7 @@ NOT_CITED = "not_cited"  # answering both jobs: this sheet does not say it (the 
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
 RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
+ATTRIBUTE_NONE = "attribute_none"  # "des numéros RNCP ?" of a list none of whose items carries one
 NOT_COUNTED = ("figures", "salary")  # "combien de postes", "combien on gagne" ask a figure, not a count of a list
 
 
@@ -300,6 +301,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         text = f"{previous_question} {text}"
         asked_of_last = shape.attribute
         shape = analyse(text, queries.vocabulary(), entity_filters)
+        if asked_of_last:  # "et des liens ?" after "les numéros RNCP ?": the detail asked now
+            shape = replace(shape, attribute=asked_of_last)
     else:
         asked_of_last = None
     folded = queries.without_job_names(text, marker=JOB_MARKER)
@@ -963,6 +966,15 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             coded = [f for f in coded if f.fact in (queries.filtered_facts(f.job.id, f.topic, filters) or ())]
         if coded:
             return Plan([_with_attribute(f, shape.attribute) for f in _best_group(coded, topic)], precise=True)
+
+    if shape.attribute in ("code", "url") and not terms and job is not None and not shape.filters:
+        # "et pour le back-office, des numéros RNCP ?": the items of the topic that carry one, else said plainly
+        listed = queries.topic_answer(job.id, topic).facts
+        carrying = tuple(f for f in listed if (f.code if shape.attribute == "code" else f.url))
+        if listed and carrying:
+            return Plan([Part(FACTS, job, topic, carrying, attribute=shape.attribute)], precise=True)
+        if listed:
+            return Plan([Part(ATTRIBUTE_NONE, job, topic, listed, attribute=shape.attribute)], precise=True)
 
     if job is None:
         strong = _strong(found, all_jobs)

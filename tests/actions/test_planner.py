@@ -127,6 +127,33 @@ def test_a_diploma_code_and_link_without_a_job(default_kb):
     assert slot(events, "job") == "middle-office" and slot(events, "topic") == "studies"
 
 
+@pytest.mark.parametrize("attribute, asked, then", [("code", "et pour ce métier, des numéros RNCP ?", "et des liens ?"),
+                                                    ("url", "il y a des liens ?", "et des numéros RNCP ?")])
+def test_a_detail_asked_of_a_whole_list_shows_the_items_carrying_it_or_says_none_does(default_kb, attribute, asked,
+                                                                                      then):
+    """"des numéros RNCP ?" of the studies: the diplomas with one; a sheet giving none says so, never the whole list as
+    if it answered (then the next detail asked is that one, not the one before)."""
+    for job in queries.list_jobs():
+        listed = queries.topic_answer(job.id, "studies").facts
+        carrying = [f for f in listed if getattr(f, attribute)]
+        messages, events = ask("ask_studies", asked, slots={"job": job.id, "topic": "studies"})
+        message = only(messages)
+        if carrying:
+            assert message["response"] == "utter_fact_found", (job.id, message)
+            assert all(f.text in message["facts"] for f in carrying)
+            assert all(f.text not in message["facts"] for f in listed if not getattr(f, attribute))
+        else:
+            assert message["response"] == f"utter_attribute_none_{attribute}", (job.id, message)
+            assert all(f.text in message["facts"] for f in listed)
+        slots = {"job": job.id, "topic": slot(events, "topic"), "question": slot(events, "question")}
+        other = "url" if attribute == "code" else "code"
+        message = only(ask("ask_studies", then, slots=slots)[0])
+        if any(getattr(f, other) for f in listed):
+            assert message["response"] == "utter_fact_found", (job.id, message)
+        else:
+            assert message["response"] == f"utter_attribute_none_{other}", (job.id, message)
+
+
 def test_which_job_a_training_is_for_ignores_the_conversation_job(default_kb):
     message = only(ask("ask_trainings", "la formation MIF 2 elle est recommandée pour quel métier ?",
                        slots={"job": "back-office"})[0])
