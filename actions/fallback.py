@@ -15,6 +15,7 @@ from knowledge import queries
 from knowledge.glossary import meaning_asked, terms_in
 from knowledge.question import FOLLOW_UP_WORDS, STATEMENT, analyse
 from knowledge.text import fold
+from knowledge.vocabulary import contains_phrase
 
 MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
 LOW_CONFIDENCE = 0.3  # config.yml's FallbackClassifier threshold: below it the message was not understood
@@ -140,7 +141,13 @@ def decided_intent(tracker: Tracker) -> str | None:
     if TERM_INTENT in (first, second) and terms_in(fold(context.question_text(tracker) or ""), queries.glossary()):
         return TERM_INTENT  # "c'est quelle famille déjà ?" between a topic and a word's meaning: a word of the sheets
     # "c'est quoi la part des jeunes diplômés ?" between the figures and a word's meaning: the fact it names decides
-    return _between_topics(tracker, first, second) or _fact_intent(tracker)
+    # "et le back-office a des niveaux comme ça ?": a closed question naming a job and nothing of its own (a level is
+    # a detail of the question before): that question, for the job named
+    folded = fold(context.question_text(tracker) or "")
+    closed = not any(contains_phrase(folded, w) for w in queries.vocabulary().wh_words)
+    return _between_topics(tracker, first, second) or _fact_intent(tracker) or (
+        _job_only(tracker) if closed and isinstance(tracker.get_slot("question"), str) and tracker.get_slot("question")
+        else None)
 
 
 def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:

@@ -572,3 +572,44 @@ def test_a_word_of_the_sheets_decides_between_a_topic_and_its_meaning():
     dispatcher = CollectingDispatcher()
     ActionHandleFallback().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_term_defined", dispatcher.messages
+
+
+def _hesitating_between(text: str, slots: dict, entities: list, ranking: list[tuple[str, float]]):
+    from rasa_sdk import Tracker
+
+    scores = [{"name": name, "confidence": score} for name, score in [("nlu_fallback", 0.3), *ranking]]
+    latest = {"intent": scores[0], "entities": entities, "text": text, "intent_ranking": scores}
+    events = [{"event": "user", "text": "avant", "parse_data": {"intent": {"name": "ask_skills"}}},
+              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_a_closed_question_naming_only_another_job_asks_the_question_before_of_it():
+    """"et le back-office a des niveaux comme ça ?" between a word's meaning and the hours: the question just asked
+    (the skills of one level), for the job named — not "tu veux savoir quoi ?"."""
+    asked = "Quelles compétences de niveau expertise pour le middle-office ?"
+    from knowledge import queries
+
+    for job in queries.list_jobs():
+        messages = _hesitating_between("et lui, il a des niveaux comme ça ?", {"topic": "skills", "question": asked},
+                                       [{"entity": "job", "value": job.id}],
+                                       [("ask_term", 0.34), ("ask_rhythm", 0.33)])
+        assert messages and messages[0]["response"] not in ("utter_ask_topic", "utter_out_of_scope"), messages
+        assert messages[0]["job_name"] == job.name[0].lower() + job.name[1:], messages
+    # an open question naming a job is not the question before
+    messages = _hesitating_between("et lui, c'est quoi ?", {"topic": "skills", "question": asked},
+                                   [{"entity": "job", "value": "back-office"}],
+                                   [("ask_term", 0.34), ("ask_rhythm", 0.33)])
+    assert all("niveau" not in str(m.get("filter_name", "")) for m in messages), messages
+
+
+@pytest.mark.parametrize("text", ["c'est-à-dire maîtrise ?", "c'est à dire expertise ?"])
+def test_c_est_a_dire_and_a_word_of_the_sheets_asks_its_meaning(text):
+    from knowledge import queries
+    from knowledge.glossary import meaning_asked
+    from knowledge.text import fold
+
+    assert [t.id for t in meaning_asked(fold(text), queries.glossary())] == ["skill-levels"]
