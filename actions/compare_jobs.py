@@ -30,6 +30,11 @@ _COMPARATIVE = re.compile(r"(?<![a-z'])(?:plus|moins|aussi|mieux)\s+(?:[a-z'-]+\
                           r"|(?<![a-z'])(?:plus|moins|davantage|mieux)\s+(?:en|au|aux|dans|chez|pour)\s[^?.!]*\bou\b")
 
 
+def has_comparative(text: str) -> bool:
+    """"plus administratif que le middle", "l'anglais compte plus en middle ou en back ?": two things set against."""
+    return bool(_COMPARATIVE.search(fold(text)))
+
+
 def ranks(text: str) -> bool:
     """Whether a message asks to rank the jobs ("lequel demande le plus…", "c'est plus administratif que…")."""
     folded = fold(text)

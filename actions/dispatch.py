@@ -41,7 +41,8 @@ PART_RESPONSES = {
     planner.NOT_RANKED: "utter_facts_not_ranked",
     planner.NOT_CITED: "utter_fact_not_cited",
     planner.AFTER_POINT: "utter_facts_after",
-    planner.ATTRIBUTE_NONE: "utter_attribute_none",  # + "_code" / "_url": the detail none of the items carries
+    planner.ATTRIBUTE_NONE: "utter_attribute_none",
+    planner.NO_IMPORTANCE: "utter_facts_no_importance",  # + "_code" / "_url": the detail none of the items carries
 }
 
 
@@ -121,7 +122,7 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind == planner.COUNT:
         values.update(count=len(part.facts), where=_where(part.topic, part.facts), facts=facts_block(part.facts))
     elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.LEVEL_NAMED, planner.NOT_REQUIRED,
-                       planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED):
+                       planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED, planner.NO_IMPORTANCE):
         values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
     elif part.kind == planner.AFTER_POINT:
         values.update(filter_label=_filter_label(part), facts=facts_block(part.facts))

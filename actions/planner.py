@@ -70,6 +70,7 @@ NOT_OF_KIND = "not_of_kind"  # "c'est une compétence technique ?" of a fact the
 NOT_ONLY = "not_only"  # "il travaille uniquement avec les clients ?": that fact, and the rest of its list
 AFTER_POINT = "after_point"  # "quelles études après le bac ?": the studies that follow it, its own list left out
 NOT_CITED = "not_cited"  # answering both jobs: this sheet does not say it (the other's answer follows)
+NO_IMPORTANCE = "no_importance"  # "laquelle est la plus importante ?" of a list: no sheet rates importance
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
 RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
@@ -386,6 +387,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             else:
                 ranked.append(part)
         plan.parts = ranked[:MAX_TOPICS + 1]
+    if asks_importance(folded):  # the list as the sheet gives it, said plainly that it rates no importance
+        plan.parts = [Part(NO_IMPORTANCE, part.job, part.topic, part.facts if part.kind != TOPIC else
+                           queries.topic_answer(part.job.id, part.topic).facts)
+                      if part.kind in (TOPIC, FACTS, FILTERED, YES, UNQUALIFIED) and part.job is not None
+                      and (part.facts or queries.topic_answer(part.job.id, part.topic).facts) else part
+                      for part in plan.parts]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     if shape.after and not closed and not _OWN_START.search(said_now):
@@ -801,6 +808,11 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
     if verdict == entailment.LESS_OFTEN:
         return [Part(LESS_OFTEN, part.job, part.topic, (fact,))]
     return [Part(UNQUALIFIED, part.job, part.topic, (fact,))]  # LEVEL_UNRATED, FREQUENCY_UNSAID
+
+
+def asks_importance(folded: str) -> bool:
+    """"quelle compétence est la plus importante ?", "laquelle compte le plus ?": which item of a list matters most."""
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().importance_cues)
 
 
 def _ranks_items(folded: str, shape: QuestionShape, claim: Claim) -> bool:

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms, only_as_partner
-from actions.compare_jobs import answer_for_both, asks_both, compares, ranks
+from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
@@ -317,7 +317,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             intent, text = "inform_job", state.question or said
             shown = tracker.get_slot("topic")
             state.topic = shown if isinstance(shown, str) and shown in queries.topics() else state.topic
-        if intent == COMPARE_INTENT and len(jobs) == 1 and not compares(said):
+        if intent == COMPARE_INTENT and len(jobs) == 1 and (not compares(said) or _superlative_of_one(said)):
             if switched and not asks_something(said):  # "et l'autre métier ?": the same question, for the other job
                 intent, text = "inform_job", state.question or text
             elif whole_message:
@@ -409,16 +409,28 @@ def asks_attribute_of_last(text: str, state: State) -> bool:
                 and not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)))
 
 
+def _superlative_of_one(text: str) -> bool:
+    """"c'est quoi le niveau le plus haut demandé pour le middle ?": a superlative within the one job named, no
+    second job set against it (no "les deux", "lequel", "plus … que", "différence")."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    return (not asks_both(text) and not _WHICH.search(folded) and not has_comparative(text)
+            and "deux" not in folded.split() and len(queries.jobs_in_text(text)) == 1
+            and not any(w.strip("?!.,;:") in vocabulary.comparison_words for w in folded.split()))
+
+
 def _term_following(tracker: Tracker, text: str) -> list:
     """The terms read only right after another's explanation that this message names, asking nothing else (no topic
-    but what a thing is, at most one word of its own: "et back office dans ce sens là ?")."""
+    but what a thing is, no word of the sheets — "et back office dans ce sens là ?", not "et le middle il parle aux
+    clients ?")."""
     explained = context.terms_just_explained(tracker)
     if not explained:
         return []
     following = [t for t in terms_in(fold(text), queries.glossary(), explained) if t.follows]
     shape = analyse(text, queries.vocabulary())
-    if not following or set(shape.topics_named) - {"definition"} or shape.filters or len(
-            queries.content_terms(queries.without_job_names(text))) > 1:
+    asking = queries.vocabulary().term_question_words  # "dans ce sens", "dans ta phrase": no word of a fact
+    rest = " ".join(w for w in queries.without_job_names(text).split() if w.strip("?!.,;:'") not in asking)
+    if not following or set(shape.topics_named) - {"definition"} or shape.filters or queries.find_facts(rest):
         return []
     return following
 
@@ -511,6 +523,14 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
         return
+    if (planner.asks_importance(folded) and len(jobs) <= 1 and (jobs or state.job is not None)
+            and not asks_both(text) and "deux" not in folded.split()):
+        # "laquelle est la plus importante ?" right after one job's skills: of that list, not the jobs ranked
+        jobs = jobs or ([state.job] if state.job is not None else [])
+        if intent == COMPARE_INTENT or not context.topic_of_intent(intent):
+            shown = tracker.get_slot("topic")
+            topic = shown if isinstance(shown, str) and shown in queries.topics() else topic
+            intent = f"{context.TOPIC_INTENT_PREFIX}{topic}"
     # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and compares(text)) or (

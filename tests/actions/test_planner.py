@@ -1213,3 +1213,34 @@ def test_a_profile_told_before_is_checked_when_asked_whether_it_fits_the_job():
                                 queries.default_repository().job("back-office"),
                                 background=" . bac generale les specialites mathematiques").parts
     assert parts[0].kind == planner.YES and parts[0].facts[0].text.startswith("Baccalauréat général")
+
+
+# ---------------------------------------------------------------- importance, which no sheet rates
+
+@pytest.mark.parametrize("text", ["quelle compétence est la plus importante ?", "lesquelles comptent le plus ?"])
+def test_which_item_matters_most_is_said_unrated_then_the_list(default_kb, text):
+    """"quelle compétence est la plus importante ?": the sheets rate the level expected, never importance — said so,
+    then the list as the sheet gives it (never one item picked as if the sheet ranked it)."""
+    for job in queries.list_jobs():
+        listed = queries.topic_answer(job.id, "skills").facts
+        if not listed:
+            continue
+        message = only(ask("ask_skills", text, slots={"job": job.id, "topic": "skills"})[0])
+        assert message["response"] == "utter_facts_no_importance", (job.id, message)
+        assert all(f.text in message["facts"] for f in listed)
+
+
+def test_which_item_matters_most_right_after_one_jobs_list_is_not_a_ranking_of_the_jobs(default_kb):
+    """"laquelle est la plus importante" right after the skills of one job, read as a comparison by the NLU."""
+    job = queries.list_jobs()[0]
+    messages, _ = ask("compare_jobs", "laquelle est la plus importante", slots={"job": job.id, "topic": "skills"})
+    assert [m["response"] for m in messages] == ["utter_facts_no_importance"], messages
+    assert messages[0]["job_name"] == job.name[0].lower() + job.name[1:]
+
+
+def test_a_superlative_within_the_one_job_named_is_no_ranking_of_the_jobs(default_kb):
+    for job in queries.list_jobs():
+        messages, _ = ask("compare_jobs", f"quel est le niveau d'études le plus haut pour le {job.name} ?",
+                          entities=[{"entity": "job", "value": job.id}])
+        assert all(not m["response"].startswith("utter_compare") for m in messages), messages
+        assert {m.get("job_name") for m in messages} == {job.name[0].lower() + job.name[1:]}, messages

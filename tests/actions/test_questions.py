@@ -812,3 +812,9 @@ def test_a_term_read_only_after_another_is_not_read_otherwise_and_must_name_a_kn
     glossary.write_text("terms:\n" + entry.format(follows="nowhere"))
     with pytest.raises(DataFileError, match="unknown term"):
         load_glossary(glossary, {"j": sheet})
+
+
+def test_a_question_naming_a_word_of_the_sheets_after_a_meaning_is_that_question():
+    messages = _after_a_meaning("donc le back il parle aux clients ?", "c'est quoi le front office ?",
+                                intent="ask_interlocutors", entities=BACK_OFFICE)
+    assert messages and all(m["response"] != "utter_term_defined" for m in messages), messages
