@@ -775,6 +775,7 @@ BACK_OFFICE = [{"entity": "job", "value": "back-office"}]
 
 
 @pytest.mark.parametrize("text", ["et le back office du coup ?", "et back office dans ce sens là ?",
+                                  "et le back-office dans ce cas ?",
                                   "et le back-office dans ta phrase c'est quoi"])
 def test_a_job_named_right_after_a_word_whose_meaning_names_it_is_that_meaning(text):
     """After "c'est quoi le front office ?", the back office of the same sentence is the service, not the job."""
