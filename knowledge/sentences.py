@@ -44,6 +44,9 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           r"vrai ou faux|si oui|si c'est le cas|m'en\b|nous en\b|me les\b|nous les\b|les citer|"
                           r"les lister|les nommer|me renseigner|nous renseigner|m'eclairer|nous eclairer)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
+REACTION_WORDS = 6  # "Cela m'étonne un peu.", "J'ai un doute.": a reaction, not the claim a question points at
+_REACTION = re.compile(r"\b(?:etonne|etonnee|etonnant|surpren\w*|surpris|surprise|doute|doutes|sceptique|perplexe|"
+                       r"inquiet|inquiete|incroyable|bizarre|j'y crois pas|pas sur|pas sure|pas convaincue?)\b")
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,11 @@ def _joined_back(found: list[Sentence], text: str) -> list[Sentence]:
         # the sentence before may ask indirectly ("elle se demande si …. Qu'en dit la fiche ?"): one question still
         if (previous is not None and not previous.text.endswith("?") and sentence.question
                 and len(folded.split()) <= REFERS_BACK_WORDS and _REFERS_BACK.search(folded)):
+            # "… affirme qu'il passe sa vie dans les avions. Cela m'étonne un peu. Est-ce vrai ?": a short reaction
+            # between the claim and the question points at the claim before it
+            if (len(joined) > 1 and not joined[-2].question and not previous.question
+                    and len(fold(previous.text).split()) <= REACTION_WORDS and _REACTION.search(fold(previous.text))):
+                previous = joined.pop(-2)
             joined[-1] = Sentence(previous.start, sentence.end, text[previous.start:sentence.end], True)
         else:
             joined.append(sentence)

@@ -164,3 +164,13 @@ def test_an_indirect_question_on_a_wh_word_asks():
 
 def test_the_writer_s_own_situation_before_a_comma_stays_with_its_question():
     assert len(sentences("jsuis en bac pro gestion administration, ya quoi comme metier dans la banque pr moi")) == 1
+
+
+def test_a_question_pointing_back_past_a_short_reaction_asks_about_the_claim_before_it():
+    said = ("Bonjour, mon neveu affirme qu'un gestionnaire passe sa vie dans les avions. Cela m'étonne un peu. "
+            "Est-ce vrai ?")
+    assert [(s.text, s.question) for s in sentences(said)] == [(said, True)]
+    # a sentence of its own between them is no reaction: it stays the one the question points at
+    said = "Ma fille est en terminale STMG. Elle aime les chiffres. Est-ce possible ?"
+    assert [(s.text, s.question) for s in sentences(said)] == [
+        ("Ma fille est en terminale STMG.", False), ("Elle aime les chiffres. Est-ce possible ?", True)]
