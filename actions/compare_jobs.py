@@ -159,5 +159,7 @@ def dispatch_comparison(dispatcher: CollectingDispatcher, topic: str, counted: b
         sections.append(f"▸ {answer.job.name}{count}\n\n{body}")
     sources = " ; ".join(dict.fromkeys(a.source.publisher for a in answers))
     # one button per job: it answers the same topic for that job alone
-    dispatcher.utter_message(response="utter_compare", topic_label=catalogue[topic].label.lower(),
+    # "t'as eu tes infos où ?": where each sheet comes from, said as the sheets they are
+    response = "utter_compare_sources" if topic == planner.SOURCE_TOPIC else "utter_compare"
+    dispatcher.utter_message(response=response, topic_label=catalogue[topic].label.lower(),
                              facts="\n\n".join(sections), source=sources, buttons=context.job_buttons())

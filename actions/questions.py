@@ -97,6 +97,16 @@ def topic_asked_instead(text: str) -> str | None:
     return None
 
 
+def asks_if_mentioned(text: str) -> bool:
+    """"lcb ft c ds la fiche ?", "la fiche parle de crypto ?": whether the sheets mention words none of them uses (no
+    fact, no word of the glossary) — a question about those words, not about where the sheets come from."""
+    folded = fold(text)
+    if not any(contains_phrase(folded, cue) for cue in queries.vocabulary().mention_cues):
+        return False
+    terms = queries.content_terms(queries.without_job_names(text))
+    return bool(terms) and not queries.find_facts(text) and not terms_in(folded, queries.glossary())
+
+
 def _said_in_topic_shown(tracker: Tracker, state: State, text: str) -> str | None:
     """"et quand c'est international ?" right after the hours, read as a word's meaning: a word of the topic just
     shown, for the job in context ("salles de marché internationales"), asks about that topic."""
@@ -281,6 +291,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
             intent = topic_asked_instead(text) or intent
+            if intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}" and asks_if_mentioned(text):
+                intent = TERM_INTENT  # "lcb ft c ds la fiche ?": words no sheet uses — said so, not the sources
             shown = tracker.get_slot("topic")
             if (intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}" and state.question
                     and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC

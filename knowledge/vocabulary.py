@@ -82,6 +82,7 @@ class Vocabulary:
     duration_cues: tuple[str, ...] = ()  # "en combien de temps ?": a duration asked, not a number of items
     ranking_cues: tuple[str, ...] = ()
     better_cues: tuple[str, ...] = ()  # "c'est quoi le mieux, le BTS ou le BUT ?": a ranking of a list's items
+    mention_cues: tuple[str, ...] = ()  # "c'est dans la fiche ?", "la fiche parle de … ?": whether words are in it
     importance_cues: tuple[str, ...] = ()  # "laquelle est la plus importante ?": importance, which no sheet rates
     both_cues: tuple[str, ...] = ()
     move_cues: tuple[str, ...] = ()
@@ -265,6 +266,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),
         better_cues=_folded_list(path, data.get("better_cues") or [], "better_cues"),
         importance_cues=_folded_list(path, data.get("importance_cues") or [], "importance_cues"),
+        mention_cues=_folded_list(path, data.get("mention_cues") or [], "mention_cues"),
         both_cues=_folded_list(path, data.get("both_cues") or [], "both_cues"),
         move_cues=_folded_list(path, data.get("move_cues") or [], "move_cues"),
         silent_subjects={label: _folded_list(path, words, f"silent_subjects/{label}")

@@ -1244,3 +1244,23 @@ def test_a_superlative_within_the_one_job_named_is_no_ranking_of_the_jobs(defaul
                           entities=[{"entity": "job", "value": job.id}])
         assert all(not m["response"].startswith("utter_compare") for m in messages), messages
         assert {m.get("job_name") for m in messages} == {job.name[0].lower() + job.name[1:]}, messages
+
+
+@pytest.mark.parametrize("text", ["lcb ft c ds la fiche ?", "la fiche parle de crypto ?"])
+def test_whether_the_sheets_mention_words_none_uses_is_said_plainly(default_kb, text):
+    """Read as a question about the sheets' source: words no sheet uses, asked whether the sheet mentions them —
+    "the sheets do not use this word", never the list of sources as if it answered."""
+    messages, _ = ask("ask_source", text)
+    assert [m["response"] for m in messages] == ["utter_term_unknown"], messages
+
+
+def test_the_sources_asked_without_a_job_are_said_to_be_the_sheets(default_kb):
+    messages, _ = ask("ask_source", "t'as eu tes infos où ?")
+    assert [m["response"] for m in messages] == ["utter_compare_sources"], messages
+    assert all(job.name in messages[0]["facts"] for job in queries.list_jobs())
+
+
+def test_touching_a_thing_is_no_salary(default_kb):
+    """"il touche à l'informatique ?" read as the salary: the facts it names are answered, not the salary's gap."""
+    messages, _ = ask("ask_salary", "le bo il touche a l'informatique ?", "bo")
+    assert messages[0]["response"] != "utter_not_in_any_sheet" and "informatique" in str(messages), messages
