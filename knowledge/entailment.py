@@ -69,6 +69,7 @@ class Claim:
 
     items: tuple[NamedItem, ...] = ()
     level: int | None = None
+    period: str | None = None  # "chaque semaine": the period of a frequency asked ("week")
     frequent: bool = False
     required: bool = False
     extra: tuple[str, ...] = field(default=())  # other outside items (the NLU's `other_job` entities)
@@ -80,8 +81,8 @@ class Claim:
 
     @property
     def empty(self) -> bool:
-        return not (self.items or self.level or self.frequent or self.required or self.extra or self.excluded
-                    or self.numbers or self.only or self.needed)
+        return not (self.items or self.level or self.period or self.frequent or self.required or self.extra
+                    or self.excluded or self.numbers or self.only or self.needed)
 
 
 # "elle se demande si", "je me demandais", "on demande si": wondering, not a need ("le poste demande un master ?")
@@ -220,6 +221,11 @@ class ClaimReader:
                 return True
         return False
 
+    def period(self, folded: str) -> str | None:
+        """The period of a frequency named ("chaque semaine": "week"), or None."""
+        return next((name for name, cues in self.words.periods.items()
+                     if any(contains_phrase(folded, cue) for cue in cues)), None)
+
     def often(self, folded: str) -> bool:
         """Whether the message claims a high frequency ("toute la journée"), not a low one ("peu fréquents")."""
         for cue in self.words.frequent:
@@ -255,6 +261,7 @@ class ClaimReader:
         return Claim(
             items=items,
             level=self.level(folded),
+            period=self.period(folded),
             frequent=self.often(folded),
             required=needed or any(contains_phrase(folded, c) for c in self.words.required),
             numbers=self.numbers(folded),
@@ -335,6 +342,8 @@ class ClaimReader:
                 return LEVEL_UNRATED
             if level < claim.level:
                 return LEVEL_TOO_LOW
+        if claim.period and self.period(folded_fact) != claim.period:  # "chaque semaine ?" of a daily reporting
+            return FREQUENCY_UNSAID
         if claim.frequent:
             if any(contains_phrase(folded_fact, c) for c in self.words.rare_in_fact):
                 return LESS_OFTEN

@@ -30,7 +30,14 @@ _IN_A_LIST = re.compile(r"\b(?:dans|de|sur|parmi) (?:la|les|cette|ces|ta|sa|leur
 _IS_OF_ONE = re.compile(r"\b(?:c'est|c est|cest|est-ce|est-il|est-elle|est un|est une|sont des)\b")  # said of one thing
 
 
+# "et s'il y a une erreur avec un client ?", "et si le client paie pas ?": what happens then — an open question, no
+# claim to say "oui" to (unless a closed question follows the condition: "si j'ai un bac pro, je peux ?")
+_HYPOTHESIS = re.compile(r"^(?:et |mais |ok |donc |du coup |bon )*(?:si|s'il|s'ils|s il|s ils)\b[^,]*\??\s*$")
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
+    if _HYPOTHESIS.match(folded.strip()):
+        return OPEN
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)
         if match and not any(contains_phrase(folded[match.end():], w) for w in vocabulary.wh_words):
@@ -62,8 +69,8 @@ def _asks_for(folded: str, wh_word: str) -> bool:
     return match is not None and not _IN_A_LIST.search(folded[:match.start()])
 
 
-_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |niveau |cote |au niveau |concernant |"
-                        r"question )?(?:le |la |les |l'|du |des |ses |son |sa )")
+_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |avec |niveau |cote |au niveau |"
+                        r"concernant |question )?(?:le |la |les |l'|du |des |ses |son |sa )")
 # "et expertise ?", "et techniques ?": a filter value alone, no determiner
 _BARE_FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:en |niveau |au niveau )?([a-z]+)\s*\??$")
 _SUBJECTS = {"il", "elle", "on", "ils", "elles", "je", "j", "tu", "c", "ca", "cest", "y", "lui", "eux", "ya"}

@@ -40,6 +40,7 @@ _THANKS_LEAD = re.compile(r"^\s*(?:(?:ok|okay|oki|super|d'accord|dac|top|cool|pa
 _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|le mentionne|"
                           r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
                           r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
+                          r"c'est exact|est-ce exact|est ce exact|est-ce correct|c'est correct|est-ce bien le cas|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
                           r"vrai ou faux|si oui|si c'est le cas|m'en\b|nous en\b|me les\b|nous les\b|les citer|"
                           r"les lister|les nommer|me renseigner|nous renseigner|m'eclairer|nous eclairer)")

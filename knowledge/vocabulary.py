@@ -38,6 +38,8 @@ class ClaimWords:
     not_negations: tuple[str, ...] = ()  # "ou pas ?", "pas que", "j'ai pas": no negation of what is asked
     level_words: tuple[str, ...] = ()  # "niveau", "bac": a fact of these and diploma kinds names a level, no diploma
     levels: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # "chaque semaine", "par mois": how often, by period; a fact naming another period (or none) does not say it
+    periods: dict[str, tuple[str, ...]] = field(default_factory=dict)
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
     frequent_in_fact: tuple[str, ...] = ()
@@ -190,6 +192,10 @@ def _claim_words(path: Path, raw) -> ClaimWords:
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
     levels = {int(k): _folded_list(path, v, f"claims/levels/{k}") for k, v in levels_raw.items() if k != LINE_KEY}
+    periods_raw = raw.get("periods") or {}
+    if not isinstance(periods_raw, dict):
+        raise DataFileError(path, None, "claims/periods must map a period (day, week…) to its words")
+    periods = {str(k): _folded_list(path, v, f"claims/periods/{k}") for k, v in periods_raw.items() if k != LINE_KEY}
     ambiguous_raw = raw.get("ambiguous_starts") or {}
     if not isinstance(ambiguous_raw, dict):
         raise DataFileError(path, None, "claims/ambiguous_starts must map a start to the words that make it a diploma")
@@ -198,7 +204,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
     return ClaimWords(
         diploma_starts=lists["diploma_starts"], job_starts=lists["job_starts"],
         item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
-        required=lists["required"], levels=levels, frequent=lists["frequent"],
+        required=lists["required"], levels=levels, periods=periods, frequent=lists["frequent"],
         rare_in_fact=lists["rare_in_fact"], frequent_in_fact=lists["frequent_in_fact"],
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],

@@ -1264,3 +1264,24 @@ def test_touching_a_thing_is_no_salary(default_kb):
     """"il touche à l'informatique ?" read as the salary: the facts it names are answered, not the salary's gap."""
     messages, _ = ask("ask_salary", "le bo il touche a l'informatique ?", "bo")
     assert messages[0]["response"] != "utter_not_in_any_sheet" and "informatique" in str(messages), messages
+
+
+@pytest.mark.parametrize("first, then", [
+    ("comment le middle office contrôle les risques ?", "et s'il y a une erreur avec un client ?"),
+    ("le middle office travaille comment avec le back office ?", "et avec le front ?"),
+])
+def test_a_condition_or_a_partner_asked_next_is_open_never_a_yes(default_kb, first, then):
+    """"et s'il y a une erreur ?" asks what happens, "et avec le front ?" how they work together: no claim to say
+    "oui" to — the fact, as the sheet says it."""
+    _, events = ask("ask_missions", first, "mo")
+    slots = {"job": "middle-office", "topic": slot(events, "topic"), "question": slot(events, "question")}
+    messages, _ = ask("ask_interlocutors", then, slots=slots)
+    assert messages and all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages)
+    assert messages[0]["response"] == "utter_fact_found", messages
+
+
+def test_a_job_asked_for_is_no_word_of_the_careers(default_kb):
+    """"quel bac lui conseillez-vous ?": advising is no "conseiller clientèle"."""
+    message = only(ask("ask_studies", "Mon fils voudrait travailler en back-office. Quel bac lui conseillez-vous ?",
+                       "bo")[0])
+    assert message["job_name"] == "gestionnaire de back-office" and "conseiller" not in message["facts"].lower()

@@ -272,3 +272,13 @@ def test_a_job_name_used_as_a_reflexive_verb_is_no_job(reader):
 def test_the_class_year_stands_between_the_cue_and_the_own_diploma(reader):
     assert [i.text for i in reader.own_items(fold("salut jsuis en 1ere stmg, le back c quoi ?"))] == ["stmg"]
     assert [i.text for i in reader.own_items(fold("je suis en 1re bac pro vente"))] == ["bac pro vente"]
+
+
+@pytest.mark.parametrize("question,fact,expected", [
+    ("le reporting il se fait chaque semaine ?", "Il réalise un reporting quotidien", e.FREQUENCY_UNSAID),
+    ("le reporting c'est mensuel ?", "Il réalise un reporting quotidien", e.FREQUENCY_UNSAID),
+    ("le reporting c'est tous les jours ?", "Il réalise un reporting quotidien", e.ENTAILED),
+    ("il fait un bilan par an ?", "Il fait un bilan", e.FREQUENCY_UNSAID),  # no period said: not that one
+])
+def test_a_period_asked_is_said_only_by_a_fact_of_that_period(reader, question, fact, expected):
+    assert verdict(reader, question, fact, topic="missions", listed=1) == expected

@@ -174,3 +174,9 @@ def test_a_question_pointing_back_past_a_short_reaction_asks_about_the_claim_bef
     said = "Ma fille est en terminale STMG. Elle aime les chiffres. Est-ce possible ?"
     assert [(s.text, s.question) for s in sentences(said)] == [
         ("Ma fille est en terminale STMG.", False), ("Elle aime les chiffres. Est-ce possible ?", True)]
+
+
+@pytest.mark.parametrize("said", ["Mon fils me dit qu'on fait des horaires à rallonge. Est-ce exact ?",
+                                  "On m'a dit qu'il faut un master. C'est correct ?"])
+def test_is_it_exact_points_back_at_the_claim(said):
+    assert [(s.text, s.question) for s in sentences(said)] == [(said, True)]
