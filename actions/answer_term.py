@@ -57,7 +57,7 @@ def dispatch_term_question(dispatcher: CollectingDispatcher, text: str, say_unkn
     if terms:
         return True, dispatch_terms(dispatcher, terms)
     job = dispatch_usage(dispatcher, text)
-    if job is None and (not say_unknown or _words_count(_asked_word(text)) > MAX_WORD_TERMS):
+    if job is None and (not say_unknown or _words_count(asked_word(text)) > MAX_WORD_TERMS):
         return False, None  # a whole question, not a word: never "the sheets do not use this word"
     if job is None:
         dispatcher.utter_message(response="utter_term_unknown",
@@ -74,7 +74,7 @@ def _words_count(text: str) -> int:
     return sum(1 for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in stopwords and len(w) > 2)
 
 
-def _asked_word(text: str) -> str:
+def asked_word(text: str) -> str:
     """The word(s) a question about a word asks: the quoted ones, else the message without jobs' names and the
     words of a question about a word ("vu", "contexte", "veut dire")."""
     asking = queries.vocabulary().term_question_words
@@ -86,7 +86,7 @@ def _asked_word(text: str) -> str:
 def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:
     """Where a sheet uses the asked word, when no entry explains it: that sheet's job; None when no sheet uses it."""
     # "j'ai vu recouvrement dans la fiche back-office, c'est dans quel contexte ?": the word asked, in that sheet
-    word = _asked_word(text)
+    word = asked_word(text)
     named = tuple(job.id for job in queries.jobs_in_text(text)) or None
     found = [f for f in queries.find_facts(word, named) if f.coverage >= USED_COVERAGE] \
         if queries.content_terms(word) else []

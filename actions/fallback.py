@@ -78,6 +78,17 @@ def _job_only(tracker: Tracker) -> str | None:
     return "inform_job"
 
 
+def _asks_wh_of_last(tracker: Tracker) -> bool:
+    """"à quel moment ?", "comment ça ?": a short question word and no word of the sheets, right after a precise
+    answer (a question remembered)."""
+    text = context.question_text(tracker) or ""
+    folded = fold(text)
+    remembered = tracker.get_slot("question")
+    return (isinstance(remembered, str) and bool(remembered) and len(folded.split()) <= FOLLOW_UP_WORDS
+            and any(contains_phrase(folded, w) for w in queries.vocabulary().wh_words)
+            and not queries.find_facts(text))  # "à quel moment ?": no word of a fact of its own
+
+
 def _follow_up_intent(tracker: Tracker) -> str | None:
     """Not understood, but a short question naming no job, no topic and no fact, right after an answer on a topic of
     the sheets ("c'est obligatoire ?" after the studies): a question about that topic."""
@@ -245,6 +256,8 @@ class ActionHandleFallback(Action):
         if context.latest_intent(tracker) == "out_of_scope" and (_unsure(tracker) or _short(tracker)) and not \
                 context.mentions_other_job(tracker):
             decided = _named_intent(tracker)  # "il y a un magistère aussi ?", "et ingé ?": a diploma is in scope
+            if decided is None and _asks_wh_of_last(tracker):
+                decided = _follow_up_intent(tracker)  # "à quel moment ?" right after "le BO voit les clients ?"
         if decided:
             return answer_all(dispatcher, tracker, decided)
         if context.other_job_in_careers(tracker):  # "et un comptable ?" right after the careers

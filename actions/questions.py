@@ -17,7 +17,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
-from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms, only_as_partner
+from actions.answer_term import (
+    asked_word,
+    asks_meaning_of_item,
+    dispatch_term_question,
+    dispatch_terms,
+    only_as_partner,
+)
 from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
@@ -452,11 +458,19 @@ def _named_job_id(text: str) -> str | None:
     return jobs[0].id if len(jobs) == 1 else None
 
 
-def _term_answered(state: State, job: JobInfo | None) -> None:
+def _term_answered(state: State, job: JobInfo | None, text: str = "") -> None:
     """A word explained from one sheet: the conversation goes on about that job ("et il s'en occupe ?") and its
-    topic ("c'est obligatoire ?" after "c'est quoi l'AMF ?" in the trainings)."""
+    topic ("c'est obligatoire ?" after "c'est quoi l'AMF ?" in the trainings); the word is the question remembered,
+    so that "et le middle office il en fait ?" asks whether the other sheet uses it."""
     if job is not None:
         state.job, state.job_answered = job, True
+    folded = fold(text)
+    terms = terms_in(folded, queries.glossary()) if text else []
+    # the sheet's term as written ("l'AMF"), else the word asked about ("monétique")
+    word = next((w for w in terms[0].words if contains_phrase(folded, w)), "") if terms else " ".join(
+        w for w in asked_word(text).split() if queries.content_terms(w)) if text else ""
+    if word and queries.content_terms(word):
+        state.question = f"{word} ?"
 
 
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
@@ -491,19 +505,19 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         instead = topic_asked_instead(text) or _said_in_topic_shown(tracker, state, text)
         answered, job = dispatch_term_question(dispatcher, text, say_unknown=instead is None)
         if answered:
-            _term_answered(state, job)
+            _term_answered(state, job, text)
             return
         # no topic named and more than a word asked: the NLU's best topic, else the one in context
         in_context = f"{context.TOPIC_INTENT_PREFIX}{state.topic or context.DEFAULT_TOPIC}"
         intent = instead or _best_topic_intent(tracker) or in_context
     asked_terms = [t for t in meaning_asked(fold(text), queries.glossary()) if not _only_as_own_path(t.words, text)]
     if asked_terms:  # "c'est quoi l'AMF ?" under another intent: the sheet's own explanation
-        _term_answered(state, dispatch_terms(dispatcher, asked_terms))
+        _term_answered(state, dispatch_terms(dispatcher, asked_terms), text)
         return
     if asks_meaning_of_item(text):  # "c quoi un secrétaire général ?": where the sheet names it, undescribed
         answered, job = dispatch_term_question(dispatcher, text, say_unknown=False)
         if answered:
-            _term_answered(state, job)
+            _term_answered(state, job, text)
             return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
     shown = tracker.get_slot("topic")

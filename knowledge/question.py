@@ -32,6 +32,7 @@ _IS_OF_ONE = re.compile(r"\b(?:c'est|c est|cest|est-ce|est-il|est-elle|est un|es
 
 # "et s'il y a une erreur avec un client ?", "et si le client paie pas ?": what happens then — an open question, no
 # claim to say "oui" to (unless a closed question follows the condition: "si j'ai un bac pro, je peux ?")
+_ALSO = ("aussi", "egalement", "de meme")  # "et l'allemand aussi ?": the closed question before, of another thing
 _HYPOTHESIS = re.compile(r"^(?:et |mais |ok |donc |du coup |bon )*(?:si|s'il|s'ils|s il|s ils)\b[^,]*\??\s*$")
 
 
@@ -53,8 +54,8 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
         attribute = None
     if asks_for or attribute:
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
-    if _noun_follow_up(folded, vocabulary):
-        return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes
+    if _noun_follow_up(folded, vocabulary) and not any(contains_phrase(folded, c) for c in _ALSO):
+        return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes ("et l'allemand aussi ?" is)
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
         return YES_NO
     # French inversion: "gère-t-il", "faut-il", "peut-on"

@@ -613,3 +613,22 @@ def test_c_est_a_dire_and_a_word_of_the_sheets_asks_its_meaning(text):
     from knowledge.text import fold
 
     assert [t.id for t in meaning_asked(fold(text), queries.glossary())] == ["skill-levels"]
+
+
+def test_a_question_word_alone_right_after_a_precise_answer_is_about_that_topic():
+    """"à quel moment ?" read as out of scope, right after "le back office voit les clients ?": the topic just
+    answered (its list says when), not "je ne connais que deux métiers"; with no question before, out of scope."""
+    from rasa_sdk import Tracker
+
+    def fallback(slots: dict) -> list:
+        latest = {"intent": {"name": "out_of_scope", "confidence": 0.98}, "entities": [], "text": "à quel moment ?",
+                  "intent_ranking": [{"name": "out_of_scope", "confidence": 0.98}]}
+        events = [{"event": "user", "text": "à quel moment ?", "parse_data": latest}]
+        dispatcher = CollectingDispatcher()
+        ActionHandleFallback().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"),
+                                   {})
+        return dispatcher.messages
+
+    asked = {"job": "back-office", "topic": "interlocutors", "question": "le back office voit les clients ?"}
+    assert fallback(asked)[0]["response"] == "utter_answer_interlocutors"
+    assert fallback({})[0]["response"] == "utter_out_of_scope"

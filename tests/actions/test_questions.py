@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_topic import ActionAnswerTopic
 from actions.context import asks_same_question
 from knowledge import queries
+from knowledge.text import fold
 
 
 def _tracker(text: str, questions: list[tuple[str, str]], context: list[str] | None = None,
@@ -819,3 +820,21 @@ def test_a_question_naming_a_word_of_the_sheets_after_a_meaning_is_that_question
     messages = _after_a_meaning("donc le back il parle aux clients ?", "c'est quoi le front office ?",
                                 intent="ask_interlocutors", entities=BACK_OFFICE)
     assert messages and all(m["response"] != "utter_term_defined" for m in messages), messages
+
+
+@pytest.mark.parametrize("asked, word", [("ça veut dire quoi monétique ?", "monétique"), ("c'est quoi l'AMF ?", "AMF")])
+def test_a_word_explained_then_asked_of_the_other_job_is_whether_its_sheet_uses_it(asked, word):
+    """"ça veut dire quoi monétique ?" (the back office's sheet uses it), then "et le middle office il en fait ?": the
+    middle office's sheet does not — said so, never its whole list of missions as if it answered."""
+    _, events = _run(_tracker(asked, [(asked, "ask_term")]))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("question") and fold(word) in fold(slots["question"])
+    user = slots["job"]
+    other = next(job.id for job in queries.list_jobs() if job.id != user and job.id in ("middle-office", "back-office"))
+    said = "et l'autre métier il en fait aussi ?"
+    messages, _ = _run(_tracker(said, [(said, "inform_job")], entities=[{"entity": "job", "value": other}],
+                                slots={**slots, "job": user}))
+    # the other sheet's silence, then where the word is used
+    assert messages and messages[0]["response"] in ("utter_fact_silent_other_job", "utter_fact_no_other_job",
+                                                    "utter_fact_elsewhere_only"), messages
+    assert fold(word) in fold(str(messages)), messages

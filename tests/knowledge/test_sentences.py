@@ -180,3 +180,13 @@ def test_a_question_pointing_back_past_a_short_reaction_asks_about_the_claim_bef
                                   "On m'a dit qu'il faut un master. C'est correct ?"])
 def test_is_it_exact_points_back_at_the_claim(said):
     assert [(s.text, s.question) for s in sentences(said)] == [(said, True)]
+
+
+def test_a_thing_added_with_aussi_is_a_closed_question():
+    from common.settings import PROJECT_DIR
+    from knowledge.question import OPEN, YES_NO, analyse
+    from knowledge.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(PROJECT_DIR / "knowledge" / "vocabulary.yml")
+    assert analyse("et l'allemand aussi ?", vocabulary).form == YES_NO
+    assert analyse("et l'expérience demandée ?", vocabulary).form == OPEN
