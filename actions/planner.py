@@ -956,6 +956,10 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     catalogue = queries.topics()
     if topic == SOURCE_TOPIC:  # where the facts come from: not a fact to search
         return Plan([Part(TOPIC, job, topic)]) if job else Plan(ask_job=True)
+    if job is not None and _LEFT_OUT.search(fold(text)) and shape.form != YES_NO:
+        grouped = _groups_asked(text, job, topic, claim)
+        if grouped:  # "les formations, mais pas les générales": a heading left out is no word to search
+            return Plan([Part(FACTS, job, topic, grouped)], precise=True)
     named = [t for t in shape.topics_named if t in catalogue]
     filter_topics = [t for t in dict.fromkeys(queries.vocabulary().filter_topics[f.kind] for f in shape.filters)
                      if t in catalogue]
@@ -1036,8 +1040,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                 if group[0].topic != topic and len(group[0].matched) < 2 and _words_of_topic(text, topic) and \
                         queries.topic_answer(job.id, topic).facts and not asks_identity(text):
                     # one word in common with another section while the question says the section asked ("suivre
-                    # des formations" is not "il assure le suivi"): that section, whole
-                    return Plan([Part(TOPIC, job, topic)])
+                    # des formations" is not "il assure le suivi"): that section, whole (or the headings it names)
+                    return _whole_topic(text, job, topic, claim)
                 # the facts say part of what is asked: shown as what the sheet says, never with a "oui"
                 kind = UNQUALIFIED if shape.form == YES_NO else FACTS
                 return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
@@ -1064,7 +1068,7 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     if own and (not asks_yes_no or not terms):
         group = _best_group(own, topic)
         if len(group) >= MAX_FACTS and len({f.fact.group for f in group}) > 1:
-            return Plan([Part(TOPIC, job, group[0].topic)])  # ties across the sheet's headings: show them all
+            return _whole_topic(text, job, group[0].topic, claim)  # ties across the sheet's headings: show them all
         in_topic = max((f.coverage for f in found if f.job.id == job.id and f.topic == topic), default=0.0)
         # found by the sheet's own words: an alias the knowledge base adds ("manager des personnes") does not take
         # "combien de personnes ?" away from the key figures
@@ -1091,7 +1095,43 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
 
     if len(named) > 1:
         return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, claim), precise=True)
-    return Plan([Part(TOPIC, job, topic)])
+    return _whole_topic(text, job, topic, claim)
+
+
+def _whole_topic(text: str, job: JobInfo, topic: str, claim: Claim) -> Plan:
+    """The topic's answer, narrowed to the headings the message names ("seulement les formations spécifiques au
+    métier, pas les générales": that heading's list)."""
+    grouped = _groups_asked(text, job, topic, claim)
+    return Plan([Part(FACTS, job, topic, grouped)], precise=True) if grouped else Plan([Part(TOPIC, job, topic)])
+
+
+_NARROWS = re.compile(r"\b(?:seulement|uniquement|juste|rien que|que les|qu'les|only)\b")
+_LEFT_OUT = re.compile(r"\b(?:pas|sauf|sans|hors|excepte|ni)\s+(?:les?\s+|la\s+|l'|des?\s+|d'|du\s+)?([a-z]+)")
+
+
+def _groups_asked(text: str, job: JobInfo, topic: str, claim: Claim) -> tuple[FactItem, ...]:
+    """The facts under the headings of a topic that the message names by their own words ("les formations
+    spécifiques au métier", "en interne") or leaves the others of ("pas les générales"); () when it names none, or
+    all of them."""
+    folded = fold(text)
+    if not (_LEFT_OUT.search(folded) or _NARROWS.search(folded)):  # a heading's words alone do not narrow
+        return ()  # ("je prends quoi au lycée ?" is no "Après le bac (orientation au lycée)")
+    facts = queries.topic_answer(job.id, topic).facts
+    groups = list(dict.fromkeys(f.group for f in facts if f.group))
+    if len(groups) < 2 or len(groups) < len({f.group for f in facts}):  # facts under no heading: not a split
+        return ()
+    heads = {g: set(queries.content_terms(g)) for g in groups}
+    common = set.intersection(*(heads[g] for g in groups))
+    own = {g: heads[g] - common for g in groups}  # what tells one heading from another
+    left = " ".join(_LEFT_OUT.findall(folded))  # "pas les générales", "sauf les spécifiques"
+    excluded = set(claim.excluded) | set(queries.content_terms(left) if left else ())
+    said = set(queries.content_terms(text)) - excluded
+    asked = [g for g in groups if own[g] & said and not own[g] & excluded]
+    if not asked and excluded:
+        asked = [g for g in groups if own[g] and not own[g] & excluded]
+    if not asked or len(asked) == len(groups):
+        return ()
+    return tuple(f for f in facts if f.group in asked)
 
 
 _FROM_BEFORE = re.compile(r"(?:\b(?:du|de|d'|depuis|en|venant du|venant de|quand on est|je suis|je bosse en|"

@@ -1285,3 +1285,30 @@ def test_a_job_asked_for_is_no_word_of_the_careers(default_kb):
     message = only(ask("ask_studies", "Mon fils voudrait travailler en back-office. Quel bac lui conseillez-vous ?",
                        "bo")[0])
     assert message["job_name"] == "gestionnaire de back-office" and "conseiller" not in message["facts"].lower()
+
+
+def test_a_heading_named_narrows_the_topic_to_its_list(default_kb):
+    """"seulement les formations spécifiques au métier, pas les générales": the list under that heading — walked over
+    every heading of every topic of every sheet that names its own words."""
+    checked = 0
+    for job in queries.list_jobs():
+        for topic in queries.topics():
+            facts = queries.topic_answer(job.id, topic).facts
+            groups = list(dict.fromkeys(f.group for f in facts if f.group))
+            if len(groups) < 2 or any(not f.group for f in facts):
+                continue
+            heads = {g: set(queries.content_terms(g)) for g in groups}
+            for group in groups:
+                if not heads[group] - set.intersection(*heads.values()):
+                    continue
+                plan = planner.plan_answer(f"seulement ceux-là : {group}", topic, job)
+                expected = {f.text for f in facts if f.group == group}
+                if plan.parts[0].kind in (planner.FACTS, planner.TOPIC) and plan.parts[0].topic == topic:
+                    # never the whole topic; the heading's list (a search may add a fact that names its words too)
+                    assert plan.parts[0].kind == planner.FACTS and {f.text for f in plan.parts[0].facts} >= expected, (
+                        job.id, topic, group, plan)
+                    checked += 1
+    assert checked >= 4
+    plan = planner.plan_answer("les formations, mais pas les générales", "trainings",
+                               queries.default_repository().job("middle-office"))
+    assert [f.text for f in plan.parts[0].facts] == ["MIF 2 (Markets in Financial Instruments Directive)"]
