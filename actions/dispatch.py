@@ -41,9 +41,11 @@ PART_RESPONSES = {
     planner.NOT_RANKED: "utter_facts_not_ranked",
     planner.NOT_CITED: "utter_fact_not_cited",
     planner.AFTER_POINT: "utter_facts_after",
-    planner.ATTRIBUTE_NONE: "utter_attribute_none",
-    planner.NO_IMPORTANCE: "utter_facts_no_importance",  # + "_code" / "_url": the detail none of the items carries
+    planner.ATTRIBUTE_NONE: "utter_attribute_none_code",  # by the detail none carries: ATTRIBUTE_NONE_RESPONSES
+    planner.NO_IMPORTANCE: "utter_facts_no_importance",
 }
+
+ATTRIBUTE_NONE_RESPONSES = {"code": "utter_attribute_none_code", "url": "utter_attribute_none_url"}
 
 
 def dispatch_answer(dispatcher: CollectingDispatcher, answer: queries.TopicAnswer, buttons: list | None = None) -> None:
@@ -130,8 +132,8 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
         values.update(count=len(part.facts), total=part.total, filter_label=_filter_label(part),
                       facts=facts_block(part.facts))
     elif part.kind == planner.ATTRIBUTE_NONE:
-        dispatcher.utter_message(response=f"{PART_RESPONSES[part.kind]}_{part.attribute}", buttons=buttons,
-                                 facts=facts_block(part.facts), **values)
+        dispatcher.utter_message(response=ATTRIBUTE_NONE_RESPONSES.get(part.attribute or "", PART_RESPONSES[part.kind]),
+                                 buttons=buttons, facts=facts_block(part.facts), **values)
         return
     elif part.kind == planner.FILTER_UNRATED:
         names = queries.vocabulary().filter_names

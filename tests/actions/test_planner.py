@@ -135,6 +135,8 @@ def test_a_detail_asked_of_a_whole_list_shows_the_items_carrying_it_or_says_none
     if it answered (then the next detail asked is that one, not the one before)."""
     for job in queries.list_jobs():
         listed = queries.topic_answer(job.id, "studies").facts
+        if not listed:  # a sheet without studies: the topic's own gap, tested elsewhere
+            continue
         carrying = [f for f in listed if getattr(f, attribute)]
         messages, events = ask("ask_studies", asked, slots={"job": job.id, "topic": "studies"})
         message = only(messages)
