@@ -53,7 +53,8 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_s.yml": 0.68, "student_conversations_u.yml": 0.88, "student_conversations_v.yml": 0.66,
         "student_conversations_w.yml": 0.60, "student_conversations_x.yml": 0.92, "student_conversations_y.yml": 0.60,
         "student_conversations_z.yml": 0.82, "student_conversations_z2.yml": 0.68,
-        "student_conversations_aa.yml": 0.80, "student_conversations_ab.yml": 0.88}
+        "student_conversations_aa.yml": 0.80, "student_conversations_ab.yml": 0.88,
+        "student_conversations_ac.yml": 0.80, "student_conversations_ad.yml": 0.92}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -114,6 +115,13 @@ RUNNER_HONEST = [
 # answered "oui" against its expectations; 84.5 % and 0 at the session's end. Never looked into.
 # Set AB (90: closed questions, sessions, formal, own path, SMS and terms, comparisons) was written the same way in
 # that session as its development set and looked into: 76.7 -> 92.2 %.
+# Set AC (100: 22 closed questions whose true answer is not yes, sessions, formal, own path, SMS and terms,
+# comparisons; 55 turns forbid "oui") was written the same way at the start of the next session and measured before
+# any of its changes: 84.0 % and 3 turns answered "oui" against its expectations; 83.0 % and 3 at the session's end
+# (formal 83.3 -> 75.0 %, the rest unchanged); this test counts its closed-question turns only: 1 wrong "oui".
+# Never looked into.
+# Set AD (90: 45 closed questions whose true answer is not yes, 15 yes, 30 follow-ups) was written the same way in that
+# session as its development set and looked into: 84.4 % and 2 wrong "oui" when first measured, 95.6 % and 0 at the end.
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
@@ -133,14 +141,17 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_z.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_z2.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_aa.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_ab.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_ab.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_ac.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_ad.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui"
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 3, "student_conversations_j.yml": 1,
                  "student_conversations_k.yml": 2, "student_conversations_l.yml": 1, "student_conversations_q.yml": 0,
                  "student_conversations_r.yml": 0, "student_conversations_s.yml": 0, "student_conversations_u.yml": 0,
                  "student_conversations_w.yml": 1, "student_conversations_x.yml": 0, "student_conversations_y.yml": 0,
                  "student_conversations_z.yml": 0, "student_conversations_z2.yml": 0,
-                 "student_conversations_aa.yml": 0, "student_conversations_ab.yml": 0}
+                 "student_conversations_aa.yml": 0, "student_conversations_ab.yml": 0,
+                 "student_conversations_ac.yml": 1, "student_conversations_ad.yml": 0}
 
 
 @pytest.mark.parametrize("name", list(BARS))
@@ -152,7 +163,7 @@ def test_student_conversations(stack, name):
         chat = Chat(stack.settings.rasa_url)
         for turn in case["turns"]:
             reply = chat.ask(turn["user"])
-            if case.get("cat") == "closed_no" and any(f.startswith("oui") for f in _forbidden(turn, reply, macros)):
+            if case.get("cat") in ("closed_no", "closed_not_yes") and any(f.startswith("oui") for f in _forbidden(turn, reply, macros)):
                 wrong_yes.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
             if not _turn_ok(turn, reply, macros):
                 failures.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
