@@ -163,7 +163,8 @@ def test_student_conversations(stack, name):
         chat = Chat(stack.settings.rasa_url)
         for turn in case["turns"]:
             reply = chat.ask(turn["user"])
-            if case.get("cat") in ("closed_no", "closed_not_yes") and any(f.startswith("oui") for f in _forbidden(turn, reply, macros)):
+            closed_no = case.get("cat") in ("closed_no", "closed_not_yes")
+            if closed_no and any(f.startswith("oui") for f in _forbidden(turn, reply, macros)):
                 wrong_yes.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
             if not _turn_ok(turn, reply, macros):
                 failures.append(f"{case['id']}: {turn['user']!r} -> {reply[:200]!r}")
