@@ -520,17 +520,7 @@ def test_a_list_named_in_the_glossary_needs_a_topic(tmp_path):
 
 
 def _right_after_an_answer(text: str, slots: dict, before: str = "avant"):
-    from rasa_sdk import Tracker
-
-    ranking = [{"name": name, "confidence": score}
-               for name, score in (("nlu_fallback", 0.3), ("ask_trainings", 0.32), ("ask_qualities", 0.3))]
-    latest = {"intent": ranking[0], "entities": [], "text": text, "intent_ranking": ranking}
-    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_careers"}}},
-              {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": text, "parse_data": latest}]
-    dispatcher = CollectingDispatcher()
-    ActionHandleFallback().run(dispatcher, Tracker("u", slots, latest, events, False, None, {}, "action_listen"), {})
-    return dispatcher.messages
+    return _hesitating_between(text, slots, [], [("ask_trainings", 0.32), ("ask_qualities", 0.3)], before)
 
 
 def test_an_obligation_asked_right_after_a_list_not_understood_is_asked_of_that_list():
@@ -574,12 +564,14 @@ def test_a_word_of_the_sheets_decides_between_a_topic_and_its_meaning():
     assert dispatcher.messages[0]["response"] == "utter_term_defined", dispatcher.messages
 
 
-def _hesitating_between(text: str, slots: dict, entities: list, ranking: list[tuple[str, float]]):
+def _hesitating_between(text: str, slots: dict, entities: list, ranking: list[tuple[str, float]],
+                        before: str = "avant"):
+    """The fallback's messages for `text`, the NLU unsure between `ranking`, right after an answer to `before`."""
     from rasa_sdk import Tracker
 
     scores = [{"name": name, "confidence": score} for name, score in [("nlu_fallback", 0.3), *ranking]]
     latest = {"intent": scores[0], "entities": entities, "text": text, "intent_ranking": scores}
-    events = [{"event": "user", "text": "avant", "parse_data": {"intent": {"name": "ask_skills"}}},
+    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_careers"}}},
               {"event": "action", "name": "action_answer_topic"}, {"event": "action", "name": "action_listen"},
               {"event": "user", "text": text, "parse_data": latest}]
     dispatcher = CollectingDispatcher()
