@@ -482,6 +482,8 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     return unsaid
 
 
+_PATH_SAID = re.compile(r"\s*(?:parcours|chemin|voie|passage|passerelle|evolution|reconversion|possibilite|option|"
+                        r"debouche|transition)\b")
 _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+"
                        r"(?:le|la|les|l'|un|une|du|de la|des)\b"
                        # "le middle il est commercial ?", "il est stressant le BO ?": one word said of the job itself
@@ -497,11 +499,15 @@ _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|sera
 def asks_identity(text: str) -> bool:
     """"Le middle-office, c'est le service commercial ?": what the job IS, which only its definition says (a fact
     naming the commercial services among its colleagues is no "oui")."""
-    match = _IDENTITY.search(fold(queries.without_job_names(text, marker=JOB_MARKER)))
+    folded = fold(queries.without_job_names(text, marker=JOB_MARKER))
+    match = _IDENTITY.search(folded)
+    words = queries.claim_reader().words
     if match and match.group("said"):
         # "le back office c'est possible ?", "c'est accessible ?": whether one can get there, not what the job is
-        words = queries.claim_reader().words
         return not any(contains_phrase(match.group("said"), cue) for cue in (*words.access_cues, *words.certainty))
+    if match and _PATH_SAID.match(folded[match.end():]):
+        # "un secrétaire général qui veut passer middle office, c'est un parcours prévu ?": the way there
+        return False
     return bool(match)
 
 

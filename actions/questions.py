@@ -77,9 +77,14 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """A question asked again in other words ("Elle se demande si son métier est cité… Son métier est-il cité ?"):
     the same intent and no word of its own that the earlier one lacks — answered once, leaving room for the others."""
     kept: list[tuple[str, str, set[str]]] = []
+    vocabulary = queries.vocabulary()
     for text, intent in asked:
+        folded = fold(text)
+        # the words that name a topic count too: "se déplace souvent ? et les horaires ?" asks two things of one topic
         terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text)),
-                 *(f"topic:{t}" for t in analyse(text, queries.vocabulary()).topics_named)}
+                 *(f"topic:{t}" for t in analyse(text, vocabulary).topics_named),
+                 *(f"name:{n}" for names in vocabulary.topic_names.values() for n in names
+                   if contains_phrase(folded, n))}
         if not any(intent == other and terms <= other_terms for _, other, other_terms in kept):
             kept.append((text, intent, terms))
     return [(text, intent) for text, intent, _ in kept]
@@ -397,6 +402,15 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
     return f"passer du {target.name} au {source.name} ?"
 
 
+def asks_the_difference(text: str) -> bool:
+    """"c'est quoi la différence alors ?", "c koi la diff ?": a comparison word and nothing else of content — the jobs
+    set against each other, not the meaning of the word "différence"."""
+    comparison = queries.vocabulary().comparison_words
+    words = [w.strip("?!.,;:") for w in fold(text).split()]
+    return any(w in comparison for w in words) and not queries.content_terms(
+        " ".join(w for w in words if w not in comparison))
+
+
 def asks_opinion(text: str) -> bool:
     """Whether the message asks the bot's own opinion ("à ton avis", "selon vous") — the bot gives none."""
     folded = fold(text)
@@ -491,6 +505,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         _term_answered(state, dispatch_terms(dispatcher, following, buttons=context.topic_buttons(
             _named_job_id(said), ["definition"])))
         return
+    if intent == TERM_INTENT and asks_the_difference(text):  # "c'est quoi la différence alors ?": the jobs compared
+        intent = COMPARE_INTENT
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
         intent = _best_topic_intent(tracker) or f"{context.TOPIC_INTENT_PREFIX}interlocutors"
     shown = tracker.get_slot("topic")

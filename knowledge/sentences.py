@@ -102,14 +102,34 @@ _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
 _NOT_KNOWING_CLAUSE = re.compile(_NOT_KNOWING_HEAD + r"[^?,]*$")
 _COMMA = re.compile(r",\s*")
+# "slt jsuis en bts, c quoi le middle office": the writer's own situation before a comma and a question
+_OWN_SITUATION = re.compile(r"^\W*(?:(?:slt|salut|bonjour|bjr|coucou|hello|hey|yo|moi|alors|bon|ok)\W+)*"
+                            r"(?:je suis|jsuis|chui|j'suis|je fais|jfais|je prepare|j'ai|jai|je passe|je viens d'avoir|"
+                            r"mon fils|ma fille)\b[^?,]*$")
+# ... before a question of what something is ("c quoi le middle office", "le back office c'est quoi en gros ?")
+_WHAT_IS = re.compile(r"\b(?:c'est quoi|cest quoi|c quoi|c koi|c'est koi|cest koi|qu'est-ce que c'est|"
+                      r"qu'est ce que c'est|qu'est-ce qu'un|qu'est-ce qu'une|fait quoi|fait koi|fais quoi)\b")
+# ... unless the question needs it: it speaks of the writer ("je peux passer au back-office ?", "ya quoi pr moi"),
+# points back at it ("ce niveau", "celui que cite la fiche") or asks whether a path is open ("ça passe ?")
+_NEEDS_SITUATION = re.compile(r"\b(?:je|j|jsuis|jpeux|jveux|jpourrai|jpourrais|moi|mon|ma|mes|me|m|nous|notre|nos|"
+                              r"ce|cet|cette|ces|celui|celle|ceux|cela|ceci|ca|sa|ou|fiche|possible|accessible|suffit|"
+                              r"suffisant|passe|peut|peux|pourra|pourrait|ok|bon|adapte|fait pour|pour qui|convient)\b"
+                              r"|[jm]'")
 
 
 def _context_cuts(chunk: str) -> list[int]:
-    """Where a statement of not knowing ends at a comma and a question starts. (The writer's own situation before a
-    comma stays with its question: "jsuis en bac pro GA, ya quoi comme métier pr moi" needs the diploma to find the
-    job.)"""
-    return [m.end() for m in _COMMA.finditer(chunk)
-            if _NOT_KNOWING_CLAUSE.search(fold(chunk[:m.start()])) and _QUESTION_START.match(fold(chunk[m.end():]))]
+    """Where a statement of not knowing, or of the writer's own situation, ends at a comma and a question starts. The
+    writer's situation stays with a question that needs it ("jsuis en bac pro GA, ya quoi comme métier pr moi" needs
+    the diploma to find the job); before a question of what something is ("jsuis en 1ere stmg, le back office c quoi
+    ?") it is context, still read by the answers on the student's path."""
+    cuts = []
+    for m in _COMMA.finditer(chunk):
+        before, after = fold(chunk[:m.start()]), fold(chunk[m.end():])
+        if _NOT_KNOWING_CLAUSE.search(before) and _QUESTION_START.match(after):
+            cuts.append(m.end())
+        elif _OWN_SITUATION.match(before) and _WHAT_IS.search(after) and not _NEEDS_SITUATION.search(after):
+            cuts.append(m.end())
+    return cuts
 
 
 def _is_question(text: str) -> bool:

@@ -488,6 +488,13 @@ def test_a_quality_asked_as_demanded_gets_its_yes(default_kb):
     ("l'anglais c'est niveau maitrise ?", "middle-office", "skills", planner.YES),
     ("gérer le stress en middle office c'est une compétence de niveau expert ?", "middle-office", "skills",
      planner.LEVEL_LOWER),
+    # the skill named by its noun ("la gestion du stress") and the level asked as a word of the sentence
+    ("Est-ce qu'on doit avoir une parfaite maîtrise de la gestion du stress en middle office ?", "middle-office",
+     "skills", planner.LEVEL_LOWER),
+    # a job the sheet lists as where one goes, asked as where one comes from ("c'est un parcours prévu ?" is no
+    # question of what the job is)
+    ("Un secrétaire général qui veut passer middle office, c'est un parcours prévu par la fiche ?", "middle-office",
+     "studies", planner.OTHER_DIRECTION),
     # a list asked at a level stays the filtered list
     ("compétences de niveau expertise en middle office ?", "middle-office", "skills", planner.FILTERED),
     # what the student says the sheet says, hedge included, is a yes; more than it says is not

@@ -471,6 +471,9 @@ def test_a_question_asked_again_in_other_words_is_answered_once():
     assert len(_without_repeats(other_job)) == 2
     other_fact = [("il gère les réclamations ?", "ask_missions"), ("et les successions ?", "ask_missions")]
     assert len(_without_repeats(other_fact)) == 2
+    # two words of one topic: two things asked ("se déplace souvent ? et les horaires ?")
+    other_point = [("Le middle-office se déplace souvent ?", "ask_rhythm"), ("et les horaires c comment ?", "ask_rhythm")]
+    assert len(_without_repeats(other_point)) == 2
 
 
 def test_the_meaning_of_an_item_a_sheet_lists_is_where_the_sheet_names_it():
@@ -838,3 +841,18 @@ def test_a_word_explained_then_asked_of_the_other_job_is_whether_its_sheet_uses_
     assert messages and messages[0]["response"] in ("utter_fact_silent_other_job", "utter_fact_no_other_job",
                                                     "utter_fact_elsewhere_only"), messages
     assert fold(word) in fold(str(messages)), messages
+
+
+@pytest.mark.parametrize("text", ["c'est quoi la différence alors", "c koi la diff ?"])
+def test_the_difference_asked_alone_compares_the_jobs_on_the_topic_in_context(text):
+    """"c'est quoi la différence alors ?" after both jobs' missions: the jobs side by side, not the word's meaning."""
+    messages, _ = _run(_tracker(text, [(text, "ask_term")], slots={"job": "middle-office", "topic": "missions"}))
+    assert [m["response"] for m in messages] == ["utter_compare"]
+    assert messages[0]["topic_label"] == "missions"
+
+
+def test_the_difference_between_two_words_is_no_comparison_of_the_jobs():
+    from actions.questions import asks_the_difference
+
+    assert not asks_the_difference("c quoi la différence entre valorisation et facturation ?")
+    assert asks_the_difference("quelle différence avec le back ?")

@@ -162,8 +162,28 @@ def test_an_indirect_question_on_a_wh_word_asks():
     assert [q for _, q in _split(text)] == [False, True, False]
 
 
-def test_the_writer_s_own_situation_before_a_comma_stays_with_its_question():
-    assert len(sentences("jsuis en bac pro gestion administration, ya quoi comme metier dans la banque pr moi")) == 1
+@pytest.mark.parametrize("text", [
+    "jsuis en bac pro gestion administration, ya quoi comme metier dans la banque pr moi",
+    "je suis conseiller clientèle, je peux passer au back-office ?",
+    "mon fils est en bts, il peut faire middle office ?",
+    "j'ai un bts banque, ça passe pour le middle ?",
+    "J'ai une licence en compta (bac+3), le middle office demande ce niveau ?",
+    "je suis rigoureuse et j'aime le contact, back ou middle ?",
+    "j'ai un DUT GEA de 2015, c'est celui que cite la fiche du back ?",
+])
+def test_the_writer_s_own_situation_before_a_comma_stays_with_a_question_that_needs_it(text):
+    assert len(sentences(text)) == 1
+
+
+@pytest.mark.parametrize("text, context, question", [
+    ("salut jsuis en 1ere stmg, le back office c quoi en gros ?", "salut jsuis en 1ere stmg,",
+     "le back office c quoi en gros ?"),
+    ("slt jsuis en bts, c quoi le middle office", "slt jsuis en bts,", "c quoi le middle office"),
+    ("ma fille est en seconde, le back office il fait quoi ?", "ma fille est en seconde,",
+     "le back office il fait quoi ?"),
+])
+def test_the_writer_s_own_situation_before_a_question_of_its_own_is_context(text, context, question):
+    assert [(s.text, s.question) for s in sentences(text)] == [(context, False), (question, True)]
 
 
 def test_a_question_pointing_back_past_a_short_reaction_asks_about_the_claim_before_it():
