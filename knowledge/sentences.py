@@ -122,14 +122,14 @@ def _context_cuts(chunk: str) -> list[int]:
     writer's situation stays with a question that needs it ("jsuis en bac pro GA, ya quoi comme métier pr moi" needs
     the diploma to find the job); before a question of what something is ("jsuis en 1ere stmg, le back office c quoi
     ?") it is context, still read by the answers on the student's path."""
-    cuts = []
-    for m in _COMMA.finditer(chunk):
-        before, after = fold(chunk[:m.start()]), fold(chunk[m.end():])
-        if _NOT_KNOWING_CLAUSE.search(before) and _QUESTION_START.match(after):
-            cuts.append(m.end())
-        elif _OWN_SITUATION.match(before) and _WHAT_IS.search(after) and not _NEEDS_SITUATION.search(after):
-            cuts.append(m.end())
-    return cuts
+    return [m.end() for m in _COMMA.finditer(chunk)
+            if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
+
+
+def _cuts_as_context(before: str, after: str) -> bool:
+    if _NOT_KNOWING_CLAUSE.search(before):
+        return bool(_QUESTION_START.match(after))
+    return bool(_OWN_SITUATION.match(before) and _WHAT_IS.search(after) and not _NEEDS_SITUATION.search(after))
 
 
 def _is_question(text: str) -> bool:

@@ -472,7 +472,8 @@ def test_a_question_asked_again_in_other_words_is_answered_once():
     other_fact = [("il gère les réclamations ?", "ask_missions"), ("et les successions ?", "ask_missions")]
     assert len(_without_repeats(other_fact)) == 2
     # two words of one topic: two things asked ("se déplace souvent ? et les horaires ?")
-    other_point = [("Le middle-office se déplace souvent ?", "ask_rhythm"), ("et les horaires c comment ?", "ask_rhythm")]
+    other_point = [("Le middle-office se déplace souvent ?", "ask_rhythm"),
+                   ("et les horaires c comment ?", "ask_rhythm")]
     assert len(_without_repeats(other_point)) == 2
 
 
