@@ -967,6 +967,11 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         if grouped:  # "les formations, mais pas les générales": a heading left out is no word to search
             return Plan([Part(FACTS, job, topic, grouped)], precise=True)
     named = [t for t in shape.topics_named if t in catalogue]
+    if shape.filters and job is not None and topic in catalogue and _filter_words_in_topic(text, job, topic, shape):
+        # "et pour un débutant ?" after the experience asked in job offers: a word a fact of the topic asked uses
+        # ("1ère expérience", said "débutant" by students) is no level of the skills
+        shape = replace(shape, content=fold(text), filters=tuple(
+            f for f in shape.filters if queries.vocabulary().filter_topics.get(f.kind) == topic))
     filter_topics = [t for t in dict.fromkeys(queries.vocabulary().filter_topics[f.kind] for f in shape.filters)
                      if t in catalogue]
     if filter_topics and topic not in named:
@@ -1102,6 +1107,18 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     if len(named) > 1:
         return Plan(_topic_parts(job, named[:MAX_TOPICS], shape, claim), precise=True)
     return _whole_topic(text, job, topic, claim)
+
+
+def _filter_words_in_topic(text: str, job: JobInfo, topic: str, shape: QuestionShape) -> bool:
+    """Whether a fact of the topic asked matches the message only through the words of a filter of another topic."""
+    vocabulary = queries.vocabulary()
+    if all(vocabulary.filter_topics.get(f.kind) == topic for f in shape.filters):
+        return False
+    found = queries.find_facts(text, (job.id,), topic)
+    if not found or found[0].topic != topic or found[0].coverage < STRONG:
+        return False
+    without = set(queries.content_terms(shape.content))
+    return bool(set(found[0].matched) - without)
 
 
 def _whole_topic(text: str, job: JobInfo, topic: str, claim: Claim) -> Plan:

@@ -27,7 +27,7 @@ from actions.answer_term import (
 from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
-from knowledge.glossary import STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
+from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, analyse
 from knowledge.text import fold
@@ -402,6 +402,20 @@ def _reversed_move(tracker: Tracker, text: str) -> str | None:
     return f"passer du {target.name} au {source.name} ?"
 
 
+def _filters_again(text: str, state: State) -> bool:
+    """Whether a message names only terms that are filter values (a level) and no meaning cue, right after a question
+    filtered the same way on the topic in context."""
+    folded = fold(text)
+    terms = terms_in(folded, queries.glossary())
+    if (not terms or not all(t.id in FILTER_TERMS for t in terms) or not state.question or state.topic is None
+            or any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES))):
+        return False
+    vocabulary = queries.vocabulary()
+    now = {f.kind for f in analyse(text, vocabulary).filters}
+    before = {f.kind for f in analyse(state.question, vocabulary).filters}
+    return bool(now) and now <= before and all(vocabulary.filter_topics.get(k) == state.topic for k in now)
+
+
 def asks_the_difference(text: str) -> bool:
     """"c'est quoi la différence alors ?", "c koi la diff ?": a comparison word and nothing else of content — the jobs
     set against each other, not the meaning of the word "différence"."""
@@ -505,6 +519,10 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         _term_answered(state, dispatch_terms(dispatcher, following, buttons=context.topic_buttons(
             _named_job_id(said), ["definition"])))
         return
+    if intent == TERM_INTENT and _filters_again(text, state):
+        # "et au niveau notions ?" right after the skills of level Expertise: that list at another level, not what
+        # the level means (no "c'est quoi", "ça veut dire")
+        intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"
     if intent == TERM_INTENT and asks_the_difference(text):  # "c'est quoi la différence alors ?": the jobs compared
         intent = COMPARE_INTENT
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
@@ -585,6 +603,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             state.job, state.job_answered = said_by[0], True
         return
     catalogue = queries.topics()
+    if (topic in catalogue and not catalogue[topic].in_sheets
+            and topic not in analyse(text, queries.vocabulary()).topics_named
+            and (instead := _said_in_topic_shown(tracker, state, text)) is not None):
+        # "et pour un débutant ?" right after the experience asked in job offers, read as the salary: a fact of the
+        # topic just shown says it ("1ère expérience ou jeune diplômé")
+        topic = context.topic_of_intent(instead) or topic
     subject = context.silent_subject(text)
     # "c quoi les qualités à mettre pour un stage ?": the topic the NLU read and the message names is the question
     named_too = topic in analyse(text, queries.vocabulary()).topics_named and catalogue[topic].in_sheets

@@ -857,3 +857,31 @@ def test_the_difference_between_two_words_is_no_comparison_of_the_jobs():
 
     assert not asks_the_difference("c quoi la différence entre valorisation et facturation ?")
     assert asks_the_difference("quelle différence avec le back ?")
+
+
+def test_a_follow_up_read_as_a_topic_no_sheet_covers_goes_on_with_the_topic_shown_that_says_it():
+    """"et pour un débutant ?" right after the experience asked in job offers, read as the salary: the sheet's "1ère
+    expérience ou jeune diplômé(e)" (said "débutant" by students), not "no sheet gives the salary" — and the word
+    is no level of the skills either."""
+    before = {"job": "middle-office", "topic": "figures", "question": "quelle expérience demandée en middle office ?"}
+    messages, slots = _follow_up("ask_salary", "et pour un débutant ?", before)
+    assert "1ère expérience ou jeune diplômé(e)" in str(messages), messages
+    assert slots["topic"] == "figures"
+    # with no topic shown that says it, the gap on the salary is said
+    messages, _ = _follow_up("ask_salary", "et pour un débutant ?", {"job": "middle-office", "topic": "missions"})
+    assert [m["response"] for m in messages] == ["utter_not_in_any_sheet"], messages
+
+
+@pytest.mark.parametrize("text", ["et au niveau notions ?", "et en notions ya koi"])
+def test_a_level_named_right_after_a_list_at_a_level_is_that_list_at_the_other_level(text):
+    """After "Quelles compétences du middle-office sont au niveau expertise ?", "et au niveau notions ?" asks that
+    list at level 1 (none in the sheet), not what "notions" means; asked with "c'est quoi", it is the meaning."""
+    before = {"job": "middle-office", "topic": "skills",
+              "question": "Quelles compétences du middle-office sont au niveau expertise ?"}
+    messages, _ = _follow_up("ask_term", text, before)
+    assert [m["response"] for m in messages] == ["utter_filter_none"], messages
+    messages, _ = _follow_up("ask_term", "c'est quoi notions ?", before)
+    assert [m["response"] for m in messages] == ["utter_term_defined"], messages
+    # with no level asked before, a level alone is its meaning ("niveau 5 6 7 sa correspond a koi")
+    messages, _ = _follow_up("ask_term", text, {"job": "middle-office", "topic": "skills", "question": None})
+    assert [m["response"] for m in messages] == ["utter_term_defined"], messages
