@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from actions.context import whom_one_works_with
 from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.matching import TYPO_SIMILARITY, similarity
@@ -393,6 +394,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
                       if part.kind in (TOPIC, FACTS, FILTERED, YES, UNQUALIFIED) and part.job is not None
                       and (part.facts or queries.topic_answer(part.job.id, part.topic).facts) else part
                       for part in plan.parts]
+    if closed and job is not None:
+        plan.parts = [_with_partner(part, text, job) for part in plan.parts]
+    if closed and claim.numbers:
+        plan.parts = [_of_wider_scope(part, folded) for part in plan.parts]
     if closed and queries.claim_reader().negated(folded):
         plan.parts = [replace(part, kind=YES_TO_NEGATIVE) if part.kind == YES else part for part in plan.parts]
     if shape.after and not closed and not _OWN_START.search(said_now):
@@ -412,6 +417,33 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "à quel niveau ?" then "et le back-office ?": the question itself for the other job, not its level
         plan.question = previous_question
     return plan
+
+
+def _of_wider_scope(part: Part, folded: str) -> Part:
+    """"il y a 1 220 gestionnaires middle-office ?" of "Emploi actuel de la famille métiers : 1 220 emplois": a figure
+    of a wider scope than the job asked about, shown without a "oui" (unless the question names that scope)."""
+    if part.kind not in (YES, YES_TO_NEGATIVE) or not part.facts:
+        return part
+    scopes = queries.claim_reader().words.wider_scopes
+    # a count ("1 220 emplois"), not a level of study ("Niveau 6 Licence (bac + 3)"), which job offers ask of the job
+    levels = queries.claim_reader().words.level_words
+    wider = [s for s in scopes if not contains_phrase(folded, s)
+             and any(f.group and contains_phrase(fold(f.group), s)
+                     and not any(contains_phrase(fold(f.text), w) for w in levels) for f in part.facts)]
+    return Part(UNQUALIFIED, part.job, part.topic, part.facts) if wider else part
+
+
+def _with_partner(part: Part, text: str, job: JobInfo) -> Part:
+    """"le middle contrôle les résultats avec le back-office, non ?": another job named as whom the job works with is
+    part of the claim — a fact that does not name it ("avec le front-office…") is shown without a "oui"."""
+    if part.kind not in (YES, YES_TO_NEGATIVE) or not part.facts:
+        return part
+    folded = fold(text)
+    partners = {named for start, named in queries.job_mentions(text)
+                if named != job and whom_one_works_with(folded, start)}
+    if not partners or any(partners & set(queries.jobs_in_text(f.text)) for f in part.facts):
+        return part
+    return Part(UNQUALIFIED, part.job, part.topic, part.facts)
 
 
 def _subject_of(previous_question: str, topic: str, job: JobInfo | None,
@@ -710,7 +742,11 @@ def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:
         if verdict in (entailment.LESS_OFTEN, entailment.LEVEL_TOO_LOW):
             kind = LESS_OFTEN if verdict == entailment.LESS_OFTEN else LEVEL_LOWER
             return [Part(kind, part.job, part.topic, (fact,))]
-    return [Part(FACTS, part.job, part.topic, sharing[:MAX_FACTS])]
+    # whether the sheet mentions it ("mentionne-t-elle des périodes de forte activité ?"): the facts that do; any other
+    # closed question: what they say, said plainly not to be all that was asked (never a fact alone, read as a "yes")
+    words = re.findall(r"[a-z]+", folded)
+    mentioned = any(contains_phrase(folded, cue) or cue in words for cue in queries.vocabulary().mention_cues)
+    return [Part(FACTS if mentioned else UNQUALIFIED, part.job, part.topic, sharing[:MAX_FACTS])]
 
 
 def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list[Part]:
@@ -1192,7 +1228,16 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
         if len(options) > 1:
             return Plan([Part(NOT_REQUIRED, job, "careers", options)], precise=True)
     if found:
-        return Plan([Part(YES, job, "careers", (fact,)) for job, fact in found], precise=True)
+        moves = [Part(YES, job, "careers", (fact,)) for job, fact in found]
+        # "on peut y arriver depuis le back office et après devenir trader ?": the other job named is checked in
+        # the careers of the job one goes to; not listed, it comes first and the move is shown without a "oui"
+        folded = fold(text)
+        others = [part for item in claim.items
+                  for part in _confirm(Part(TOPIC, target, "careers"), replace(claim, items=(item,)), folded)
+                  if part.kind not in (YES, YES_TO_NEGATIVE)]
+        if others:
+            return Plan([*others, *(Part(FACTS, p.job, p.topic, p.facts) for p in moves)], precise=True)
+        return Plan(moves, precise=True)
     return Plan([Part(NOT_LISTED, source, "careers", queries.topic_answer(source.id, "careers").facts,
                       item=target.name)], precise=True)
 

@@ -29,7 +29,7 @@ from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
 from knowledge.queries import JobInfo
-from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, analyse
+from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, YES_NO, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -629,6 +629,13 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatcher.utter_message(response="utter_unknown_job", buttons=context.with_advisor(context.job_buttons()))
         state.topic = topic
         return
+    shape = analyse(text, queries.vocabulary())
+    named_here = [t for t in shape.topics_named if t in catalogue and catalogue[t].in_sheets]
+    if shape.form == YES_NO and topic == planner.DEFINITION_TOPIC and topic not in shape.topics_named \
+            and len(named_here) == 1:
+        # "un gestionnaire middle office ne se déplace jamais ?" read as what the job is: a closed question is about
+        # the one topic it names by its own words (the rhythm)
+        topic = named_here[0]
     filters = context.filter_entities(tracker) if whole_message else []
     own = tuple(f for f in analyse(text, queries.vocabulary(), filters).filters
                 if f.kind == OWN_FILTER_KIND and _only_as_own_path(f.words, text))

@@ -38,6 +38,10 @@ _NOT_RESTRICTIVE = re.compile(r"(?:est-ce|est ce|esque|eske|\bce|parce|plus|moin
                               r"\s*$")
 
 _WORD = re.compile(r"[a-z0-9]+")
+_ARTICLES = frozenset({"un", "une", "le", "la", "les", "l'", "des", "du", "d'", "mon", "ma", "mes", "son", "sa", "ses"})
+# "j'ai seulement un bac", "je n'ai qu'un CAP", "il a juste un BTS": "only" of what the student holds
+_ONLY_MINE = re.compile(r"(?<![a-z0-9])(?:(?:j'ai|jai|j ai|il a|elle a|on a|je suis|jsuis|il est|elle est)\s+"
+                        r"(?:que|qu'|seulement|juste|uniquement)|n'(?:ai|a|avons|ont)\s+(?:que|qu'))")
 _STUDY_LEVEL = re.compile(r"(?<![a-z0-9])bac\s*\+\s*\d+")  # "bac + 3": a level, not a bac
 _DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)\s+$")  # "peu fréquents"
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
@@ -77,6 +81,7 @@ class Claim:
     excluded: tuple[str, ...] = field(default=())  # terms of what is left out ("sans maths")
     numbers: tuple[str, ...] = field(default=())  # figures written ("5 ans"): the fact must state each
     only: bool = False  # one thing claimed to be all there is ("uniquement avec les clients ?")
+    only_mine: bool = False  # "only" said of what the student holds ("j'ai seulement un bac"), not of the sheet's list
     needed: bool = False  # a need verb ("il faut de l'expérience ?"): of a list of options, an obligation asked
 
     @property
@@ -128,6 +133,16 @@ class ClaimReader:
                     terms.append(self._stem(part))
         return tuple(dict.fromkeys(terms))
 
+    def _joins_specialty(self, words: list[str], start: str, after: str) -> bool:
+        """Whether "et" inside a diploma's title joins two words of its specialty ("BTS Banque et Assurance"): a
+        specialty already begun and a plain word next (no article, pronoun, stop word or other diploma)."""
+        following = re.match(r"\s*([a-z0-9']+)", after)
+        if start in self.words.job_starts or len(words) < 2 or following is None:
+            return False
+        word = following.group(1)
+        return not (word in self.words.item_stops or word in self.words.item_skips or word in self.words.diploma_starts
+                    or word in _ARTICLES or word in self.words.modalities)
+
     def items(self, folded: str) -> tuple[NamedItem, ...]:
         """Diplomas and jobs named in the message, each with the specialty words written after it."""
         found: list[NamedItem] = []
@@ -146,6 +161,8 @@ class ClaimReader:
                 word = token.group(0)
                 # "spé SES": after a specialty word, "ses" is the specialty, not a possessive that ends the item
                 stops = word in self.words.item_stops and words[-1] not in self.words.specialty_words
+                if stops and word == "et" and self._joins_specialty(words, start, rest[token.end():]):
+                    continue  # "BTS Banque et Assurance": one diploma's title, not two items
                 if stops and word == "avec" and self._specialty_after.match(rest[token.end():]):
                     continue  # "bac général avec spé SES": the specialties are the diploma's
                 if not word[0].isalnum() or stops or len(words) >= 7 or word in self.words.modalities:
@@ -266,6 +283,7 @@ class ClaimReader:
             required=needed or any(contains_phrase(folded, c) for c in self.words.required),
             numbers=self.numbers(folded),
             only=self.only(folded),
+            only_mine=bool(_ONLY_MINE.search(folded)),
             needed=any(contains_phrase(needs, c) for c in self.words.need_verbs),
             extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
             written=self.terms_of(folded),
@@ -349,7 +367,8 @@ class ClaimReader:
                 return LESS_OFTEN
             if not any(contains_phrase(folded_fact, c) for c in self.words.frequent_in_fact):
                 return FREQUENCY_UNSAID
-        if claim.only and listed > 1 and not any(item.diploma for item in items):  # "j'ai seulement un bac": mine
+        # "j'ai seulement un bac": mine, not the list's; "c'est uniquement le bac STMG qui est conseillé ?": the list's
+        if claim.only and listed > 1 and not (claim.only_mine and any(item.diploma for item in items)):
             return NOT_ONLY
         if claim.required and not claim.only and topic not in self.words.required_topics and not any(
                 contains_phrase(folded_fact, c) for c in self.words.required_in_fact):

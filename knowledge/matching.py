@@ -19,7 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.text import fold
-from knowledge.vocabulary import Vocabulary
+from knowledge.vocabulary import Vocabulary, said_plainly
 
 GROUP_WEIGHT = 0.6  # a word of the fact's group heading counts less than a word of the fact itself
 # a word only the knowledge base's aliases give a fact ("management d'équipe" for "Encadrer une équipe") counts less
@@ -74,7 +74,7 @@ class Analyzer:
         self.stem = lru_cache(maxsize=8192)(self._stem)
 
     def terms(self, text: str) -> list[str]:
-        folded = fold(text)
+        folded = said_plainly(fold(text), self.vocabulary)
         if self._fillers is not None:
             folded = self._fillers.sub(" ", folded)
         words = re.findall(r"[a-z0-9]+", folded)

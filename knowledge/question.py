@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.text import fold
-from knowledge.vocabulary import FilterValue, Vocabulary, contains_phrase
+from knowledge.vocabulary import FilterValue, Vocabulary, contains_phrase, said_plainly
 
 YES_NO, OPEN, STATEMENT = "yes_no", "open", "statement"
 LEVEL_FILTER = "skill_level"  # the filter of the rated topic ("compétences de niveau 4": a list, not a yes/no)
@@ -162,10 +162,17 @@ _IS_THE_JOB = re.compile(r"\b(?:je suis|jsuis|chui|je travaille|je bosse|j'exerc
                          r"(?:en\s+|comme\s+|dans le\s+|au\s+)?(?:gestionnaire\s+)?(?:de\s+|du\s+)?jobname\b")
 
 
+# "passer DE gestionnaire middle-office À contrôleur de gestion": leaving the job for another (not the other job)
+_FROM_THE_JOB = re.compile(r"(?<![a-z0-9'])(?:de|du|d'|depuis)\s*(?:le\s+|la\s+|l')?jobname\s*,?\s*"
+                           r"(?:a|au|aux|vers|pour|en)\b(?!\s*(?:le\s+|la\s+|l')?jobname)")
+
+
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
     folded = fold(text or "")
     words = re.findall(r"[a-z0-9]+", folded)
+    if "jobname" in job_words and _FROM_THE_JOB.search(folded):
+        return "to"
     if job_words and _IS_THE_JOB.search(folded) and any(w in vocabulary.become_verbs for w in words):
         return "to"  # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context
     comes_from = any(contains_phrase(folded, cue) for cue in vocabulary.career_from
@@ -216,7 +223,7 @@ def analyse(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue]
 
 
 def _shape_of(text: str, vocabulary: Vocabulary, entity_filters: list[FilterValue] | None) -> QuestionShape:
-    folded = fold(text or "")
+    folded = said_plainly(fold(text or ""), vocabulary)
     skipped: list[FilterValue] = []
     in_jobs: list[FilterValue] = []
     found, content = find_filters(folded, vocabulary, skipped, in_jobs)

@@ -42,6 +42,7 @@ class ClaimWords:
     periods: dict[str, tuple[str, ...]] = field(default_factory=dict)
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
+    wider_scopes: tuple[str, ...] = ()  # a heading's words of a wider scope ("famille"): its figures are not the job's
     frequent_in_fact: tuple[str, ...] = ()
     excluding: tuple[str, ...] = ()
     need_verbs: tuple[str, ...] = ()
@@ -98,6 +99,8 @@ class Vocabulary:
     same_filter_cues: tuple[str, ...] = ()
     same_subject_cues: tuple[str, ...] = ()
     filler_phrases: tuple[str, ...] = ()  # "ça marche ?": words of the question, never a fact's ("marchés")
+    # a word of the sheets -> the phrases students write for it ("impayé": "le client paie pas"), read as that word
+    said_for: dict[str, tuple[str, ...]] = field(default_factory=dict)
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
@@ -110,6 +113,18 @@ class Vocabulary:
     # shapes of the messages analysed with this vocabulary (knowledge/question.py): one message is read by several
     # rules of one turn, each asking the same question of it
     shapes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def said_for_word(self) -> dict[str, str]:
+        """Each phrase of `said_for` -> the word of the sheets it stands for."""
+        return _said_for_words(tuple((w, p) for w, phrases in self.said_for.items() for p in phrases))
+
+    @property
+    def said_for_pattern(self) -> re.Pattern | None:
+        words = self.said_for_word
+        if not words:
+            return None
+        return _said_for_pattern(tuple(sorted(words, key=len, reverse=True)))
 
     def asks_count(self, folded: str) -> bool:
         """Whether a folded message asks how many ("combien de compétences ?"), not how long ("en combien de
@@ -137,9 +152,31 @@ class Vocabulary:
         return None
 
 
+@lru_cache(maxsize=16)
+def _said_for_words(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {phrase: word for word, phrase in pairs}
+
+
+@lru_cache(maxsize=16)
+def _said_for_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])")
+
+
 @lru_cache(maxsize=16384)
 def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+
+
+def said_plainly(folded_text: str, vocabulary: Vocabulary) -> str:
+    """A folded message with the phrases students write for a word of the sheets replaced by that word ("si le client
+    paie pas" -> "si le client impaye": the verb is no salary, "la paie"). Longest phrase first."""
+    if not vocabulary.said_for:
+        return folded_text
+    pattern = vocabulary.said_for_pattern
+    if pattern is None:
+        return folded_text
+    words = vocabulary.said_for_word
+    return pattern.sub(lambda m: words[m.group(0)], folded_text)
 
 
 def contains_phrase(folded_text: str, phrase: str) -> re.Match | None:
@@ -187,7 +224,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
                           "required_in_fact", "third_person_cues", "level_words", "negations",
-                          "not_negations")}
+                          "not_negations", "wider_scopes")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -206,6 +243,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
         required=lists["required"], levels=levels, periods=periods, frequent=lists["frequent"],
         rare_in_fact=lists["rare_in_fact"], frequent_in_fact=lists["frequent_in_fact"],
+        wider_scopes=lists["wider_scopes"],
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
@@ -287,6 +325,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
+        said_for={fold(str(word)): _folded_list(path, phrases, f"said_for/{word}")
+                  for word, phrases in (data.get("said_for") or {}).items() if word != LINE_KEY},
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         reverse_cues=_folded_list(path, data.get("reverse_cues") or [], "reverse_cues"),
         more_cues=_folded_list(path, data.get("more_cues") or [], "more_cues"),

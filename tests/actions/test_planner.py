@@ -1321,3 +1321,47 @@ def test_a_heading_named_narrows_the_topic_to_its_list(default_kb):
     plan = planner.plan_answer("les formations, mais pas les générales", "trainings",
                                queries.default_repository().job("middle-office"))
     assert [f.text for f in plan.parts[0].facts] == ["MIF 2 (Markets in Financial Instruments Directive)"]
+
+
+@pytest.mark.parametrize("text, job_id, topic, kind", [
+    # a diploma's title joined by "et" is one item, not the listed one it begins with
+    ("le BTS banque et assurance est cité pour le back office ?", "back-office", "studies", planner.NOT_LISTED),
+    # "uniquement le bac STMG" of a list of three: not only; "j'ai seulement un bac STMG": the student's own
+    ("c'est seulement le bac STMG qui est conseillé pour le back office ?", "back-office", "studies",
+     planner.NOT_ONLY),
+    ("j'ai seulement un bac STMG, je peux faire back office ?", "back-office", "studies", planner.YES),
+    # leaving the job for a job it is reached from: the other way round
+    ("on peut passer de gestionnaire middle office à analyste financier ?", "middle-office", "careers",
+     planner.OTHER_DIRECTION),
+    # a count of the job family is not the job's
+    ("y a 1 220 gestionnaires middle office ?", "middle-office", "figures", planner.UNQUALIFIED),
+    ("la famille middle back office compte 1 220 emplois ?", "middle-office", "figures", planner.YES),
+    ("le middle office peut se faire avec un bac+3 ?", "middle-office", "figures", planner.YES),
+    # another job named as the partner must be the fact's partner
+    ("le middle office analyse les résultats des salles de marché avec le back office, c'est ça ?", "middle-office",
+     "missions", planner.UNQUALIFIED),
+    ("le middle office analyse les résultats des salles de marché avec le front office ?", "middle-office",
+     "missions", planner.YES),
+])
+def test_a_claim_close_to_a_fact_but_not_it_gets_no_yes(text, job_id, topic, kind):
+    parts = planner.plan_answer(text, topic, queries.resolve_job(job_id)).parts
+    assert parts[0].kind == kind, parts
+
+
+def test_a_move_and_a_job_after_it_are_both_checked():
+    """"on peut y arriver depuis le back office et après devenir trader ?": the move is listed, trader is not — the
+    "non" first, the move shown without a "oui"."""
+    jobs = [queries.resolve_job("middle-office"), queries.resolve_job("back-office")]
+    plan = planner.plan_moves("on peut aller au middle office depuis le back office puis devenir trader ?", jobs)
+    assert [p.kind for p in plan.parts] == [planner.NOT_LISTED, planner.FACTS], plan.parts
+    assert plan.parts[0].item == "trader"
+    plan = planner.plan_moves("on peut aller au middle office depuis le back office puis devenir auditeur ?", jobs)
+    assert [p.kind for p in plan.parts] == [planner.YES], plan.parts
+
+
+def test_a_closed_question_sharing_words_with_a_fact_is_answered_by_it_without_a_yes():
+    """"il appelle les clients lui-même ?": "Éventuellement les clients…" names the clients, not the calls — shown,
+    said plainly to be all the sheet says; asked whether the sheet mentions a thing, the facts that do."""
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("il appelle les clients lui-même ?", "interlocutors", bo).parts
+    assert part.kind == planner.UNQUALIFIED and "clients" in part.facts[0].text, part

@@ -885,3 +885,13 @@ def test_a_level_named_right_after_a_list_at_a_level_is_that_list_at_the_other_l
     # with no level asked before, a level alone is its meaning ("niveau 5 6 7 sa correspond a koi")
     messages, _ = _follow_up("ask_term", text, {"job": "middle-office", "topic": "skills", "question": None})
     assert [m["response"] for m in messages] == ["utter_term_defined"], messages
+
+
+def test_a_closed_question_read_as_the_definition_is_about_the_one_topic_it_names():
+    """"un gestionnaire middle office ne voyage jamais ?" read as what the job is: the rhythm it names (the sheet's
+    "déplacements peu fréquents"), never "the sheet does not talk about it" with the job's definition."""
+    text = "un gestionnaire middle office ne voyage jamais ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_definition")],
+                                entities=[{"entity": "job", "value": "middle-office"}]))
+    assert "peu fréquents" in str(messages), messages
+    assert not str(messages[0].get("text") or "").lower().startswith("oui")

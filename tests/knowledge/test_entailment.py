@@ -64,7 +64,7 @@ def test_a_specialty_after_spe_is_kept(reader):
     assert [i.text for i in reader.items(fold("un bac général spé SES ça passe ?"))] == ["bac general spe ses"]
     # "avec spé …" / "avec les spécialités …" continue the diploma; "avec" before anything else ends it
     with_spe = reader.items(fold("j'ai un bac général avec spé SES et HGGSP, le back-office est possible ?"))
-    assert [i.text for i in with_spe] == ["bac general spe ses"]
+    assert [i.text for i in with_spe] == ["bac general spe ses hggsp"]  # both specialties are the bac's
     assert [i.text for i in reader.items(fold("un bac pro avec mon BTS"))] == ["bac pro", "bts"]
     assert reader.verdict(reader.read(fold("un bac général avec spé SES ça passe ?")),
                               fold("Baccalauréat général (options Mathématiques, Numérique et sciences de "
@@ -282,3 +282,24 @@ def test_the_class_year_stands_between_the_cue_and_the_own_diploma(reader):
 ])
 def test_a_period_asked_is_said_only_by_a_fact_of_that_period(reader, question, fact, expected):
     assert verdict(reader, question, fact, topic="missions", listed=1) == expected
+
+
+@pytest.mark.parametrize("question, items", [
+    ("le BTS banque et assurance est cité ?", ["bts banque assurance"]),  # one title
+    ("un BTS banque et un BUT GEA ?", ["bts banque", "but gea"]),  # an article: a second item
+    ("bac pro GA et BTS banque ?", ["bac pro ga", "bts banque"]),  # a diploma: a second item
+    ("un BTS banque et je peux faire quoi ?", ["bts banque"]),  # a pronoun: the item ends
+])
+def test_et_inside_a_diploma_title_joins_its_specialty(reader, question, items):
+    assert [i.text for i in reader.read(fold(question)).items] == items
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("c'est uniquement le bac STMG qui est conseillé ?", e.NOT_ONLY),  # of the sheet's list
+    ("la fiche ne cite que le bac STMG ?", e.NOT_ONLY),
+    ("j'ai seulement un bac STMG, ça passe ?", e.ENTAILED),  # the student's own: that bac is listed
+    ("je n'ai qu'un bac STMG, ça passe ?", e.ENTAILED),
+])
+def test_only_of_the_list_is_not_only_of_what_the_student_holds(reader, question, expected):
+    fact = "Baccalauréat technologique STMG (sciences et technologies du management et de la gestion)"
+    assert verdict(reader, question, fact, listed=3, distinct=frozenset({"stmg"})) == expected

@@ -60,3 +60,17 @@ def test_sms_function_words_are_no_words_searched(default_kb):
     from knowledge import queries
 
     assert queries.content_terms("jveu savoir si fo etre bon en anglai pr le bo") == ["anglais"]
+
+
+def test_a_phrase_students_write_for_a_word_of_the_sheets_reads_as_that_word():
+    """"si le client paie pas": an unpaid debt (the recovery mission), no question about the pay ("la paie")."""
+    from knowledge import queries
+    from knowledge.question import analyse
+    from knowledge.vocabulary import said_plainly
+
+    assert said_plainly("et si le client paie pas ?", vocabulary()) == "et si le client impaye ?"
+    assert said_plainly("la paie c'est combien ?", vocabulary()) == "la paie c'est combien ?"
+    assert "salary" not in analyse("et si le client paie pas ?", vocabulary()).topics_named
+    assert "salary" in analyse("la paie c'est combien ?", vocabulary()).topics_named
+    found = queries.find_facts("et si le client paie pas ?", ("back-office",))
+    assert "recouvrement" in found[0].fact.text
