@@ -507,11 +507,23 @@ def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     matched = {term for found in group for term in found.matched}
     words = re.findall(r"[a-z0-9]+'|[a-z0-9]+", queries.without_job_names(text, marker=JOB_MARKER))  # l' anglais
     unsaid = []
-    for before, word in zip(words, words[1:], strict=False):
+    for index, (before, word) in enumerate(zip(words, words[1:], strict=False)):
         terms = queries.content_terms(word) if before in _BEFORE_A_NOUN and word != JOB_MARKER.strip() else []
         if terms and not set(terms) & matched:
             unsaid.append(word)
+        # "un sens commercial" of "Sens relationnel": the word after the noun qualifies it — said by the facts, or by
+        # another fact of the sheet with the noun ("les marchés financiers" of the job's definition), or not at all
+        after = words[index + 2] if index + 2 < len(words) else ""
+        qualifier = queries.content_terms(after) if terms and after != JOB_MARKER.strip() else []
+        if qualifier and not set(qualifier) & matched and not _said_together(word, after, group[0].job):
+            unsaid.append(after)
     return unsaid
+
+
+def _said_together(noun: str, qualifier: str, job: JobInfo) -> bool:
+    """Whether one fact of the job's sheet says the noun and the word qualifying it."""
+    wanted = {*queries.content_terms(noun), *queries.content_terms(qualifier)}
+    return any(wanted <= set(f.matched) for f in queries.find_facts(f"{noun} {qualifier}", (job.id,)))
 
 
 _PATH_SAID = re.compile(r"\s*(?:parcours|chemin|voie|passage|passerelle|evolution|reconversion|possibilite|option|"

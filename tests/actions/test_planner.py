@@ -1365,3 +1365,29 @@ def test_a_closed_question_sharing_words_with_a_fact_is_answered_by_it_without_a
     bo = queries.resolve_job("back-office")
     [part] = planner.plan_answer("il appelle les clients lui-même ?", "interlocutors", bo).parts
     assert part.kind == planner.UNQUALIFIED and "clients" in part.facts[0].text, part
+
+
+@pytest.mark.parametrize("text, topic, kind", [
+    # the word after a noun qualifies it: "un sens commercial" is not the sheet's "sens relationnel"
+    ("le back office doit avoir un sens commercial et une capacité à convaincre, hein ?", "qualities",
+     planner.UNQUALIFIED),
+    ("le back office doit avoir le sens relationnel ?", "qualities", planner.YES),
+    # ... unless another fact of the sheet says the two together ("les marchés financiers" of its definition)
+    ("le back office il intervient sur les marchés financiers ?", "missions", planner.YES),
+    # "un sens commercial" names no job (no careers checked)
+    ("faut un sens commercial pour le back office ?", "qualities", planner.UNQUALIFIED),
+])
+def test_the_word_qualifying_a_noun_is_part_of_the_claim(text, topic, kind):
+    [part] = planner.plan_answer(text, topic, queries.resolve_job("back-office")).parts
+    assert part.kind == kind, part
+
+
+def test_when_said_inside_a_closed_question_is_no_question_of_when():
+    """"faut venir en costume quand on est au middle office ?": a closed question on a thing no sheet names (its
+    gap said), not the rhythm's whole section for "quand"."""
+    shape = analyse("faut venir en costume quand on est au middle office ?", queries.vocabulary())
+    assert shape.form == "yes_no"
+    assert analyse("il commence quand le matin ?", queries.vocabulary()).form == "open"
+    [part] = planner.plan_answer("faut venir en costume quand on est au middle office ?", "rhythm",
+                                 queries.resolve_job("middle-office")).parts
+    assert part.kind == planner.NOT_IN_SHEET, part
