@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import engineio.payload
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -346,6 +347,8 @@ class GuardedSocketIOInput(SocketIOInput):
         # Rasa lets any origin open the socket: the chat page's origin and ALLOWED_ORIGINS only (as REST's CORS)
         self.sio.eio.cors_allowed_origins = list(settings.origins)
         self.sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
+        # python-engineio's documented setting (a class attribute): a batch of more than 16 emits was dropped silently
+        engineio.payload.Payload.max_decode_packets = limits.MAX_POLLING_PACKETS
         engineio_answers_its_own_cors(self.sio.eio)  # one Access-Control-Allow-Origin on long-polling (rasa-webchat)
         sio = self.sio
 

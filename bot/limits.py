@@ -15,6 +15,9 @@ from typing import Any
 MAX_SENDER_CHARS = 64  # the chat page's ids are 32 hex characters
 MAX_METADATA_BYTES = 2_000  # as JSON; the page sends none
 MAX_BODY_BYTES = 128_000  # a request or socket.io packet: room for a long message to get its French refusal
+# socket.io long-polling: the packets one POST may carry (engine.io drops a batch of more than its default 16 without a
+# word); as many as the body limit can hold (a packet is 20 bytes at least), so none is dropped for their number
+MAX_POLLING_PACKETS = MAX_BODY_BYTES // 20
 MAX_CONVERSATION_EVENTS = 3_000  # about 300 messages with their answers
 RECOUNT_EVERY = 20  # messages of one conversation between two counts of its stored events
 _SENDER = re.compile(r"[A-Za-z0-9_.:@-]+")

@@ -108,6 +108,38 @@ def test_every_malformed_socketio_payload_gets_an_explicit_refusal_and_the_sessi
     assert any("monetiques" in fold(item.get("text") or "") for item in received), received
 
 
+def _polling(rasa_url: str, origin: str):
+    """A raw engine.io long-polling session (what a socket.io client does over HTTP): (post, poll) functions."""
+    import urllib.request
+
+    base = rasa_url.rstrip("/") + "/socket.io/?EIO=4&transport=polling"
+
+    def request(url: str, body: bytes | None = None) -> str:
+        req = urllib.request.Request(url, body, {"Origin": origin, "Content-Type": "text/plain;charset=UTF-8"})
+        with urllib.request.urlopen(req, timeout=30) as answer:
+            return answer.read().decode()
+
+    handshake = json.loads(request(base)[1:])  # "0{...}": the open packet
+    url = f"{base}&sid={handshake['sid']}"
+    request(url, b"40")  # join the default namespace
+    request(url)  # its confirmation
+    return (lambda packets: request(url, "\x1e".join(packets).encode())), (lambda: request(url))
+
+
+def test_a_polling_batch_of_many_emits_is_answered_emit_by_emit(stack):
+    """engine.io drops a long-polling POST of more than 16 packets without a word (its default): each of 24 emits
+    sent in one POST gets its answer."""
+    post, poll = _polling(stack.settings.rasa_url, stack.settings.web_url.rstrip("/"))
+    session = f"batch{uuid.uuid4().hex[:12]}"
+    packets = [f'42["session_request",{{"session_id":"{session}"}}]']
+    packets += [f'42["user_uttered",{{"message":"les missions du back office ?","session_id":"{session}"}}]'] * 23
+    assert post(packets).lower() == "ok"
+    answers, deadline = 0, time.monotonic() + 90
+    while answers < 23 and time.monotonic() < deadline:
+        answers += poll().count('"bot_uttered"')
+    assert answers >= 23
+
+
 def test_a_huge_session_id_is_refused_at_session_request(stack):
     received = run_exchange(stack.settings.rasa_url, stack.settings.web_url.rstrip("/"),
                             [("session_request", ({"session_id": "y" * 5000},))], expected=1, wait=10)
