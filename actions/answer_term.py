@@ -119,6 +119,16 @@ def asks_meaning_of_item(text: str) -> bool:
             and reader.covers(reader.terms_of(best.fact.text), queries.without_job_names(text)))
 
 
+def asks_meaning_of_word(text: str) -> bool:
+    """"monetik c koi pr le bo", "c'est quoi le reporting ?": what a word is, one or a few words of the sheets named
+    (they may name it without explaining it: then where they use it)."""
+    folded = fold(text)
+    if not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)):
+        return False
+    words = queries.content_terms(queries.without_job_names(text))
+    return 0 < len(words) <= MAX_WORD_TERMS and bool(queries.find_facts(text))
+
+
 def only_as_partner(text: str) -> bool:
     """Whether every glossary term of the message is whom someone works with ("et il fait quoi avec le front ?"),
     with no word of a meaning question: a question about that work, not about the word."""

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, planner
-from actions.answer_term import asks_meaning_of_item, dispatch_term_question, dispatch_terms
+from actions.answer_term import asks_meaning_of_item, asks_meaning_of_word, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
 from actions.questions import TERM_INTENT, answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
 from knowledge import queries
@@ -238,7 +238,8 @@ class ActionHandleFallback(Action):
             # "c'est quoi exactement le BUT GEA ?" read as out of scope: a word of the sheets, explained from them
             dispatch_terms(dispatcher, asked_terms)
             return []
-        if asks_meaning_of_item(text) and not context.mentions_other_job(tracker):
+        if (asks_meaning_of_item(text) or (context.latest_intent(tracker) == "nlu_fallback"
+                                           and asks_meaning_of_word(text))) and not context.mentions_other_job(tracker):
             # "auditeur c'est quoi ça ?" after the careers: where a sheet names it, undescribed
             answered, job = dispatch_term_question(dispatcher, text, say_unknown=False)
             if answered:

@@ -624,3 +624,18 @@ def test_a_question_word_alone_right_after_a_precise_answer_is_about_that_topic(
     asked = {"job": "back-office", "topic": "interlocutors", "question": "le back office voit les clients ?"}
     assert fallback(asked)[0]["response"] == "utter_answer_interlocutors"
     assert fallback({})[0]["response"] == "utter_out_of_scope"
+
+
+def test_a_word_of_the_sheets_asked_what_it_is_is_where_they_use_it_however_spelled(dispatcher):
+    """"monetik c koi pr le bo" not understood: the sheet names "outils monétiques" without explaining them — said so,
+    with where; a word no sheet uses still gets the scope (never an invented meaning)."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}], text="monetik c koi pr le bo")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_term", "confidence": 0.19}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_term_used"
+    assert "outils monétiques" in str(dispatcher.messages[0])
+    other = CollectingDispatcher()
+    tracker = make_tracker("nlu_fallback", [], text="zorglube c koi")
+    ActionHandleFallback().run(other, tracker, {})
+    assert other.messages[0]["response"] != "utter_term_used"
