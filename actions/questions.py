@@ -73,6 +73,23 @@ def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
     return before if before not in (None, job) and context.named_as_partner_only(text, job) else None
 
 
+def _fact_topic_intent(text: str, intent: str) -> str | None:
+    """One question of several that the NLU read as no topic (out of scope, not understood) but that names a fact of
+    the sheets clearly ("Vous parlez d'un reporting : j'aimerais comprendre à qui il est adressé"): the intent of
+    that fact's section (as the fallback does for a whole message), else None."""
+    if context.topic_of_intent(intent) or intent in (TERM_INTENT, COMPARE_INTENT, "inform_job"):
+        return None
+    named = named_topic_intent(text)
+    if named:
+        return named
+    found = queries.find_facts(text) if queries.content_terms(queries.without_job_names(text)) else []
+    if not found or found[0].coverage < FACT_DECIDES:
+        return None
+    runner_up = next((f.coverage for f in found[1:] if f.topic != found[0].topic), 0.0)
+    intent = f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+    return intent if found[0].coverage >= 2 * runner_up and context.topic_of_intent(intent) else None
+
+
 def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """A question asked again in other words ("Elle se demande si son métier est cité… Son métier est-il cité ?"):
     the same intent and no word of its own that the earlier one lacks — answered once, leaving room for the others."""
@@ -91,6 +108,7 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 FACT_TERMS_INSTEAD = 2  # words of a fact a question must name to be about that fact rather than its source or a word
+FACT_DECIDES = 0.55  # share of a question a fact must match (twice any other section's) to give it its topic
 
 
 def topic_asked_instead(text: str) -> str | None:
@@ -296,6 +314,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     whole_message = len(asked) == 1
     comparing = context.compared_last(tracker, COMPARE_ACTION)
     for text, intent in asked:
+        if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
+            intent = _fact_topic_intent(text, intent) or intent
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         jobs = context.subject_jobs(text, jobs)  # "le middle travaille avec le back pour quoi ?": the middle office
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question

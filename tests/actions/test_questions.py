@@ -895,3 +895,13 @@ def test_a_closed_question_read_as_the_definition_is_about_the_one_topic_it_name
                                 entities=[{"entity": "job", "value": "middle-office"}]))
     assert "peu fréquents" in str(messages), messages
     assert not str(messages[0].get("text") or "").lower().startswith("oui")
+
+
+def test_a_question_of_several_read_as_no_topic_that_names_a_fact_gets_that_fact():
+    """"… Quelles études pour le middle office ? J'aimerais aussi comprendre comment se fait le règlement-livraison."
+    (the second read as out of scope): the missions' fact that names it, not nothing or the first topic again."""
+    first, second = "Quelles études pour le middle office ?", "J'aimerais aussi comprendre le règlement-livraison."
+    messages, _ = _run(_tracker(f"{first} {second}", [(first, "ask_studies"), (second, "out_of_scope")],
+                                entities=[{"entity": "job", "value": "middle-office"}]))
+    assert "règlement-livraison" in str(messages[-1]).lower(), messages
+    assert [m["response"] for m in messages][0] == "utter_answer_studies"
