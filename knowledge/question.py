@@ -66,12 +66,15 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
 
 # "faut venir en costume quand on est au middle office ?": "quand" opening a clause (a subject after it) inside the
 # sentence says when, it does not ask it
+_RELATIVE_CE = re.compile(r"[a-z]-(?:t-)?(?:il|elle|ils|elles|on)\b.*\b(?:a|avec|de|par|selon)\s+(?:ce\s+)?$")
 _WHEN_CLAUSE = re.compile(r"\s*(?:on|il|elle|ils|elles|je|j'|tu|t'|nous|vous)\b")
 
 
 def _asks_for(folded: str, wh_word: str) -> bool:
     """A wh-word that asks for a value: "la liste des compétences", not "il est dans la liste ?"."""
     match = contains_phrase(folded, wh_word)
+    if match is not None and _RELATIVE_CE.search(folded[:match.start()]):
+        return False  # "ce profil correspond-il à ce qu'indique la fiche ?": a relative clause, the question is closed
     if match is not None and wh_word == "quand" and re.search(r"[a-z]", folded[:match.start()]) \
             and not re.fullmatch(r"\W*(?:et|mais|alors|donc|ok)?\W*", folded[:match.start()]) \
             and _WHEN_CLAUSE.match(folded[match.end():]):

@@ -1391,3 +1391,12 @@ def test_when_said_inside_a_closed_question_is_no_question_of_when():
     [part] = planner.plan_answer("faut venir en costume quand on est au middle office ?", "rhythm",
                                  queries.resolve_job("middle-office")).parts
     assert part.kind == planner.NOT_IN_SHEET, part
+
+
+def test_a_relative_clause_after_an_inverted_verb_keeps_the_question_closed():
+    """"Ce profil correspond-il à ce qu'indique la fiche ?": "qu'indique" opens a relative clause, the question is a
+    closed one on the student's path; "qu'indique la fiche sur le stress ?" still asks what the sheet says."""
+    assert analyse("Ce profil correspond-il à ce qu'indique la fiche du back-office ?", queries.vocabulary()).form \
+        == "yes_no"
+    assert analyse("qu'indique la fiche sur le stress ?", queries.vocabulary()).form == "open"
+    assert analyse("pourriez-vous me dire ce que dit la fiche ?", queries.vocabulary()).form == "open"
