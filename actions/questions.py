@@ -317,6 +317,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
             intent = _fact_topic_intent(text, intent) or intent
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
+        if whole_message and len(jobs) > 1 and tracker.latest_message.get("context"):
+            # "J'ai cru comprendre que, côté middle-office, on conseille l'AMF. … si la fiche du back-office mentionne
+            # elle aussi ce genre de formations": the job the question names, not every job of the context
+            in_question = queries.jobs_in_text(text)
+            jobs = in_question if 0 < len(in_question) < len(jobs) else jobs
         jobs = context.subject_jobs(text, jobs)  # "le middle travaille avec le back pour quoi ?": the middle office
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         switched, understood = False, None

@@ -905,3 +905,17 @@ def test_a_question_of_several_read_as_no_topic_that_names_a_fact_gets_that_fact
                                 entities=[{"entity": "job", "value": "middle-office"}]))
     assert "règlement-livraison" in str(messages[-1]).lower(), messages
     assert [m["response"] for m in messages][0] == "utter_answer_studies"
+
+
+def test_the_job_a_formal_question_names_wins_over_the_jobs_of_its_context():
+    """"J'ai cru comprendre que, côté middle-office, on conseille l'AMF. Je souhaiterais savoir si la fiche du
+    back-office mentionne elle aussi ce genre de formations." asks about the back office (whose sheet has no
+    recommended trainings: said so), not a comparison of the two."""
+    context_sentence = "J'ai cru comprendre que, côté middle-office, on conseille de se former à l'AMF."
+    question = "Je souhaiterais savoir si la fiche du back-office mentionne elle aussi ce genre de formations."
+    messages, events = _run(_tracker(f"{context_sentence} {question}", [(question, "ask_trainings")],
+                                     context=[context_sentence],
+                                     entities=[{"entity": "job", "value": "middle-office"},
+                                               {"entity": "job", "value": "back-office"}]))
+    assert messages[0]["response"] != "utter_compare" and "back-office" in str(messages[0]).lower(), messages
+    assert {e["name"]: e["value"] for e in events}["job"] == "back-office"
