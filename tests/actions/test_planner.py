@@ -1400,3 +1400,13 @@ def test_a_relative_clause_after_an_inverted_verb_keeps_the_question_closed():
         == "yes_no"
     assert analyse("qu'indique la fiche sur le stress ?", queries.vocabulary()).form == "open"
     assert analyse("pourriez-vous me dire ce que dit la fiche ?", queries.vocabulary()).form == "open"
+
+
+@pytest.mark.parametrize("text", ["quelles formations il pourrait envisager une fois son baccalauréat en poche ?",
+                                  "quelles études une fois le bac obtenu pour le back office ?"])
+def test_une_fois_son_bac_en_poche_is_where_the_student_starts_not_a_filter(text):
+    """The studies after the bac, not the list of bacs (a starting point, like "après le bac")."""
+    shape = analyse(text, queries.vocabulary())
+    assert not shape.filters and shape.after, shape
+    parts = planner.plan_answer(text, "studies", queries.resolve_job("back-office")).parts
+    assert parts[0].kind != planner.FILTERED, parts
