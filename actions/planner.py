@@ -338,6 +338,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     else:
         told_used = ()
     plan = _plan(text, shape, topic, job, job_named, claim)
+    if job is not None and [p.kind for p in plan.parts] == [TOPIC] and not queries.content_terms(shape.content):
+        plan = _with_partner_plan(text, job, topic) or plan  # "le middle il travaille avec le back pour quoi ?"
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
     for named in shape.topics_named:
         # "la rémunération et le nombre d'emplois ?": the figure found, and the honest gap on the salary said too
@@ -417,6 +419,29 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "à quel niveau ?" then "et le back-office ?": the question itself for the other job, not its level
         plan.question = previous_question
     return plan
+
+
+PARTNER_TOPICS = ("interlocutors", "missions")  # where a sheet says what the job does with another one
+
+
+def _with_partner_plan(text: str, job: JobInfo, topic: str) -> Plan | None:
+    """"le middle il travaille avec le back pour quoi ?": another job named as whom the job works with, nothing else
+    asked — the facts of the job's sheet that name that job (whom it works with, what it does with it)."""
+    if topic not in (*PARTNER_TOPICS, *SAYS_WHAT_IT_DOES):
+        return None
+    folded = fold(text)
+    partners = {named for start, named in queries.job_mentions(text)
+                if named != job and whom_one_works_with(folded, start)}
+    if not partners:
+        return None
+    parts = []
+    for section in dict.fromkeys((topic, *PARTNER_TOPICS)):
+        facts = tuple(f for f in queries.topic_answer(job.id, section).facts
+                      if partners & set(queries.jobs_in_text(f.text)) and queries.content_terms(
+                          queries.without_job_names(f.text)))
+        if facts:
+            parts.append(Part(FACTS, job, section, facts))
+    return Plan(parts[:MAX_TOPICS], precise=True) if parts else None
 
 
 def _of_wider_scope(part: Part, folded: str) -> Part:

@@ -1410,3 +1410,16 @@ def test_une_fois_son_bac_en_poche_is_where_the_student_starts_not_a_filter(text
     assert not shape.filters and shape.after, shape
     parts = planner.plan_answer(text, "studies", queries.resolve_job("back-office")).parts
     assert parts[0].kind != planner.FILTERED, parts
+
+
+def test_another_job_named_as_the_partner_and_nothing_else_gets_the_facts_that_name_it():
+    """"le middle il travaille avec le back pour quoi ?": the middle office's facts that name the back office (whom it
+    works with, what it does with it) — not its whole list of colleagues; "travaille avec qui ?" stays the list."""
+    mo = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("le middle il travaille avec le back pour quoi ?", "interlocutors", mo)
+    assert [p.kind for p in plan.parts] == [planner.FACTS, planner.FACTS], plan.parts
+    facts = [f.text for p in plan.parts for f in p.facts]
+    assert all("back-office" in fold(f).replace(" ", "-") for f in facts), facts
+    assert not any(f == "Middle / Back office" for f in facts)  # the family's name says nothing of the work
+    assert [p.kind for p in planner.plan_answer("le middle office travaille avec qui ?", "interlocutors",
+                                                mo).parts] == [planner.TOPIC]
