@@ -216,6 +216,17 @@ def compared_last(tracker: Tracker, compare_action: str) -> bool:
     return len(said) > 1 or any(name.startswith("utter_compare") for name in actions)
 
 
+def said_comparison_last(tracker: Tracker) -> bool:
+    """Whether the bot's last answer set the jobs side by side, whichever action said it (a comparison read in a
+    topic question: "Lequel demande de l'anglais ?")."""
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    said = [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
+    return any(str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_compare")
+               for event in said)
+
+
 def terms_just_explained(tracker: Tracker) -> list[str]:
     """The glossary terms the bot's last answer explained (the terms of the message it answered with a definition)."""
     users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]

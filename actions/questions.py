@@ -441,6 +441,14 @@ def _filters_again(text: str, state: State) -> bool:
     return bool(now) and now <= before and all(vocabulary.filter_topics.get(k) == state.topic for k in now)
 
 
+def _compared_point(text: str) -> bool:
+    """Whether a comparison asked about a point of its own (words of the sheets besides the jobs and the comparing
+    words: "lequel demande de l'anglais ?"), not a whole topic ("et les études ?")."""
+    comparison = queries.vocabulary().comparison_words
+    rest = " ".join(w for w in queries.without_job_names(text).split() if w.strip("?!.,;:") not in comparison)
+    return bool(queries.content_terms(rest))
+
+
 def asks_the_difference(text: str) -> bool:
     """"c'est quoi la différence alors ?", "c koi la diff ?": a comparison word and nothing else of content — the jobs
     set against each other, not the meaning of the word "différence"."""
@@ -472,10 +480,15 @@ def asks_for_more(text: str) -> bool:
 def asks_attribute_of_last(text: str, state: State) -> bool:
     """"à quel niveau ?", "c'est quel type ?" right after a precise answer: an attribute of the fact just answered,
     naming nothing else (no word of its own, no filter) — not the meaning of the word "niveau"."""
+    return bool(state.question) and _asks_attribute(text)
+
+
+def _asks_attribute(text: str) -> bool:
+    """An attribute asked and nothing else ("à quel niveau ?"); "c'est quoi les autres niveaux ?" asks what the
+    levels are."""
     shape = analyse(text, queries.vocabulary())
     folded = fold(text)
-    # "c'est quoi les autres niveaux ?" asks what the levels are, not the level of the fact just answered
-    return bool(state.question and shape.attribute and not shape.filters and not shape.topics_named
+    return bool(shape.attribute and not shape.filters and not shape.topics_named
                 and not queries.content_terms(shape.content)
                 and not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)))
 
@@ -555,6 +568,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     shown = tracker.get_slot("topic")
     if intent == TERM_INTENT and asks_why_of_it(text) and isinstance(shown, str) and shown in queries.topics():
         intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "c'est-à-dire ?" right after an answer: of that answer
+    previous = context.previous_user_text(tracker) if whole_message and not jobs else ""
+    if (intent == TERM_INTENT and state.topic in queries.topics() and previous and _compared_point(previous)
+            and _asks_attribute(text) and context.said_comparison_last(tracker)):
+        # "à quel niveau ?" right after a point compared ("lequel demande de l'anglais ?"): that point in each sheet
+        intent, text, understood = COMPARE_INTENT, f"{previous} {text}", state.topic
     if intent == TERM_INTENT and state.topic in queries.topics() and asks_attribute_of_last(text, state):
         # "à quel niveau ?" right after a skill (the message before, or the question before in this one): its level
         intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"

@@ -919,3 +919,19 @@ def test_the_job_a_formal_question_names_wins_over_the_jobs_of_its_context():
                                                {"entity": "job", "value": "back-office"}]))
     assert messages[0]["response"] != "utter_compare" and "back-office" in str(messages[0]).lower(), messages
     assert {e["name"]: e["value"] for e in events}["job"] == "back-office"
+
+
+def test_an_attribute_asked_right_after_a_point_compared_is_that_point_in_each_sheet():
+    """"Lequel demande de l'anglais ?" answered side by side, then "à quel niveau ?": English in each sheet (the middle
+    office rates it Maîtrise), not the meaning of "niveau" nor one job alone."""
+    latest = {"intent": {"name": "ask_term", "confidence": 0.9}, "entities": [], "text": "à quel niveau ?"}
+    events = [{"event": "user", "text": "Lequel demande de l'anglais ?", "parse_data": {"intent": {"name": "ask_skills"}}},
+              {"event": "action", "name": "action_answer_topic"},
+              {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_compare_point"}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "à quel niveau ?", "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, Tracker("u", {"job": "back-office", "topic": "skills"}, latest, events, False,
+                                                None, {}, "action_listen"), {})
+    said = str(dispatcher.messages)
+    assert "Maîtrise" in said and "Gestionnaire middle-office" in said and "Gestionnaire de back-office" in said, said
