@@ -925,7 +925,8 @@ def test_an_attribute_asked_right_after_a_point_compared_is_that_point_in_each_s
     """"Lequel demande de l'anglais ?" answered side by side, then "à quel niveau ?": English in each sheet (the middle
     office rates it Maîtrise), not the meaning of "niveau" nor one job alone."""
     latest = {"intent": {"name": "ask_term", "confidence": 0.9}, "entities": [], "text": "à quel niveau ?"}
-    events = [{"event": "user", "text": "Lequel demande de l'anglais ?", "parse_data": {"intent": {"name": "ask_skills"}}},
+    events = [{"event": "user", "text": "Lequel demande de l'anglais ?",
+               "parse_data": {"intent": {"name": "ask_skills"}}},
               {"event": "action", "name": "action_answer_topic"},
               {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_compare_point"}},
               {"event": "action", "name": "action_listen"},
