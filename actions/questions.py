@@ -59,11 +59,30 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     asked = [(q["text"], q["intent"]) for q in split or []
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
+    parallel = _parallel_questions(text, intent) if len(asked) < 2 and text and not text.startswith("/") else []
+    if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
+        return parallel
     if len(asked) < 2 or not text or text.startswith("/") or context.latest_intent(tracker) == "inform_job":
         # one question: the message's own text (or the remembered question), the NLU's intent
         single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
         return [(single, intent)]
     return _without_repeats(asked)
+
+
+_AND_THEN = re.compile(r",\s*(?=et\s)")
+
+
+def _parallel_questions(text: str, intent: str) -> list[tuple[str, str]]:
+    """"le middle fait quoi avec les risques, et le back avec les échéances ?": a second question, elliptic, on
+    another job — each part asks its own job about its own words (the same intent). [] when the message is one."""
+    for match in _AND_THEN.finditer(text):
+        before, after = text[:match.start()], text[match.end():]
+        first, second = queries.jobs_in_text(before), queries.jobs_in_text(after)
+        if (len(first) == 1 and len(second) == 1 and first != second
+                and queries.content_terms(queries.without_job_names(before))
+                and queries.content_terms(queries.without_job_names(after))):
+            return [(before.strip(), intent), (after.strip(), intent)]
+    return []
 
 
 def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:

@@ -936,3 +936,18 @@ def test_an_attribute_asked_right_after_a_point_compared_is_that_point_in_each_s
                                                 None, {}, "action_listen"), {})
     said = str(dispatcher.messages)
     assert "Maîtrise" in said and "Gestionnaire middle-office" in said and "Gestionnaire de back-office" in said, said
+
+
+def test_a_second_elliptic_question_on_another_job_is_answered_for_that_job():
+    """"le middle fait quoi avec les risques, et le back avec les échéances ?": the risks in the middle office's sheet,
+    then the deadlines in the back office's — not one comparison where the middle office "says nothing"."""
+    from actions.questions import _parallel_questions
+
+    text = "le middle fait quoi avec les risques, et le back avec les échéances ?"
+    assert [q for q, _ in _parallel_questions(text, "ask_missions")] == [
+        "le middle fait quoi avec les risques", "et le back avec les échéances ?"]
+    assert _parallel_questions("le back office il fait quoi, et le middle ?", "ask_missions") == []
+    messages, _ = _run(_tracker(text, [(text, "compare_jobs")], entities=[
+        {"entity": "job", "value": "middle-office"}, {"entity": "job", "value": "back-office"}]))
+    said = str(messages)
+    assert "maîtriser les risques" in said and "recouvrement" in said, said
