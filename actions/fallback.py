@@ -135,6 +135,9 @@ def decided_intent(tracker: Tracker) -> str | None:
         first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
         return _between_topics(tracker, first, second)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
+    named = _named_intent(tracker)
+    if named in (first, second):  # "c'est dans quel secteur ?" between the definition and the figures: the one named
+        return named
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
         topic = context.topic_of_intent(other)

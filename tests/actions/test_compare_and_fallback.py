@@ -639,3 +639,16 @@ def test_a_word_of_the_sheets_asked_what_it_is_is_where_they_use_it_however_spel
     tracker = make_tracker("nlu_fallback", [], text="zorglube c koi")
     ActionHandleFallback().run(other, tracker, {})
     assert other.messages[0]["response"] != "utter_term_used"
+
+
+def test_a_topic_the_message_points_to_decides_between_two_close_intents(dispatcher):
+    """"le back office c'est dans quel secteur ?" unsure between the definition and the figures: "secteur" points to
+    what the job is (its definition names the bank), not "tu veux savoir quoi ?"."""
+    tracker = make_tracker("nlu_fallback", [{"entity": "job", "value": "back-office"}],
+                           text="le back office c'est dans quel secteur ?")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_definition", "confidence": 0.51},
+        {"name": "ask_figures", "confidence": 0.47}]
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_answer_definition", dispatcher.messages
+    assert "banque" in str(dispatcher.messages[0])
