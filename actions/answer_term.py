@@ -125,6 +125,8 @@ def asks_meaning_of_word(text: str) -> bool:
     folded = fold(text)
     if not any(contains_phrase(folded, cue) for cue in (*STRONG_CUES, *WEAK_CUES)):
         return False
+    if analyse(text, queries.vocabulary()).topics_named:  # "qu'est-ce que les compétences … ont en commun ?"
+        return False
     words = queries.content_terms(queries.without_job_names(text))
     return 0 < len(words) <= MAX_WORD_TERMS and bool(queries.find_facts(text))
 
