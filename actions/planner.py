@@ -40,6 +40,9 @@ CROSS_TOPIC_YES = 0.8  # a "oui" from another section than the asked one needs t
 DEFINITION_TOPIC = "definition"  # what the job is: only its own section says "oui" to "c'est de la vente ?"
 # Words after which the next one names a thing (an object, a person): "le reporting pour LES CLIENTS", "calcule
 # LES SALAIRES". A "oui" must say each such thing; a verb the fact words otherwise ("il s'occupe de") need not.
+# "et pour les clients aussi ?": a complement added to the closed question before (its verb and object carry over);
+# "et les successions ?" replaces the object instead
+_ADDS_COMPLEMENT = re.compile(r"^(?:ok |mais |alors )?et\s+(?:pour|avec|a|au|aux|chez|aupres|vers|sur)\b")
 _BEFORE_A_NOUN = frozenset({"le", "la", "les", "l'", "des", "du", "de", "d'", "pour", "avec", "aux", "au", "un", "une"})
 SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
@@ -296,8 +299,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         subject = _subject_of(previous_question, topic, job, shape.filters)
         if subject is not None:  # "c'est une compétence technique ?" of the skill just answered
             return Plan([subject], precise=True, question=previous_question)
-    if previous_question and not shape.filters and not queries.content_terms(shape.content) \
-            and not shape.topics_named and (shape.attribute or claims_of_last(text)):
+    adds_complement = bool(previous_question and _ADDS_COMPLEMENT.match(said_now) and shape.form == YES_NO
+                           and len(said_now.split()) <= FOLLOW_UP_WORDS and not shape.topics_named
+                           and not queries.jobs_in_text(text))
+    if adds_complement or (previous_question and not shape.filters and not queries.content_terms(shape.content)
+                           and not shape.topics_named and (shape.attribute or claims_of_last(text))):
+        # "et pour les clients aussi ?" right after "le middle fait un reporting ?": the question before, for them
         # "et à quel niveau ?", "mais c'est obligatoire ou pas ?" ask about the fact just answered; "et niveau
         # qualités ?" switches topic
         text = f"{previous_question} {text}"

@@ -31,6 +31,7 @@ NOT_REQUIRED = "not_required"  # an obligation is asked; the sheet lists options
 EXCLUDED = "excluded"  # the fact names what the student leaves out ("un bac général sans maths")
 NUMBER_UNSAID = "number_unsaid"  # a figure asked ("au moins 5 ans d'expérience") that the fact does not state
 NOT_ONLY = "not_only"  # "uniquement", "que de la saisie": one fact of a list of several is not all there is
+OPPOSITE = "opposite"  # the fact says the opposite of a word asked ("hausses d'activité" for "baisser")
 REQUIRED_UNSAID = "required_unsaid"  # "l'anglais c'est obligatoire ?" of a skill the sheet lists, never as required
 
 # "que des" restricts ("c'est que des chiffres ?"), except in a question's own "est-ce que des..." or a comparison
@@ -85,12 +86,13 @@ class Claim:
     numbers: tuple[str, ...] = field(default=())  # figures written ("5 ans"): the fact must state each
     only: bool = False  # one thing claimed to be all there is ("uniquement avec les clients ?")
     only_mine: bool = False  # "only" said of what the student holds ("j'ai seulement un bac"), not of the sheet's list
+    sides: tuple[tuple[int, int], ...] = ()  # (pair, side) of the opposite words written ("baisser": a decrease)
     needed: bool = False  # a need verb ("il faut de l'expérience ?"): of a list of options, an obligation asked
 
     @property
     def empty(self) -> bool:
         return not (self.items or self.level or self.period or self.frequent or self.required or self.extra
-                    or self.excluded or self.numbers or self.only or self.needed)
+                    or self.excluded or self.numbers or self.only or self.needed or self.sides)
 
 
 # "elle se demande si", "je me demandais", "on demande si": wondering, not a need ("le poste demande un master ?")
@@ -250,6 +252,7 @@ class ClaimReader:
 
     def often(self, folded: str) -> bool:
         """Whether the message claims a high frequency ("toute la journée"), not a low one ("peu fréquents")."""
+        folded = re.sub(r"\s+", " ", folded)  # "tous les  jobname ": a job's name taken out leaves two spaces
         for cue in self.words.frequent:
             match = contains_phrase(folded, cue)
             if match and not _DAMPENED.search(folded[:match.start()]):
@@ -289,6 +292,8 @@ class ClaimReader:
             numbers=self.numbers(folded),
             only=self.only(folded),
             only_mine=bool(_ONLY_MINE.search(folded)),
+            sides=tuple((i, side) for i, pair in enumerate(self.words.opposites) for side in (0, 1)
+                        if any(contains_phrase(folded, w) for w in pair[side])),
             needed=any(contains_phrase(needs, c) for c in self.words.need_verbs),
             extra=tuple(dict.fromkeys(fold(e) for e in extra if e)),
             written=self.terms_of(folded),
@@ -373,6 +378,11 @@ class ClaimReader:
             if not any(contains_phrase(folded_fact, c) for c in self.words.frequent_in_fact):
                 return FREQUENCY_UNSAID
         # "j'ai seulement un bac": mine, not the list's; "c'est uniquement le bac STMG qui est conseillé ?": the list's
+        for pair, side in claim.sides:  # "la crise a fait baisser l'activité ?" of "des hausses d'activité"
+            said, other = self.words.opposites[pair][side], self.words.opposites[pair][1 - side]
+            if any(contains_phrase(folded_fact, w) for w in other) and not any(
+                    contains_phrase(folded_fact, w) for w in said):
+                return OPPOSITE
         if claim.only and listed > 1 and not (claim.only_mine and any(item.diploma for item in items)):
             return NOT_ONLY
         if claim.required and not claim.only and topic not in self.words.required_topics and not any(

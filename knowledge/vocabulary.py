@@ -43,6 +43,8 @@ class ClaimWords:
     frequent: tuple[str, ...] = ()
     rare_in_fact: tuple[str, ...] = ()
     wider_scopes: tuple[str, ...] = ()  # a heading's words of a wider scope ("famille"): its figures are not the job's
+    # pairs of word lists that say the opposite of each other ("hausse" / "baisser")
+    opposites: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     frequent_in_fact: tuple[str, ...] = ()
     excluding: tuple[str, ...] = ()
     need_verbs: tuple[str, ...] = ()
@@ -238,7 +240,13 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         raise DataFileError(path, None, "claims/ambiguous_starts must map a start to the words that make it a diploma")
     ambiguous = {fold(str(k)): _folded_list(path, v, f"claims/ambiguous_starts/{k}")
                  for k, v in ambiguous_raw.items() if k != LINE_KEY}
+    opposites_raw = raw.get("opposites") or []
+    if not isinstance(opposites_raw, list) or not all(isinstance(p, list) and len(p) == 2 for p in opposites_raw):
+        raise DataFileError(path, None, "claims/opposites must be a list of pairs of word lists")
+    opposites = tuple((_folded_list(path, a, "claims/opposites"), _folded_list(path, b, "claims/opposites"))
+                      for a, b in opposites_raw)
     return ClaimWords(
+        opposites=opposites,
         diploma_starts=lists["diploma_starts"], job_starts=lists["job_starts"],
         item_stops=frozenset(lists["item_stops"]), item_skips=frozenset(lists["item_skips"]),
         required=lists["required"], levels=levels, periods=periods, frequent=lists["frequent"],

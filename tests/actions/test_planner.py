@@ -1423,3 +1423,35 @@ def test_another_job_named_as_the_partner_and_nothing_else_gets_the_facts_that_n
     assert not any(f == "Middle / Back office" for f in facts)  # the family's name says nothing of the work
     assert [p.kind for p in planner.plan_answer("le middle office travaille avec qui ?", "interlocutors",
                                                 mo).parts] == [planner.TOPIC]
+
+
+@pytest.mark.parametrize("text, job_id, topic, kind", [
+    # every time, every holder of the job: more than a sheet that lists a task or a skill says
+    ("le back office intervient à chaque fois sur les marchés ?", "back-office", "missions", planner.UNQUALIFIED),
+    ("tous les gestionnaires middle office encadrent une équipe ?", "middle-office", "skills", planner.UNQUALIFIED),
+    ("le middle office encadre une équipe ?", "middle-office", "skills", planner.YES),
+    # the opposite of what the fact says
+    ("la crise sanitaire a fait baisser l'activité du middle office ?", "middle-office", "rhythm",
+     planner.UNQUALIFIED),
+    ("la crise sanitaire peut augmenter l'activité du middle office ?", "middle-office", "rhythm", planner.YES),
+    ("les horaires sont instables en middle office ?", "middle-office", "rhythm", planner.UNQUALIFIED),
+])
+def test_a_claim_stronger_or_opposite_to_the_fact_gets_no_yes(text, job_id, topic, kind):
+    parts = planner.plan_answer(text, topic, queries.resolve_job(job_id)).parts
+    assert parts[0].kind == kind, parts
+
+
+def test_a_complement_added_to_the_closed_question_before_keeps_its_verb_and_object():
+    """"le middle-office fait un reporting ?" then "et pour les clients aussi ?": a reporting for the clients, which
+    the sheet does not say (its reporting goes to the management) — not the clients among its colleagues; "et les
+    successions aussi ?" replaces the object of "le back office traite les réclamations ?"."""
+    mo, bo = queries.resolve_job("middle-office"), queries.resolve_job("back-office")
+    [part] = planner.plan_answer("et pour les clients aussi ?", "interlocutors", mo,
+                                 previous_question="le middle-office fait un reporting ?").parts
+    assert part.kind == planner.UNQUALIFIED and "reporting" in part.facts[0].text, part
+    [part] = planner.plan_answer("et pour le management aussi ?", "interlocutors", mo,
+                                 previous_question="le middle-office fait un reporting ?").parts
+    assert part.kind == planner.YES, part
+    [part] = planner.plan_answer("et les successions aussi ?", "missions", bo,
+                                 previous_question="le back office traite les réclamations ?").parts
+    assert part.kind == planner.YES and "succession" in part.facts[0].text, part
