@@ -142,6 +142,10 @@ def topic_asked_instead(text: str) -> str | None:
     found = queries.find_facts(text)
     if found and len(found[0].matched) >= FACT_TERMS_INSTEAD:  # one word is not enough ("la fiche est à jour ?")
         return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+    claim = queries.claim_reader().read(fold(text))
+    if found and found[0].coverage >= 0.99 and (claim.period or claim.frequent or claim.level):
+        # ... unless the message claims something of that fact ("le reporting c'est chaque semaine ?")
+        return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
     return None
 
 

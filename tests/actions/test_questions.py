@@ -951,3 +951,13 @@ def test_a_second_elliptic_question_on_another_job_is_answered_for_that_job():
         {"entity": "job", "value": "middle-office"}, {"entity": "job", "value": "back-office"}]))
     said = str(messages)
     assert "maîtriser les risques" in said and "recouvrement" in said, said
+
+
+def test_a_claim_on_one_fact_read_as_a_question_about_the_source_is_about_that_fact():
+    """"le reporting du middle-office c'est chaque semaine ?" read as the sheet's source: one word names the fact and
+    the message claims a period of it — the fact's section (its daily reporting), not where the sheet comes from;
+    "la fiche est à jour ?" stays a question about the sheet."""
+    from actions.questions import topic_asked_instead
+
+    assert topic_asked_instead("le reporting du middle-office c'est chaque semaine ?") == "ask_interlocutors"
+    assert topic_asked_instead("la fiche est à jour ?") is None
