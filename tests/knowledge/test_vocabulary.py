@@ -74,3 +74,11 @@ def test_a_phrase_students_write_for_a_word_of_the_sheets_reads_as_that_word():
     assert "salary" in analyse("la paie c'est combien ?", vocabulary()).topics_named
     found = queries.find_facts("et si le client paie pas ?", ("back-office",))
     assert "recouvrement" in found[0].fact.text
+
+
+def test_the_words_of_a_polite_request_are_no_words_searched():
+    """"Pouvez-vous me confirmer qu'elle aura … qui que ce soit ?": the request's words are not the sheets'."""
+    from knowledge import queries
+
+    terms = queries.content_terms("Pouvez-vous me confirmer qu'elle aura besoin de convaincre qui que ce soit ?")
+    assert terms == ["convaincr"], terms
