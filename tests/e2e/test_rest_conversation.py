@@ -122,7 +122,7 @@ PRECISE_CASES = {
     "count": ("combien d'emplois en middle office ?", ["1 220 emplois", "voir tout"], []),
     "filter": ("donne moi seulement les competences comportementales du middle office",
                ["4 sur 12", "competences comportementales", "stress"], ["tableau de bord", "encadrer une equipe"]),
-    "filter-none": ("faut il un doctorat pour le back office ?", ["n'en parle pas", "bts banque"], ["oui"]),
+    "filter-none": ("faut il un doctorat pour le back office ?", ["ne cite pas ce type d'element", "il n'y en a aucun", "bts banque"], ["oui"]),
     "two-topics": ("quelles etudes et quelles competences pour le back office ?", ["bts banque", "maitrise de l'anglais"], []),
 }
 
