@@ -208,23 +208,23 @@ def compared_last(tracker: Tracker, compare_action: str) -> bool:
     answered several jobs) — not when it answered one job ("pareil pour le back ?" read as a comparison)."""
     if last_action(tracker) != compare_action:
         return False
-    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    said = [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
-    actions = [str((event.get("metadata") or {}).get("utter_action") or "") for event in said]
-    return len(said) > 1 or any(name.startswith("utter_compare") for name in actions)
+    said = _said_last(tracker)
+    return len(said) > 1 or said_comparison_last(tracker)
 
 
 def said_comparison_last(tracker: Tracker) -> bool:
     """Whether the bot's last answer set the jobs side by side, whichever action said it (a comparison read in a
     topic question: "Lequel demande de l'anglais ?")."""
+    return any(str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_compare")
+               for event in _said_last(tracker))
+
+
+def _said_last(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot's messages between the student's last two messages."""
     users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
     if len(users) < 2:
-        return False
-    said = [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
-    return any(str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_compare")
-               for event in said)
+        return []
+    return [event for event in tracker.events[users[-2]:users[-1]] if event.get("event") == "bot"]
 
 
 def terms_just_explained(tracker: Tracker) -> list[str]:

@@ -591,11 +591,13 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     shown = tracker.get_slot("topic")
     if intent == TERM_INTENT and asks_why_of_it(text) and isinstance(shown, str) and shown in queries.topics():
         intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"  # "c'est-à-dire ?" right after an answer: of that answer
-    previous = context.previous_user_text(tracker) if whole_message and not jobs else ""
-    if (intent == TERM_INTENT and state.topic in queries.topics() and previous and _compared_point(previous)
+    if (intent == TERM_INTENT and whole_message and not jobs and state.topic in queries.topics()
             and _asks_attribute(text) and context.said_comparison_last(tracker)):
-        # "à quel niveau ?" right after a point compared ("lequel demande de l'anglais ?"): that point in each sheet
-        intent, text, understood = COMPARE_INTENT, f"{previous} {text}", state.topic
+        previous = context.previous_user_text(tracker)
+        if previous and _compared_point(previous):
+            # "à quel niveau ?" right after a point compared ("lequel demande de l'anglais ?"): that point in each
+            # sheet
+            intent, text, understood = COMPARE_INTENT, f"{previous} {text}", state.topic
     if intent == TERM_INTENT and state.topic in queries.topics() and asks_attribute_of_last(text, state):
         # "à quel niveau ?" right after a skill (the message before, or the question before in this one): its level
         intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from knowledge.loader import LINE_KEY, DataFileError, read_yaml
@@ -116,17 +116,17 @@ class Vocabulary:
     # rules of one turn, each asking the same question of it
     shapes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
-    @property
+    @cached_property
     def said_for_word(self) -> dict[str, str]:
-        """Each phrase of `said_for` -> the word of the sheets it stands for."""
-        return _said_for_words(tuple((w, p) for w, phrases in self.said_for.items() for p in phrases))
+        """Each phrase of `said_for` -> the word of the sheets it stands for (built once per vocabulary)."""
+        return {phrase: word for word, phrases in self.said_for.items() for phrase in phrases}
 
-    @property
+    @cached_property
     def said_for_pattern(self) -> re.Pattern | None:
-        words = self.said_for_word
-        if not words:
-            return None
-        return _said_for_pattern(tuple(sorted(words, key=len, reverse=True)))
+        """All the phrases of `said_for`, longest first, as whole words (built once per vocabulary)."""
+        phrases = sorted(self.said_for_word, key=len, reverse=True)
+        return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])") \
+            if phrases else None
 
     def asks_count(self, folded: str) -> bool:
         """Whether a folded message asks how many ("combien de compétences ?"), not how long ("en combien de
@@ -154,16 +154,6 @@ class Vocabulary:
         return None
 
 
-@lru_cache(maxsize=16)
-def _said_for_words(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return {phrase: word for word, phrase in pairs}
-
-
-@lru_cache(maxsize=16)
-def _said_for_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])")
-
-
 @lru_cache(maxsize=16384)
 def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
@@ -172,8 +162,6 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
 def said_plainly(folded_text: str, vocabulary: Vocabulary) -> str:
     """A folded message with the phrases students write for a word of the sheets replaced by that word ("si le client
     paie pas" -> "si le client impaye": the verb is no salary, "la paie"). Longest phrase first."""
-    if not vocabulary.said_for:
-        return folded_text
     pattern = vocabulary.said_for_pattern
     if pattern is None:
         return folded_text
