@@ -13,7 +13,7 @@ from actions.compare_jobs import compares
 from actions.questions import TERM_INTENT, answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
 from knowledge import queries
 from knowledge.glossary import meaning_asked, terms_in
-from knowledge.question import FOLLOW_UP_WORDS, STATEMENT, analyse
+from knowledge.question import FOLLOW_UP_WORDS, STATEMENT, YES_NO, analyse
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -133,7 +133,7 @@ def decided_intent(tracker: Tracker) -> str | None:
             return found
         # unsure, but two topics stand out: the one whose sheet section answers it ("la monétique, ça apparaît où ?")
         first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
-        return _between_topics(tracker, first, second)
+        return _between_topics(tracker, first, second) or _closed_about_job(tracker, first)
     first, second = ranking[0].get("name") or "", ranking[1].get("name") or ""
     named = _named_intent(tracker)
     if named in (first, second):  # "c'est dans quel secteur ?" between the definition and the figures: the one named
@@ -161,7 +161,20 @@ def decided_intent(tracker: Tracker) -> str | None:
     closed = not any(contains_phrase(folded, w) for w in queries.vocabulary().wh_words)
     return _between_topics(tracker, first, second) or _fact_intent(tracker) or (
         _job_only(tracker) if closed and isinstance(tracker.get_slot("question"), str) and tracker.get_slot("question")
-        else None)
+        else None) or _closed_about_job(tracker, first)
+
+
+def _closed_about_job(tracker: Tracker, best: str) -> str | None:
+    """Not understood, but a yes/no question about the job named or in context ("il fait des tableaux Excel ?"):
+    the best topic intent, whose answer checks the sheet (no fact says it: "la fiche n'en parle pas", then what it
+    does say) — never "je ne connais que deux métiers" about a job it knows."""
+    text = context.question_text(tracker) or ""
+    if not context.topic_of_intent(best) or context.mentions_other_job(tracker) or len(
+            context.mentioned_jobs(tracker)) > 1:
+        return None
+    if not (context.mentioned_jobs(tracker) or context.context_job(tracker)) or not queries.content_terms(text):
+        return None
+    return best if analyse(text, queries.vocabulary()).form == YES_NO else None
 
 
 def _between_topics(tracker: Tracker, first: str, second: str) -> str | None:

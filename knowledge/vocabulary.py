@@ -103,6 +103,8 @@ class Vocabulary:
     filler_phrases: tuple[str, ...] = ()  # "ça marche ?": words of the question, never a fact's ("marchés")
     # a word of the sheets -> the phrases students write for it ("impayé": "le client paie pas"), read as that word
     said_for: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # words right before which a `said_for` phrase means what it says ("ça paie pas bien": the job's pay)
+    said_for_not_after: tuple[str, ...] = ()
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
@@ -165,8 +167,15 @@ def said_plainly(folded_text: str, vocabulary: Vocabulary) -> str:
     pattern = vocabulary.said_for_pattern
     if pattern is None:
         return folded_text
-    words = vocabulary.said_for_word
-    return pattern.sub(lambda m: words[m.group(0)], folded_text)
+    words, subjects = vocabulary.said_for_word, vocabulary.said_for_not_after
+
+    def plain(match: re.Match) -> str:
+        before = folded_text[:match.start()].rstrip()
+        if any(before == s or before.endswith(f" {s}") for s in subjects):
+            return match.group(0)
+        return words[match.group(0)]
+
+    return pattern.sub(plain, folded_text)
 
 
 def contains_phrase(folded_text: str, phrase: str) -> re.Match | None:
@@ -323,6 +332,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         said_for={fold(str(word)): _folded_list(path, phrases, f"said_for/{word}")
                   for word, phrases in (data.get("said_for") or {}).items() if word != LINE_KEY},
+        said_for_not_after=_folded_list(path, data.get("said_for_not_after") or [], "said_for_not_after"),
         same_question_cues=_folded_list(path, data.get("same_question_cues") or [], "same_question_cues"),
         reverse_cues=_folded_list(path, data.get("reverse_cues") or [], "reverse_cues"),
         more_cues=_folded_list(path, data.get("more_cues") or [], "more_cues"),

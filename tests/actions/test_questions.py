@@ -961,3 +961,24 @@ def test_a_claim_on_one_fact_read_as_a_question_about_the_source_is_about_that_f
 
     assert topic_asked_instead("le reporting du middle-office c'est chaque semaine ?") == "ask_interlocutors"
     assert topic_asked_instead("la fiche est à jour ?") is None
+
+
+def test_a_closed_question_the_nlu_missed_about_the_job_in_context_checks_its_sheet():
+    """"il fait des tableaux Excel ?" right after the middle office's missions: not understood, but a yes/no question
+    about a job the bot knows — its best topic, whose answer checks the sheet (never "je ne connais que deux
+    métiers"); not when the question names another job, nor without a job to ask about."""
+    from actions.fallback import decided_intent
+
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_missions", "confidence": 0.51},
+               {"name": "ask_skills", "confidence": 0.47}]
+    tracker = _tracker("il fait des tableaux excel ?", [("il fait des tableaux excel ?", "nlu_fallback")],
+                       slots={"job": "middle-office", "topic": "missions"})
+    tracker.latest_message["intent_ranking"] = ranking
+    assert decided_intent(tracker) == "ask_missions"
+    tracker.slots["job"] = None
+    assert decided_intent(tracker) is None
+    open_question = _tracker("comment il fait des tableaux excel", [("comment il fait des tableaux excel",
+                                                                     "nlu_fallback")],
+                             slots={"job": "middle-office", "topic": "missions"})
+    open_question.latest_message["intent_ranking"] = ranking
+    assert decided_intent(open_question) is None
