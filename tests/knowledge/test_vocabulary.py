@@ -71,9 +71,11 @@ def test_a_phrase_students_write_for_a_word_of_the_sheets_reads_as_that_word():
     assert said_plainly("et si le client paie pas ?", vocabulary()) == "et si le client impaye ?"
     assert said_plainly("la paie c'est combien ?", vocabulary()) == "la paie c'est combien ?"
     # the job's pay ("ça paie pas bien ?") stays a question about pay
-    assert said_plainly("le back office ca paie pas beaucoup ?", vocabulary()) == "le back office ca paie pas beaucoup ?"
+    pay = "le back office ca paie pas beaucoup ?"
+    assert said_plainly(pay, vocabulary()) == pay
     # everyday words for a word of the sheets
-    assert said_plainly("et quand les clients sont pas contents ?", vocabulary()) == "et quand les clients sont reclamation ?"
+    assert said_plainly("et quand les clients sont pas contents ?", vocabulary()) == \
+        "et quand les clients sont reclamation ?"
     assert "salary" not in analyse("et si le client paie pas ?", vocabulary()).topics_named
     assert "salary" in analyse("la paie c'est combien ?", vocabulary()).topics_named
     found = queries.find_facts("et si le client paie pas ?", ("back-office",))
