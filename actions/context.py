@@ -79,10 +79,18 @@ def filter_entities(tracker: Tracker) -> list[FilterValue]:
         start = entity.get("start")
         if spans and isinstance(start, int) and not any(a <= start < b for a, b in spans):
             continue  # "Je vous remercie par avance.": a word of a sentence that asks nothing is no filter
+        if isinstance(start, int) and teaches_in(tracker.latest_message.get("text") or "", start):
+            continue  # "professeur en BTS Banque, …": the writer's class, not a diploma asked about
         item = vocabulary.filter_value(kind, str(value))
         if item and item not in found:
             found.append(item)
     return found
+
+
+def teaches_in(text: str, start: int) -> bool:
+    """Whether the words before `start` say the writer teaches there ("professeur en BTS Banque", "enseignante
+    d'anglais en BTS"): a class named, not a diploma asked about."""
+    return queries.vocabulary().teaches_before(fold(text[:start]))
 
 
 def question_spans(tracker: Tracker) -> list[tuple[int, int]]:

@@ -140,6 +140,8 @@ def decided_intent(tracker: Tracker) -> str | None:
         return named
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
+        if other == "compare_jobs":  # "et l'autre métier ?": the job alone, unless the message compares
+            return other if compares(context.question_text(tracker) or "") else "inform_job"
         topic = context.topic_of_intent(other)
         asked = analyse(context.question_text(tracker), queries.vocabulary()).topics_named
         return other if topic and topic in asked else "inform_job" if topic else None
@@ -154,6 +156,9 @@ def decided_intent(tracker: Tracker) -> str | None:
         return first
     if TERM_INTENT in (first, second) and terms_in(fold(context.question_text(tracker) or ""), queries.glossary()):
         return TERM_INTENT  # "c'est quelle famille déjà ?" between a topic and a word's meaning: a word of the sheets
+    other = second if first == TERM_INTENT else first if second == TERM_INTENT else None
+    if other and context.topic_of_intent(other) and not asks_meaning_of_word(context.question_text(tracker) or ""):
+        return other  # "et la monétique ?": no word of the glossary, no meaning asked — the topic that has it
     # "c'est quoi la part des jeunes diplômés ?" between the figures and a word's meaning: the fact it names decides
     # "et le back-office a des niveaux comme ça ?": a closed question naming a job and nothing of its own (a level is
     # a detail of the question before): that question, for the job named
@@ -165,14 +170,14 @@ def decided_intent(tracker: Tracker) -> str | None:
 
 
 def _closed_about_job(tracker: Tracker, best: str) -> str | None:
-    """Not understood, but a yes/no question about the job named or in context ("il fait des tableaux Excel ?"):
-    the best topic intent, whose answer checks the sheet (no fact says it: "la fiche n'en parle pas", then what it
-    does say) — never "je ne connais que deux métiers" about a job it knows."""
+    """Not understood, but a yes/no question about the job in context ("il fait des tableaux Excel ?" right after its
+    missions): the best topic intent, whose answer checks the sheet (no fact says it: "la fiche n'en parle pas", then
+    what it does say) — never "je ne connais que deux métiers" about a job it knows. (A job named in the message gets
+    its likeliest topics offered instead.)"""
     text = context.question_text(tracker) or ""
-    if not context.topic_of_intent(best) or context.mentions_other_job(tracker) or len(
-            context.mentioned_jobs(tracker)) > 1:
+    if not context.topic_of_intent(best) or context.mentions_other_job(tracker) or context.mentioned_jobs(tracker):
         return None
-    if not (context.mentioned_jobs(tracker) or context.context_job(tracker)) or not queries.content_terms(text):
+    if context.context_job(tracker) is None or not queries.content_terms(text):
         return None
     return best if analyse(text, queries.vocabulary()).form == YES_NO else None
 

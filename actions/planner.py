@@ -174,8 +174,10 @@ _OPENING_ROLE = re.compile(r"^[\s.,;:!]*(?:(?:bonjour|bonsoir|hello|salut|madame
 def _writers_role(item: entailment.NamedItem, said: str) -> bool:
     """A job the writer says is theirs while the message is about someone else ("je suis conseillère principale
     d'éducation … une mère d'élève m'a demandé…"): no item of the claim."""
-    if item.diploma or item.at < 0:
+    if item.at < 0:
         return False
+    if item.diploma:  # "professeur en BTS Banque, …": the class the writer teaches
+        return queries.vocabulary().teaches_before(said[:item.at])
     words = queries.claim_reader().words
     about_someone = any(contains_phrase(said, cue) for cue in words.third_person_cues)
     return about_someone and bool(_WRITER_ROLE.search(said[max(0, item.at - 30):item.at])
@@ -613,7 +615,7 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
         return False
     # "le middle office manage des gens ?" of "le management (reporting quotidien)": the question's verb is no person
     # a list of people names
-    if best.topic in words.job_topics and set(best.matched) <= _verbs_of_subject(text):
+    if best.topic in words.job_topics and (set(best.matched) <= _verbs_of_subject(text) or _only_in_an_aside(best)):
         return False
     # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
@@ -630,6 +632,25 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\d*\b")  # "GEA", "STMG": a word that names one diploma
+_ASIDE = re.compile(r"\([^)]*\)")  # "le front-office (services commerciaux …)": what a name means, in brackets
+
+
+def without_verdict(plan: Plan) -> Plan:
+    """A plan whose "oui" parts say the facts only: asked for an opinion ("c'est pour moi ?"), the bot gives none,
+    and a "oui" would read as one."""
+    return replace(plan, parts=[replace(part, kind=FACTS) if part.kind in (YES, YES_TO_NEGATIVE) else part
+                                for part in plan.parts])
+
+
+def _only_in_an_aside(found: FoundFact) -> bool:
+    """"il fait du commercial avec les clients ?" of "le front-office (services commerciaux en contact direct avec le
+    client)": every word matched is in the brackets that say what a partner is, not in what the fact says of the
+    job."""
+    text = found.fact.text
+    if "(" not in text:
+        return False
+    outside = queries.content_terms(_ASIDE.sub(" ", text))
+    return not any(similarity(term, word) for term in found.matched for word in outside)
 
 # The word after the job or a subject pronoun: its verb ("le BO gère", "il manage", "on ne contrôle")
 _SUBJECT_VERB = re.compile(r"(?:\bjobname|(?<![a-z'])(?:il|elle|ils|elles|on))\s+(?:ne\s+|n')?([a-z]+)")

@@ -659,6 +659,20 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             shown = tracker.get_slot("topic")
             topic = shown if isinstance(shown, str) and shown in queries.topics() else topic
             intent = f"{context.TOPIC_INTENT_PREFIX}{topic}"
+    # "ces fiches indiquent-elles un âge minimum pour l'un de ces métiers ?": a subject no sheet covers, for one job
+    # or both
+    catalogue = queries.topics()
+    subject = context.silent_subject(text)
+    # "c quoi les qualités à mettre pour un stage ?": the topic the NLU read and the message names is the question
+    named_too = topic in analyse(text, queries.vocabulary()).topics_named and catalogue[topic].in_sheets
+    if subject and not named_too and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge"
+        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject, buttons=context.with_advisor(
+            context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"])))
+        # the topic before stays: "et pour le back ?" goes on with it, not with the one the NLU misread here
+        remembered = tracker.get_slot("topic")
+        state.topic = remembered if isinstance(remembered, str) and remembered in catalogue else state.topic
+        state.question = None
+        return
     # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and compares(text)) or (
@@ -677,17 +691,6 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         # "et pour un débutant ?" right after the experience asked in job offers, read as the salary: a fact of the
         # topic just shown says it ("1ère expérience ou jeune diplômé")
         topic = context.topic_of_intent(instead) or topic
-    subject = context.silent_subject(text)
-    # "c quoi les qualités à mettre pour un stage ?": the topic the NLU read and the message names is the question
-    named_too = topic in analyse(text, queries.vocabulary()).topics_named and catalogue[topic].in_sheets
-    if subject and not named_too and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge"
-        dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=subject, buttons=context.with_advisor(
-            context.topic_buttons(jobs[0].id if jobs else None, ["missions", "studies"])))
-        # the topic before stays: "et pour le back ?" goes on with it, not with the one the NLU misread here
-        remembered = tracker.get_slot("topic")
-        state.topic = remembered if isinstance(remembered, str) and remembered in catalogue else state.topic
-        state.question = None
-        return
     if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                  buttons=context.with_advisor(context.topic_buttons(None, list(catalogue[topic].next))))
@@ -721,5 +724,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
         return
+    if asks_opinion(text):  # "je suis rigoureux, c'est pour moi ?": what the sheet says, never a "oui" as a verdict
+        plan = planner.without_verdict(plan)
     dispatch_plan(dispatcher, plan)
     state.topic, state.job, state.job_answered = plan.topic or topic, plan.job or state.job, True

@@ -324,8 +324,16 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             if int(np.argmax(whole)) != column:
                 rows[:, column] = 0.0  # read from its own sentence only: the next intent of that sentence
                 rows = rows / np.clip(rows.sum(axis=1, keepdims=True), 1e-9, None)
-        labels = [self.model.intents[int(np.argmax(r))] for r in rows]
         social = set(self.config["context_intents"])
+        social_columns = [self.model.intents.index(i) for i in social if i in self.model.intents]
+        for i, part in enumerate(parts):
+            if part.question and self.model.intents[int(np.argmax(rows[i]))] in social and \
+                    float(np.max(rows[i])) < SURE_QUESTION and len(part.text.split()) > SOCIAL_WORDS:
+                # "Je vous remercie. Ces fiches indiquent-elles un âge minimum … ?": a question of its own, read
+                # unsurely as thanks, asks something: its best intent that is not social
+                rows[i, social_columns] = 0.0
+                rows[i] = rows[i] / max(float(rows[i].sum()), 1e-9)
+        labels = [self.model.intents[int(np.argmax(r))] for r in rows]
         asked = [i for i, part in enumerate(parts) if part.question and labels[i] not in social]
         said = [i for i, part in enumerate(parts) if not part.question and labels[i] not in social]
         message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in kept_questions(asked, labels)],

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from knowledge.matching import TYPO_SIMILARITY, similarity
 from knowledge.text import fold
-from knowledge.vocabulary import ClaimWords, contains_phrase
+from knowledge.vocabulary import ClaimWords, contains_phrase, teaches_before
 
 # Verdicts
 ENTAILED = "entailed"  # the fact says everything asked: "oui" is allowed
@@ -184,6 +184,9 @@ class ClaimReader:
                 continue  # "le bak (offic)": the back office in SMS; "bak pro": a diploma
             if len(words) == 1 and _TIME_BEFORE.search(folded[max(0, match.start() - 12):match.start()]):
                 continue  # "et après le bac ?": a time of the path (the studies after it), no diploma named
+            if start not in self.words.job_starts and teaches_before(self.words.teaching_cues,
+                                                                     folded[:match.start()]):
+                continue  # "professeur en BTS Banque, …": the class the writer teaches, no diploma asked about
             specialty = self._specialty_before.search(folded[max(0, match.start() - 60):match.start()])
             if specialty:
                 words += specialty.group(1).split()

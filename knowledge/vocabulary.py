@@ -32,6 +32,7 @@ class ClaimWords:
     required: tuple[str, ...] = ()
     required_in_fact: tuple[str, ...] = ()  # how a fact says something is required ("indispensable")
     third_person_cues: tuple[str, ...] = ()  # "ma fille", "un élève": the message is about someone else
+    teaching_cues: tuple[str, ...] = ()  # "professeur en BTS Banque": the writer's class, no diploma asked about
     # "bak": a diploma only followed by one of its words ("bak pro"), else the SMS "back"
     ambiguous_starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negations: tuple[str, ...] = ()  # "y a pas de stress ?": a question that expects "non"
@@ -107,6 +108,8 @@ class Vocabulary:
     said_for_not_after: tuple[str, ...] = ()
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
+    example_cues: tuple[str, ...] = ()  # "un exemple concret ?": an example asked, which the sheets never give
+    acknowledgements: tuple[str, ...] = ()  # "ok", "d'accord", "thx": a message of these alone asks nothing
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     reverse_cues: tuple[str, ...] = ()  # "et l'inverse ?": the move just asked, the other way round
     more_cues: tuple[str, ...] = ()  # "quoi d'autre ?": the rest of the topic just answered
@@ -129,6 +132,11 @@ class Vocabulary:
         phrases = sorted(self.said_for_word, key=len, reverse=True)
         return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, phrases)) + r")(?![a-z0-9])") \
             if phrases else None
+
+    def teaches_before(self, folded_before: str) -> bool:
+        """Whether a folded text ends with the writer's teaching role ("… professeur en "): what follows is the class
+        they teach, not a diploma asked about."""
+        return teaches_before(self.claims.teaching_cues, folded_before)
 
     def asks_count(self, folded: str) -> bool:
         """Whether a folded message asks how many ("combien de compétences ?"), not how long ("en combien de
@@ -154,6 +162,19 @@ class Vocabulary:
             if item.kind == kind and (key == fold(item.value) or key in item.words):
                 return item
         return None
+
+
+@lru_cache(maxsize=8)
+def _teaching_pattern(cues: tuple[str, ...]) -> re.Pattern:
+    # a cue, then at most four words and no punctuation ("professeur principal en", "enseignante d'anglais en")
+    alternatives = "|".join(map(re.escape, sorted(cues, key=len, reverse=True)))
+    return re.compile(r"(?<![a-z0-9'])(?:" + alternatives + r")(?:\s+[a-z0-9']+){0,4}\s*$")
+
+
+def teaches_before(cues: tuple[str, ...], folded_before: str) -> bool:
+    """Whether a folded text ends with a teaching role ("… professeur en "): what follows is the class the writer
+    teaches, not a diploma asked about."""
+    return bool(cues) and bool(_teaching_pattern(cues).search(folded_before[-60:]))
 
 
 @lru_cache(maxsize=16384)
@@ -223,7 +244,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
                           "required_in_fact", "third_person_cues", "level_words", "negations",
-                          "not_negations", "wider_scopes")}
+                          "not_negations", "wider_scopes", "teaching_cues")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -255,6 +276,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
         third_person_cues=lists["third_person_cues"], level_words=lists["level_words"],
+        teaching_cues=lists["teaching_cues"],
         negations=lists["negations"], not_negations=lists["not_negations"],
         ambiguous_starts=ambiguous,
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),
@@ -329,6 +351,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
+        example_cues=_folded_list(path, data.get("example_cues") or [], "example_cues"),
+        acknowledgements=_folded_list(path, data.get("acknowledgements") or [], "acknowledgements"),
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         said_for={fold(str(word)): _folded_list(path, phrases, f"said_for/{word}")
                   for word, phrases in (data.get("said_for") or {}).items() if word != LINE_KEY},

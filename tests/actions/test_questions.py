@@ -982,3 +982,38 @@ def test_a_closed_question_the_nlu_missed_about_the_job_in_context_checks_its_sh
                              slots={"job": "middle-office", "topic": "missions"})
     open_question.latest_message["intent_ranking"] = ranking
     assert decided_intent(open_question) is None
+
+
+def test_a_diploma_the_writer_teaches_is_no_filter():
+    """"professeur en BTS Banque, … les compétences techniques …": the BTS is the teacher's class — no filter of the
+    answer (the technical skills stay the question); a BTS asked about still is one."""
+    from actions.context import filter_entities
+    from tests.actions.conftest import make_tracker
+
+    text = "professeur en BTS Banque, je présente les compétences techniques du middle office : lesquelles ?"
+    entities = [{"entity": "diploma_kind", "value": "BTS", "start": text.index("BTS"), "end": text.index("BTS") + 3},
+                {"entity": "skill_type", "value": "techniques", "start": text.index("techniques"),
+                 "end": text.index("techniques") + 10}]
+    assert [f.kind for f in filter_entities(make_tracker("ask_skills", entities, text=text))] == ["skill_type"]
+    asked = "un BTS suffit pour le middle office ?"
+    entity = [{"entity": "diploma_kind", "value": "BTS", "start": 3, "end": 6}]
+    assert [f.kind for f in filter_entities(make_tracker("ask_studies", entity, text=asked))] == ["diploma_kind"]
+
+
+def test_two_close_intents_where_one_has_nothing_to_answer_give_the_other():
+    """"et la monétique ?" between a word's meaning and the missions: no word of the glossary, no meaning asked — the
+    missions; "et l'autre métier ?" between a comparison and a job alone: nothing compared — the job."""
+    from actions.fallback import decided_intent
+
+    term = _tracker("et la monétique ?", [("et la monétique ?", "nlu_fallback")],
+                    slots={"job": "back-office", "topic": "missions"})
+    term.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                             {"name": "ask_term", "confidence": 0.50},
+                                             {"name": "ask_missions", "confidence": 0.49}]
+    assert decided_intent(term) == "ask_missions"
+    other = _tracker("et l'autre métier ?", [("et l'autre métier ?", "nlu_fallback")],
+                     slots={"job": "middle-office", "topic": "missions"})
+    other.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                              {"name": "compare_jobs", "confidence": 0.41},
+                                              {"name": "inform_job", "confidence": 0.40}]
+    assert decided_intent(other) == "inform_job"

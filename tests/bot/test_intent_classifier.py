@@ -214,3 +214,30 @@ def test_one_sentence_alone_never_sends_a_message_of_several_to_an_advisor(advis
     assert message.get("intent")["name"] != "ask_advisor"
     assert "ask_advisor" not in [q["intent"] for q in message.get("questions")]
     assert _processed(advisor_model, "je veux parler a un conseiller").get("intent")["name"] == "ask_advisor"
+
+
+class _ScriptedModel:
+    """The classifier's model, scripted: the confidences of the whole message, then of each sentence, by text."""
+
+    def __init__(self, intents: list[str], rows: dict[str, list[float]]):
+        self.intents, self.rows = intents, rows
+
+    def predict(self, texts, vectors):
+        return np.array([self.rows[t] for t in texts], dtype=float)
+
+
+def test_a_question_read_unsurely_as_thanks_asks_something():
+    """"Je vous remercie. Ces fiches indiquent-elles un âge minimum … ?": the question sentence, read as thanks with
+    little confidence, takes its best intent that is not social — the thanks do not decide the message."""
+    thanks, question = "Je vous remercie.", "Ces fiches indiquent-elles un âge minimum pour exercer ces métiers ?"
+    text = f"{thanks} {question}"
+    intents = ["thank", "ask_source", "ask_studies"]
+    scripted = _ScriptedModel(intents, {text: [0.95, 0.03, 0.02], thanks: [0.98, 0.01, 0.01],
+                                        question: [0.30, 0.28, 0.12]})
+    message = _processed(scripted, text)  # type: ignore[arg-type]
+    assert [q["intent"] for q in message.get("questions")] == ["ask_source"]
+    assert message.get("intent")["name"] == "ask_source"
+    # a question read surely as thanks ("merci pour tout, vraiment ?") stays thanks
+    sure = _ScriptedModel(intents, {text: [0.95, 0.03, 0.02], thanks: [0.98, 0.01, 0.01],
+                                    question: [0.80, 0.10, 0.10]})
+    assert _processed(sure, text).get("questions") == []  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ def test_every_response_renders_without_a_placeholder_left(default_kb):
         values = {key: "x" for key in ("job_name", "facts", "source", "topic_label", "instead_label", "publisher",
                                        "title", "url", "max_chars", "where", "other_job_name", "count", "total",
                                        "filter_label", "filter_name", "definition", "item", "question", "answer",
-                                       "own_where", "own_facts")}
+                                       "own_where", "own_facts", "shown", "parts", "headings")}
         text = _text(generator, name, **values)
         assert not re.search(r"\{\w+\}", text) and "None" not in text, (name, text)
 

@@ -303,3 +303,15 @@ def test_et_inside_a_diploma_title_joins_its_specialty(reader, question, items):
 def test_only_of_the_list_is_not_only_of_what_the_student_holds(reader, question, expected):
     fact = "Baccalauréat technologique STMG (sciences et technologies du management et de la gestion)"
     assert verdict(reader, question, fact, listed=3, distinct=frozenset({"stmg"})) == expected
+
+
+@pytest.mark.parametrize("question,items", [
+    # the class the writer teaches is no diploma asked about
+    ("professeur en bts banque, je souhaite presenter les competences. pourriez-vous me les indiquer ?", []),
+    ("enseignante d'anglais en bts banque, que disent les fiches ?", []),
+    # ... but a diploma asked about, or the student's, is one
+    ("je suis prof, est-ce que le bts banque est cite ?", ["bts banque"]),
+    ("ma fille est en bts banque, elle peut faire back office ?", ["bts banque"]),
+])
+def test_a_class_the_writer_teaches_is_no_item_of_the_claim(reader, question, items):
+    assert [i.text for i in reader.items(question) if i.diploma] == items
