@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, planner
 from actions.answer_term import asks_meaning_of_item, asks_meaning_of_word, dispatch_term_question, dispatch_terms
 from actions.compare_jobs import compares
-from actions.questions import TERM_INTENT, answer_all, asks_why_of_it, hinted_topic_intent, reverses_last_move
+from actions.questions import (
+    TERM_INTENT,
+    answer_all,
+    asks_why_of_it,
+    challenged_topic_intent,
+    hinted_topic_intent,
+    reverses_last_move,
+)
 from knowledge import queries
 from knowledge.glossary import meaning_asked, terms_in
 from knowledge.question import FOLLOW_UP_WORDS, STATEMENT, YES_NO, analyse
@@ -280,6 +287,8 @@ class ActionHandleFallback(Action):
             decided = _named_intent(tracker)  # "il y a un magistère aussi ?", "et ingé ?": a diploma is in scope
             if decided is None and _asks_wh_of_last(tracker):
                 decided = _follow_up_intent(tracker)  # "à quel moment ?" right after "le BO voit les clients ?"
+        if not decided:  # "n'importe quoi, ma mère y travaille et voit jamais de client": of the answer just given
+            decided = challenged_topic_intent(tracker, text or "")
         if decided:
             return answer_all(dispatcher, tracker, decided)
         if context.other_job_in_careers(tracker):  # "et un comptable ?" right after the careers
@@ -321,5 +330,21 @@ class ActionHelp(Action):
         if planner.names_diploma(text) and not context.mentions_other_job(tracker):
             return answer_all(dispatcher, tracker, f"{context.TOPIC_INTENT_PREFIX}studies")
         dispatcher.utter_message(response="utter_help")
+        return []
+
+
+class ActionBotChallenge(Action):
+    """"t'es un robot ?": what the bot is — unless the message doubts the answer just given ("t'es sûr ?", "c'est
+    faux"), read as a question about the bot: the claim is checked on that answer's topic."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = context.question_text(tracker) or ""
+        doubted = claim_follow_up(tracker) or challenged_topic_intent(tracker, text)
+        if doubted:
+            return answer_all(dispatcher, tracker, doubted)
+        dispatcher.utter_message(response="utter_iamabot")
         return []
 

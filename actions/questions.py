@@ -350,6 +350,10 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         switched, understood = False, None
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
             intent = topic_asked_instead(text) or intent
+            if intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}":
+                # "c'est faux, il faut obligatoirement un master, ma prof me l'a dit": a claim against the answer
+                # just given, checked on that topic — not where the sheets come from
+                intent = challenged_topic_intent(tracker, text) or intent
             if intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}" and asks_if_mentioned(text):
                 intent = TERM_INTENT  # "lcb ft c ds la fiche ?": words no sheet uses — said so, not the sources
             shown = tracker.get_slot("topic")
@@ -479,6 +483,23 @@ def asks_the_difference(text: str) -> bool:
     words = [w.strip("?!.,;:") for w in fold(text).split()]
     return any(w in comparison for w in words) and not queries.content_terms(
         " ".join(w for w in words if w not in comparison))
+
+
+def challenges(text: str) -> bool:
+    """"c'est faux", "tu racontes n'importe quoi", "pourtant ma mère …", "on m'a dit que …": the student contradicts
+    the answer just given."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().challenge_cues)
+
+
+def challenged_topic_intent(tracker: Tracker, text: str) -> str | None:
+    """The intent of the topic just answered, when the message contradicts that answer and names no other topic: the
+    claim it makes is checked against the same sheet section (never "where do your facts come from")."""
+    shown = tracker.get_slot("topic")
+    if not challenges(text) or not isinstance(shown, str) or shown not in queries.topics() or \
+            shown == planner.SOURCE_TOPIC or not queries.topics()[shown].in_sheets:
+        return None
+    return named_topic_intent(text) or f"{context.TOPIC_INTENT_PREFIX}{shown}"
 
 
 def asks_opinion(text: str) -> bool:

@@ -652,3 +652,17 @@ def test_a_topic_the_message_points_to_decides_between_two_close_intents(dispatc
     ActionHandleFallback().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_answer_definition", dispatcher.messages
     assert "banque" in str(dispatcher.messages[0])
+
+
+def test_a_doubt_read_as_a_question_about_the_bot_checks_the_answer_just_given(dispatcher):
+    """"t'es sûr ?" right after "oui, … maîtrise de l'anglais" (read as "t'es un robot ?"): the certainty is checked
+    (no fact says it is certain: never a plain "oui"); "t'es un robot ?" is still told what the bot is."""
+    from actions.fallback import ActionBotChallenge
+
+    slots = {"job": "back-office", "topic": "skills", "question": "il faut parler anglais en back office ?"}
+    ActionBotChallenge().run(dispatcher, make_tracker("bot_challenge", slots=slots, text="t'es sûr ?"), {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert "utter_iamabot" not in responses and "utter_fact_yes" not in responses and responses
+    robot = CollectingDispatcher()
+    ActionBotChallenge().run(robot, make_tracker("bot_challenge", slots=slots, text="t'es un robot ?"), {})
+    assert [m["response"] for m in robot.messages] == ["utter_iamabot"]
