@@ -535,6 +535,22 @@ def _counted(part: Part) -> Part:
     return part
 
 
+# "c'est lui qui décide …", "c'est le middle office qui encaisse …": the act the question says the job does
+_WHO_DOES = re.compile(r"\bc(?:'est| est|est)\s+(?:lui|elle|eux|jobname)\s+qui\s+(?:ne\s+|n')?(?:s'|se\s+)?([a-z]+)")
+
+
+def _unsaid_act(text: str, group: list[FoundFact]) -> bool:
+    """Whether the question says the job does an act ("c'est lui qui décide …") that no fact found says: a verb of
+    its own, not one of the verbs any task is said with ("gérer", "s'occuper", "traiter" …)."""
+    said = queries.without_job_names(text, marker=JOB_MARKER)
+    match = _WHO_DOES.search(said)
+    if match is None or match.group(1) in queries.claim_reader().words.doing_verbs:
+        return False
+    terms = queries.content_terms(match.group(1))
+    matched = {term for found in group for term in found.matched}
+    return bool(terms) and not set(terms) & matched
+
+
 def _unsaid_things(text: str, group: list[FoundFact]) -> list[str]:
     """The things the question names that none of the facts says ("les clients" in "le reporting pour les clients
     ?" where the fact says "pour le front-office et le management")."""
@@ -623,6 +639,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
         return False
     if not queries.in_sheet_words(best):
         return False  # found by the knowledge base's words for the fact, not the sheet's: its words, without "oui"
+    if _unsaid_act(text, group):
+        return False  # "c'est lui qui décide qui a raison en cas de litige ?" of "l'intermédiaire … en cas de litige"
     names = queries.vocabulary().topic_names
     said = fold(" ".join(" ".join((f.fact.text, *f.fact.aliases)) for f in group))
     if any(not any(contains_phrase(said, name) for name in names.get(named, ()))

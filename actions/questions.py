@@ -745,7 +745,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
         return
-    if asks_opinion(text):  # "je suis rigoureux, c'est pour moi ?": what the sheet says, never a "oui" as a verdict
+    if asks_opinion(text) or challenges(text):
+        # "je suis rigoureux, c'est pour moi ?": what the sheet says, never a "oui" as a verdict; "mais non c'est le
+        # middle qui fait ça, pas le back": a "oui" would read as agreeing with the student
         plan = planner.without_verdict(plan)
     dispatch_plan(dispatcher, plan)
     state.topic, state.job, state.job_answered = plan.topic or topic, plan.job or state.job, True

@@ -33,6 +33,7 @@ class ClaimWords:
     required_in_fact: tuple[str, ...] = ()  # how a fact says something is required ("indispensable")
     third_person_cues: tuple[str, ...] = ()  # "ma fille", "un élève": the message is about someone else
     teaching_cues: tuple[str, ...] = ()  # "professeur en BTS Banque": the writer's class, no diploma asked about
+    doing_verbs: tuple[str, ...] = ()  # "c'est lui qui gère …": verbs any task is said with (no act of their own)
     # "bak": a diploma only followed by one of its words ("bak pro"), else the SMS "back"
     ambiguous_starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negations: tuple[str, ...] = ()  # "y a pas de stress ?": a question that expects "non"
@@ -245,7 +246,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
                           "required_in_fact", "third_person_cues", "level_words", "negations",
-                          "not_negations", "wider_scopes", "teaching_cues")}
+                          "not_negations", "wider_scopes", "teaching_cues", "doing_verbs")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -277,7 +278,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
         third_person_cues=lists["third_person_cues"], level_words=lists["level_words"],
-        teaching_cues=lists["teaching_cues"],
+        teaching_cues=lists["teaching_cues"], doing_verbs=lists["doing_verbs"],
         negations=lists["negations"], not_negations=lists["not_negations"],
         ambiguous_starts=ambiguous,
         option_topics=_folded_list(path, raw.get("option_topics") or [], "claims/option_topics"),

@@ -1441,3 +1441,16 @@ def test_a_complement_added_to_the_closed_question_before_keeps_its_verb_and_obj
     [part] = planner.plan_answer("et les successions aussi ?", "missions", bo,
                                  previous_question="le back office traite les réclamations ?").parts
     assert part.kind == planner.YES and "succession" in part.facts[0].text, part
+
+
+@pytest.mark.parametrize("question,job,yes", [
+    ("c'est lui qui décide qui a raison en cas de litige alors ?", "middle-office", False),
+    ("c'est le middle office qui encaisse les intérêts ?", "middle-office", False),
+    ("c'est lui qui gère les réclamations ?", "back-office", True),  # a verb any task is said with
+    ("c'est lui qui contrôle le respect des échéances ?", "back-office", True),
+])
+def test_an_act_the_question_says_the_job_does_must_be_said_by_the_fact(default_kb, question, job, yes):
+    from actions.planner import YES, plan_answer
+
+    plan = plan_answer(question, "missions", queries.default_repository().job(job))
+    assert (plan.parts[0].kind == YES) is yes, plan.parts
