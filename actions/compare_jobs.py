@@ -68,10 +68,11 @@ def compare_on_button(dispatcher: CollectingDispatcher, remembered: str | None) 
 
 
 def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic: str | None,
-                    understood: bool = False, said_by: list[JobInfo] | None = None) -> str:
+                    understood: bool = False, said_by: list[JobInfo] | None = None, no_verdict: bool = False) -> str:
     """A question about the two jobs; returns the topic answered. `said_by` (if given) receives the one job whose
     sheet alone says "oui" to a closed question ("c'est qui qui fait la facturation, middle ou back ?"): the job
-    "lui" means next.
+    "lui" means next; `no_verdict`: the student's message contradicted the last answer or asked an opinion (the
+    question answered may be the one remembered): no "oui".
 
     A closed question ("les deux demandent l'esprit d'équipe ?") gets each job's own answer, with the same gate
     before "oui" as for one job. A point that facts name ("lequel demande le plus d'anglais ?") gets each sheet's
@@ -100,6 +101,8 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
             yes = (planner.YES, planner.YES_TO_NEGATIVE)
             plans = [replace(plan, parts=[replace(part, kind=planner.FACTS) if part.kind in yes else part
                                           for part in plan.parts]) for plan in plans]
+        if no_verdict or planner.wants_no_verdict(text):  # "mais non c'est le middle qui fait ça, pas le back"
+            plans = [planner.without_verdict(plan) for plan in plans]
         for index, plan in enumerate(plans):
             dispatch_plan(dispatcher, plan, buttons=index == len(plans) - 1)
         if said_by is not None and said_yes.count(True) == 1:

@@ -653,6 +653,14 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}\d*\b")  # "GEA", "STMG": a word that names o
 _ASIDE = re.compile(r"\([^)]*\)")  # "le front-office (services commerciaux …)": what a name means, in brackets
 
 
+def wants_no_verdict(text: str) -> bool:
+    """"c'est pour moi ?", "mais non c'est le middle qui fait ça": an opinion asked or the last answer contradicted —
+    a "oui" would read as a verdict or as agreeing with the student."""
+    folded = fold(text)
+    words = queries.vocabulary()
+    return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.challenge_cues))
+
+
 def without_verdict(plan: Plan) -> Plan:
     """A plan whose "oui" parts say the facts only: asked for an opinion ("c'est pour moi ?"), the bot gives none,
     and a "oui" would read as one."""

@@ -699,8 +699,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             not jobs and state.job is None and compares(text)) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))):
         said_by: list[JobInfo] = []
-        state.topic, state.question = answer_for_both(dispatcher, text, understood or topic, bool(understood),
-                                                      said_by), None
+        state.topic, state.question = answer_for_both(
+            dispatcher, text, understood or topic, bool(understood), said_by,
+            no_verdict=whole_message and planner.wants_no_verdict(said)), None
         state.both = not said_by
         if said_by:  # "c'est qui qui fait la facturation, middle ou back ?": "et lui …" is the one that does
             state.job, state.job_answered = said_by[0], True
@@ -745,7 +746,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if plan.ask_job:
         dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons())
         return
-    if asks_opinion(text) or challenges(text):
+    if planner.wants_no_verdict(text) or (whole_message and planner.wants_no_verdict(said)):
         # "je suis rigoureux, c'est pour moi ?": what the sheet says, never a "oui" as a verdict; "mais non c'est le
         # middle qui fait ça, pas le back": a "oui" would read as agreeing with the student
         plan = planner.without_verdict(plan)

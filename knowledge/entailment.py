@@ -99,6 +99,7 @@ class Claim:
 _WONDERS = re.compile(r"(?<![a-z0-9])(?:(?:se|me|te|nous|vous)\s+demand[a-z]*|demand[a-z]*\s+si)(?![a-z0-9])")
 # "après le bac", "avant le BTS", "post-bac": a moment of the path, not a diploma the student names
 _TIME_BEFORE = re.compile(r"(?<![a-z0-9])(?:(?:apres|avant|post|pendant)\s*-?\s*(?:le\s+|l')?"
+                          r"|(?:au-dela|au dela|par-dela)\s+(?:du\s+|de\s+l'|de\s+la\s+)"
                           r"|une fois (?:le|son|sa|mon|ma|ton|ta|leur)\s+)$")  # "une fois son bac en poche"
 
 

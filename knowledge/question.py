@@ -127,8 +127,11 @@ def _topics_named(folded: str, vocabulary: Vocabulary) -> tuple[str, ...]:
 
 # "après le bac", "en sortant de l'école": where the student starts from, not a filter
 _STARTING_POINT = re.compile(r"\b(?:(?:apres|apre) (?:le|la|l'|un|une|mon|ma|son|sa|ton|ta) ?|"
-                             r"(?:en sortant|a la sortie|sorti|sortie|sortant) "
-                             r"(?:de l'|de la |du |d'un |d'une |de mon |de ma |de |d'))$"
+                             r"(?:en sortant|a la sortie|sorti|sortie|sortant"
+                             # "quelles formations au-delà du BTS ?": what follows it
+                             r"|au-dela|au dela|audela|par-dela|suite|a la suite) "
+                             r"(?:de l'|de la |du |d'un |d'une |de mon |de ma |de son |de sa |de |d'|au |a un "
+                             r"|a une ))$"
                              # "une fois son baccalauréat en poche", "une fois le bac obtenu"
                              r"|\bune fois (?:qu'(?:il|elle|on) (?:aura|a) |que (?:j'aurai|j'ai|tu auras) )?"
                              r"(?:le|la|l'|son|sa|mon|ma|ton|ta|leur) ?$")

@@ -666,3 +666,18 @@ def test_a_doubt_read_as_a_question_about_the_bot_checks_the_answer_just_given(d
     robot = CollectingDispatcher()
     ActionBotChallenge().run(robot, make_tracker("bot_challenge", slots=slots, text="t'es un robot ?"), {})
     assert [m["response"] for m in robot.messages] == ["utter_iamabot"]
+
+
+def test_a_contradiction_of_the_last_answer_gets_each_sheets_facts_without_a_yes():
+    """"mais non c'est le middle office qui fait ça, pas le back" right after "le back office intervient sur les
+    marchés ? — oui": each sheet's facts, no "oui" (it would read as agreeing with the student)."""
+    from actions.compare_jobs import answer_for_both
+
+    asked = "le back office ça intervient sur les marchés financiers ?"
+    said = CollectingDispatcher()
+    answer_for_both(said, asked, "missions")
+    assert "utter_fact_yes" in [m["response"] for m in said.messages]  # the question alone: the sheet says it
+    doubted = CollectingDispatcher()
+    answer_for_both(doubted, asked, "missions", no_verdict=True)
+    responses = [m["response"] for m in doubted.messages]
+    assert "utter_fact_yes" not in responses and "utter_fact_found" in responses
