@@ -272,6 +272,12 @@ class ActionHandleFallback(Action):
             answered, job = dispatch_term_question(dispatcher, text, say_unknown=False)
             if answered:
                 return [SlotSet("job", job.id)] if job else []
+        asked = [q for q in tracker.latest_message.get("questions") or [] if isinstance(q, dict)]
+        if len(asked) >= 2 and not context.mentions_other_job(tracker) and any(
+                context.topic_of_intent(str(q.get("intent"))) for q in asked):
+            # "Quels diplômes la fiche cite-t-elle ? J'aimerais aussi comprendre ce que signifie « valorisation »":
+            # unsure of the message as a whole, but each of its questions was read: each is answered
+            return answer_all(dispatcher, tracker)
         decided = decided_intent(tracker) if context.latest_intent(tracker) == "nlu_fallback" else None
         why = why_follow_up(tracker) if not decided else None
         if not (decided or why) and reverses_last_move(tracker):  # "et l'inverse ?" right after a move

@@ -1017,3 +1017,23 @@ def test_two_close_intents_where_one_has_nothing_to_answer_give_the_other():
                                               {"name": "compare_jobs", "confidence": 0.41},
                                               {"name": "inform_job", "confidence": 0.40}]
     assert decided_intent(other) == "inform_job"
+
+
+def test_a_message_unsure_as_a_whole_has_each_of_its_questions_answered():
+    """The first question tied between two topics sends the whole message to the fallback; each question the NLU
+    read is answered anyway (never "tu veux savoir quoi ?" to a parent's two clear questions)."""
+    from actions.fallback import ActionHandleFallback
+
+    text = ("Mon fils s'intéresse au métier de gestionnaire middle-office. Quels diplômes la fiche cite-t-elle pour "
+            "ce métier ? J'aimerais également comprendre ce que signifie « valorisation des opérations ».")
+    tracker = _tracker(text, [("Quels diplômes la fiche cite-t-elle pour ce métier ?", "ask_studies"),
+                              ("J'aimerais également comprendre ce que signifie « valorisation des opérations ».",
+                               "ask_term")],
+                       context=["Mon fils s'intéresse au métier de gestionnaire middle-office."],
+                       entities=[{"entity": "job", "value": "middle-office"}], slots={"job": "middle-office"})
+    tracker.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.3}
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_answer_studies" and len(responses) == 2, responses
+    assert "valorisation" in str(dispatcher.messages[1])
