@@ -127,6 +127,7 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 FACT_TERMS_INSTEAD = 2  # words of a fact a question must name to be about that fact rather than its source or a word
+STRONG_ENOUGH = 0.5  # share of a question asking what the sheet says of something that a fact must match
 FACT_DECIDES = 0.55  # share of a question a fact must match (twice any other section's) to give it its topic
 
 
@@ -141,6 +142,11 @@ def topic_asked_instead(text: str) -> str | None:
         return None
     found = queries.find_facts(text)
     if found and len(found[0].matched) >= FACT_TERMS_INSTEAD:  # one word is not enough ("la fiche est à jour ?")
+        return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
+    folded = fold(text)
+    if found and found[0].coverage >= STRONG_ENOUGH and any(
+            contains_phrase(folded, cue) for cue in queries.vocabulary().sheet_says_cues):
+        # "que dit la fiche au sujet du stress ?": what the sheet says of a thing it names, not where it comes from
         return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
     claim = queries.claim_reader().read(fold(text))
     if found and found[0].coverage >= 0.99 and (claim.period or claim.frequent or claim.level):

@@ -18,7 +18,8 @@ from knowledge.vocabulary import contains_phrase
 # compétences niveau 3 ?"), so it reads only the terms that are not also filters.
 STRONG_CUES = ("veut dire", "veux dire", "ca signifie", "signifie", "definition", "definis", "kesako", "what does",
                "meaning", "correspond a quoi", "ca correspond", "vt dire", "veut dir",
-               "c'est-a-dire", "c'est a dire", "cest a dire", "c-a-d")  # "c'est-à-dire maîtrise ?"
+               "c'est-a-dire", "c'est a dire", "cest a dire", "c-a-d",  # "c'est-à-dire maîtrise ?"
+               "definit", "definissent", "definit-elle", "definissent-elles")  # "comment la fiche définit-elle …"
 WEAK_CUES = ("c'est quoi", "cest quoi", "c quoi", "c koi", "ckoi", "qu'est-ce que", "qu'est ce que", "c'est qui",
              "what is", "explique", "quoi l'", "quoi la", "quoi le")
 FILTER_TERMS = ("skill-levels", "training-levels")

@@ -43,7 +43,11 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           r"c'est exact|est-ce exact|est ce exact|est-ce correct|c'est correct|est-ce bien le cas|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"
                           r"vrai ou faux|si oui|si c'est le cas|m'en\b|nous en\b|me les\b|nous les\b|les citer|"
-                          r"les lister|les nommer|me renseigner|nous renseigner|m'eclairer|nous eclairer)")
+                          r"les lister|les nommer|me renseigner|nous renseigner|m'eclairer|nous eclairer|"
+                          # "… les termes « front-office » et « back-office ». Comment la fiche définit-elle ces deux
+                          # termes ?": the things named in the sentence before
+                          r"\bces (?:deux|trois|2|3) (?:termes|mots|rubriques|sigles|notions|expressions|listes)|"
+                          r"\bce (?:terme|mot|sigle)\b|\bcette (?:rubrique|notion|expression)\b)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 REACTION_WORDS = 6  # "Cela m'étonne un peu.", "J'ai un doute.": a reaction, not the claim a question points at
 _REACTION = re.compile(r"\b(?:etonne|etonnee|etonnant|surpren\w*|surpris|surprise|doute|doutes|sceptique|perplexe|"
@@ -150,6 +154,10 @@ def _wh_inside(text: str) -> bool:
     return any(m.end() not in relatives for m in _WH_ANYWHERE.finditer(folded))
 
 
+# "1) …", "2. …", "a) …", "- …", "• …": how a list of questions numbers them (no word of the question)
+_ENUMERATOR = re.compile(r"(?:\(?(?:\d{1,2}|[a-c])\s*[).]|[-•*–])\s+")
+
+
 def sentences(text: str) -> list[Sentence]:
     """The message's sentences in order, with their offsets in `text`; blank pieces dropped."""
     found: list[Sentence] = []
@@ -174,7 +182,10 @@ def sentences(text: str) -> list[Sentence]:
             if not re.search(r"\w", piece):
                 continue
             lead = len(piece) - len(piece.lstrip())
-            stripped = piece.strip()
+            enumerator = _ENUMERATOR.match(piece[lead:])
+            if enumerator and re.search(r"\w", piece[lead + enumerator.end():]):
+                lead += enumerator.end()  # "2) quelles formations … ?": the question, without its number
+            stripped = piece[lead:].strip()
             context = end - match.start() in context_ends
             found.append(Sentence(start + lead, start + lead + len(stripped), stripped, not context and (
                 _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0))))

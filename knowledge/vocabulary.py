@@ -112,6 +112,7 @@ class Vocabulary:
     example_cues: tuple[str, ...] = ()  # "un exemple concret ?": an example asked, which the sheets never give
     acknowledgements: tuple[str, ...] = ()  # "ok", "d'accord", "thx": a message of these alone asks nothing
     challenge_cues: tuple[str, ...] = ()  # "c'est faux", "pourtant …": the answer just given is contradicted
+    sheet_says_cues: tuple[str, ...] = ()  # "que dit la fiche au sujet de …": what the sheet says of a thing
     same_question_cues: tuple[str, ...] = ()  # "et le middle il fait ça aussi ?": the last question, other job
     reverse_cues: tuple[str, ...] = ()  # "et l'inverse ?": the move just asked, the other way round
     more_cues: tuple[str, ...] = ()  # "quoi d'autre ?": the rest of the topic just answered
@@ -356,6 +357,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         example_cues=_folded_list(path, data.get("example_cues") or [], "example_cues"),
         acknowledgements=_folded_list(path, data.get("acknowledgements") or [], "acknowledgements"),
         challenge_cues=_folded_list(path, data.get("challenge_cues") or [], "challenge_cues"),
+        sheet_says_cues=_folded_list(path, data.get("sheet_says_cues") or [], "sheet_says_cues"),
         filler_phrases=_folded_list(path, data.get("filler_phrases") or [], "filler_phrases"),
         said_for={fold(str(word)): _folded_list(path, phrases, f"said_for/{word}")
                   for word, phrases in (data.get("said_for") or {}).items() if word != LINE_KEY},

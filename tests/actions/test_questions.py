@@ -1037,3 +1037,10 @@ def test_a_message_unsure_as_a_whole_has_each_of_its_questions_answered():
     responses = [m["response"] for m in dispatcher.messages]
     assert responses[0] == "utter_answer_studies" and len(responses) == 2, responses
     assert "valorisation" in str(dispatcher.messages[1])
+
+
+def test_what_the_sheet_says_of_a_thing_is_that_things_topic_not_the_source():
+    from actions.questions import topic_asked_instead
+
+    assert topic_asked_instead("Que dit la fiche middle-office au sujet du stress ?") == "ask_skills"
+    assert topic_asked_instead("d'où viennent les infos de la fiche ?") is None

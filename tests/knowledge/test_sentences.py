@@ -210,3 +210,20 @@ def test_a_thing_added_with_aussi_is_a_closed_question():
     vocabulary = load_vocabulary(PROJECT_DIR / "knowledge" / "vocabulary.yml")
     assert analyse("et l'allemand aussi ?", vocabulary).form == YES_NO
     assert analyse("et l'expérience demandée ?", vocabulary).form == OPEN
+
+
+def test_numbered_questions_lose_their_numbers():
+    """"… je souhaiterais savoir : 1) si … ; 2) quelles formations … ; 3) …": each question without its number (the
+    "2" of "2)" is no word of a fact: it matched "MIF 2")."""
+    text = ("je souhaiterais savoir : 1) si la fiche mentionne le bac pro ; 2) quelles formations supérieures y sont "
+            "citées ; 3) quelles compétences sont attendues.")
+    found = [s.text for s in sentences(text)]
+    assert found[1:] == ["quelles formations supérieures y sont citées ;", "quelles compétences sont attendues."]
+    assert all(text[s.start:s.end] == s.text for s in sentences(text))
+
+
+def test_a_question_about_the_terms_named_before_is_one_question_with_them():
+    text = ("En lisant la fiche, nous sommes tombés sur les termes « front-office » et « back-office ». Comment la "
+            "fiche définit-elle ces deux termes ?")
+    found = sentences(text)
+    assert len(found) == 1 and found[0].question and "front-office" in found[0].text
