@@ -17,6 +17,7 @@ from actions.questions import (
     challenged_topic_intent,
     hinted_topic_intent,
     reverses_last_move,
+    tells_only_own_path,
 )
 from knowledge import queries
 from knowledge.glossary import meaning_asked, terms_in
@@ -145,6 +146,9 @@ def decided_intent(tracker: Tracker) -> str | None:
     named = _named_intent(tracker)
     if named in (first, second):  # "c'est dans quel secteur ?" between the definition and the figures: the one named
         return named
+    if named and tells_only_own_path(context.question_text(tracker) or "") and (
+            context.mentioned_jobs(tracker) or context.context_job(tracker)):
+        return named  # "moi jsuis en terminale générale" with a job in context: whether its sheet lists it
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
         if other == "compare_jobs":  # "et l'autre métier ?": the job alone, unless the message compares

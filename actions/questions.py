@@ -379,6 +379,10 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             jobs, switched = others, True
         elif whole_message and len(jobs) == 1 and (partner := partner_of(tracker, jobs[0], said)) is not None:
             jobs = [partner]  # "et avec le back il fait quoi ?"
+            if context.topic_of_intent(intent) == context.DEFAULT_TOPIC:
+                # "… il fait quoi ensemble ?" read as what the job is: what it does with that partner (its
+                # interlocutors, where the sheet says so), not its definition
+                intent = f"{context.TOPIC_INTENT_PREFIX}interlocutors"
         elif intent == "inform_job" and whole_message and jobs:  # "ok parle-moi du back office alors"
             named = named_topic_intent(said) or hinted_topic_intent(said)  # "le BO doit parler allemand ?"
             if named:

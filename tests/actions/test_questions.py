@@ -1044,3 +1044,25 @@ def test_what_the_sheet_says_of_a_thing_is_that_things_topic_not_the_source():
 
     assert topic_asked_instead("Que dit la fiche middle-office au sujet du stress ?") == "ask_skills"
     assert topic_asked_instead("d'où viennent les infos de la fiche ?") is None
+
+
+def test_the_students_own_diploma_told_alone_the_nlu_missed_is_checked_against_the_sheet():
+    from actions.fallback import decided_intent
+
+    text = "moi jsuis en terminale générale"
+    tracker = _tracker(text, [(text, "nlu_fallback")], slots={"job": "back-office", "topic": "studies"})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "out_of_scope", "confidence": 0.39},
+                                                {"name": "ask_definition", "confidence": 0.35}]
+    assert decided_intent(tracker) == "ask_studies"
+
+
+def test_what_the_job_does_with_a_partner_read_as_a_definition_is_its_interlocutors():
+    text = "et avec le back il fait quoi ensemble"
+    tracker = _tracker(text, [(text, "ask_definition")], entities=[{"entity": "job", "value": "back-office"}],
+                       slots={"job": "back-office", "topic": "missions"})
+    # the middle office was the conversation's job before this message (Rasa then filled the slot from the entity)
+    tracker.events.insert(0, {"event": "slot", "name": "job", "value": "middle-office"})
+    messages, events = _run(tracker)
+    assert [m["response"] for m in messages] == ["utter_answer_interlocutors"]
+    assert {e["name"]: e["value"] for e in events}["job"] == "middle-office"
