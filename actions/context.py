@@ -13,7 +13,7 @@ from knowledge import queries
 from knowledge.glossary import terms_in
 from knowledge.queries import JobInfo, TopicAnswer
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, analyse
-from knowledge.sentences import sentences
+from knowledge.sentences import repaired, sentences
 from knowledge.text import fold
 from knowledge.vocabulary import FILTER_KINDS, FilterValue, contains_phrase
 
@@ -56,7 +56,8 @@ def question_text(tracker: Tracker) -> str:
     # calcul ?" asks nothing about internships)
     asked = [q["text"] for q in tracker.latest_message.get("questions") or []
              if isinstance(q, dict) and isinstance(q.get("text"), str)]
-    return " ".join(asked) if asked and tracker.latest_message.get("context") else text
+    # "pardon, c'est l'expérience demandée que je voulais savoir": what the student corrects to
+    return " ".join(asked) if asked and tracker.latest_message.get("context") else repaired(text)
 
 
 def asks_more_than_a_job(text: str) -> bool:

@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from knowledge.sentences import Sentence, sentences
+from knowledge.sentences import Sentence, repaired, sentences
 
 logger = logging.getLogger(__name__)
 
@@ -297,9 +297,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
             return messages
-        confidences = self.model.predict([m.get(TEXT) or "" for m in messages], _sentence_vectors(messages))
-        for message, row in zip(messages, confidences, strict=True):
-            parts = sentences(message.get(TEXT) or "")
+        # "ah dsl je voulais dire middle office": a self-correction is read from what it corrects to
+        texts = [repaired(m.get(TEXT) or "") for m in messages]
+        confidences = self.model.predict(texts, _sentence_vectors(messages))
+        for message, text, row in zip(messages, texts, confidences, strict=True):
+            parts = sentences(message.get(TEXT) or "") if text == (message.get(TEXT) or "") else []
             if len(parts) > 1:
                 row = self._focus(message, parts, row)
             if not says_anything(message.get(TEXT) or ""):  # "%s%s%s", "?", "123": no intent to read

@@ -158,6 +158,34 @@ def _wh_inside(text: str) -> bool:
 _ENUMERATOR = re.compile(r"(?:\(?(?:\d{1,2}|[a-c])\s*[).]|[-•*–])\s+")
 
 
+# "pardon je me suis mal exprimé : …", "ah dsl je voulais dire …", "non je parlais du …": the student corrects
+# themself; what follows carries the question
+_REPAIR_LEAD = re.compile(
+    r"^(?:(?:ah|oh|oups|oops|non|nan|pardon|dsl|desole|desolee|excuse|excusez|excuse-moi|excusez-moi|sorry|mb|"
+    r"my bad|en fait|enfait)\b[\s,!.:]*)*"
+    r"(?:je me suis (?:mal exprimee?|trompee?|mal explique|mal expliquee)\b[\s,!.:]*)?"
+    r"(?:je voulais dire|je voulais parler (?:du|de la|des|de l'|d')|je parlais (?:du|de la|des|de l'|d')|"
+    r"je pensais (?:au|a la|aux|a l')|je demandais|ma question (?:c'etait|portait sur|concernait))\s*:?\s*")
+_REPAIR_FOCUS = re.compile(r"^(?:(?:ah|oh|non|pardon|dsl|desole|desolee)\b[\s,!.:]*)*"
+                           r"(?:je me suis mal exprimee?[\s,!.:]*)?"
+                           r"c'est (.+?) que je (?:voulais|veux) (?:savoir|dire|demander|connaitre)\s*[.!?]*$")
+
+
+def repaired(text: str) -> str:
+    """The part of a self-correction that asks something ("ah dsl je voulais dire middle office pas manager" -> "middle
+    office pas manager"; "pardon, c'est l'expérience demandée que je voulais savoir" -> "l'expérience demandée"); the
+    text itself when it corrects nothing."""
+    folded = fold(text or "")
+    focus = _REPAIR_FOCUS.match(folded)
+    if focus:  # what the student wanted to know: an open question about it (never a "oui" to a noun)
+        return f"c'est quoi {focus.group(1)} ?"
+    lead = _REPAIR_LEAD.match(folded)
+    if lead and lead.end() and re.search(r"\w", folded[lead.end():]) and re.search(
+            r"voulais|parlais|pensais|demandais|question|exprime|trompe", folded[:lead.end()]):
+        return folded[lead.end():]
+    return text
+
+
 def sentences(text: str) -> list[Sentence]:
     """The message's sentences in order, with their offsets in `text`; blank pieces dropped."""
     found: list[Sentence] = []

@@ -241,3 +241,11 @@ def test_a_question_read_unsurely_as_thanks_asks_something():
     sure = _ScriptedModel(intents, {text: [0.95, 0.03, 0.02], thanks: [0.98, 0.01, 0.01],
                                     question: [0.80, 0.10, 0.10]})
     assert _processed(sure, text).get("questions") == []  # type: ignore[arg-type]
+
+
+def test_a_self_correction_is_classified_from_what_it_corrects_to():
+    """"ah dsl je voulais dire middle office" is read as what follows the correction (a job named), not as thanks."""
+    intents = ["thank", "inform_job"]
+    scripted = _ScriptedModel(intents, {"middle office": [0.1, 0.9]})  # the whole message is never read
+    message = _processed(scripted, "ah dsl je voulais dire middle office")  # type: ignore[arg-type]
+    assert message.get("intent")["name"] == "inform_job"

@@ -227,3 +227,17 @@ def test_a_question_about_the_terms_named_before_is_one_question_with_them():
             "fiche définit-elle ces deux termes ?")
     found = sentences(text)
     assert len(found) == 1 and found[0].question and "front-office" in found[0].text
+
+
+@pytest.mark.parametrize("text,asked", [
+    ("ah dsl je voulais dire middle office pas manager", "middle office pas manager"),
+    ("pardon je me suis mal exprimé : c'est l'expérience demandée que je voulais savoir",
+     "c'est quoi l'experience demandee ?"),
+    ("non pardon je voulais dire le back", "le back"),
+    ("le middle office fait quoi ?", "le middle office fait quoi ?"),  # nothing corrected: the text itself
+    ("non merci", "non merci"),
+])
+def test_a_self_correction_is_read_from_what_it_corrects_to(text, asked):
+    from knowledge.sentences import repaired
+
+    assert repaired(text) == asked
