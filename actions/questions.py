@@ -117,8 +117,10 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for text, intent in asked:
         folded = fold(text)
         # the words that name a topic count too: "se déplace souvent ? et les horaires ?" asks two things of one topic
+        shape = analyse(text, vocabulary)
+        # ... and a starting point: "son bac est-il cité ? Et quelles formations après le bac ?" asks two things
         terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text)),
-                 *(f"topic:{t}" for t in analyse(text, vocabulary).topics_named),
+                 *(f"topic:{t}" for t in shape.topics_named), *(f"after:{f.value}" for f in shape.after),
                  *(f"name:{n}" for names in vocabulary.topic_names.values() for n in names
                    if contains_phrase(folded, n))}
         if not any(intent == other and terms <= other_terms for _, other, other_terms in kept):

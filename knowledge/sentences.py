@@ -100,7 +100,8 @@ def _asks(folded: str) -> bool:
 # "elle ne sait pas trop vers quoi se diriger", "je sais plus quel métier choisir": what the writer does not know
 _NOT_KNOWING_HEAD = (r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent|sans savoir)\s+"
                      r"(?:pas|plus|encore)?\s*"
-                     r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
+                     r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+|precisement\s+|exactement\s+|clairement\s+|"
+                     r"tres bien\s+|au juste\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
                      r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle|ce qu)\b")
 _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question

@@ -475,6 +475,10 @@ def test_a_question_asked_again_in_other_words_is_answered_once():
     other_point = [("Le middle-office se déplace souvent ?", "ask_rhythm"),
                    ("et les horaires c comment ?", "ask_rhythm")]
     assert len(_without_repeats(other_point)) == 2
+    # a starting point: what follows the bac is not whether the bac is cited
+    after = [("Je voudrais savoir si son bac fait partie de ceux que la fiche mentionne.", "ask_studies"),
+             ("Et quelles formations après le bac cette fiche cite-t-elle ?", "ask_studies")]
+    assert len(_without_repeats(after)) == 2
 
 
 def test_the_meaning_of_an_item_a_sheet_lists_is_where_the_sheet_names_it():

@@ -241,3 +241,9 @@ def test_a_self_correction_is_read_from_what_it_corrects_to(text, asked):
     from knowledge.sentences import repaired
 
     assert repaired(text) == asked
+
+
+def test_not_knowing_precisely_which_job_is_context_beside_a_plain_question():
+    text = ("Mon fils est en première STMG, sans savoir précisément quel métier viser. Et quelles formations après "
+            "le bac cette fiche cite-t-elle ?")
+    assert [s.question for s in sentences(text)] == [False, True]
