@@ -13,6 +13,7 @@ from actions.compare_jobs import compares
 from actions.questions import (
     TERM_INTENT,
     answer_all,
+    asks_for_more,
     asks_why_of_it,
     challenged_topic_intent,
     hinted_topic_intent,
@@ -355,6 +356,10 @@ class ActionBotChallenge(Action):
         doubted = claim_follow_up(tracker) or challenged_topic_intent(tracker, text)
         if doubted:
             return answer_all(dispatcher, tracker, doubted)
+        shown = tracker.get_slot("topic")
+        if asks_for_more(text) and isinstance(shown, str) and context.topic_of_intent(
+                f"{context.TOPIC_INTENT_PREFIX}{shown}"):  # "une autre ?" right after one quality: the whole list
+            return answer_all(dispatcher, tracker, f"{context.TOPIC_INTENT_PREFIX}{shown}")
         dispatcher.utter_message(response="utter_iamabot")
         return []
 

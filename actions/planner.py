@@ -291,8 +291,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     if own_filters:
         shape = replace(shape, filters=tuple(f for f in shape.filters if f not in own_filters))
     said_now = fold(text)
-    if previous_text and not shape.filters and not queries.content_terms(shape.content) and any(
-            contains_phrase(said_now, c) for c in vocabulary.same_filter_cues):
+    if previous_text and not shape.filters and not queries.content_terms(shape.content) and (any(
+            contains_phrase(said_now, c) for c in vocabulary.same_filter_cues) or (
+            counted or vocabulary.asks_count(said_now)) and not shape.topics_named):
+        # ... and "ça en fait combien ?" right after "lesquelles sont comportementales ?": that list, counted
         # "quelles compétences sont à ce niveau-là ?": the level (or kind) of the message before
         shape = replace(shape, filters=analyse(previous_text, vocabulary).filters, attribute=None)
     elif (previous_question and not queries.content_terms(shape.content) and shape.filters and shape.form == YES_NO

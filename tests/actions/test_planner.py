@@ -1454,3 +1454,14 @@ def test_an_act_the_question_says_the_job_does_must_be_said_by_the_fact(default_
 
     plan = plan_answer(question, "missions", queries.default_repository().job(job))
     assert (plan.parts[0].kind == YES) is yes, plan.parts
+
+
+@pytest.mark.parametrize("question,job,kind", [
+    ("au middle office ya pas de management a faire ?", "middle-office", "yes_to_negative"),  # "encadrer une équipe"
+    ("au middle, travailler en équipe c'est plus important que gérer le stress ?", "middle-office", "no_importance"),
+])
+def test_everyday_words_for_the_sheets_words(default_kb, question, job, kind):
+    from actions.planner import plan_answer
+
+    plan = plan_answer(question, "skills", queries.default_repository().job(job))
+    assert plan.parts[0].kind == kind, plan.parts

@@ -1070,3 +1070,13 @@ def test_what_the_job_does_with_a_partner_read_as_a_definition_is_its_interlocut
     messages, events = _run(tracker)
     assert [m["response"] for m in messages] == ["utter_answer_interlocutors"]
     assert {e["name"]: e["value"] for e in events}["job"] == "middle-office"
+
+
+def test_how_many_right_after_a_filtered_list_counts_that_list(default_kb):
+    from actions.planner import FILTERED, plan_answer
+
+    job = queries.default_repository().job("middle-office")
+    plan = plan_answer("ça en fait combien ?", "skills", job, previous_text="lesquelles sont comportementales ?",
+                       counted=True)  # "combien ?" with no words of its own (as actions/questions.py reads it)
+    # "4 sur 12 … (compétences comportementales)": that list, its number first
+    assert plan.parts[0].kind == FILTERED and len(plan.parts[0].facts) == 4 and plan.parts[0].total == 12
