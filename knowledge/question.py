@@ -36,8 +36,12 @@ _ALSO = ("aussi", "egalement", "de meme")  # "et l'allemand aussi ?": the closed
 _HYPOTHESIS = re.compile(r"^(?:et |mais |ok |donc |du coup |bon )*(?:si|s'il|s'ils|s il|s ils)\b[^,]*\??\s*$")
 
 
+# "c'est plus technique ou relationnel ?", "plutôt bureau ou terrain ?": which of two, never a yes
+_WHICH_OF_TWO = re.compile(r"\b(?:plus|plutot|davantage|moins|surtout)\b[^?.!]*\bou\b(?!\s+(?:pas|non)\b)")
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
-    if _HYPOTHESIS.match(folded.strip()):
+    if _HYPOTHESIS.match(folded.strip()) or _WHICH_OF_TWO.search(folded):
         return OPEN
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)

@@ -88,3 +88,11 @@ def test_the_words_of_a_polite_request_are_no_words_searched():
 
     terms = queries.content_terms("Pouvez-vous me confirmer qu'elle aura besoin de convaincre qui que ce soit ?")
     assert terms == ["convaincr"], terms
+
+
+def test_which_of_two_is_no_yes_no_question():
+    from knowledge.question import OPEN, YES_NO, analyse
+
+    assert analyse("c'est plus technique ou relationnel le middle ?", vocabulary()).form == OPEN
+    assert analyse("il travaille plutôt en interne ou avec les clients ?", vocabulary()).form == OPEN
+    assert analyse("il bosse avec les clients ou pas ?", vocabulary()).form == YES_NO
