@@ -1009,18 +1009,18 @@ def test_two_close_intents_where_one_has_nothing_to_answer_give_the_other():
     missions; "et l'autre métier ?" between a comparison and a job alone: nothing compared — the job."""
     from actions.fallback import decided_intent
 
-    term = _tracker("et la monétique ?", [("et la monétique ?", "nlu_fallback")],
-                    slots={"job": "back-office", "topic": "missions"})
-    term.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
-                                             {"name": "ask_term", "confidence": 0.50},
-                                             {"name": "ask_missions", "confidence": 0.49}]
+    term = _missed("et la monétique ?", "back-office", [("ask_term", 0.50), ("ask_missions", 0.49)])
     assert decided_intent(term) == "ask_missions"
-    other = _tracker("et l'autre métier ?", [("et l'autre métier ?", "nlu_fallback")],
-                     slots={"job": "middle-office", "topic": "missions"})
-    other.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
-                                              {"name": "compare_jobs", "confidence": 0.41},
-                                              {"name": "inform_job", "confidence": 0.40}]
+    other = _missed("et l'autre métier ?", "middle-office", [("compare_jobs", 0.41), ("inform_job", 0.40)])
     assert decided_intent(other) == "inform_job"
+
+
+def _missed(text: str, job: str, ranking: list[tuple[str, float]], topic: str = "missions") -> Tracker:
+    """A message the NLU did not understand (nlu_fallback), ranked as given, after an answer about `job`."""
+    tracker = _tracker(text, [(text, "nlu_fallback")], slots={"job": job, "topic": topic})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                *({"name": n, "confidence": c} for n, c in ranking)]
+    return tracker
 
 
 def test_a_message_unsure_as_a_whole_has_each_of_its_questions_answered():
@@ -1053,11 +1053,8 @@ def test_what_the_sheet_says_of_a_thing_is_that_things_topic_not_the_source():
 def test_the_students_own_diploma_told_alone_the_nlu_missed_is_checked_against_the_sheet():
     from actions.fallback import decided_intent
 
-    text = "moi jsuis en terminale générale"
-    tracker = _tracker(text, [(text, "nlu_fallback")], slots={"job": "back-office", "topic": "studies"})
-    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
-                                                {"name": "out_of_scope", "confidence": 0.39},
-                                                {"name": "ask_definition", "confidence": 0.35}]
+    tracker = _missed("moi jsuis en terminale générale", "back-office",
+                      [("out_of_scope", 0.39), ("ask_definition", 0.35)], topic="studies")
     assert decided_intent(tracker) == "ask_studies"
 
 
