@@ -91,8 +91,9 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     if part.kind == planner.NOT_CITED:
         dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, job_name=values["job_name"])
         return
-    if part.kind == planner.RANK_NOTE:  # a note before the answers that follow it: no buttons of its own
-        dispatcher.utter_message(response="utter_not_ranked_note", job_name=values["job_name"])
+    if part.kind in (planner.RANK_NOTE, planner.SIDES_NOTE):  # a note before the answers that follow it: no buttons
+        note = "utter_not_ranked_note" if part.kind == planner.RANK_NOTE else "utter_sides_note"
+        dispatcher.utter_message(response=note, job_name=values["job_name"])
         return
     if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB, planner.ELSEWHERE_ONLY):
         other = part.other

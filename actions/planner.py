@@ -43,7 +43,9 @@ DEFINITION_TOPIC = "definition"  # what the job is: only its own section says "o
 # "et pour les clients aussi ?": a complement added to the closed question before (its verb and object carry over);
 # "et les successions ?" replaces the object instead
 _ADDS_COMPLEMENT = re.compile(r"^(?:ok |mais |alors )?et\s+(?:pour|avec|a|au|aux|chez|aupres|vers|sur)\b")
-_BEFORE_A_NOUN = frozenset({"le", "la", "les", "l'", "des", "du", "de", "d'", "pour", "avec", "aux", "au", "un", "une"})
+# the words a thing named follows ("du conseil EN patrimoine": the field of the thing, a thing of its own)
+_BEFORE_A_NOUN = frozenset({"le", "la", "les", "l'", "des", "du", "de", "d'", "pour", "avec", "aux", "au", "un", "une",
+                            "en"})
 SOURCE_TOPIC = "source"
 MAX_TOPICS = 3
 JOB_MARKER = " jobname "  # where a job's name was: it ends a named item ("un bac pro POUR le back office")
@@ -76,6 +78,7 @@ AFTER_POINT = "after_point"  # "quelles études après le bac ?": the studies th
 NOT_CITED = "not_cited"  # answering both jobs: this sheet does not say it (the other's answer follows)
 NO_IMPORTANCE = "no_importance"  # "laquelle est la plus importante ?" of a list: no sheet rates importance
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
+SIDES_NOTE = "sides_note"  # "c'est plus technique ou relationnel ?": the sheet weighs neither; what it says of each
 RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
 ATTRIBUTE_NONE = "attribute_none"  # "des numéros RNCP ?" of a list none of whose items carries one
@@ -360,6 +363,13 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             plan.parts.append(Part(TOPIC, answered, named))
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
+    if closed and job is not None and plan.parts and asks_identity(text) and all(
+            part.kind in _BESIDE_THE_JOB for part in plan.parts):
+        # "le middle office c'est un métier de vente ?", "c'est bien le service commercial ?": what the job IS, which
+        # its definition says — not the other job's sheet, nor the kind of colleague that shares the word
+        defined = queries.topic_answer(job.id, DEFINITION_TOPIC).facts
+        if defined:
+            plan.parts = [Part(UNQUALIFIED, job, DEFINITION_TOPIC, defined)]
     kinds = shape.filters
     if any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.minimum_cues):
         # "il faut au moins le niveau avancé ?": a minimum, checked by the claim's level (a higher level is a yes)
@@ -578,9 +588,13 @@ def _said_together(noun: str, qualifier: str, job: JobInfo) -> bool:
     return any(wanted <= set(f.matched) for f in queries.find_facts(f"{noun} {qualifier}", (job.id,)))
 
 
+# Answers that speak of another job or of a kind of colleague: no answer to what the job itself is
+_BESIDE_THE_JOB = (NO_OTHER_JOB, SILENT_OTHER_JOB, KIND_LISTED)
 _PATH_SAID = re.compile(r"\s*(?:parcours|chemin|voie|passage|passerelle|evolution|reconversion|possibilite|option|"
                         r"debouche|transition)\b")
 _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+"
+                       # "c'est bien le service commercial ?", "c'est surtout un métier de contrôle ?"
+                       r"(?:(?:bien|vraiment|juste|surtout|plutot|donc|en fait|avant tout|seulement)\s+)?"
                        r"(?:le|la|les|l'|un|une|du|de la|des)\b"
                        # "le middle il est commercial ?", "il est stressant le BO ?": one word said of the job itself
                        r"|jobname\s*,?\s*(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s*[?!.]*\s*$"
@@ -661,6 +675,52 @@ def wants_no_verdict(text: str) -> bool:
     folded = fold(text)
     words = queries.vocabulary()
     return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.challenge_cues))
+
+
+# "c'est plus technique ou relationnel ?", "il travaille plus en interne ou avec les clients ?": two things weighed
+_SIDE_LEAD = r"(?:de la |de l'|des |du |de |d'|en |avec (?:le |la |les |l')?|au |aux |a la |a l')?"
+_TWO_SIDES = re.compile(r"\b(?:plus|plutot|davantage|surtout)\s+" + _SIDE_LEAD + r"(?P<x>[a-z0-9' -]+?)\s+ou\s+"
+                        r"(?:plutot\s+|bien\s+|alors\s+)?" + _SIDE_LEAD + r"(?P<y>[a-z0-9' -]+?)\s*(?:[?!.,;]|$)")
+_SIDE_TAIL = re.compile(r"(?:\s+(?:le|la|les|l'|pour|au|aux|chez|dans|en|il|elle|jobname|c'est|cest))+\s*$")
+_QUANTITY = re.compile(r"\b(?:plus|davantage)\s+(?:de|d')\s*\w")  # "y a plus de qualités ou de compétences ?"
+
+
+def two_sides(text: str) -> tuple[str, str] | None:
+    """The two things a question weighs within one job ("plus technique ou relationnel" -> ("technique",
+    "relationnel")), or None (a job named on either side is a comparison of the jobs)."""
+    folded = fold(queries.without_job_names(text, marker=JOB_MARKER))
+    match = _TWO_SIDES.search(folded)
+    if not match:
+        return None
+    sides = tuple(_SIDE_TAIL.sub("", match.group(side)).strip() for side in ("x", "y"))
+    if any(not side or JOB_MARKER.strip() in side or side in ("moins", "non", "pas") for side in sides):
+        return None
+    vocabulary = queries.vocabulary()
+    if not all(queries.content_terms(side) or analyse(side, vocabulary).filters or analyse(side, vocabulary).topics_named
+               for side in sides):
+        return None
+    return sides[0], sides[1]
+
+
+def plan_sides(text: str, topic: str, job: JobInfo) -> Plan | None:
+    """"c'est plus technique ou relationnel le middle ?": what the sheet says of each side, never a "oui" and never a
+    side chosen — with their numbers when a quantity is weighed ("plus de compétences techniques ou
+    comportementales ?"). None when the message weighs no two things."""
+    sides = two_sides(text)
+    if sides is None:
+        return None
+    counted = bool(_QUANTITY.search(fold(text)))
+    catalogue = queries.topics()
+    parts: list[Part] = []
+    for side in sides:
+        # "y a plus de qualités ou de compétences ?": a side that names a topic is asked of that topic
+        named = [t for t in analyse(side, queries.vocabulary()).topics_named if t in catalogue]
+        plan = plan_answer(side, named[0] if named else topic, job, counted=counted)
+        if plan.ask_job or not plan.parts or plan.parts[0].kind == TOPIC and not named or plan.parts[0] in parts:
+            return None  # a side the sheet says nothing precise of ("plus du bureau ou du terrain ?"): no weighing
+        parts += without_verdict(plan).parts[:1]
+    note = [] if counted else [Part(SIDES_NOTE, job, topic)]
+    return Plan([*note, *parts], precise=True)
 
 
 def without_verdict(plan: Plan) -> Plan:
@@ -825,11 +885,26 @@ def _sharing(folded: str, job: JobInfo, topic: str) -> tuple[FactItem, ...]:
                  if 2 * len(asked & set(reader.terms_of(" ".join((f.text, *f.aliases))))) >= len(asked) > 0)
 
 
+def _said_in_other_topic(folded: str, job: JobInfo, topic: str) -> Part | None:
+    """"faut faire des études de droit ?" of a sheet whose studies name no law: the fact of another of its sections that
+    names the thing asked ("Connaissances juridiques de base", its skills), shown as what it says — never a "oui"."""
+    rest = folded
+    for name in queries.vocabulary().topic_names.get(topic, ()):
+        rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+    if not queries.content_terms(rest):
+        return None
+    found = [f for f in queries.find_facts(rest, (job.id,)) if f.topic != topic]
+    if not found or found[0].coverage < STRONG or len(found[0].matched) < 1:
+        return None
+    return Part(FACTS, job, found[0].topic, (found[0].fact,))
+
+
 def _not_silent(part: Part, claim: Claim, folded: str) -> list[Part]:
     """Never "the sheet does not talk about it" while a fact of the topic names what was asked."""
     sharing = _sharing(folded, part.job, part.topic)
     if not sharing:
-        return [part]
+        elsewhere = _said_in_other_topic(folded, part.job, part.topic)
+        return [part, elsewhere] if elsewhere is not None else [part]
     for fact in sharing:
         verdict = _verdict(claim, part.job, part.topic, fact)
         if verdict in (entailment.LESS_OFTEN, entailment.LEVEL_TOO_LOW):

@@ -59,7 +59,8 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     asked = [(q["text"], q["intent"]) for q in split or []
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
-    parallel = _parallel_questions(text, intent) if len(asked) < 2 and text and not text.startswith("/") else []
+    parallel = (_parallel_questions(text, intent) or _also_asked(text, intent)
+                if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
         return parallel
     if len(asked) < 2 or not text or text.startswith("/") or context.latest_intent(tracker) == "inform_job":
@@ -83,6 +84,31 @@ def _parallel_questions(text: str, intent: str) -> list[tuple[str, str]]:
                 and queries.content_terms(queries.without_job_names(after))):
             return [(before.strip(), intent), (after.strip(), intent)]
     return []
+
+
+# "…, ainsi que les évolutions possibles pour chacun d'eux ?": a second thing asked, joined without a question word
+_ALSO = re.compile(r",?\s+(?:ainsi que|de meme que|mais aussi|et aussi|et egalement)\s+")
+
+
+def _also_asked(text: str, intent: str) -> list[tuple[str, str]]:
+    """"la différence entre ces deux métiers, ainsi que les évolutions possibles pour chacun d'eux ?": a topic named
+    after "ainsi que" that the first part does not name is a question of its own (each part its own intent). [] when
+    the message asks one thing."""
+    folded = fold(text)
+    match = _ALSO.search(folded) if len(folded) == len(text) else None  # the offsets of the folded text are the text's
+    if not match or not queries.content_terms(folded[:match.start()]):
+        return []
+    before, after = text[:match.start()], text[match.end():]
+    vocabulary = queries.vocabulary()
+    named_after = [t for t in analyse(after, vocabulary).topics_named if context.topic_of_intent(
+        f"{context.TOPIC_INTENT_PREFIX}{t}")]
+    after_intent = named_topic_intent(after)
+    if after_intent is None or set(named_after) & set(analyse(before, vocabulary).topics_named):
+        return []
+    # the first part keeps the NLU's intent, unless that intent is the second part's topic
+    before_intent = intent if context.topic_of_intent(intent) not in named_after else (
+        named_topic_intent(before) or (COMPARE_INTENT if compares(before) else None))
+    return [(before.strip(), before_intent), (after.strip(), after_intent)] if before_intent else []
 
 
 def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
@@ -299,13 +325,22 @@ _BARE_COUNT = re.compile(r"^\W*(?:et |ok |du coup |mais |alors |donc )?(?:combie
                          r"(?: en tout| au total| y en a| il y en a| ca fait)?\W*$")  # "combien ?", alone
 
 
+# "il EN a combien ?", "y EN a combien ?": the count of something said before
+_COUNT_OF_IT = re.compile(r"\b(?:en|y en|n'en|y'en)\s+(?:a|as|ont|avez|aurait|auront|cite|citent|compte|comptent|"
+                          r"liste|listent|fait|font|donne|donnent|demande|demandent)\b")
+
+
 def counts_what_was_shown(text: str, topic: str) -> bool:
     """"ça en fait combien ?", "combien ?" read as the salary: a count that names no word of a topic no sheet covers
-    is the number of what was just shown."""
+    is the number of what was just shown; so is "et lui, le middle, il en a combien ?" read as any topic, when it
+    says nothing but the job and "en"."""
     vocabulary = queries.vocabulary()
     folded = fold(text)
     counts = vocabulary.asks_count(folded) or bool(_BARE_COUNT.match(folded))
-    return not queries.topics()[topic].in_sheets and counts and not analyse(text, vocabulary).topics_named
+    if not counts or analyse(text, vocabulary).topics_named:
+        return False
+    return not queries.topics()[topic].in_sheets or (
+        bool(_COUNT_OF_IT.search(folded)) and not queries.content_terms(queries.without_job_names(text)))
 
 
 def asks_own_path(text: str, profile: str | None) -> bool:
@@ -370,6 +405,12 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                     and analyse(text, queries.vocabulary()).attribute in ("url", "code")):
                 # "et le lien pour voir ?" right after "le master finance c bien ?": that diploma's link
                 intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"
+        read = context.topic_of_intent(intent)
+        if (whole_message and read and read != planner.SOURCE_TOPIC
+                and read not in analyse(said, queries.vocabulary()).topics_named):
+            # "t'es sûr ? c'est pas plutôt 12 000 ?" right after the number of jobs, read as the salary: the claim is
+            # checked on the topic just answered, not on one the message does not name
+            intent = challenged_topic_intent(tracker, said) or intent
         ranked = context.job_by_rank(tracker, said) if not jobs and whole_message else None
         if ranked is not None:  # "c'est quoi déjà le premier ?"
             jobs, switched = [ranked], ranked != state.job
@@ -746,6 +787,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                 if f.kind == OWN_FILTER_KIND and _only_as_own_path(f.words, text))
     if not own:  # "il faut forcément un bac+5 ?" read as the qualities: the studies
         topic = planner.topic_of_filters(text, topic, filters, jobs[0] if jobs else state.job)
+    job = jobs[0] if jobs else state.job
+    sided = planner.plan_sides(text, topic, job) if job is not None and len(jobs) <= 1 else None
+    if sided is not None:  # "c'est plus technique ou relationnel le middle ?": what the sheet says of each side
+        dispatch_plan(dispatcher, sided)
+        state.topic, state.job, state.question, state.job_answered = topic, job, None, True
+        return
     outside = context.outside_jobs(tracker) if whole_message else ()
     plan = planner.plan_answer(text, topic, jobs[0] if jobs else state.job, filters, job_named=bool(jobs),
                                previous_question=state.question, outside=outside, background=background,

@@ -101,7 +101,7 @@ def _asks(folded: str) -> bool:
 _NOT_KNOWING_HEAD = (r"\b(?:sai[st]|savons|savez|savent|savait|savais|hesite|hesitent|sans savoir)\s+"
                      r"(?:pas|plus|encore)?\s*"
                      r"(?:trop\s+|vraiment\s+|bien\s+|encore\s+|precisement\s+|exactement\s+|clairement\s+|"
-                     r"tres bien\s+|au juste\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+)?"
+                     r"tres bien\s+|au juste\s+)?(?:vers\s+|sur\s+|a\s+|dans\s+|de\s+|en\s+)?"
                      r"(?:quoi|quel|quelle|quels|quelles|comment|ou|lequel|laquelle|ce qu)\b")
 _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
@@ -135,6 +135,16 @@ def _cuts_as_context(before: str, after: str) -> bool:
     if _NOT_KNOWING_CLAUSE.search(before):
         return bool(_QUESTION_START.match(after))
     return bool(_OWN_SITUATION.match(before) and _WHAT_IS.search(after) and not _NEEDS_SITUATION.search(after))
+
+
+# A comma, then a word that opens a question of its own
+_COMMA_QUESTION = re.compile(r",\s*((?:et\s+)?(?:quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|"
+                             r"c'est quoi|c quoi|qu'est-ce|est-ce qu|avec qui|lequel|laquelle)\b)", re.IGNORECASE)
+MIN_CUT_WORDS = 3  # "quel bac, quelle licence … ?": a word or two before the comma ask nothing of their own
+
+
+def _last_cut(cuts: list[int], before: int) -> int:
+    return max((c for c in cuts if c <= before), default=0)
 
 
 def _is_question(text: str) -> bool:
@@ -194,10 +204,18 @@ def sentences(text: str) -> list[Sentence]:
         pieces = [(match.start(), match.end())]
         chunk = match.group(0)
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
+        # (the part after "et" must be a question itself: "notamment les horaires et les déplacements, ainsi que la
+        # rémunération à laquelle un débutant peut prétendre" is one request, its "peut" in a relative clause)
         cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
-                if _asks(fold(chunk[:m.start()])) and (_asks(fold(chunk[m.end() + 2:])) or (
+                if _asks(fold(chunk[:m.start()])) and ((_asks(fold(chunk[m.end() + 2:]))
+                                                        and _is_question(chunk[m.end():])) or (
                     _IF_AGAIN.match(fold(chunk[m.end() + 2:])) and _INDIRECT.search(fold(chunk[:m.start()]))
                     and not _REFERS_BACK.search(fold(chunk[m.end() + 2:]))))]  # "et si la fiche en parle": one
+        # "quel bac, quelle formation après le bac et ça paye combien ?": a question word after a comma, behind a
+        # question of its own, starts another question
+        cuts += [m.start(1) for m in _COMMA_QUESTION.finditer(chunk)
+                 if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
+                 and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
         thanks = _THANKS_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]

@@ -1465,3 +1465,46 @@ def test_everyday_words_for_the_sheets_words(default_kb, question, job, kind):
 
     plan = plan_answer(question, "skills", queries.default_repository().job(job))
     assert plan.parts[0].kind == kind, plan.parts
+
+
+@pytest.mark.parametrize("text", ["le middle office c'est un métier de vente ?",
+                                  "le middle office c'est bien le service commercial qui vend aux clients ?"])
+def test_what_the_job_is_is_answered_from_its_definition_never_oui(default_kb, text):
+    job = queries.resolve_job("middle-office")
+    plan = planner.plan_answer(text, "interlocutors", job)
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.UNQUALIFIED, planner.DEFINITION_TOPIC)], plan
+    assert any("intermédiaire" in f.text for f in plan.parts[0].facts)
+
+
+def test_a_thing_the_asked_section_lacks_is_shown_where_the_sheet_says_it(default_kb):
+    plan = planner.plan_answer("faut faire des études de droit alors ?", "studies", queries.resolve_job("back-office"))
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.NOT_IN_SHEET, "studies"), (planner.FACTS, "skills")]
+    assert "juridiques" in plan.parts[1].facts[0].text
+    # nothing of the kind anywhere: the honest gap alone
+    plan = planner.plan_answer("faut faire des études de psycho ?", "studies", queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.NOT_IN_SHEET]
+
+
+def test_two_sides_weighed_within_one_job_get_what_the_sheet_says_of_each(default_kb):
+    job = queries.resolve_job("back-office")
+    plan = planner.plan_sides("le back office il travaille plus en interne ou avec les clients ?", "interlocutors", job)
+    assert plan is not None and plan.parts[0].kind == planner.SIDES_NOTE
+    said = [f.text for part in plan.parts[1:] for f in part.facts]
+    assert any("conseillers" in t for t in said) and any("Éventuellement les clients" in t for t in said)
+    assert not any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE) for part in plan.parts)
+
+
+def test_a_quantity_weighed_gets_each_sides_number(default_kb):
+    job = queries.resolve_job("back-office")
+    plan = planner.plan_sides("pour le back office y a plus de qualités ou de compétences ?", "qualities", job)
+    assert plan is not None
+    assert [(p.kind, p.topic, len(p.facts)) for p in plan.parts] == [(planner.COUNT, "qualities", 3),
+                                                                      (planner.COUNT, "skills", 5)]
+
+
+@pytest.mark.parametrize("text", ["c'est plus du bureau ou du terrain ?",  # nothing precise said of either side
+                                  "le middle c'est plus ou moins stressant ?",
+                                  "c'est plus le middle ou le back qui voyage ?",  # the jobs compared
+                                  "quelles sont ses missions ?"])
+def test_no_two_sides_weighed(default_kb, text):
+    assert planner.plan_sides(text, "definition", queries.resolve_job("back-office")) is None

@@ -1077,3 +1077,48 @@ def test_how_many_right_after_a_filtered_list_counts_that_list(default_kb):
                        counted=True)  # "combien ?" with no words of its own (as actions/questions.py reads it)
     # "4 sur 12 … (compétences comportementales)": that list, its number first
     assert plan.parts[0].kind == FILTERED and len(plan.parts[0].facts) == 4 and plan.parts[0].total == 12
+
+
+def test_a_topic_named_after_ainsi_que_is_a_question_of_its_own():
+    from actions.questions import questions_of
+
+    text = ("Pourriez-vous m'expliquer la différence entre ces deux métiers, ainsi que les évolutions "
+            "professionnelles possibles pour chacun d'eux ?")
+    asked = questions_of(_tracker(text, [(text, "compare_jobs")]))
+    assert [intent for _, intent in asked] == ["compare_jobs", "ask_careers"]
+    # one topic named on both sides: one question
+    text = "les horaires du back ainsi que les horaires du middle ?"
+    assert len(questions_of(_tracker(text, [(text, "ask_rhythm")]))) == 1
+
+
+def test_the_difference_and_the_careers_asked_together_get_both_comparisons():
+    text = ("Pourriez-vous m'expliquer la différence entre ces deux métiers, ainsi que les évolutions "
+            "professionnelles possibles pour chacun d'eux ?")
+    messages, _ = _run(_tracker(text, [(text, "compare_jobs")]))
+    assert [m["response"] for m in messages] == ["utter_compare", "utter_compare"], messages
+    assert "Responsable d'unité" in str(messages[1]) and "Auditeur" in str(messages[1])
+
+
+def test_il_en_a_combien_counts_what_was_just_shown_for_the_job_named():
+    text = "et lui, le middle, il en a combien ?"
+    entities = [{"entity": "job", "value": "middle-office", "start": 10, "end": 16}]
+    messages, _ = _run(_tracker(text, [(text, "ask_interlocutors")], entities=entities,
+                                slots={"job": "back-office", "topic": "skills"}))
+    assert messages[0]["response"] == "utter_answer_count" and messages[0]["count"] == 12, messages
+
+
+def test_a_challenge_with_a_number_is_checked_on_the_topic_just_shown():
+    text = "t'es sûr ? c'est pas plutôt 12 000 ?"
+    messages, events = _run(_tracker(text, [("c'est pas plutôt 12 000 ?", "ask_salary")],
+                                     slots={"job": "middle-office", "topic": "figures"}))
+    assert messages[0]["response"] != "utter_not_in_any_sheet", messages
+    assert "1 220" in str(messages[0]) and not str(messages[0].get("text") or "").lower().startswith("oui")
+    assert {e["name"]: e["value"] for e in events}["topic"] == "figures"
+
+
+def test_two_sides_weighed_are_each_answered_after_a_note():
+    text = "le back office il travaille plus en interne ou avec les clients ?"
+    entities = [{"entity": "job", "value": "back-office", "start": 3, "end": 14}]
+    messages, _ = _run(_tracker(text, [(text, "ask_interlocutors")], entities=entities))
+    assert [m["response"] for m in messages][:1] == ["utter_sides_note"], messages
+    assert len(messages) == 3 and not any(m["response"] == "utter_fact_yes" for m in messages)

@@ -247,3 +247,25 @@ def test_not_knowing_precisely_which_job_is_context_beside_a_plain_question():
     text = ("Mon fils est en première STMG, sans savoir précisément quel métier viser. Et quelles formations après "
             "le bac cette fiche cite-t-elle ?")
     assert [s.question for s in sentences(text)] == [False, True]
+
+
+def test_a_question_word_after_a_comma_starts_another_question():
+    assert _split("back office: quel bac, quelle formation après le bac et ça paye combien ?") == [
+        ("back office: quel bac,", True), ("quelle formation après le bac", True), ("et ça paye combien ?", True)]
+    # a word or two before the comma ask nothing of their own: one question
+    assert _split("quel bac, quelle licence ou quel master faut-il ?") == [
+        ("quel bac, quelle licence ou quel master faut-il ?", True)]
+    assert _split("pour le back office, quelles études ?") == [("pour le back office, quelles études ?", True)]
+
+
+def test_a_request_is_not_cut_at_et_when_what_follows_asks_nothing_itself():
+    # "peut" in a relative clause ("à laquelle un débutant peut prétendre") is no question of its own
+    text = ("Je souhaiterais connaître les conditions de travail du gestionnaire middle-office, notamment les horaires "
+            "et les déplacements, ainsi que la rémunération à laquelle un débutant peut prétendre.")
+    assert _split(text) == [(text, True)]
+
+
+def test_not_knowing_en_quoi_is_context_beside_a_plain_question():
+    text = ("Il nous parle du back-office bancaire mais nous ne savons pas vraiment en quoi consiste ce métier. "
+            "Pouvez-vous nous expliquer ce que fait un gestionnaire de back-office ?")
+    assert [question for _, question in _split(text)] == [False, True]
