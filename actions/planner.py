@@ -696,8 +696,9 @@ def two_sides(text: str) -> tuple[str, str] | None:
     if any(not side or JOB_MARKER.strip() in side or side in ("moins", "non", "pas") for side in sides):
         return None
     vocabulary = queries.vocabulary()
-    if not all(queries.content_terms(side) or analyse(side, vocabulary).filters or analyse(side, vocabulary).topics_named
-               for side in sides):
+    shapes = [analyse(side, vocabulary) for side in sides]
+    if not all(queries.content_terms(side) or shape.filters or shape.topics_named
+               for side, shape in zip(sides, shapes, strict=True)):
         return None
     return sides[0], sides[1]
 
