@@ -91,6 +91,10 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     terms = queries.content_terms(point)
     found = [f for f in queries.find_facts(point, None, topic) if f.coverage >= planner.STRONG] if terms else []
     named_items = queries.claim_reader().read(folded).items  # "avec un BTS je peux faire lequel ?": each job's answer
+    if named_items and not shape.topics_named and not understood:
+        # "si je veux devenir auditeur plus tard je commence par lequel des deux ?": a job named is looked for among
+        # the careers, a diploma among the studies — not in the missions a comparison defaults to
+        topic = planner.home_topic(named_items[0], topic)
     if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
         plans = [_each_answered(planner.plan_answer(text, topic, job)) for job in queries.list_jobs()]
         said_yes = [any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE) for part in plan.parts) for plan in plans]

@@ -345,7 +345,7 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         path_asked = any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.access_cues
                          if "profil" in cue or "parcours" in cue)
         other_topics = () if path_asked else tuple(t for t in shape.topics_named if t != DEFINITION_TOPIC)
-        items = items or tuple(i for i in told if _home_topic(i, topic) in other_topics
+        items = items or tuple(i for i in told if home_topic(i, topic) in other_topics
                                or not (other_topics or own_subject))
         claim = replace(claim, numbers=asked.numbers, required=asked.required, items=items)
         told_used = tuple(i for i in items if i not in asked.items)
@@ -819,7 +819,7 @@ def _hedged(fact: FactItem) -> bool:
     return any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.rare_in_fact)
 
 
-def _home_topic(item: entailment.NamedItem | None, topic: str) -> str:
+def home_topic(item: entailment.NamedItem | None, topic: str) -> str:
     """Where the sheet would list a named item: a diploma among the studies, a job among the careers."""
     if item is None:
         return topic
@@ -987,7 +987,7 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
             # "le middle c'est un informaticien ?": what the job is, which its definition says — not the careers
             return [Part(NOT_LISTED, part.job, DEFINITION_TOPIC,
                          queries.topic_answer(part.job.id, DEFINITION_TOPIC).facts, item=item)]
-        home = _home_topic(missing, part.topic)
+        home = home_topic(missing, part.topic)
         if home != part.topic and queries.topic_answer(part.job.id, home).facts:
             if part.kind != TOPIC:  # "Ce parcours est-il mentionné ?" read as the studies, of a job told before:
                 return _in_home_topic(part.job, home, claim, folded, closed)  # checked in the careers

@@ -343,6 +343,21 @@ def counts_what_was_shown(text: str, topic: str) -> bool:
         bool(_COUNT_OF_IT.search(folded)) and not queries.content_terms(queries.without_job_names(text)))
 
 
+def counts_within_shown(text: str, topic: str, shown: str, jobs: list[JobInfo]) -> bool:
+    """"et les générales y en a combien ?" right after the trainings, read as the key figures: a count whose own words
+    are all in the section just shown (its headings included) counts within that section."""
+    folded = fold(text)
+    if topic not in planner.NOT_COUNTED or shown in planner.NOT_COUNTED or len(jobs) != 1 or not (
+            queries.vocabulary().asks_count(folded) or _BARE_COUNT.match(folded)):
+        return False
+    if analyse(text, queries.vocabulary()).topics_named:
+        return False
+    asked = set(queries.content_terms(queries.without_job_names(text)))
+    facts = queries.topic_answer(jobs[0].id, shown).facts
+    said = {t for f in facts for t in queries.content_terms(" ".join(filter(None, (f.text, f.group))))}
+    return bool(asked) and asked <= said
+
+
 def asks_own_path(text: str, profile: str | None) -> bool:
     """"mon bac convient ?", "ça lui est accessible ?": a closed question on the student's own path, naming no
     diploma of its own, asked once the student said theirs."""
@@ -698,7 +713,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
     shown = tracker.get_slot("topic")
     if isinstance(shown, str) and shown in queries.topics():
-        if counts_what_was_shown(text, topic):
+        if counts_what_was_shown(text, topic) or counts_within_shown(text, topic, shown, jobs or (
+                [state.job] if state.job else [])):
             topic = shown  # "ça en fait combien ?" after the skills: their number, not the salary
         elif asks_why_of_it(text) and (not jobs or not queries.content_terms(queries.without_job_names(text))):
             # "pourquoi ça peut changer ?" after the hours, "pourquoi c'est pas le back ?": what the sheet says of

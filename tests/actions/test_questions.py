@@ -1122,3 +1122,20 @@ def test_two_sides_weighed_are_each_answered_after_a_note():
     messages, _ = _run(_tracker(text, [(text, "ask_interlocutors")], entities=entities))
     assert [m["response"] for m in messages][:1] == ["utter_sides_note"], messages
     assert len(messages) == 3 and not any(m["response"] == "utter_fact_yes" for m in messages)
+
+
+def test_a_count_in_the_words_of_the_section_just_shown_counts_within_it():
+    text = "et les generales y en a combien"
+    messages, _ = _run(_tracker(text, [(text, "ask_figures")], slots={"job": "middle-office", "topic": "trainings"}))
+    assert messages[0]["response"] == "utter_answer_count" and messages[0]["count"] == 5, messages
+    # words of no fact just shown: the key figures still ("combien d'emplois ?")
+    text = "et les emplois y en a combien"
+    messages, _ = _run(_tracker(text, [(text, "ask_figures")], slots={"job": "middle-office", "topic": "trainings"}))
+    assert messages[0]["response"] != "utter_answer_count", messages
+
+
+def test_a_job_named_in_a_comparison_is_looked_for_among_the_careers():
+    text = "si je veux devenir auditeur plus tard je commence par lequel des deux ?"
+    messages, _ = _run(_tracker(text, [(text, "compare_jobs")]))
+    said = " ".join(str(m) for m in messages)
+    assert "Auditeur" in said and "missions" not in said.lower(), messages
