@@ -258,6 +258,30 @@ def goes_beyond_topic(text: str, topic: str, names_count: bool = True) -> bool:
     return any(f.coverage >= STRONG for f in found)
 
 
+# "sans le bac", "si je rate mon bac", "si j'ai pas de diplôme": a diploma the student would not have
+_WITHOUT = re.compile(r"\b(?:sans(?: avoir)?|si (?:je|j'|j|tu|t'|il|elle|on) ?(?:ne |n')?(?:rate|rates|loupe|loupes|"
+                      r"echoue|ai pas|a pas|as pas|obtiens pas|obtient pas|l'ai pas|l'a pas|l'as pas|"
+                      r"ai aucun|a aucun))\s+(?:(?:mon|ma|mes|son|sa|ses|ton|ta|le|la|les|l'|un|une|de|d'|du|des|aucun|"
+                      r"aucune|a|au)\s*)*(?P<what>[a-z0-9+]+)")
+_SAYS_A_LIST = (FILTERED, YES, FACTS, TOPIC, COUNT, UNQUALIFIED)
+
+
+def without_filter(folded: str, filters: tuple[FilterValue, ...]) -> bool:
+    """Whether the message asks about doing without a diploma it names ("sans le bac", "si je rate mon BTS")."""
+    named = {word for f in filters for words in (f.words, (f.value,)) for w in words for word in fold(w).split()}
+    return any(m.group("what") in named or m.group("what") in ("diplome", "diplomes", "etudes")
+               for m in _WITHOUT.finditer(folded))
+
+
+def _listed_without_verdict(part: Part, filters: tuple[FilterValue, ...]) -> Part:
+    """The items of the filters' kind the part's section lists (else its facts, else the whole section), shown as what
+    the sheet says — not as an answer."""
+    assert part.job is not None
+    listed = queries.filtered_facts(part.job.id, part.topic, filters) or part.facts or queries.topic_answer(
+        part.job.id, part.topic).facts
+    return Part(UNQUALIFIED, part.job, part.topic, listed)
+
+
 def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
     return Part(FACTS, found.job, found.topic, (found.fact,), attribute=attribute)
 
@@ -378,7 +402,19 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
     if not closed:
         plan.parts = [_directed(part, text) for part in plan.parts]
-    if counted or queries.vocabulary().asks_count(folded):
+    if shape.attribute in ("code", "url"):
+        # "y a un code rncp pour le bts banque ?" of a diploma the sheet lists without one: said plainly, never the
+        # diploma alone as if it answered
+        plan.parts = [Part(ATTRIBUTE_NONE, part.job, part.topic, part.facts, attribute=shape.attribute)
+                      if part.kind in (FILTERED, FACTS) and part.facts and part.job is not None and not any(
+                          f.code if shape.attribute == "code" else f.url for f in part.facts) else part
+                      for part in plan.parts]
+    if without_filter(folded, shape.filters):
+        # "je peux faire back office sans le bac ?", "si je rate mon bac ?": the sheet says what it advises, never
+        # whether one can do without it — the list it gives, said plainly not to answer that
+        plan.parts = [_listed_without_verdict(part, shape.filters) if part.job is not None and part.kind in _SAYS_A_LIST
+                      else part for part in plan.parts]
+    elif counted or queries.vocabulary().asks_count(folded):
         plan.parts = [_counted(part) for part in plan.parts]
     elif any(contains_phrase(folded, cue) for cue in queries.vocabulary().duration_cues):
         # "bts banque c'est combien d'années ?": facts that give no duration are what the sheet says, no answer

@@ -1508,3 +1508,16 @@ def test_a_quantity_weighed_gets_each_sides_number(default_kb):
                                   "quelles sont ses missions ?"])
 def test_no_two_sides_weighed(default_kb, text):
     assert planner.plan_sides(text, "definition", queries.resolve_job("back-office")) is None
+
+
+@pytest.mark.parametrize("text", ["je peux faire back office sans le bac ?",
+                                  "si je rate mon bac je peux quand meme faire back office ?"])
+def test_doing_without_a_diploma_is_never_answered_by_the_list_alone(default_kb, text):
+    plan = planner.plan_answer(text, "studies", queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.UNQUALIFIED], plan
+    assert len(plan.parts[0].facts) == 3 and all("Baccalauréat" in f.text for f in plan.parts[0].facts)
+
+
+def test_a_code_asked_of_a_diploma_listed_without_one_is_said_missing(default_kb):
+    plan = planner.plan_answer("y a un code rncp pour le bts banque ?", "studies", queries.resolve_job("back-office"))
+    assert [(p.kind, [f.text for f in p.facts]) for p in plan.parts] == [(planner.ATTRIBUTE_NONE, ["BTS Banque"])]
