@@ -401,7 +401,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     if closed and kinds:
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
     if not closed:
-        plan.parts = [_directed(part, text) for part in plan.parts]
+        directed = [_directed(part, text) for part in plan.parts]
+        # "après le middle on peut faire quoi ?": one direction of the list, a precise answer the next turns refer to
+        plan.precise = plan.precise or directed != plan.parts
+        plan.parts = directed
     if shape.attribute in ("code", "url"):
         # "y a un code rncp pour le bts banque ?" of a diploma the sheet lists without one: said plainly, never the
         # diploma alone as if it answered
@@ -689,6 +692,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
         return False
+    if best.topic == queries.vocabulary().filter_topics.get("skill_type") and _ability_only(best, folded):
+        return False  # "y a du stress ?" of "Gérer des situations de stress": a skill to have, not what the job is
     if not queries.in_sheet_words(best):
         return False  # found by the knowledge base's words for the fact, not the sheet's: its words, without "oui"
     if _unsaid_act(text, group):
@@ -699,6 +704,28 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
            for named in shape.topics_named if named != best.topic):
         return False  # "le MO calcule les salaires ?": the salary is not in "il participe au calcul des résultats"
     return not _unsaid_things(shape.content, group)
+
+
+# "il faut savoir gérer le stress ?", "il doit être capable de…": a skill asked as such
+_ABILITY_ASKED = re.compile(r"\b(?:faut|fo|faudra|faudrait|doit|dois|doivent|devoir|savoir|sait|sais|capable|capables|"
+                           r"competence|competences|demande|demandee|demandes|necessaire|besoin|requis|requise|exige|"
+                           r"exigee|niveau|maitrise|maitriser|attendu|attendue|qualite|qualites|skill|skills)\b")
+
+
+VERB_STEM = 5  # "travaill" of "travailler", "travaille", "travaillent"
+
+
+def _ability_only(found: FoundFact, folded: str) -> bool:
+    """A skill said with its verb ("Gérer des situations de stress") matched only on what the verb acts on, while the
+    question asks no skill ("y a du stress ?"): the sheet says the job must be able to do it, not that it is so."""
+    first = fold(found.fact.text).split()[0] if found.fact.text.strip() else ""
+    if not re.fullmatch(r"[a-z]+(?:er|ir|re)", first) or _ABILITY_ASKED.search(folded):
+        return False
+    terms = queries.content_terms(first)
+    if not terms:  # a verb too common to search ("Travailler en équipe"): said when the question says it
+        return not re.search(rf"\b{first[:VERB_STEM]}", folded)
+    # the verb's stem as the search read it in the question ("verif" of "vérifie", "verifi" of "Vérifier")
+    return not any(t.startswith(m) or m.startswith(t) for t in terms for m in found.matched)
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\d*\b")  # "GEA", "STMG": a word that names one diploma

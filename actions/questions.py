@@ -24,6 +24,7 @@ from actions.answer_term import (
     dispatch_terms,
     only_as_partner,
 )
+from actions.compare_jobs import DEFAULT_COMPARISON_TOPIC as COMPARED_BY_DEFAULT
 from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
@@ -651,6 +652,46 @@ def _term_answered(state: State, job: JobInfo | None, text: str = "") -> None:
         state.question = f"{word} ?"
 
 
+# "la 3e ?", "et la dernière mission ?", "c'est quoi la première ?": one item of a list, by its rank
+_RANKS = {"premier": 0, "premiere": 0, "1er": 0, "1ere": 0, "1re": 0, "deuxieme": 1, "2e": 1, "2eme": 1, "2nd": 1,
+          "2nde": 1, "second": 1, "seconde": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3, "4eme": 3,
+          "cinquieme": 4, "5e": 4, "5eme": 4, "sixieme": 5, "6e": 5, "6eme": 5, "dernier": -1, "derniere": -1,
+          "avant-dernier": -2, "avant-derniere": -2}
+_RANKED = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais)\s+)*(?:(?:c'est quoi|c quoi|c koi|quel est|quelle est|"
+                     r"qu'est-ce que c'est|c'est laquelle|c'est lequel|donne moi|donne-moi)\s+)?(?:la |le |l')?"
+                     r"(?P<rank>" + "|".join(sorted(_RANKS, key=len, reverse=True)) + r")\b(?P<rest>[^?]*)\?*\s*$")
+
+
+def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo]) -> planner.Plan | None:
+    """The item at the rank asked ("la 3e ?") of the list just shown (the precise answer remembered, else the whole
+    topic), or of the list the message names ("c'est quoi la première mission du back ?"); None when the message asks
+    no rank, names more than that list or a job the conversation was not on."""
+    match = _RANKED.match(fold(text))
+    job = jobs[0] if len(jobs) == 1 else state.job if not jobs else None
+    if not match or job is None:
+        return None
+    vocabulary = queries.vocabulary()
+    rest = queries.without_job_names(match.group("rest"))
+    named = [t for t in analyse(rest, vocabulary).topics_named if t in queries.topics()]
+    for names in vocabulary.topic_names.values():
+        for name in names:
+            rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+    if queries.content_terms(rest) or len(named) > 1:
+        return None
+    topic = named[0] if named else shown
+    if topic is None or topic not in queries.topics() or not queries.topics()[topic].in_sheets:
+        return None
+    listed: tuple = ()
+    if state.question and not named and job == state.job:
+        last = planner.plan_answer(state.question, topic, job)
+        listed = last.parts[0].facts if len(last.parts) == 1 and len(last.parts[0].facts) > 1 else ()
+    listed = listed or queries.topic_answer(job.id, topic).facts
+    rank = _RANKS[match.group("rank")]
+    if not listed or rank >= len(listed) or -rank > len(listed):
+        return None
+    return planner.Plan([planner.Part(planner.FACTS, job, topic, (listed[rank],))], precise=True)
+
+
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
@@ -664,6 +705,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True
         return
     said = tracker.latest_message.get("text") or ""  # whole_message: the message itself, not a remembered question
+    shown = tracker.get_slot("topic")
+    picked = _item_by_rank(state, text, shown if isinstance(shown, str) else None, jobs) if whole_message else None
+    if picked is not None:  # "la 3e ?", "et la dernière ?" right after a list: that item of it
+        dispatch_plan(dispatcher, picked)
+        state.topic, state.job, state.job_answered = picked.topic or state.topic, picked.job or state.job, True
+        return
     following = _term_following(tracker, said) if whole_message else []
     if following:  # "et le back-office dans ce sens ?" right after the front-office's meaning: the service's
         _term_answered(state, dispatch_terms(dispatcher, following, buttons=context.topic_buttons(
@@ -768,6 +815,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             not jobs and state.job is None and compares(text)) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))):
         said_by: list[JobInfo] = []
+        if intent == COMPARE_INTENT and not understood and asks_the_difference(text):
+            # "c quoi la diff avec le middle ?" right after one job's careers: the jobs themselves
+            topic = COMPARED_BY_DEFAULT
         state.topic, state.question = answer_for_both(
             dispatcher, text, understood or topic, bool(understood), said_by,
             no_verdict=whole_message and planner.wants_no_verdict(said)), None

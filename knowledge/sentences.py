@@ -35,6 +35,11 @@ _THANKS_LEAD = re.compile(r"^\s*(?:(?:ok|okay|oki|super|d'accord|dac|top|cool|pa
                           r"merci(?:\s+(?:beaucoup|bien|bcp|encore))?\s*,\s*(?=\w)", re.IGNORECASE)
 
 
+# A greeting before a question, with or without a comma ("wesh c koi middl ofice stp"): a sentence of its own
+_GREETING_LEAD = re.compile(r"^\s*(?:slt|salut|bonjour|bjr|bonsoir|coucou|cc|hello|hey|yo|wesh|hi)\b[\s,!.]*(?=\w)",
+                            re.IGNORECASE)
+
+
 # A short question that only points back at the sentence before it ("Un élève me demande si le BO intervient quand
 # les clients ne paient pas. Qu'en dit la fiche ?", "… une école de commerce. La fiche en fait-elle mention ?")
 _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|le mentionne|"
@@ -216,7 +221,7 @@ def sentences(text: str) -> list[Sentence]:
         cuts += [m.start(1) for m in _COMMA_QUESTION.finditer(chunk)
                  if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
-        thanks = _THANKS_LEAD.match(chunk)
+        thanks = _THANKS_LEAD.match(chunk) or _GREETING_LEAD.match(chunk)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
         context_ends = _context_cuts(chunk)[:1]

@@ -1521,3 +1521,25 @@ def test_doing_without_a_diploma_is_never_answered_by_the_list_alone(default_kb,
 def test_a_code_asked_of_a_diploma_listed_without_one_is_said_missing(default_kb):
     plan = planner.plan_answer("y a un code rncp pour le bts banque ?", "studies", queries.resolve_job("back-office"))
     assert [(p.kind, [f.text for f in p.facts]) for p in plan.parts] == [(planner.ATTRIBUTE_NONE, ["BTS Banque"])]
+
+
+def test_a_skill_to_have_is_no_yes_to_what_the_job_is(default_kb):
+    job = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("et ds le middle y a du stress ?", "skills", job)
+    assert [p.kind for p in plan.parts] == [planner.UNQUALIFIED], plan
+    # the skill asked as such, or its verb said: the fact says it
+    for text in ("il faut savoir gérer le stress ?", "Le middle office vérifie la conformité des opérations ?",
+                 "il travaille en équipe ?"):
+        assert planner.plan_answer(text, "skills", job).parts[0].kind == planner.YES, text
+
+
+def test_pouvez_vous_me_presenter_le_metier_is_its_definition(default_kb):
+    plan = planner.plan_answer("Pouvez-vous me présenter le métier de gestionnaire middle-office ?", "definition",
+                               queries.resolve_job("middle-office"))
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "definition")], plan
+
+
+def test_one_direction_of_the_careers_is_remembered_as_precise(default_kb):
+    job = queries.resolve_job("middle-office")
+    plan = planner.plan_answer("après middle office on peut faire quoi ?", "careers", job)
+    assert plan.precise and [f.text for f in plan.parts[0].facts][0] == "Auditeur"

@@ -1139,3 +1139,32 @@ def test_a_job_named_in_a_comparison_is_looked_for_among_the_careers():
     messages, _ = _run(_tracker(text, [(text, "compare_jobs")]))
     said = " ".join(str(m) for m in messages)
     assert "Auditeur" in said and "missions" not in said.lower(), messages
+
+
+@pytest.mark.parametrize("text,question,expected", [
+    ("la 3e ?", None, "Gérer les outils monétiques"),
+    ("et la dernière mission ?", None, "Intervenir sur les marchés"),
+    ("et le premier ?", "après back office on peut faire quoi ?", "Responsable d'unité"),
+])
+def test_an_item_of_the_list_just_shown_by_its_rank(text, question, expected):
+    topic = "careers" if question else "missions"
+    messages, _ = _run(_tracker(text, [(text, "ask_definition")],
+                                slots={"job": "back-office", "topic": topic, "question": question}))
+    assert len(messages) == 1 and messages[0]["response"] == "utter_fact_found", messages
+    assert expected in messages[0]["facts"]
+
+
+def test_celles_du_middle_asks_the_same_topic_of_the_job_named():
+    text = "et celles du middle ?"
+    entities = [{"entity": "job", "value": "middle-office", "start": 14, "end": 20}]
+    messages, events = _run(_tracker(text, [(text, "compare_jobs")], entities=entities,
+                                     slots={"job": "back-office", "topic": "missions"}))
+    assert messages[0]["response"] == "utter_answer_missions" and "middle" in messages[0]["job_name"], messages
+
+
+def test_the_difference_right_after_one_jobs_answer_compares_the_jobs_themselves():
+    text = "c quoi la diff avec le middle ?"
+    entities = [{"entity": "job", "value": "middle-office", "start": 24, "end": 30}]
+    messages, _ = _run(_tracker(text, [(text, "compare_jobs")], entities=entities,
+                                slots={"job": "back-office", "topic": "careers"}))
+    assert messages[0]["response"] == "utter_compare" and "intermédiaire" in str(messages[0]), messages

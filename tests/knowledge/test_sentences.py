@@ -269,3 +269,10 @@ def test_not_knowing_en_quoi_is_context_beside_a_plain_question():
     text = ("Il nous parle du back-office bancaire mais nous ne savons pas vraiment en quoi consiste ce métier. "
             "Pouvez-vous nous expliquer ce que fait un gestionnaire de back-office ?")
     assert [question for _, question in _split(text)] == [False, True]
+
+
+@pytest.mark.parametrize("text,question", [("wesh c koi middl ofice stp", "c koi middl ofice stp"),
+                                           ("slt jveu savoir c koi le back ofice", "jveu savoir c koi le back ofice")])
+def test_a_greeting_before_a_question_is_a_sentence_of_its_own(text, question):
+    assert _split(text)[-1] == (question, True) and not _split(text)[0][1]
+    assert _split("salut") == [("salut", True)]  # a greeting alone stays what it is
