@@ -692,6 +692,23 @@ def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo
     return planner.Plan([planner.Part(planner.FACTS, job, topic, (listed[rank],))], precise=True)
 
 
+_WHICH_ITEMS = re.compile(r"\b(?:lesquel\w*|lequel|laquelle|quels|quelles|quel|quelle|kel|kels)\b")
+_MEANING = re.compile(r"\b(?:veut dire|veulent dire|signifie\w*|c'est quoi|c quoi|c koi|qu'est-ce que|definition)\b")
+
+
+def _which_of_filter(text: str) -> str | None:
+    """The intent of the list a filter narrows when the message asks which items pass it ("et le plus haut niveau,
+    c'est lesquelles ?") rather than what a word means; None otherwise."""
+    folded = fold(text)
+    if not _WHICH_ITEMS.search(folded) or _MEANING.search(folded) or meaning_asked(folded, queries.glossary()):
+        return None
+    vocabulary = queries.vocabulary()
+    topics = {vocabulary.filter_topics.get(f.kind) for f in analyse(text, vocabulary).filters}
+    topic = topics.pop() if len(topics) == 1 else None
+    return f"{context.TOPIC_INTENT_PREFIX}{topic}" if topic and context.topic_of_intent(
+        f"{context.TOPIC_INTENT_PREFIX}{topic}") else None
+
+
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
@@ -720,6 +737,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         # "et au niveau notions ?" right after the skills of level Expertise: that list at another level, not what
         # the level means (no "c'est quoi", "ça veut dire")
         intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"
+    if intent == TERM_INTENT and (which := _which_of_filter(text)) is not None:
+        intent = which  # "et le plus haut niveau, c'est lesquelles ?": the skills at that level, not a word's meaning
     if intent == TERM_INTENT and asks_the_difference(text):  # "c'est quoi la différence alors ?": the jobs compared
         intent = COMPARE_INTENT
     if intent == TERM_INTENT and only_as_partner(text):  # "et il fait quoi avec le front ?": not a word's meaning
@@ -813,7 +832,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and compares(text)) or (
-            not jobs and ranks(text) and _WHICH.search(fold(text))):
+            not jobs and ranks(text) and _WHICH.search(fold(text))
+            and not (state.job is not None and _which_of_filter(text))):
         said_by: list[JobInfo] = []
         if intent == COMPARE_INTENT and not understood and asks_the_difference(text):
             # "c quoi la diff avec le middle ?" right after one job's careers: the jobs themselves

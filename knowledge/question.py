@@ -141,6 +141,10 @@ _STARTING_POINT = re.compile(r"\b(?:(?:apres|apre) (?:le|la|l'|un|une|mon|ma|son
                              r"(?:le|la|l'|son|sa|mon|ma|ton|ta|leur) ?$")
 
 
+# "c'est bac+combien ?", "bac + quoi ?": the studies after it, how far they go
+_YEARS_AFTER = re.compile(r"\s*(?:\+|plus)\s*(?:combien|cb|cmb|quoi|koi|\?)")
+
+
 def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue] | None = None,
                  in_jobs: list[FilterValue] | None = None) -> tuple[list[FilterValue], str]:
     """Filters written in the message (longest spelling first, no overlaps) and the message without them.
@@ -166,7 +170,8 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
             continue
         if match and item.kind != "diploma_kind" and in_diploma and in_diploma.search(text[:match.start()]):
             continue
-        if match and item.kind == "diploma_kind" and _STARTING_POINT.search(text[:match.start()]):
+        if match and item.kind == "diploma_kind" and (_STARTING_POINT.search(text[:match.start()])
+                                                      or _YEARS_AFTER.match(text[match.end():])):
             if skipped is not None:
                 skipped.append(item)
             # "quelles études après le bac": a starting point, neither a filter nor a fact to look for

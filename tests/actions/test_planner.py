@@ -1543,3 +1543,9 @@ def test_one_direction_of_the_careers_is_remembered_as_precise(default_kb):
     job = queries.resolve_job("middle-office")
     plan = planner.plan_answer("après middle office on peut faire quoi ?", "careers", job)
     assert plan.precise and [f.text for f in plan.parts[0].facts][0] == "Auditeur"
+
+
+def test_bac_plus_combien_asks_the_studies_after_the_bac(default_kb):
+    plan = planner.plan_answer("et pour le back, c'est bac+combien ?", "studies", queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.AFTER_POINT], plan
+    assert "BTS Banque" in [f.text for f in plan.parts[0].facts]

@@ -1168,3 +1168,10 @@ def test_the_difference_right_after_one_jobs_answer_compares_the_jobs_themselves
     messages, _ = _run(_tracker(text, [(text, "compare_jobs")], entities=entities,
                                 slots={"job": "back-office", "topic": "careers"}))
     assert messages[0]["response"] == "utter_compare" and "intermédiaire" in str(messages[0]), messages
+
+
+def test_which_items_pass_a_level_is_the_list_at_that_level_not_a_words_meaning():
+    text = "et le plus haut niveau, c'est lesquelles ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_term")], slots={"job": "middle-office", "topic": "skills"}))
+    assert messages[0]["response"] == "utter_facts_filtered", messages
+    assert "conformité de l'enregistrement" in messages[0]["facts"]
