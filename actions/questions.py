@@ -112,6 +112,18 @@ def _also_asked(text: str, intent: str) -> list[tuple[str, str]]:
     return [(before.strip(), before_intent), (after.strip(), after_intent)] if before_intent else []
 
 
+def _names_only_the_job(text: str) -> bool:
+    """"et pour le middle faut quoi" right after the back office's studies: a job and no word of its own (no fact's
+    word, no topic, no filter) asks what was just asked, of that job — whatever topic the NLU guessed."""
+    words = set(re.findall(r"[a-z]+'?", fold(queries.without_job_names(text))))
+    return bool(words) and words <= _ONLY_THE_JOB_WORDS and "faut" in words | {"faut" if "fo" in words else ""}
+
+
+# the words around a job's name that ask nothing of their own ("et pour le middle il faut quoi ?")
+_ONLY_THE_JOB_WORDS = frozenset({"et", "pour", "le", "la", "les", "l'", "du", "de", "des", "au", "aux", "en", "il",
+                                 "elle", "faut", "fo", "quoi", "koi", "alors", "donc", "ok", "ca", "sinon", "chez"})
+
+
 def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
     """The job before the message when the one named is only whom it works with ("et avec le back il fait quoi
     ensemble ?" about the middle office), else None."""
@@ -454,7 +466,7 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             understood = context.topic_of_intent(intent)  # the topic the NLU read, kept for the comparison
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
         if (whole_message and len(jobs) == 1 and jobs[0] != context.job_before(tracker)
-                and context.asks_same_question(said)):
+                and (context.asks_same_question(said) or _names_only_the_job(said))):
             # "et le middle il fait ça aussi ?", "pareil pour l'autre ?": the last question (else the topic in
             # context) for the job named — not a comparison, nor the topic the NLU read in it ("c'est pas le middle
             # qui fait ça ?" read as a question about the source)

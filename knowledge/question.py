@@ -40,8 +40,12 @@ _HYPOTHESIS = re.compile(r"^(?:et |mais |ok |donc |du coup |bon )*(?:si|s'il|s'i
 _WHICH_OF_TWO = re.compile(r"\b(?:plus|plutot|davantage|moins|surtout)\b[^?.!]*\bou\b(?!\s+(?:pas|non)\b)")
 
 
+# "gérer les outils monétiques = ?": what it means, never a yes
+_EQUALS_WHAT = re.compile(r"=\s*\?*\s*$")
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
-    if _HYPOTHESIS.match(folded.strip()) or _WHICH_OF_TWO.search(folded):
+    if _HYPOTHESIS.match(folded.strip()) or _WHICH_OF_TWO.search(folded) or _EQUALS_WHAT.search(folded):
         return OPEN
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)
@@ -141,6 +145,8 @@ _STARTING_POINT = re.compile(r"\b(?:(?:apres|apre) (?:le|la|l'|un|une|mon|ma|son
                              r"(?:le|la|l'|son|sa|mon|ma|ton|ta|leur) ?$")
 
 
+# "avec stmg ya koi comme etudes apres": the studies after the diploma named before
+_STUDIES_AFTER = re.compile(r"\b(?:etudes?|formations?|ecoles?|diplomes?)\s+(?:apres|ensuite|derriere)\s*[?!.]*\s*$")
 # "c'est bac+combien ?", "bac + quoi ?": the studies after it, how far they go
 _YEARS_AFTER = re.compile(r"\s*(?:\+|plus)\s*(?:combien|cb|cmb|quoi|koi|\?)")
 
@@ -171,7 +177,8 @@ def find_filters(folded: str, vocabulary: Vocabulary, skipped: list[FilterValue]
         if match and item.kind != "diploma_kind" and in_diploma and in_diploma.search(text[:match.start()]):
             continue
         if match and item.kind == "diploma_kind" and (_STARTING_POINT.search(text[:match.start()])
-                                                      or _YEARS_AFTER.match(text[match.end():])):
+                                                      or _YEARS_AFTER.match(text[match.end():])
+                                                      or _STUDIES_AFTER.search(text[match.end():])):
             if skipped is not None:
                 skipped.append(item)
             # "quelles études après le bac": a starting point, neither a filter nor a fact to look for

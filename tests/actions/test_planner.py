@@ -1549,3 +1549,8 @@ def test_bac_plus_combien_asks_the_studies_after_the_bac(default_kb):
     plan = planner.plan_answer("et pour le back, c'est bac+combien ?", "studies", queries.resolve_job("back-office"))
     assert [p.kind for p in plan.parts] == [planner.AFTER_POINT], plan
     assert "BTS Banque" in [f.text for f in plan.parts[0].facts]
+
+
+def test_equals_what_asks_a_meaning_never_a_yes(default_kb):
+    plan = planner.plan_answer("gérer les outils monétiques = ?", "missions", queries.resolve_job("back-office"))
+    assert not any(p.kind in (planner.YES, planner.YES_TO_NEGATIVE) for p in plan.parts), plan

@@ -1175,3 +1175,11 @@ def test_which_items_pass_a_level_is_the_list_at_that_level_not_a_words_meaning(
     messages, _ = _run(_tracker(text, [(text, "ask_term")], slots={"job": "middle-office", "topic": "skills"}))
     assert messages[0]["response"] == "utter_facts_filtered", messages
     assert "conformité de l'enregistrement" in messages[0]["facts"]
+
+
+def test_a_job_with_faut_quoi_asks_the_topic_just_shown_of_that_job():
+    text = "et pour le middle faut quoi"
+    entities = [{"entity": "job", "value": "middle-office", "start": 11, "end": 17}]
+    messages, _ = _run(_tracker(text, [(text, "ask_skills")], entities=entities,
+                                slots={"job": "back-office", "topic": "studies"}))
+    assert messages[0]["response"] == "utter_answer_studies" and "middle" in messages[0]["job_name"], messages
