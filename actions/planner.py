@@ -692,7 +692,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
         return False
-    if best.topic == queries.vocabulary().filter_topics.get("skill_type") and _ability_only(best, folded):
+    skills = queries.vocabulary().filter_topics.get("skill_type")
+    if best.topic == skills and topic != skills and _ability_only(best, folded):
         return False  # "y a du stress ?" of "Gérer des situations de stress": a skill to have, not what the job is
     if not queries.in_sheet_words(best):
         return False  # found by the knowledge base's words for the fact, not the sheet's: its words, without "oui"

@@ -708,6 +708,9 @@ _WHICH_ITEMS = re.compile(r"\b(?:lesquel\w*|lequel|laquelle|quels|quelles|quel|q
 _MEANING = re.compile(r"\b(?:veut dire|veulent dire|signifie\w*|c'est quoi|c quoi|c koi|qu'est-ce que|definition)\b")
 
 
+_DIFFERENCE = re.compile(r"\b(?:diff\w*|distingu\w*)")  # "c quoi la diff ?": the difference of the jobs themselves
+
+
 def _which_of_filter(text: str) -> str | None:
     """The intent of the list a filter narrows when the message asks which items pass it ("et le plus haut niveau,
     c'est lesquelles ?") rather than what a word means; None otherwise."""
@@ -847,7 +850,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             not jobs and ranks(text) and _WHICH.search(fold(text))
             and not (state.job is not None and _which_of_filter(text))):
         said_by: list[JobInfo] = []
-        if intent == COMPARE_INTENT and not understood and asks_the_difference(text):
+        if intent == COMPARE_INTENT and not understood and asks_the_difference(text) and _DIFFERENCE.search(fold(text)):
             # "c quoi la diff avec le middle ?" right after one job's careers: the jobs themselves
             topic = COMPARED_BY_DEFAULT
         state.topic, state.question = answer_for_both(

@@ -8,10 +8,13 @@ no wording and needs neither the action server nor a slot.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -29,11 +32,47 @@ def jobs_values() -> dict[str, str]:
         return dict(NEUTRAL_WORDING)
 
 
+# How the person writes to the bot: "vous", "Madame, Monsieur" (a parent, a teacher) or "tu" (a student)
+_FORMAL = re.compile(r"\b(?:vous|votre|vos|madame|monsieur|mesdames|messieurs)\b")
+_INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes|te|stp|tes|tas)\b|\bt'|-tu\b|-toi\b")
+REGISTER_SLOT = "register"  # read by the responses' `condition` (domain.yml); filled here, never stored
+FORMAL = "formal"
+RECENT_MESSAGES = 10  # the person's latest messages read for their register
+
+
+def register_of(text: str) -> str | None:
+    """"formal" for a message that says "vous" and no "tu", "informal" for one that says "tu", else None."""
+    from knowledge.text import fold
+
+    folded = fold(text or "")
+    if _INFORMAL.search(folded):
+        return "informal"
+    return FORMAL if _FORMAL.search(folded) else None
+
+
+def conversation_register(tracker: DialogueStateTracker) -> str | None:
+    """The register of the person's latest message that shows one ("Et les études ?" says neither: the one before)."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            found = register_of(event.text or "")
+            seen += 1
+            if found or seen >= RECENT_MESSAGES:
+                return found
+    return None
+
+
 class JobsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
-    """Domain responses, filled with the slots, the action's values and the known jobs."""
+    """Domain responses, filled with the slots, the action's values and the known jobs; a response's vouvoiement
+    variation (`condition: register = formal`) for a person who writes "vous"."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(self, utter_action: str, tracker: DialogueStateTracker, output_channel: str,
+                       **kwargs: Any) -> dict[str, Any] | None:
+        filled = {**tracker.current_slot_values(), REGISTER_SLOT: conversation_register(tracker)}
+        return self.generate_from_slots(utter_action, filled, output_channel, **kwargs)
 
     def generate_from_slots(self, utter_action: str, filled_slots: dict[str, Any], output_channel: str,
                             **kwargs: Any) -> dict[str, Any] | None:

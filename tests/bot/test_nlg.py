@@ -68,3 +68,57 @@ def test_no_response_names_a_job_in_its_own_words(default_kb):
         for variation in variations:
             text = fold(variation.get("text") or "")
             assert not [n for n in names if n in text], key
+
+
+_TUTOIE = re.compile(r"\b(?:tu|te|ta|tes|ton|toi)\b|\bt'|-tu\b|-toi\b"
+                     r"|\b(?:demande-moi|pose-moi|choisis|réessaie|écris)\b", re.IGNORECASE)
+
+
+def _tracker(*texts: str):
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [e for text in texts for e in (UserUttered(text), BotUttered("…"))]
+    return DialogueStateTracker.from_events("register-test", events)
+
+
+def test_the_register_is_read_from_how_the_person_writes():
+    from bot.nlg import FORMAL, conversation_register, register_of
+
+    assert register_of("Bonjour, pourriez-vous m'indiquer les études ?") == FORMAL
+    assert register_of("Madame, Monsieur, je suis conseillère d'orientation.") == FORMAL
+    assert register_of("tu peux me dire c koi le back") == "informal"
+    assert register_of("Et les études ?") is None
+    # a message that says neither keeps the register of the one before
+    assert conversation_register(_tracker("Je vous remercie. Quelles études ?", "Et les horaires ?")) == FORMAL
+    assert conversation_register(_tracker("Je vous remercie.", "et toi tu sais ?")) == "informal"
+    assert conversation_register(_tracker("salut", "et les études ?")) is None
+
+
+def test_a_person_who_writes_vous_is_answered_with_vous(default_kb):
+    import asyncio
+
+    generator = _generator()
+    formal = _tracker("Bonjour, je suis professeur. Pourriez-vous m'aider ?")
+    student = _tracker("slt tu connais quels metiers ?")
+    for response in ("utter_ask_job", "utter_thank", "utter_not_in_any_sheet", "utter_iamabot"):
+        said = asyncio.run(generator.generate(response, formal, "rest", topic_label="salaire"))["text"]
+        assert not _TUTOIE.search(said) and re.search(r"\bvous\b|\bvotre\b|-vous\b", said), (response, said)
+        told = asyncio.run(generator.generate(response, student, "rest", topic_label="salaire"))["text"]
+        assert told != said, response
+    buttons = asyncio.run(generator.generate("utter_iamabot", formal, "rest"))["buttons"]
+    assert buttons and buttons[0]["payload"] == "/ask_advisor"
+
+
+def test_every_response_that_tutoies_has_a_vouvoiement_variation():
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+    for name, variations in responses.items():
+        plain = [v for v in variations if not v.get("condition")]
+        formal = [v for v in variations if v.get("condition") == [{"type": "slot", "name": "register",
+                                                                    "value": "formal"}]]
+        if any(_TUTOIE.search(v.get("text", "")) for v in plain):
+            assert formal, name
+        for variation in formal:
+            assert not _TUTOIE.search(variation["text"]), (name, variation["text"])
+            assert [b["payload"] for b in variation.get("buttons", [])] == [
+                b["payload"] for b in plain[0].get("buttons", [])], name
