@@ -693,7 +693,7 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
         return False
     skills = queries.vocabulary().filter_topics.get("skill_type")
-    if best.topic == skills and topic != skills and _ability_only(best, folded):
+    if best.topic == skills and (topic != skills or _EXISTS.search(folded)) and _ability_only(best, folded):
         return False  # "y a du stress ?" of "Gérer des situations de stress": a skill to have, not what the job is
     if not queries.in_sheet_words(best):
         return False  # found by the knowledge base's words for the fact, not the sheet's: its words, without "oui"
@@ -713,6 +713,8 @@ _ABILITY_ASKED = re.compile(r"\b(?:faut|fo|faudra|faudrait|doit|dois|doivent|dev
                            r"exigee|niveau|maitrise|maitriser|attendu|attendue|qualite|qualites|skill|skills)\b")
 
 
+# "y a du stress ?", "c'est du stress ?": whether the job is so, not whether a skill is asked
+_EXISTS = re.compile(r"\b(?:y a|ya|y'a|il y a|c'est|c est|cest|est-ce)\b")
 VERB_STEM = 5  # "travaill" of "travailler", "travaille", "travaillent"
 
 

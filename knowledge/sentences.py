@@ -221,7 +221,9 @@ def sentences(text: str) -> list[Sentence]:
         cuts += [m.start(1) for m in _COMMA_QUESTION.finditer(chunk)
                  if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
-        thanks = _THANKS_LEAD.match(chunk) or _GREETING_LEAD.match(chunk)
+        # (a greeting is cut only from a question that nothing else cuts: "salut jsuis en 1ere stmg, …" has its context)
+        thanks = _THANKS_LEAD.match(chunk) or (_GREETING_LEAD.match(chunk) if not cuts and not _context_cuts(chunk)
+                                               else None)
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
         context_ends = _context_cuts(chunk)[:1]
