@@ -1154,19 +1154,22 @@ def test_an_item_of_the_list_just_shown_by_its_rank(text, question, expected):
     assert expected in messages[0]["facts"]
 
 
+def _middle_named_after_the_back(text: str, intent: str, topic: str) -> list:
+    """The answer to `text` (read as `intent`, naming the middle office) right after the back office's `topic`."""
+    start = text.index("middle")
+    entities = [{"entity": "job", "value": "middle-office", "start": start, "end": start + len("middle")}]
+    messages, _ = _run(_tracker(text, [(text, intent)], entities=entities,
+                                slots={"job": "back-office", "topic": topic}))
+    return messages
+
+
 def test_celles_du_middle_asks_the_same_topic_of_the_job_named():
-    text = "et celles du middle ?"
-    entities = [{"entity": "job", "value": "middle-office", "start": 14, "end": 20}]
-    messages, events = _run(_tracker(text, [(text, "compare_jobs")], entities=entities,
-                                     slots={"job": "back-office", "topic": "missions"}))
+    messages = _middle_named_after_the_back("et celles du middle ?", "compare_jobs", "missions")
     assert messages[0]["response"] == "utter_answer_missions" and "middle" in messages[0]["job_name"], messages
 
 
 def test_the_difference_right_after_one_jobs_answer_compares_the_jobs_themselves():
-    text = "c quoi la diff avec le middle ?"
-    entities = [{"entity": "job", "value": "middle-office", "start": 24, "end": 30}]
-    messages, _ = _run(_tracker(text, [(text, "compare_jobs")], entities=entities,
-                                slots={"job": "back-office", "topic": "careers"}))
+    messages = _middle_named_after_the_back("c quoi la diff avec le middle ?", "compare_jobs", "careers")
     assert messages[0]["response"] == "utter_compare" and "intermédiaire" in str(messages[0]), messages
 
 
@@ -1178,8 +1181,5 @@ def test_which_items_pass_a_level_is_the_list_at_that_level_not_a_words_meaning(
 
 
 def test_a_job_with_faut_quoi_asks_the_topic_just_shown_of_that_job():
-    text = "et pour le middle faut quoi"
-    entities = [{"entity": "job", "value": "middle-office", "start": 11, "end": 17}]
-    messages, _ = _run(_tracker(text, [(text, "ask_skills")], entities=entities,
-                                slots={"job": "back-office", "topic": "studies"}))
+    messages = _middle_named_after_the_back("et pour le middle faut quoi", "ask_skills", "studies")
     assert messages[0]["response"] == "utter_answer_studies" and "middle" in messages[0]["job_name"], messages
