@@ -643,6 +643,8 @@ _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|sera
                        r"\s*[?!.]*\s*$"
                        # "le middle-office est-il un métier stressant ?"
                        r"|jobname\s+(?:est|serait)-(?:il|elle)\s+(?:un|une)\b")
+# "le métier de gestionnaire BO consiste-t-il à vendre … ?": what the job consists in, which its definition says
+_CONSISTS = re.compile(r"jobname\s*,?\s*(?:consiste|consisterait)(?:-t-(?:il|elle))?\s+(?:a|en)\b")
 
 
 def asks_identity(text: str) -> bool:
@@ -740,7 +742,7 @@ def wants_no_verdict(text: str) -> bool:
     a "oui" would read as a verdict or as agreeing with the student."""
     folded = fold(text)
     words = queries.vocabulary()
-    return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.challenge_cues))
+    return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.suits_cues, *words.challenge_cues))
 
 
 # "c'est plus technique ou relationnel ?", "il travaille plus en interne ou avec les clients ?": two things weighed
@@ -1009,8 +1011,19 @@ def _confirm(part: Part, claim: Claim, folded: str, closed: bool = True) -> list
             return [part]
         if _verdict(claim, other.job, other.topic, other.fact) == entailment.ENTAILED:
             return [_level_named(part.job, other.topic, claim.items[0]) or part]
+        asked = claim.items[0]
+        home = home_topic(asked, other.topic)
+        if home != other.topic and queries.topic_answer(part.job.id, home).facts:
+            # "après une licence de droit, le middle ?" near the other sheet's "connaissances juridiques": a diploma
+            # is looked for among this job's studies (those of its kind, or the level job offers ask), not the skills
+            named = _level_named(part.job, home, asked)
+            if named is not None:
+                return [replace(named, item=asked.text)]
+            facts = queries.topic_answer(part.job.id, home).facts
+            of_kind = tuple(f for f in facts if reader.covers(asked.kind_terms, f.text))
+            return [Part(NOT_LISTED, part.job, home, of_kind or facts, item=asked.text)]
         return [Part(NOT_LISTED, part.job, other.topic, queries.topic_answer(part.job.id, other.topic).facts,
-                     item=claim.items[0].text)]
+                     item=asked.text)]
     verdicts = [(fact, _verdict(claim, part.job, part.topic, fact)) for fact in part.facts]
     kept = tuple(fact for fact, verdict in verdicts if verdict == entailment.ENTAILED)
     said = tuple(fact for fact in kept if not fact.aliases or _verdict(claim, part.job, part.topic, fact,
@@ -1326,11 +1339,26 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     return _whole_topic(text, job, topic, claim)
                 # the facts say part of what is asked: shown as what the sheet says, never with a "oui"
                 kind = UNQUALIFIED if shape.form == YES_NO else FACTS
+                if (group[0].topic not in SAYS_WHAT_IT_DOES and queries.topic_answer(job.id, DEFINITION_TOPIC).facts
+                        and _CONSISTS.search(fold(queries.without_job_names(text, marker=JOB_MARKER)))):
+                    # "le métier consiste-t-il à vendre des produits bancaires ?" near a skill naming the products:
+                    # what the job is, which its definition says
+                    return Plan([Part(kind, job, DEFINITION_TOPIC, queries.topic_answer(job.id, DEFINITION_TOPIC)
+                                      .facts)], precise=True)
                 return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):
             if others:
                 other = _best_group(others, topic)[0]
+                near = [f for f in found if f.job.id == job.id and f.topic == topic and f.coverage >= PARTIAL
+                        and set(f.matched) <= set(other.matched)]
+                if near and shape.form == YES_NO and (claim.frequent or claim.period):
+                    # "le back office il est avec les clients tous les jours ?": its sheet names the clients, only not
+                    # that often ("éventuellement") — what it says, without a "oui", rather than the other sheet's fact
+                    facts = tuple(f.fact for f in _best_group(near, topic))
+                    hedged = tuple(f for f in facts if _hedged(f)) if claim.frequent else ()
+                    return Plan([Part(LESS_OFTEN, job, topic, hedged) if hedged else Part(UNQUALIFIED, job, topic,
+                                                                                          facts)], precise=True)
                 covered = other.topic in queries.topic_answer(job.id, other.topic).covered_topics
                 kind = NO_OTHER_JOB if covered else SILENT_OTHER_JOB
                 return Plan([Part(kind, job, other.topic, other=other)], precise=True)
@@ -1430,8 +1458,10 @@ def _groups_asked(text: str, job: JobInfo, topic: str, claim: Claim) -> tuple[Fa
 
 _FROM_BEFORE = re.compile(r"(?:\b(?:du|de|d'|depuis|en|venant du|venant de|quand on est|je suis|je bosse en|"
                           r"je travaille en))\s*(?:la |le |l')?$")
+# "revenir en BO", "passer ensuite en MO": where one goes (checked first)
 _TO_BEFORE = re.compile(r"(?:\b(?:au|aux|vers|a|pour le|devenir|(?:revenir|retourner|repasser|passer|aller|evoluer|"
-                        r"basculer)\s+en))\s*(?:la |le |l')?$")  # "revenir en BO": where one goes (checked first)
+                        r"basculer)\s+(?:ensuite\s+|plus tard\s+|apres\s+|un jour\s+|directement\s+)?en))"
+                        r"\s*(?:la |le |l')?$")
 
 
 # "jtravaille déjà au back office", "je suis actuellement au BO": where one works now (before any "au" of a move)

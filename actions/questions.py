@@ -35,6 +35,7 @@ from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
 TERM_INTENT, COMPARE_INTENT, COMPARE_ACTION = "ask_term", "compare_jobs", "action_compare_jobs"
+SUITS_TOPIC = "qualities"  # "c'est pour moi ?" asks what the job asks of the person
 PATH_TOPIC = "studies"  # where a student's own diploma is checked
 OWN_FILTER_KIND = "diploma_kind"  # the filters a student's own diploma is written with
 _WHICH = re.compile(r"\b(?:lequel|laquelle|lesquels|lesquelles|qui des deux)\b")  # which of the jobs
@@ -586,7 +587,17 @@ def challenged_topic_intent(tracker: Tracker, text: str) -> str | None:
 def asks_opinion(text: str) -> bool:
     """Whether the message asks the bot's own opinion ("à ton avis", "selon vous") — the bot gives none."""
     folded = fold(text)
-    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().opinion_cues)
+    vocabulary = queries.vocabulary()
+    return any(contains_phrase(folded, cue) for cue in (*vocabulary.opinion_cues, *vocabulary.suits_cues))
+
+
+def asks_if_it_suits(text: str) -> bool:
+    """"c'est fait pour moi ?", "cela correspond-il à son caractère ?": whether the job suits someone, naming no topic
+    — no verdict, and what the sheet asks of the person (its qualities)."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    return (any(contains_phrase(folded, cue) for cue in vocabulary.suits_cues)
+            and not analyse(text, vocabulary).topics_named)
 
 
 def reverses_last_move(tracker: Tracker) -> bool:
@@ -724,6 +735,11 @@ def _which_of_filter(text: str) -> str | None:
         f"{context.TOPIC_INTENT_PREFIX}{topic}") else None
 
 
+# "passer ensuite en middle-office", "évoluer vers le BO": a move to the job named (not "évoluer vers quoi ?")
+_MOVE_TO_NAMED = re.compile(r"\b(?:passer|aller|evoluer|basculer|changer|bouger|migrer|reconvertir|partir)\s+"
+                            r"(?:[a-z]+\s+)?(?:en|au|vers|dans|pour)\s+(?:le |la |l'|un |une )?\s*jobname")
+
+
 def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str, intent: str,
                jobs: list[JobInfo], background: str, whole_message: bool, understood: str | None = None) -> None:
     """Answer one question and update `state` (topic, job, the precise question to remember); `understood`: the
@@ -811,12 +827,20 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):
         # "mon bac convient ?", "moi jsuis en terminale générale": the student's diplomas against the studies
         topic, background = PATH_TOPIC, f"{background} . {state.profile}"
+    elif (asks_if_it_suits(text) and SUITS_TOPIC in queries.topics() and not state.profile
+          and not queries.claim_reader().own_items(fold(background))):
+        # (the student's diploma told beside it: the path answer, below, says what the sheet says of it)
+        topic = SUITS_TOPIC  # "c'est fait pour moi ?": no verdict (said above), what the sheet asks of the person
     folded = fold(text)
     move = any(contains_phrase(folded, cue) for cue in queries.vocabulary().move_cues)
     mutual = move and any(contains_phrase(folded, c) for c in queries.vocabulary().move_cues if "l'autre" in c)
     if mutual and not jobs and len(queries.list_jobs()) == 2:  # "on peut passer de l'un à l'autre ?"
         jobs = list(queries.list_jobs())
     moving = (move or topic == "careers" or queries.career_direction(text)) and not planner.names_diploma(text)
+    origin = (state.job if state.job != jobs[0] else context.job_before(tracker)) if len(jobs) == 1 else None
+    if (origin is not None and origin != jobs[0] and not asks_both(text)
+            and _MOVE_TO_NAMED.search(fold(queries.without_job_names(text, marker=planner.JOB_MARKER)))):
+        jobs = [origin, jobs[0]]  # "est-il possible de passer ensuite en middle ?" after the back: from that one
     if len(jobs) == 2 and moving and (intent != COMPARE_INTENT or move) and not asks_both(text):
         plan = planner.plan_moves(text, jobs)  # "on peut passer du back au middle ?" (and the other way?)
         dispatch_plan(dispatcher, plan)

@@ -33,7 +33,10 @@ def jobs_values() -> dict[str, str]:
 
 
 # How the person writes to the bot: "vous", "Madame, Monsieur" (a parent, a teacher) or "tu" (a student)
-_FORMAL = re.compile(r"\b(?:vous|votre|vos|madame|monsieur|mesdames|messieurs)\b")
+# ("Nous voudrions comprendre…", "notre fille", "Cordialement": parents and teachers, who write formally)
+_FORMAL = re.compile(r"\b(?:vous|votre|vos|madame|monsieur|mesdames|messieurs|cordialement|je me permets|"
+                     r"nous (?:voudrions|souhaiterions|aimerions|souhaitons|sommes|cherchons)|"
+                     r"notre (?:fille|fils|enfant)|nos enfants|mes eleves|nos eleves)\b")
 _INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes|te|stp|tes|tas)\b|\bt'|-tu\b|-toi\b")
 REGISTER_SLOT = "register"  # read by the responses' `condition` (domain.yml); filled here, never stored
 FORMAL = "formal"

@@ -125,6 +125,7 @@ class ClaimReader:
         self._specialty_before = re.compile(r"(?<![a-z0-9])(?:" + cues + r")\s+((?:[a-z0-9']+\s+){1,3}?)"
                                             r"(?:en|au|du|de|d'|pour le|pour un)\s*$")
 
+        self._specialty_cue = re.compile(r"(?<![a-z0-9])(?:" + cues + r")\s+")
         self._specialty_after = re.compile(r"\s*(?:(?:la|les|l'|une|un|des|ses|mes)\s*)?(?:" + cues + r")(?![a-z0-9])")
 
     def _terms_of(self, text: str) -> tuple[str, ...]:
@@ -203,7 +204,30 @@ class ClaimReader:
                              diploma=start not in self.words.job_starts, at=match.start())
             if item.terms and all(item.text != other.text for other in found):
                 found.append(item)
-        return tuple(found)
+        return self._with_specialty_apart(folded, tuple(found))
+
+    def _with_specialty_apart(self, folded: str, found: tuple[NamedItem, ...]) -> tuple[NamedItem, ...]:
+        """"La spé SES, elle fait partie des options du bac général ?": a specialty named apart from the one bac the
+        message names is that bac's (every word of it must be in the fact, as when written next to it)."""
+        bac = self.terms_of("bac")
+        bacs = [i for i in found if i.diploma and i.kind_terms == bac]
+        if len(bacs) != 1:
+            return found
+        named: list[str] = []
+        for cue in self._specialty_cue.finditer(folded):
+            for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", folded[cue.end():]):
+                word = token.group(0)
+                if (not word[0].isalnum() or (word in self.words.item_stops and word != "ses")
+                        or word in self.words.item_skips or word in self.words.diploma_starts or len(named) >= 3):
+                    break
+                named.append(word)
+        extra = [t for t in self.terms_of(" ".join(named)) if t not in bacs[0].terms]
+        if not extra:
+            return found
+        item = bacs[0]
+        joined = NamedItem(f"{item.text} {' '.join(named)}", (*item.terms, *extra), item.kind_terms, item.plural,
+                           item.diploma, item.at)
+        return tuple(joined if i is item else i for i in found)
 
     def own_items(self, folded: str) -> tuple[NamedItem, ...]:
         """The diplomas the student says are theirs ("je suis en bac général spé maths", "mon fils prépare un BTS

@@ -112,9 +112,14 @@ def _noun_follow_up(folded: str, vocabulary: Vocabulary) -> bool:
         and not re.search(r"[a-z]-(t-)?(il|elle|on)\b", folded)
 
 
+# "quel est son lien avec le middle-office ?", "le lien entre les deux": a relation, not a web link
+_RELATION = re.compile(r"\bliens?\s+(?:avec|entre)\b")
+
+
 def _attribute(folded: str, vocabulary: Vocabulary) -> str | None:
+    unrelated = _RELATION.sub(" ", folded)
     for name, cues in vocabulary.attributes.items():
-        if any(contains_phrase(folded, cue) for cue in cues):
+        if any(contains_phrase(unrelated, cue) for cue in cues):
             return name
     return None
 

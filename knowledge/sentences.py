@@ -20,13 +20,15 @@ QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pou
 _QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?(" + QUESTION_OPENERS + r")\b")
 # A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
-                          r"d'ou|est-ce que|est ce que|qu'est-ce|a quoi)\b")
+                          r"d'ou|est-ce que|est ce que|est-ce qu|est ce qu|qu'est-ce|a quoi)\b")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
                    # "savoir ce que fait…" asks too
                    r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")
 # Sentence ends (the mark stays with its sentence), and "et" before a question word starts a new question
 _END = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _AND_QUESTION = re.compile(r",?\s+(?=et\s)")
+# "c koi le MO et ça paye bien ?": a clause of its own (a subject and its verb) asked after "et"
+_AND_CLAUSE = re.compile(r"^et\s+(?:ca|il|elle|ils|elles|on|c'est|cest)\s+\w+[^?]*\?+\s*$")
 # "j'aimerais savoir si …, et si …": a second indirect question
 _IF_AGAIN = re.compile(r"^\s*(?:si|s'il|s'ils|s'elle|s'elles)\b")
 _AND_IF = re.compile(r"^\W*et\s+(?:si|s'il|s'ils|s'elle|s'elles)\b(?!\s+(?:possible|besoin|oui|non)\b)")
@@ -73,7 +75,9 @@ _RELATIVE = re.compile(r"\b(?:dans|par|pour|sur|avec|sans|sous|vers|chez|selon|e
                        r"(?:lequel|laquelle|lesquels|lesquelles)\b(?!\s+(?:des deux|d'entre))")
 
 
-_INDIRECT = re.compile(r"(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu"  # "savoir ce que…"
+# "savoir ce que…", "comprendre concrètement ce qu'elle ferait"
+_INDIRECT = re.compile(r"(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre)"
+                       r"(?:\s+(?:concretement|exactement|precisement|vraiment|clairement|mieux|bien))? ce qu"
                        # "j'aimerais comprendre à qui il est adressé": an indirect question on a wh-word
                        r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre)\s+(?:a qui|avec qui|"
                        r"pour qui|quand|comment|pourquoi|combien|quel|quelle|quels|quelles|lequel|laquelle)\b"
@@ -127,11 +131,23 @@ _NEEDS_SITUATION = re.compile(r"\b(?:je|j|jsuis|jpeux|jveux|jpourrai|jpourrais|m
                               r"|[jm]'")
 
 
+# "je travaille en agence, …, un collègue m'a parlé du BO, il paraît que c'est plus calme, est-ce que c'est vrai ?":
+# what was heard, then "is it true?" — the claim heard is the question, the writer's story before it the context
+_HEARSAY = re.compile(r",\s*(?=(?:et\s+|mais\s+)?(?:il para[iî]t|on (?:m'a|m’a|nous a|me|lui a) dit|on dit|"
+                      r"j'ai (?:entendu|lu)|j’ai (?:entendu|lu)|apparemment)\b)", re.IGNORECASE)
+_IS_IT_TRUE = re.compile(r"(?:c'est|est-ce que c'est|est ce que c'est|est-ce|est ce|c|cest)\s+(?:vrai|juste|exact|"
+                         r"correct|le cas)(?:\s+ou\s+(?:pas|faux))?\s*\?*\s*$")
+
+
 def _context_cuts(chunk: str) -> list[int]:
     """Where a statement of not knowing, or of the writer's own situation, ends at a comma and a question starts. The
     writer's situation stays with a question that needs it ("jsuis en bac pro GA, ya quoi comme métier pr moi" needs
     the diploma to find the job); before a question of what something is ("jsuis en 1ere stmg, le back office c quoi
     ?") it is context, still read by the answers on the student's path."""
+    if _IS_IT_TRUE.search(fold(chunk)):
+        heard = [m.end() for m in _HEARSAY.finditer(chunk)]
+        if heard:
+            return heard[-1:]
     return [m.end() for m in _COMMA.finditer(chunk)
             if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
 
@@ -144,7 +160,8 @@ def _cuts_as_context(before: str, after: str) -> bool:
 
 # A comma, then a word that opens a question of its own
 _COMMA_QUESTION = re.compile(r",\s*((?:et\s+)?(?:quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|"
-                             r"c'est quoi|c quoi|qu'est-ce|est-ce qu|avec qui|lequel|laquelle)\b)", re.IGNORECASE)
+                             r"c'est quoi|c quoi|c koi|qu'est-ce|est-ce qu|est ce qu|avec qui|lequel|laquelle|"
+                             r"faut|il faut|fo|y a|ya|il y a)\b)", re.IGNORECASE)
 MIN_CUT_WORDS = 3  # "quel bac, quelle licence … ?": a word or two before the comma ask nothing of their own
 
 
@@ -213,7 +230,8 @@ def sentences(text: str) -> list[Sentence]:
         # rémunération à laquelle un débutant peut prétendre" is one request, its "peut" in a relative clause)
         cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
                 if _asks(fold(chunk[:m.start()])) and ((_asks(fold(chunk[m.end() + 2:]))
-                                                        and _is_question(chunk[m.end():])) or (
+                                                        and _is_question(chunk[m.end():]))
+                                                       or _AND_CLAUSE.match(fold(chunk[m.end():])) or (
                     _IF_AGAIN.match(fold(chunk[m.end() + 2:])) and _INDIRECT.search(fold(chunk[:m.start()]))
                     and not _REFERS_BACK.search(fold(chunk[m.end() + 2:]))))]  # "et si la fiche en parle": one
         # "quel bac, quelle formation après le bac et ça paye combien ?": a question word after a comma, behind a
@@ -221,9 +239,11 @@ def sentences(text: str) -> list[Sentence]:
         cuts += [m.start(1) for m in _COMMA_QUESTION.finditer(chunk)
                  if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
-        # (a greeting is cut only from a question that nothing else cuts: "salut jsuis en 1ere stmg, …" has its context)
-        thanks = _THANKS_LEAD.match(chunk) or (_GREETING_LEAD.match(chunk) if not cuts and not _context_cuts(chunk)
-                                               else None)
+        # (a greeting is cut only from a question: "salut jsuis en 1ere stmg, …" has its context)
+        greeting = _GREETING_LEAD.match(chunk) if not _context_cuts(chunk) else None
+        if greeting and cuts and not _QUESTION_START.match(fold(chunk[greeting.end():min(cuts)])):
+            greeting = None  # "slt c koi le MO, faut koi comme études" is cut; "salut, le BO et …" keeps its subject
+        thanks = _THANKS_LEAD.match(chunk) or greeting
         if thanks and _is_question(chunk[thanks.end():]):
             cuts = [thanks.end(), *(c for c in cuts if c > thanks.end())]
         context_ends = _context_cuts(chunk)[:1]

@@ -109,6 +109,7 @@ class Vocabulary:
     said_for_not_after: tuple[str, ...] = ()
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
+    suits_cues: tuple[str, ...] = ()  # "c'est fait pour moi ?": whether the job suits someone (an opinion too)
     example_cues: tuple[str, ...] = ()  # "un exemple concret ?": an example asked, which the sheets never give
     acknowledgements: tuple[str, ...] = ()  # "ok", "d'accord", "thx": a message of these alone asks nothing
     challenge_cues: tuple[str, ...] = ()  # "c'est faux", "pourtant …": the answer just given is contradicted
@@ -354,6 +355,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
+        suits_cues=_folded_list(path, data.get("suits_cues") or [], "suits_cues"),
         example_cues=_folded_list(path, data.get("example_cues") or [], "example_cues"),
         acknowledgements=_folded_list(path, data.get("acknowledgements") or [], "acknowledgements"),
         challenge_cues=_folded_list(path, data.get("challenge_cues") or [], "challenge_cues"),

@@ -681,3 +681,13 @@ def test_a_contradiction_of_the_last_answer_gets_each_sheets_facts_without_a_yes
     answer_for_both(doubted, asked, "missions", no_verdict=True)
     responses = [m["response"] for m in doubted.messages]
     assert "utter_fact_yes" not in responses and "utter_fact_found" in responses
+
+
+def test_savoir_of_j_aimerais_savoir_is_no_skills_word_in_a_comparison():
+    """"j'aimerais savoir combien de personnes travaillent dans la famille middle/back office": the figures (the NLU's
+    topic), not the skills a keyword "savoir" pointed to."""
+    from actions.compare_jobs import _topic_asked
+
+    text = "j'aimerais savoir combien de personnes travaillent dans la famille de métiers middle/back office"
+    assert _topic_asked(text, "figures") == "figures"
+    assert _topic_asked("et côté savoir-faire, lequel en demande le plus ?", None) == "skills"

@@ -1556,3 +1556,51 @@ def test_bac_plus_combien_asks_the_studies_after_the_bac(default_kb):
 def test_equals_what_asks_a_meaning_never_a_yes(default_kb):
     plan = planner.plan_answer("gérer les outils monétiques = ?", "missions", queries.resolve_job("back-office"))
     assert not any(p.kind in (planner.YES, planner.YES_TO_NEGATIVE) for p in plan.parts), plan
+
+
+def test_a_diploma_near_the_other_sheets_skill_is_looked_for_among_the_studies():
+    """"après une licence de droit …" finds the back office's "connaissances juridiques": the middle office's studies
+    are what says whether a licence leads there (the level job offers ask), never its skills list."""
+    mo = queries.resolve_job("middle-office")
+    [part] = planner.plan_answer("apres une licence de droit je peux aller en middle office ?", "studies", mo).parts
+    assert part.kind == planner.LEVEL_NAMED and part.topic == "studies" and part.item == "licence de droit"
+    assert any("Licence" in f.text for f in part.facts)
+
+
+def test_a_frequency_stronger_than_the_sheets_is_answered_from_the_own_sheet_not_the_others():
+    """"il est avec les clients tous les jours ?" of the back office: its sheet says "éventuellement les clients";
+    the middle office's "chaque jour … les clients" is no answer about the back office."""
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("le gestionnaire back office il est avec les clients tous les jours ?",
+                                 "interlocutors", bo).parts
+    assert part.kind == planner.LESS_OFTEN and part.job == bo
+    assert all("ventuellement" in f.text for f in part.facts)
+    # without a frequency, "gérer le stress" of the back office is still the other sheet's fact
+    [stress] = planner.plan_answer("le back office doit gérer le stress ?", "skills", bo).parts
+    assert stress.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB, planner.NOT_IN_SHEET), stress
+
+
+def test_what_the_job_consists_in_is_answered_from_its_definition():
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("Le métier de gestionnaire de back-office consiste-t-il à vendre des produits "
+                                 "bancaires ?", "missions", bo).parts
+    assert part.kind == planner.UNQUALIFIED and part.topic == planner.DEFINITION_TOPIC
+    # "c stressant ?" still shows the skill that names the stress, not the definition
+    [stress] = planner.plan_answer("middle office c stressant ?", "rhythm", queries.resolve_job("middle-office")).parts
+    assert stress.topic == "skills", stress
+
+
+def test_a_link_with_a_job_is_a_relation_not_a_web_link():
+    mo = queries.resolve_job("middle-office")
+    assert analyse("quel est son lien avec le middle-office ?", queries.vocabulary()).attribute is None
+    assert analyse("le lien vers la fiche france compétences ?", queries.vocabulary()).attribute == "url"
+    [part] = planner.plan_answer("Et le métier de contrôleur de gestion, quel est son lien avec le middle-office ?",
+                                 "interlocutors", mo).parts
+    assert part.topic == "careers" and [f.text for f in part.facts] == ["Contrôleur de gestion"]
+
+
+def test_a_move_said_with_an_adverb_goes_to_the_job_named():
+    bo, mo = queries.resolve_job("back-office"), queries.resolve_job("middle-office")
+    assert planner.move_order("est-il possible de passer ensuite en middle-office ?", [bo, mo]) == (bo, mo)
+    [part] = planner.plan_move("est-il possible de passer ensuite en middle-office ?", [bo, mo]).parts
+    assert part.kind == planner.YES and part.job == mo and all(f.direction == "from" for f in part.facts)

@@ -1183,3 +1183,32 @@ def test_which_items_pass_a_level_is_the_list_at_that_level_not_a_words_meaning(
 def test_a_job_with_faut_quoi_asks_the_topic_just_shown_of_that_job():
     messages = _middle_named_after_the_back("et pour le middle faut quoi", "ask_skills", "studies")
     assert messages[0]["response"] == "utter_answer_studies" and "middle" in messages[0]["job_name"], messages
+
+
+def test_a_move_to_the_one_job_named_starts_from_the_job_of_the_conversation():
+    """"Et est-il possible de passer ensuite en middle-office ?" right after the back office's careers: the middle
+    office's sheet lists the back office among the jobs one comes from (not among those one goes to)."""
+    text = "Et est-il possible de passer ensuite en middle-office ?"
+    latest = {"intent": {"name": "ask_careers", "confidence": 0.9}, "text": text,
+              "entities": [{"entity": "job", "value": "middle-office"}]}
+    # Rasa has filled the job slot from the message's entity before the action runs: the job before is in the events
+    events = [{"event": "slot", "name": "job", "value": "back-office"},
+              {"event": "user", "text": text, "parse_data": latest},
+              {"event": "slot", "name": "job", "value": "middle-office"}]
+    tracker = Tracker("test-user", {"job": "middle-office", "topic": "careers"}, latest, events, False, None, {},
+                      "action_listen")
+    messages, _ = _run(tracker)
+    [message] = messages
+    assert message["response"] == "utter_fact_yes" and "Gestionnaire back-office" in message["facts"], message
+    assert "vers ce métier" in message["where"], message
+
+
+def test_whether_the_job_suits_someone_gets_no_verdict_and_the_qualities_unless_a_diploma_is_told():
+    text = "le back office c'est fait pour moi ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_definition")], entities=[{"entity": "job", "value": "back-office"}]))
+    assert [m["response"] for m in messages] == ["utter_no_opinion", "utter_answer_qualities"], messages
+    # the student's diploma told beside it: the path (what the sheet says of that bac), as before
+    said = "jsuis en 1ere STMG, le back office c pour moi ?"
+    messages, _ = _run(_tracker(said, [("le back office c pour moi ?", "ask_definition")],
+                                context=["jsuis en 1ere STMG,"], entities=[{"entity": "job", "value": "back-office"}]))
+    assert messages[0]["response"] == "utter_no_opinion" and "STMG" in " ".join(str(m.get("facts")) for m in messages)

@@ -89,6 +89,9 @@ def test_the_register_is_read_from_how_the_person_writes():
     assert register_of("Madame, Monsieur, je suis conseillère d'orientation.") == FORMAL
     assert register_of("tu peux me dire c koi le back") == "informal"
     assert register_of("Et les études ?") is None
+    # parents and teachers who never write "vous" in that message still write formally
+    assert register_of("Nous voudrions surtout comprendre ce qu'elle ferait au quotidien.") == FORMAL
+    assert register_of("Notre fille hésite. Cordialement, Famille Lambert") == FORMAL
     # a message that says neither keeps the register of the one before
     assert conversation_register(_tracker("Je vous remercie. Quelles études ?", "Et les horaires ?")) == FORMAL
     assert conversation_register(_tracker("Je vous remercie.", "et toi tu sais ?")) == "informal"

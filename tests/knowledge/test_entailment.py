@@ -315,3 +315,21 @@ def test_only_of_the_list_is_not_only_of_what_the_student_holds(reader, question
 ])
 def test_a_class_the_writer_teaches_is_no_item_of_the_claim(reader, question, items):
     assert [i.text for i in reader.items(question) if i.diploma] == items
+
+
+def test_a_specialty_named_apart_from_the_one_bac_is_that_bacs(reader):
+    """"La spé SES, elle fait partie des options du bac général … ?": SES must be in the fact too."""
+    [item] = reader.items(fold("La spé SES, elle fait partie des options du bac général citées pour le back office ?"))
+    assert item.text == "bac general ses"
+    fact = fold("Baccalauréat général (options Mathématiques, Numérique et sciences de l'informatique)")
+    assert reader.verdict(reader.read(fold("La spé SES, elle fait partie des options du bac général ?")), fact, None,
+                          "studies", 3, frozenset()) != e.ENTAILED
+    assert reader.verdict(reader.read(fold("la spé maths, elle est dans les options du bac général ?")), fact, None,
+                          "studies", 3, frozenset()) == e.ENTAILED
+    # "des options du bac général": no specialty named, the bac alone
+    assert [i.text for i in reader.items(fold("les options du bac général pour le back office ?"))] == ["bac general"]
+
+
+def test_a_verb_said_of_a_thing_named_ends_its_name(reader):
+    items = reader.items(fold("mon BTS et mon poste de conseiller apparaissent quelque part dans la fiche ?"))
+    assert [i.text for i in items] == ["bts", "conseiller"]

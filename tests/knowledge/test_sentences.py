@@ -276,3 +276,36 @@ def test_not_knowing_en_quoi_is_context_beside_a_plain_question():
 def test_a_greeting_before_a_question_is_a_sentence_of_its_own(text, question):
     assert _split(text)[-1] == (question, True) and not _split(text)[0][1]
     assert _split("salut") == [("salut", True)]  # a greeting alone stays what it is
+
+
+def test_questions_after_commas_and_clauses_after_et_are_questions_of_their_own():
+    # "est-ce qu'on …" after a comma, behind a question of its own
+    text = ("Bonjour Madame, au middle-office, est-ce qu'on s'occupe de la facturation, est-ce qu'on participe au "
+            "calcul des résultats, et est-ce qu'on est en contact avec les clients ?")
+    assert [s for s, _ in _split(text)][1:] == ["est-ce qu'on participe au calcul des résultats,",
+                                                "et est-ce qu'on est en contact avec les clients ?"]
+    # SMS openers after a comma, a clause with its own subject after "et", the greeting before an opener
+    assert _split("slt c koi le middle office, faut koi comme etudes et ca paye bien ??") == [
+        ("slt", False), ("c koi le middle office,", True), ("faut koi comme etudes", True),
+        ("et ca paye bien ??", True)]
+    # "et" joining two nouns of one question is no clause: one question
+    assert _split("c'est quoi le front et le back ?") == [("c'est quoi le front et le back ?", True)]
+    assert _split("il travaille avec le front et il voyage ?") == [("il travaille avec le front et il voyage ?", True)]
+
+
+def test_an_adverb_before_ce_que_still_makes_an_indirect_question():
+    text = ("Nous voudrions surtout comprendre concrètement ce qu'elle ferait au quotidien et quelles qualités sont "
+            "attendues.")
+    assert _split(text) == [("Nous voudrions surtout comprendre concrètement ce qu'elle ferait au quotidien", True),
+                            ("et quelles qualités sont attendues.", True)]
+
+
+def test_what_was_heard_then_is_it_true_is_the_question_and_the_story_before_it_context():
+    text = ("je travaille depuis 4 ans en agence, la pression commerciale me fatigue, un collègue m'a parlé du "
+            "back-office, il paraît que c'est plus tranquille et qu'on n'a plus d'objectifs, est-ce que c'est vrai ?")
+    assert _split(text) == [
+        ("je travaille depuis 4 ans en agence, la pression commerciale me fatigue, un collègue m'a parlé du "
+         "back-office,", False),
+        ("il paraît que c'est plus tranquille et qu'on n'a plus d'objectifs, est-ce que c'est vrai ?", True)]
+    # without "is it true?" the same words are one sentence, as before
+    assert len(_split("un collègue m'a parlé du back-office, il paraît que c'est plus tranquille")) == 1
