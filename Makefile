@@ -120,7 +120,7 @@ run-scaled: install scale-servers ## scaled out: PostgreSQL, Redis, REPLICAS Ras
 # ---------------------------------------------------------------- tests
 test: install /usr/bin/chromium scale-servers ## install what is missing and run every test
 	@mkdir -p var; $(MAKE) --no-print-directory lint kb validate train
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=25 tests
 	$(MAKE) --no-print-directory test-core test-nlu
 
 lint: $(STAMP) ## ruff and mypy (settings: pyproject.toml); fails on any finding

@@ -109,8 +109,12 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
             plans = [planner.without_verdict(plan) for plan in plans]
         for index, plan in enumerate(plans):
             dispatch_plan(dispatcher, plan, buttons=index == len(plans) - 1)
-        if said_by is not None and said_yes.count(True) == 1:
-            said_by.append(queries.list_jobs()[said_yes.index(True)])
+        # "si je fais un BUT GEA, je peux aller vers quel métier ?": the one sheet that lists the thing named is the
+        # job "et après ?" goes on with
+        named_in = [any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE, planner.FACTS) and part.facts
+                        for part in plan.parts) for plan in plans] if named_items else said_yes
+        if said_by is not None and (said_yes.count(True) == 1 or (not any(said_yes) and named_in.count(True) == 1)):
+            said_by.append(queries.list_jobs()[(said_yes if any(said_yes) else named_in).index(True)])
         return found[0].topic if found else topic
     if ranking:
         dispatcher.utter_message(response="utter_compare_no_ranking")

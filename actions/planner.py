@@ -738,11 +738,12 @@ _ASIDE = re.compile(r"\([^)]*\)")  # "le front-office (services commerciaux …)
 
 
 def wants_no_verdict(text: str) -> bool:
-    """"c'est pour moi ?", "mais non c'est le middle qui fait ça": an opinion asked or the last answer contradicted —
-    a "oui" would read as a verdict or as agreeing with the student."""
+    """"c'est pour moi ?", "mais non c'est le middle qui fait ça", "ce BTS garantit un poste ?": an opinion asked, the
+    last answer contradicted or an outcome promised — a "oui" would read as a verdict, as agreeing, as a promise."""
     folded = fold(text)
     words = queries.vocabulary()
-    return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.suits_cues, *words.challenge_cues))
+    return any(contains_phrase(folded, cue) for cue in (*words.opinion_cues, *words.suits_cues, *words.guarantee_cues,
+                                                          *words.challenge_cues))
 
 
 # "c'est plus technique ou relationnel ?", "il travaille plus en interne ou avec les clients ?": two things weighed
@@ -1284,6 +1285,22 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         carrying = tuple(f for f in listed if (f.code if shape.attribute == "code" else f.url))
         if listed and carrying:
             return Plan([Part(FACTS, job, topic, carrying, attribute=shape.attribute)], precise=True)
+        elsewhere = {t for other in queries.list_jobs() for t in queries.topics() if any(
+            (f.code if shape.attribute == "code" else f.url) for f in queries.topic_answer(other.id, t).facts)}
+        holders = {t: items for t in queries.topics() if t not in shape.topics_named and (items := tuple(
+            f for f in queries.topic_answer(job.id, t).facts if (f.code if shape.attribute == "code" else f.url)))}
+        if topic in elsewhere or shape.topics_named:
+            holders, elsewhere = {}, set()  # a section whose items may carry one (another sheet's do): said of it
+        if len(holders) == 1:
+            # "il y a des codes RNCP ?" read as another topic: the one section whose items carry one (the studies)
+            [(home, items)] = holders.items()
+            return Plan([Part(FACTS, job, home, items, attribute=shape.attribute)], precise=True)
+        if not holders and len(elsewhere) == 1:
+            # ... and of a sheet whose items carry none: said so of that section (its list), never another topic's
+            home = elsewhere.pop()
+            if queries.topic_answer(job.id, home).facts:
+                return Plan([Part(ATTRIBUTE_NONE, job, home, queries.topic_answer(job.id, home).facts,
+                                  attribute=shape.attribute)], precise=True)
         if listed:
             return Plan([Part(ATTRIBUTE_NONE, job, topic, listed, attribute=shape.attribute)], precise=True)
 
@@ -1326,6 +1343,10 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     facts = tuple(f.fact for f in group)
                     return Plan([Part(OTHER_DIRECTION, job, group[0].topic, facts)], precise=True)
                 group = same
+            seldom = [f for f in own if claim.frequent and f.topic == group[0].topic and _hedged(f.fact)
+                      and f.coverage >= group[0].coverage * CLOSE_TO_BEST]
+            if seldom:  # "le métier exige-t-il beaucoup de contact avec la clientèle ?": "éventuellement les clients"
+                return Plan([Part(LESS_OFTEN, job, seldom[0].topic, tuple(f.fact for f in seldom))], precise=True)
             if claim.empty and queries.in_sheet_words(group[0]) and not queries.in_sheet_words(group[0],
                                                                                                heading=False):
                 # only the heading of a list says it ("c'est le nombre d'offres d'emploi ?" of the levels asked in

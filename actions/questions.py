@@ -597,7 +597,8 @@ def asks_if_it_suits(text: str) -> bool:
     folded = fold(text)
     vocabulary = queries.vocabulary()
     return (any(contains_phrase(folded, cue) for cue in vocabulary.suits_cues)
-            and not analyse(text, vocabulary).topics_named)
+            and not analyse(text, vocabulary).topics_named
+            and not queries.claim_reader().read(queries.without_job_names(folded)).items)  # "son profil de bac"
 
 
 def reverses_last_move(tracker: Tracker) -> bool:
@@ -735,6 +736,14 @@ def _which_of_filter(text: str) -> str | None:
         f"{context.TOPIC_INTENT_PREFIX}{topic}") else None
 
 
+def _which_job_for_item(text: str) -> bool:
+    """"si j'ai un bac STMG ça marche pour quel métier ?": which job a diploma (or a job) named leads to — each sheet's
+    answer, no "pour quel métier ?" back."""
+    folded = fold(text)
+    return (analyse(text, queries.vocabulary()).attribute == "job"
+            and bool(queries.claim_reader().read(queries.without_job_names(folded)).items))
+
+
 # "passer ensuite en middle-office", "évoluer vers le BO": a move to the job named (not "évoluer vers quoi ?")
 _MOVE_TO_NAMED = re.compile(r"\b(?:passer|aller|evoluer|basculer|changer|bouger|migrer|reconvertir|partir)\s+"
                             r"(?:[a-z]+\s+)?(?:en|au|vers|dans|pour)\s+(?:le |la |l'|un |une )?\s*jobname")
@@ -870,7 +879,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         return
     # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
-            not jobs and state.job is None and compares(text)) or (
+            not jobs and state.job is None and (compares(text) or _which_job_for_item(text))) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))
             and not (state.job is not None and _which_of_filter(text))):
         said_by: list[JobInfo] = []

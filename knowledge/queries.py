@@ -205,11 +205,15 @@ class KnowledgeRepository:
                     found.append(job)
         if found:
             return found
+        # (not "bak": "bak ofiss" is the back office in SMS, "bak pro" a diploma)
+        diplomas = set(self.vocabulary.claims.diploma_starts) - set(self.vocabulary.claims.ambiguous_starts)
         for size in (2, 1):
             for start in range(len(words) - size + 1):
                 key = "".join(words[start:start + size])
                 if len(key) < 5 or (size == 2 and len(key) < 6):
                     continue
+                if any(w in diplomas or w.rstrip("sx") in diplomas for w in words[start:start + size]):
+                    continue  # "et les bacs ?": a diploma written whole, though it sounds like "back"
                 if len(key) < 7 and size == 1:  # short words meet aliases too easily ("office"):
                     job_id = self._phonetic_aliases().get(phonetic(key))  # only the same sound ("midle")
                 else:

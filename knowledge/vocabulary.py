@@ -110,6 +110,7 @@ class Vocabulary:
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
     suits_cues: tuple[str, ...] = ()  # "c'est fait pour moi ?": whether the job suits someone (an opinion too)
+    guarantee_cues: tuple[str, ...] = ()  # "ce BTS lui garantirait-il un poste ?": an outcome no sheet promises
     example_cues: tuple[str, ...] = ()  # "un exemple concret ?": an example asked, which the sheets never give
     acknowledgements: tuple[str, ...] = ()  # "ok", "d'accord", "thx": a message of these alone asks nothing
     challenge_cues: tuple[str, ...] = ()  # "c'est faux", "pourtant …": the answer just given is contradicted
@@ -356,6 +357,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
         suits_cues=_folded_list(path, data.get("suits_cues") or [], "suits_cues"),
+        guarantee_cues=_folded_list(path, data.get("guarantee_cues") or [], "guarantee_cues"),
         example_cues=_folded_list(path, data.get("example_cues") or [], "example_cues"),
         acknowledgements=_folded_list(path, data.get("acknowledgements") or [], "acknowledgements"),
         challenge_cues=_folded_list(path, data.get("challenge_cues") or [], "challenge_cues"),

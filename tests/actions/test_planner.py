@@ -1604,3 +1604,29 @@ def test_a_move_said_with_an_adverb_goes_to_the_job_named():
     assert planner.move_order("est-il possible de passer ensuite en middle-office ?", [bo, mo]) == (bo, mo)
     [part] = planner.plan_move("est-il possible de passer ensuite en middle-office ?", [bo, mo]).parts
     assert part.kind == planner.YES and part.job == mo and all(f.direction == "from" for f in part.facts)
+
+
+def test_codes_asked_under_another_topic_are_those_of_the_one_section_that_carries_them():
+    """"il y a des codes RNCP ?" read as the working hours: the studies carry the codes (middle office), or their
+    list is said to carry none (back office) — never the hours' section."""
+    mo, bo = queries.resolve_job("middle-office"), queries.resolve_job("back-office")
+    [part] = planner.plan_answer("il y a des codes RNCP ?", "rhythm", mo).parts
+    assert part.kind == planner.FACTS and part.topic == "studies" and all(f.code for f in part.facts)
+    [none] = planner.plan_answer("il y a des codes RNCP ?", "rhythm", bo).parts
+    assert none.kind == planner.ATTRIBUTE_NONE and none.topic == "studies"
+
+
+def test_much_of_a_thing_the_sheet_says_eventuellement_is_not_so_much():
+    bo = queries.resolve_job("back-office")
+    [part] = planner.plan_answer("le métier exige-t-il beaucoup de contact avec la clientèle ?", "interlocutors",
+                                 bo).parts
+    assert part.kind == planner.LESS_OFTEN and all("ventuellement" in f.text for f in part.facts), part
+
+
+def test_a_classe_preparatoire_is_a_prepa():
+    bo = queries.resolve_job("back-office")
+    text = ("Bonjour, j'enseigne en classe préparatoire économique et commerciale. La classe préparatoire est-elle "
+            "mentionnée dans la fiche du back-office ?")
+    [part] = planner.plan_answer(text, "studies", bo).parts
+    # the prépas the sheet lists precisely (a classe prépa alone names none of them), never "commerciale" as a job
+    assert part.kind in (planner.YES, planner.KIND_LISTED) and any("Prépa" in f.text for f in part.facts), part

@@ -437,6 +437,10 @@ def test_combien_alone_counts_what_was_just_shown():
     text = "combien ?"
     messages, _ = _run(_tracker(text, [(text, "ask_salary")], slots={"job": "back-office", "topic": "skills"}))
     assert messages[0]["response"] == "utter_answer_count" and messages[0]["count"] == 5, messages
+    # in SMS, read as the salary by the NLU ("cb")
+    text = "yen a cb"
+    messages, _ = _run(_tracker(text, [(text, "ask_salary")], slots={"job": "back-office", "topic": "skills"}))
+    assert messages[0]["response"] == "utter_answer_count" and messages[0]["count"] == 5, messages
 
 
 def test_whether_it_is_hard_is_a_subject_no_sheet_covers_and_the_topic_before_stays():
@@ -1212,3 +1216,19 @@ def test_whether_the_job_suits_someone_gets_no_verdict_and_the_qualities_unless_
     messages, _ = _run(_tracker(said, [("le back office c pour moi ?", "ask_definition")],
                                 context=["jsuis en 1ere STMG,"], entities=[{"entity": "job", "value": "back-office"}]))
     assert messages[0]["response"] == "utter_no_opinion" and "STMG" in " ".join(str(m.get("facts")) for m in messages)
+
+
+def test_which_job_a_diploma_leads_to_is_answered_for_each_job():
+    text = "si j'ai un bac STMG ça marche pour quel métier ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_studies")], entities=[
+        {"entity": "diploma_kind", "value": "bac stmg"}]))
+    responses = [m["response"] for m in messages]
+    assert "utter_ask_job" not in responses and len(messages) >= 2, responses
+    assert any("STMG" in str(m.get("facts")) for m in messages), messages
+
+
+def test_an_outcome_promised_gets_the_fact_without_a_yes():
+    text = "Le BTS Banque lui garantirait-il donc un poste de gestionnaire de back-office ?"
+    messages, _ = _run(_tracker(text, [(text, "ask_studies")], entities=[{"entity": "job", "value": "back-office"}]))
+    assert "BTS Banque" in str(messages[0].get("facts")), messages
+    assert all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages), messages

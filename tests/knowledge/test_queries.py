@@ -210,3 +210,10 @@ def test_english_words_and_job_titles_are_no_fact_words():
 
     assert content_terms("what does a middle office manager do?") == []
     assert [job.id for job in jobs_in_text("what does a middle office manager do?")] == ["middle-office"]
+
+
+def test_a_diploma_written_whole_is_no_job_that_sounds_like_it(repo):
+    """"et les bacs ?" sounds like "back": a diploma, no job; "bak ofiss" (SMS) is still the back office."""
+    assert repo.jobs_in_text("et les bacs ?") == []
+    assert repo.jobs_in_text("et lé bacs ?") == []
+    assert [j.id for j in repo.jobs_in_text("gestionaire bak ofiss il fé koi")] == ["back-office"]
