@@ -1491,6 +1491,11 @@ _WORKS_IN_BEFORE = re.compile(r"(?:travaille|taf|bosse|suis|jsuis|jtravaille|jbo
                               r"(?:au|aux|en|dans le|dans la|dans un|a la)\s*(?:la |le |l')?$")
 
 
+# "je suis au middle, on peut venir du back ?": where one comes from, said outright (outweighs where one works)
+_COMES_FROM_BEFORE = re.compile(r"\b(?:venir|viens|vient|venant|arriver|arrive|arrivant|provenir|provenant)\s+"
+                                r"(?:du|de la|de l'|de|d'|depuis le|depuis la|depuis l')\s*$")
+
+
 def names_diploma(text: str) -> bool:
     """Whether the message names a diploma ("en bac pro commerce, c'est jouable pour le middle ou le back ?"): the
     student's own path, asked of each job, not a move between them."""
@@ -1548,7 +1553,7 @@ def move_order(text: str, jobs: list[JobInfo]) -> tuple[JobInfo, JobInfo]:
     for start, job in queries.job_mentions(text):
         if job in score:
             before = folded[max(0, start - 25):start]
-            score[job] += 1 if _WORKS_IN_BEFORE.search(before) else -1 if _TO_BEFORE.search(before) else \
-                1 if _FROM_BEFORE.search(before) else 0
+            score[job] += 2 if _COMES_FROM_BEFORE.search(before) else 1 if _WORKS_IN_BEFORE.search(before) else \
+                -1 if _TO_BEFORE.search(before) else 1 if _FROM_BEFORE.search(before) else 0
     first, second = jobs[0], jobs[1]
     return (second, first) if score[second] > score[first] else (first, second)

@@ -1630,3 +1630,10 @@ def test_a_classe_preparatoire_is_a_prepa():
     [part] = planner.plan_answer(text, "studies", bo).parts
     # the prépas the sheet lists precisely (a classe prépa alone names none of them), never "commerciale" as a job
     assert part.kind in (planner.YES, planner.KIND_LISTED) and any("Prépa" in f.text for f in part.facts), part
+
+
+def test_where_one_comes_from_said_outright_outweighs_where_one_works():
+    bo, mo = queries.resolve_job("back-office"), queries.resolve_job("middle-office")
+    assert planner.move_order("je suis au middle office, on peut venir du back ?", [mo, bo]) == (bo, mo)
+    assert planner.move_order("je bosse au back office, je peux passer au middle ?", [bo, mo]) == (bo, mo)
+    assert planner.move_order("on peut passer du middle au back ?", [mo, bo]) == (mo, bo)
