@@ -409,8 +409,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         # "y a un code rncp pour le bts banque ?" of a diploma the sheet lists without one: said plainly, never the
         # diploma alone as if it answered
         plan.parts = [Part(ATTRIBUTE_NONE, part.job, part.topic, part.facts, attribute=shape.attribute)
-                      if part.kind in (FILTERED, FACTS) and part.facts and part.job is not None and not any(
-                          f.code if shape.attribute == "code" else f.url for f in part.facts) else part
+                      if part.kind in (FILTERED, FACTS) and part.facts and part.job is not None
+                      and not _carrying(part.facts, shape.attribute) else part
                       for part in plan.parts]
     if without_filter(folded, shape.filters):
         # "je peux faire back office sans le bac ?", "si je rate mon bac ?": the sheet says what it advises, never
@@ -882,6 +882,11 @@ def _only_possible(fact: FactItem, folded: str) -> bool:
             and any(contains_phrase(fold(fact.text), cue) for cue in words.possible_in_fact))
 
 
+def _carrying(facts: tuple[FactItem, ...], attribute: str | None) -> tuple[FactItem, ...]:
+    """The facts that carry the attribute asked ("code": an RNCP number, "url": a link)."""
+    return tuple(f for f in facts if (f.code if attribute == "code" else f.url))
+
+
 def _hedged(fact: FactItem) -> bool:
     """A fact that says "éventuellement", "peut être amené à": not a plain yes."""
     folded = fold(fact.text)
@@ -1282,23 +1287,21 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
     if shape.attribute in ("code", "url") and not terms and job is not None and not shape.filters:
         # "et pour le back-office, des numéros RNCP ?": the items of the topic that carry one, else said plainly
         listed = queries.topic_answer(job.id, topic).facts
-        carrying = tuple(f for f in listed if (f.code if shape.attribute == "code" else f.url))
+        carrying = _carrying(listed, shape.attribute)
         if listed and carrying:
             return Plan([Part(FACTS, job, topic, carrying, attribute=shape.attribute)], precise=True)
-        elsewhere = {t for other in queries.list_jobs() for t in queries.topics() if any(
-            (f.code if shape.attribute == "code" else f.url) for f in queries.topic_answer(other.id, t).facts)}
-        holders = {t: items for t in queries.topics() if t not in shape.topics_named and (items := tuple(
-            f for f in queries.topic_answer(job.id, t).facts if (f.code if shape.attribute == "code" else f.url)))}
-        if topic in elsewhere or shape.topics_named:
-            holders, elsewhere = {}, set()  # a section whose items may carry one (another sheet's do): said of it
-        if len(holders) == 1:
-            # "il y a des codes RNCP ?" read as another topic: the one section whose items carry one (the studies)
-            [(home, items)] = holders.items()
-            return Plan([Part(FACTS, job, home, items, attribute=shape.attribute)], precise=True)
-        if not holders and len(elsewhere) == 1:
-            # ... and of a sheet whose items carry none: said so of that section (its list), never another topic's
-            home = elsewhere.pop()
-            if queries.topic_answer(job.id, home).facts:
+        elsewhere = {t for other in queries.list_jobs() for t in queries.topics()
+                     if _carrying(queries.topic_answer(other.id, t).facts, shape.attribute)}
+        if topic not in elsewhere and not shape.topics_named:  # (a section whose items may carry one: said of it)
+            holders = {t: items for t in elsewhere
+                       if (items := _carrying(queries.topic_answer(job.id, t).facts, shape.attribute))}
+            if len(holders) == 1:
+                # "il y a des codes RNCP ?" read as another topic: the one section whose items carry one (the studies)
+                [(home, items)] = holders.items()
+                return Plan([Part(FACTS, job, home, items, attribute=shape.attribute)], precise=True)
+            home = next(iter(elsewhere)) if len(elsewhere) == 1 else ""
+            if not holders and home and queries.topic_answer(job.id, home).facts:
+                # ... and of a sheet whose items carry none: said so of that section (its list), never another topic's
                 return Plan([Part(ATTRIBUTE_NONE, job, home, queries.topic_answer(job.id, home).facts,
                                   attribute=shape.attribute)], precise=True)
         if listed:
