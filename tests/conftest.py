@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -42,15 +43,38 @@ def repo(kb_url) -> KnowledgeRepository:
     return KnowledgeRepository(kb_url, KNOWLEDGE_DIR)
 
 
+class RepositoryPerBase:
+    """`queries.default_repository` for tests: one repository per (base, knowledge folder) the environment
+    names, built once for the whole run. Building one reads the whole base (~0.4 s), which per test was most of
+    the unit suite's time; a test that points the environment at another base gets that base's repository."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str], KnowledgeRepository] = {}
+
+    def __call__(self) -> KnowledgeRepository:
+        from common.settings import get_settings
+
+        settings = get_settings()
+        key = (settings.knowledge_db_url, str(settings.knowledge_dir))
+        if key not in self._built:
+            self._built[key] = KnowledgeRepository(key[0], Path(key[1]))
+        return self._built[key]
+
+    def cache_clear(self) -> None:
+        """Nothing to clear: the repository follows the environment (kept for the tests that call it)."""
+
+
+REPOSITORIES = RepositoryPerBase()
+
+
 @pytest.fixture()
 def default_kb(kb_url, monkeypatch):
     """Point the module-level query functions (what actions use) at the test base."""
     from knowledge import queries
 
     monkeypatch.setenv("KNOWLEDGE_DB_URL", kb_url)
-    queries.default_repository.cache_clear()
+    monkeypatch.setattr(queries, "default_repository", REPOSITORIES)
     yield
-    queries.default_repository.cache_clear()
 
 
 @pytest.fixture()
