@@ -179,9 +179,15 @@ def asks_same_question(text: str) -> bool:
 
 
 def jobs_in_order(tracker: Tracker) -> list[JobInfo]:
-    """The jobs the student named in the conversation (the events the action server was sent), first named first."""
+    """The jobs the conversation was about (the events the action server was sent), first named first: named by the
+    student, or taken up by the bot ("et pour l'autre ?" sets the other job)."""
     named: list[JobInfo] = []
     for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "job" and isinstance(event.get("value"), str):
+            taken_up = queries.resolve_job(event["value"])
+            if taken_up is not None and taken_up not in named:
+                named.append(taken_up)
+            continue
         if event.get("event") != "user":
             continue
         entities = (event.get("parse_data") or {}).get("entities") or []
@@ -226,6 +232,11 @@ def said_comparison_last(tracker: Tracker) -> bool:
     topic question: "Lequel demande de l'anglais ?")."""
     return any(str((event.get("metadata") or {}).get("utter_action") or "").startswith("utter_compare")
                for event in _said_last(tracker))
+
+
+def last_answer_text(tracker: Tracker) -> str:
+    """The text of the bot's answer to the student's message before the latest one (its messages joined)."""
+    return "\n".join(str(event.get("text") or "") for event in _said_last(tracker))
 
 
 def _said_last(tracker: Tracker) -> list[dict[str, Any]]:

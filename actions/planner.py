@@ -388,7 +388,9 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
     if closed and job is not None and plan.parts and asks_identity(text) and all(
-            part.kind in _BESIDE_THE_JOB for part in plan.parts):
+            part.kind in _BESIDE_THE_JOB or part.kind in (UNQUALIFIED, FACTS) and part.topic != _careers_topic()
+            and part.topic in queries.claim_reader().words.job_topics for part in plan.parts):
+        # (a colleague's service that shares the words asked is no "oui" either; a career is what one becomes)
         # "le middle office c'est un métier de vente ?", "c'est bien le service commercial ?": what the job IS, which
         # its definition says — not the other job's sheet, nor the kind of colleague that shares the word
         defined = queries.topic_answer(job.id, DEFINITION_TOPIC).facts
@@ -631,6 +633,8 @@ def _said_together(noun: str, qualifier: str, job: JobInfo) -> bool:
 _BESIDE_THE_JOB = (NO_OTHER_JOB, SILENT_OTHER_JOB, KIND_LISTED)
 _PATH_SAID = re.compile(r"\s*(?:parcours|chemin|voie|passage|passerelle|evolution|reconversion|possibilite|option|"
                         r"debouche|transition)\b")
+_THE_JOB_NOUNS = ("metier", "poste", "job", "fonction", "role", "travail", "boulot", "taf", "profession")
+_COMPLEMENT = re.compile(r"\b(?P<noun>[a-z]+)\s+(?:du|de|des|d')\s*(?:gestionnaires?\s+(?:de\s+|du\s+)?)?$")
 _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|serait)\s+"
                        # "c'est bien le service commercial ?", "c'est surtout un métier de contrôle ?"
                        r"(?:(?:bien|vraiment|juste|surtout|plutot|donc|en fait|avant tout|seulement)\s+)?"
@@ -652,6 +656,9 @@ def asks_identity(text: str) -> bool:
     naming the commercial services among its colleagues is no "oui")."""
     folded = fold(queries.without_job_names(text, marker=JOB_MARKER))
     match = _IDENTITY.search(folded)
+    owner = _COMPLEMENT.search(folded[:match.start()]) if match else None
+    if owner and owner.group("noun") not in _THE_JOB_NOUNS:
+        return False  # "le reporting du middle office, c'est chaque semaine ?": said of the reporting, not the job
     words = queries.claim_reader().words
     if match and match.group("said"):
         # "le back office c'est possible ?", "c'est accessible ?": whether one can get there, not what the job is

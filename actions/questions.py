@@ -28,9 +28,10 @@ from actions.compare_jobs import DEFAULT_COMPARISON_TOPIC as COMPARED_BY_DEFAULT
 from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
 from actions.dispatch import dispatch_plan
 from knowledge import queries
-from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, meaning_asked, terms_in
+from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, Term, meaning_asked, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, YES_NO, analyse
+from knowledge.sentences import situation_told_first
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
 
@@ -182,10 +183,14 @@ def topic_asked_instead(text: str) -> str | None:
         return named
     if not queries.content_terms(text):
         return None
+    folded = fold(text)
+    items = queries.claim_reader().items(queries.without_job_names(text, marker=planner.JOB_MARKER))
+    if items and any(contains_phrase(folded, cue) for cue in queries.vocabulary().mention_cues):
+        # "genre l'ESSEC ou HEC, elles sont citées ?": whether the sheet lists them, where it would
+        return f"{context.TOPIC_INTENT_PREFIX}{planner.home_topic(items[0], PATH_TOPIC)}"
     found = queries.find_facts(text)
     if found and len(found[0].matched) >= FACT_TERMS_INSTEAD:  # one word is not enough ("la fiche est à jour ?")
         return f"{context.TOPIC_INTENT_PREFIX}{found[0].topic}"
-    folded = fold(text)
     if found and found[0].coverage >= STRONG_ENOUGH and any(
             contains_phrase(folded, cue) for cue in queries.vocabulary().sheet_says_cues):
         # "que dit la fiche au sujet du stress ?": what the sheet says of a thing it names, not where it comes from
@@ -656,6 +661,36 @@ def _term_following(tracker: Tracker, text: str) -> list:
     return following
 
 
+_QUOTED_FACT = re.compile(r"«([^»]*)»")
+_SOURCE_LINE = "📄"
+MAX_TERMS_OFFERED = 4  # "c'est quoi ça ?" after an answer using more words of the glossary: which one, as buttons
+
+
+def _words_of_last_answer(tracker: Tracker, text: str) -> list[tuple[Term, str]]:
+    """"c'est quoi ça ?", "ça veut dire quoi ?" alone right after an answer: the glossary's terms that answer used
+    (in the facts it quoted, else in its text before the source), each with its spelling there; [] for any other
+    message."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    cues = [m for cue in vocabulary.that_cues if (m := contains_phrase(folded, cue)) is not None]
+    if not cues:
+        return []
+    rest = folded
+    for match in sorted(cues, key=lambda m: m.start(), reverse=True):
+        rest = rest[:match.start()] + " " + rest[match.end():]
+    if any(word not in vocabulary.stopwords for word in re.findall(r"[a-z0-9]+", rest)):
+        return []  # "c'est quoi ça la MIF 2 ?", "ça veut dire quoi rncp ?": the message names its word
+    said = context.last_answer_text(tracker).split(_SOURCE_LINE)[0]
+    quoted = " ".join((" ; ".join(_QUOTED_FACT.findall(said)) or said).split())  # folding keeps its offsets
+    where = fold(quoted)
+    found = []
+    for term in terms_in(where, queries.glossary()):
+        hits = [m for w in term.words if (m := contains_phrase(where, w)) is not None]
+        spelled = quoted[hits[0].start():hits[0].end()] if hits and len(where) == len(quoted) else term.words[0]
+        found.append((term, spelled))
+    return found
+
+
 def _named_job_id(text: str) -> str | None:
     jobs = queries.jobs_in_text(text)
     return jobs[0].id if len(jobs) == 1 else None
@@ -768,6 +803,14 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         dispatch_plan(dispatcher, picked)
         state.topic, state.job, state.job_answered = picked.topic or state.topic, picked.job or state.job, True
         return
+    that = _words_of_last_answer(tracker, said) if whole_message else []
+    if len(that) == 1:  # "c'est quoi ça ?" right after "MIF 2 (Markets in Financial Instruments Directive)"
+        _term_answered(state, dispatch_terms(dispatcher, [that[0][0]]), f"{that[0][1]} ?")
+        return
+    if 1 < len(that) <= MAX_TERMS_OFFERED:  # several words of the glossary in that answer: which one
+        dispatcher.utter_message(response="utter_which_term", buttons=[
+            {"title": spelled, "payload": f"c'est quoi {spelled} ?"} for _, spelled in that])
+        return
     following = _term_following(tracker, said) if whole_message else []
     if following:  # "et le back-office dans ce sens ?" right after the front-office's meaning: the service's
         _term_answered(state, dispatch_terms(dispatcher, following, buttons=context.topic_buttons(
@@ -866,7 +909,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     # "ces fiches indiquent-elles un âge minimum pour l'un de ces métiers ?": a subject no sheet covers, for one job
     # or both
     catalogue = queries.topics()
-    subject = context.silent_subject(text)
+    subject = context.silent_subject(text[situation_told_first(text):])  # not "je suis en BTS en alternance, …"
     # "c quoi les qualités à mettre pour un stage ?": the topic the NLU read and the message names is the question
     named_too = topic in analyse(text, queries.vocabulary()).topics_named and catalogue[topic].in_sheets
     if subject and not named_too and not planner.goes_beyond_topic(text, "", names_count=False):  # "quel âge"
@@ -894,7 +937,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             state.job, state.job_answered = said_by[0], True
         return
     catalogue = queries.topics()
-    if (topic in catalogue and not catalogue[topic].in_sheets
+    # ... or one the sheet in context is silent on ("juridique dans quel domaine ?" right after the back office's
+    # skills, read as its figures)
+    silent_here = (not jobs and state.job is not None and topic in catalogue and catalogue[topic].in_sheets
+                   and not queries.topic_answer(state.job.id, topic).found)
+    if (topic in catalogue and (not catalogue[topic].in_sheets or silent_here)
             and topic not in analyse(text, queries.vocabulary()).topics_named
             and (instead := _said_in_topic_shown(tracker, state, text)) is not None):
         # "et pour un débutant ?" right after the experience asked in job offers, read as the salary: a fact of the

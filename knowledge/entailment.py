@@ -151,6 +151,19 @@ class ClaimReader:
         return not (word in self.words.item_stops or word in self.words.item_skips or word in self.words.diploma_starts
                     or word in _ARTICLES or word in self.words.modalities)
 
+    def _bac_specialty_next(self, start: str, after: str) -> bool:
+        """Whether a bac ("bac général", "terminale", "STMG") is followed by one of its specialties after "avec"."""
+        following = re.match(r"\s*([a-z0-9'-]+)", after)
+        bac = start in self.words.series_starts or self.terms_of(start) == self.terms_of("bac")
+        return (bac and following is not None and following.group(1) in self.words.bac_specialties
+                and not self._possessive(following.group(1), after[following.end():]))
+
+    def _possessive(self, word: str, after: str) -> bool:
+        """"avec ses copines": "ses" before a noun is a possessive; "avec SES et HGGSP", "avec SES." the specialty."""
+        following = re.match(r"\s*([a-z0-9'-]+)", after)
+        return word == "ses" and following is not None and following.group(1) != "et" \
+            and following.group(1) not in self.words.bac_specialties
+
     def items(self, folded: str) -> tuple[NamedItem, ...]:
         """Diplomas and jobs named in the message, each with the specialty words written after it."""
         found: list[NamedItem] = []
@@ -166,12 +179,25 @@ class ClaimReader:
                 continue  # "manager des gens", "conseiller les clients": a verb and its object, not a job named
             words = [start]
             end = match.end()
+            specialties = False  # right after "avec" and the bac's specialties named after it
             for token in re.finditer(r"[a-z0-9']+|[?!.,;:()/]", rest):
                 word = token.group(0)
                 # "spé SES": after a specialty word, "ses" is the specialty, not a possessive that ends the item
                 stops = word in self.words.item_stops and words[-1] not in self.words.specialty_words
                 if stops and word == "et" and self._joins_specialty(words, start, rest[token.end():]):
                     continue  # "BTS Banque et Assurance": one diploma's title, not two items
+                if (specialties and word in self.words.bac_specialties
+                        and not self._possessive(word, rest[token.end():])):
+                    words.append(word)  # "avec SES et HGGSP": "ses" is the specialty, not a possessive
+                    end = match.end() + token.end()
+                    continue
+                if specialties and word == "et":
+                    continue
+                if stops and word == "avec" and self._bac_specialty_next(start, rest[token.end():]):
+                    specialties = True  # "terminale générale avec SES et HGGSP": the bac's specialties
+                    continue
+                if specialties:
+                    break  # "avec SES et ses amis": the specialties end the diploma
                 if stops and word == "avec" and self._specialty_after.match(rest[token.end():]):
                     continue  # "bac général avec spé SES": the specialties are the diploma's
                 if not word[0].isalnum() or stops or len(words) >= 7 or word in self.words.modalities:

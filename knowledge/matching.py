@@ -60,7 +60,9 @@ class Analyzer:
                    *(c for cues in vocabulary.attributes.values() for c in cues)]
         cue_words = {w for phrase in phrases for w in re.findall(r"[a-z0-9]+", phrase)}
         self.ignored = set(vocabulary.stopwords) | set(vocabulary.generic_words) | set(ignored_words) | cue_words
-        fillers = sorted(vocabulary.filler_phrases, key=len, reverse=True)
+        # "et les horaires, pour le premier ?": the job named first, no fact's word ("1ère expérience")
+        fillers = sorted({*vocabulary.filler_phrases, *vocabulary.first_job_words, *vocabulary.second_job_words},
+                         key=len, reverse=True)
         self._fillers = re.compile(r"(?<![a-z0-9'])(?:" + "|".join(map(re.escape, fillers)) + r")(?![a-z0-9])") \
             if fillers else None
         if stemmer == "snowball":
@@ -79,14 +81,22 @@ class Analyzer:
             folded = self._fillers.sub(" ", folded)
         words = re.findall(r"[a-z0-9]+", folded)
         terms = []
-        for word in words:
+        for at, word in enumerate(words):
             if word in self.ignored or word + "e" in self.ignored:  # "possibl": SMS drops a mute final e
                 continue
+            if word == "1" and self._sms_article(words[at + 1:at + 2]):
+                continue  # "c koi 1 gestionnaire ?": SMS for "un", not the figure "1 220 emplois"
             word = self.vocabulary.abbreviations.get(word, word)
             for part in word.split():
                 if part not in self.ignored:
                     terms.append(self.stem(part))
         return list(dict.fromkeys(terms))
+
+
+    def _sms_article(self, following: list[str]) -> bool:
+        """Whether "1" before these words is SMS for "un"/"une": a word follows that is no number and no unit of
+        time ("1 an d'expérience" is a figure)."""
+        return bool(following) and following[0].isalpha() and following[0] not in self.vocabulary.claims.duration_units
 
 
 def _prefix_stem(word: str) -> str:

@@ -87,8 +87,13 @@ def _asks_for(folded: str, wh_word: str) -> bool:
             and not re.fullmatch(r"\W*(?:et|mais|alors|donc|ok)?\W*", folded[:match.start()]) \
             and _WHEN_CLAUSE.match(folded[match.end():]):
         return False
+    if match is not None and _RELATIVE_WHERE.search(folded[:match.start()]) and wh_word in ("d'ou", "ou ca"):
+        return False  # "mon métier fait partie des métiers d'où on vient ?": the sheet's heading, not "from where?"
     return match is not None and not _IN_A_LIST.search(folded[:match.start()])
 
+
+# a noun of jobs right before "d'où": a relative clause ("les métiers d'où l'on vient")
+_RELATIVE_WHERE = re.compile(r"\b(?:metiers?|postes?|jobs?|emplois?|professions?|ceux|celui|celles?)\s*$")
 
 _FOLLOW_UP = re.compile(r"^(?:ok |bon |alors |d'accord )?(?:et|puis) (?:pour |avec |niveau |cote |au niveau |"
                         r"concernant |question )?(?:le |la |les |l'|du |des |ses |son |sa )")

@@ -152,6 +152,16 @@ def _context_cuts(chunk: str) -> list[int]:
             if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
 
 
+def situation_told_first(text: str) -> int:
+    """Where the writer's own situation told first ends ("je suis en BTS MCO en alternance, est-ce que mon BTS est
+    cité … ?": after the comma), or 0. Kept with its question, it still is no subject asked: "en alternance" is how
+    the student studies, not a question about work-study."""
+    for comma in _COMMA.finditer(text):
+        if _OWN_SITUATION.match(fold(text[:comma.start()])) and _is_question(text[comma.end():]):
+            return comma.end()
+    return 0
+
+
 def _cuts_as_context(before: str, after: str) -> bool:
     if _NOT_KNOWING_CLAUSE.search(before):
         return bool(_QUESTION_START.match(after))
@@ -162,6 +172,10 @@ def _cuts_as_context(before: str, after: str) -> bool:
 _COMMA_QUESTION = re.compile(r",\s*((?:et\s+)?(?:quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|"
                              r"c'est quoi|c quoi|c koi|qu'est-ce|est-ce qu|est ce qu|avec qui|lequel|laquelle|"
                              r"faut|il faut|fo|y a|ya|il y a)\b)", re.IGNORECASE)
+# ... or a clause with its own subject that ends on a question word ("on y vient de quels métiers, ça mène à quoi
+# ensuite ?")
+_COMMA_CLAUSE = re.compile(r",\s*((?:et\s+)?(?:ca|ça|il|elle|on|c'est|cest)\s+[^,?.;]*?"
+                           r"\b(?:quoi|koi|qui|où|combien|comment)\b)", re.IGNORECASE)
 MIN_CUT_WORDS = 3  # "quel bac, quelle licence … ?": a word or two before the comma ask nothing of their own
 
 
@@ -236,7 +250,7 @@ def sentences(text: str) -> list[Sentence]:
                     and not _REFERS_BACK.search(fold(chunk[m.end() + 2:]))))]  # "et si la fiche en parle": one
         # "quel bac, quelle formation après le bac et ça paye combien ?": a question word after a comma, behind a
         # question of its own, starts another question
-        cuts += [m.start(1) for m in _COMMA_QUESTION.finditer(chunk)
+        cuts += [m.start(1) for pattern in (_COMMA_QUESTION, _COMMA_CLAUSE) for m in pattern.finditer(chunk)
                  if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
         # (a greeting is cut only from a question: "salut jsuis en 1ere stmg, …" has its context)

@@ -53,6 +53,7 @@ class ClaimWords:
     impossible: tuple[str, ...] = ()
     specialty_words: tuple[str, ...] = ()  # "spé", "option": a specialty that may be written before its diploma
     series_starts: tuple[str, ...] = ()  # "STMG": a bac's series, written alone or after "bac"
+    bac_specialties: tuple[str, ...] = ()  # "SES", "maths": the general bac's specialties ("bac général avec SES")
     minimum_cues: tuple[str, ...] = ()  # "au moins" (before a figure): an obligation
     duration_units: tuple[str, ...] = ()  # "ans", "mois": a duration asked after "il faut" is an obligation
     own_cues: tuple[str, ...] = ()  # "je suis en", "mon fils prépare": the diploma written next is the student's
@@ -107,6 +108,7 @@ class Vocabulary:
     said_for: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # words right before which a `said_for` phrase means what it says ("ça paie pas bien": the job's pay)
     said_for_not_after: tuple[str, ...] = ()
+    that_cues: tuple[str, ...] = ()  # "c'est quoi ça ?" right after an answer: a word of that answer
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
     suits_cues: tuple[str, ...] = ()  # "c'est fait pour moi ?": whether the job suits someone (an opinion too)
@@ -249,7 +251,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
                           "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
                           "required_in_fact", "third_person_cues", "level_words", "negations",
-                          "not_negations", "wider_scopes", "teaching_cues", "doing_verbs")}
+                          "not_negations", "wider_scopes", "teaching_cues", "doing_verbs", "bac_specialties")}
     levels_raw = raw.get("levels") or {}
     if not isinstance(levels_raw, dict):
         raise DataFileError(path, None, "claims/levels must map a level (1-4) to its words")
@@ -277,6 +279,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         wider_scopes=lists["wider_scopes"],
         excluding=lists["excluding"], impossible=lists["impossible"], need_verbs=lists["need_verbs"],
         specialty_words=lists["specialty_words"], own_cues=lists["own_cues"], series_starts=lists["series_starts"],
+        bac_specialties=lists["bac_specialties"],
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
@@ -355,6 +358,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         indirect_yes_no=_folded_list(path, data.get("indirect_yes_no") or [], "indirect_yes_no"),
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
+        that_cues=_folded_list(path, data.get("that_cues") or [], "that_cues"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
         suits_cues=_folded_list(path, data.get("suits_cues") or [], "suits_cues"),
         guarantee_cues=_folded_list(path, data.get("guarantee_cues") or [], "guarantee_cues"),

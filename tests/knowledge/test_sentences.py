@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.sentences import sentences
+from knowledge.sentences import sentences, situation_told_first
 
 
 def _split(text: str) -> list[tuple[str, bool]]:
@@ -309,3 +309,16 @@ def test_what_was_heard_then_is_it_true_is_the_question_and_the_story_before_it_
         ("il paraît que c'est plus tranquille et qu'on n'a plus d'objectifs, est-ce que c'est vrai ?", True)]
     # without "is it true?" the same words are one sentence, as before
     assert len(_split("un collègue m'a parlé du back-office, il paraît que c'est plus tranquille")) == 1
+
+
+def test_a_clause_of_its_own_ending_on_a_question_word_after_a_comma_is_another_question():
+    text = "Le middle office, on y vient de quels métiers, ça mène à quoi ensuite, et combien de gens bossent ?"
+    assert [s.text for s in sentences(text)] == ["Le middle office, on y vient de quels métiers,",
+                                                 "ça mène à quoi ensuite,", "et combien de gens bossent ?"]
+    assert [s.text for s in sentences("je sais pas, ça sert à quoi ?")] == ["je sais pas, ça sert à quoi ?"]
+
+
+def test_the_situation_told_first_ends_at_its_comma():
+    text = "Je suis en BTS MCO en alternance, est-ce que mon BTS est cité ?"
+    assert text[situation_told_first(text):] == "est-ce que mon BTS est cité ?"
+    assert situation_told_first("le BTS MCO en alternance, c'est cité ?") == 0

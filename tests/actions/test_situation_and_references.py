@@ -1,0 +1,140 @@
+"""The student's situation told beside a question, and what a short follow-up refers to (actions/questions.py,
+actions/planner.py): real Trackers, the real action, the real knowledge base."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import planner
+from actions.answer_topic import ActionAnswerTopic
+from actions.context import jobs_in_order
+from knowledge import queries
+from knowledge.text import fold
+
+MO = {"entity": "job", "value": "middle-office"}
+BO = {"entity": "job", "value": "back-office"}
+
+
+def _run(intent: str, text: str, entities: list | None = None, slots: dict | None = None,
+         before: list[dict] | None = None):
+    """The action on one message, after the events `before`; (messages, slots set)."""
+    latest = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text}
+    events = [*(before or []), {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    set_events = ActionAnswerTopic().run(dispatcher, Tracker("u", slots or {}, latest, events, False, None, {},
+                                                             "action_listen"), {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in set_events}
+
+
+def _answered(bot_text: str, utter: str = "utter_fact_found") -> list[dict]:
+    """A turn before: the student asked, the bot answered `bot_text`."""
+    return [{"event": "user", "text": "avant", "parse_data": {"intent": {"name": "ask_trainings"}}},
+            {"event": "action", "name": "action_answer_topic"},
+            {"event": "bot", "text": bot_text, "metadata": {"utter_action": utter}},
+            {"event": "action", "name": "action_listen"}]
+
+
+def test_the_class_the_student_is_in_is_no_word_of_a_fact():
+    # "première" is the student's class, not the "1ère expérience" of the job offers
+    messages, _ = _run("ask_studies", "Je suis en première STMG, est-ce que je peux devenir gestionnaire de "
+                                      "back-office ?", [BO])
+    assert [m["response"] for m in messages] == ["utter_fact_yes"]
+    assert "STMG" in messages[0]["facts"]
+
+
+def test_a_one_written_for_un_in_sms_is_no_figure():
+    assert "1" not in queries.content_terms("c koi 1 gestionaire midle ofice")
+    assert "1" in queries.content_terms("1 220 emplois ?")
+    messages, _ = _run("ask_definition", "c koi 1 gestionaire midle ofice", [MO])
+    assert [m["response"] for m in messages] == ["utter_answer_definition"]
+
+
+def test_the_bacs_specialties_after_avec_are_part_of_it():
+    reader = queries.claim_reader()
+    items = reader.items(fold("je suis en terminale generale avec ses et hggsp. mes specialites ?"))
+    assert [i.text for i in items] == ["terminale generale ses hggsp"]
+    assert [i.text for i in reader.items(fold("terminale stmg avec ses copines"))] == ["terminale stmg"]
+    plan = planner.plan_answer("Je suis en terminale générale avec SES et HGGSP. Mes spécialités sont mentionnées "
+                               "pour le back-office ?", "studies", queries.resolve_job("back-office"))
+    assert [p.kind for p in plan.parts] == [planner.NOT_LISTED]  # never "oui" on the general bac's maths option
+
+
+def test_how_the_student_studies_told_first_is_no_subject_asked():
+    # "en alternance" is how the student studies: the question is whether the BTS is cited
+    messages, _ = _run("ask_studies", "Je suis en BTS MCO en alternance, est-ce que mon BTS est cité pour devenir "
+                                      "gestionnaire middle-office ?", [MO])
+    assert "utter_not_in_any_sheet" not in [m["response"] for m in messages]
+    assert all(m.get("topic_label") == "études et diplômes" for m in messages)
+
+
+def test_the_job_named_first_counts_the_job_the_bot_took_up():
+    # "c'est quoi le middle ?", "et pour l'autre ?" (the bot set the back office): "le premier" is the middle office
+    before = [{"event": "user", "text": "c'est quoi le middle ?",
+               "parse_data": {"intent": {"name": "ask_definition"}, "entities": [MO]}},
+              {"event": "slot", "name": "job", "value": "middle-office"},
+              {"event": "user", "text": "et pour l'autre ?", "parse_data": {"intent": {"name": "inform_job"}}},
+              {"event": "slot", "name": "job", "value": "back-office"}]
+    tracker = Tracker("u", {}, {}, before, False, None, {}, "action_listen")
+    assert [j.id for j in jobs_in_order(tracker)] == ["middle-office", "back-office"]
+    messages, slots = _run("ask_rhythm", "ok et niveau déplacements, pour le premier ?", slots={"job": "back-office"},
+                           before=before)
+    assert slots["job"] == "middle-office"
+    assert "peu fréquents" in messages[0]["facts"] or "peu fréquents" in str(messages[0])
+
+
+def test_what_is_that_right_after_an_answer_explains_its_word():
+    said = ("D'après la fiche du gestionnaire middle-office (formations recommandées) : « MIF 2 (Markets in "
+            "Financial Instruments Directive) »\n\n📄 Source : Observatoire des métiers")
+    messages, _ = _run("ask_definition", "c'est quoi ça ?", slots={"job": "middle-office", "topic": "trainings"},
+                       before=_answered(said))
+    assert messages[0]["response"] == "utter_term_defined" and "Markets in Financial" in messages[0]["definition"]
+
+
+def test_what_is_that_after_an_answer_using_several_words_asks_which():
+    said = ("Le gestionnaire middle-office assure le rôle d'intermédiaire entre le front-office et le back-office.\n"
+            "Famille métiers : Middle / Back office\n📄 Source : Observatoire")
+    messages, _ = _run("ask_definition", "c koi sa ?", slots={"job": "middle-office", "topic": "definition"},
+                       before=_answered(said, "utter_answer_definition"))
+    assert [m["response"] for m in messages] == ["utter_which_term"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["front-office", "Famille métiers"]
+    assert messages[0]["buttons"][0]["payload"] == "c'est quoi front-office ?"
+
+
+def test_a_word_named_with_what_is_that_is_that_word():
+    said = "Famille métiers : Middle / Back office\n📄 Source : Observatoire"
+    messages, _ = _run("ask_term", "ça veut dire quoi rncp", slots={"job": "middle-office", "topic": "definition"},
+                       before=_answered(said, "utter_answer_definition"))
+    assert "utter_which_term" not in [m["response"] for m in messages]
+    assert not (messages[0]["response"] == "utter_term_defined" and "famille" in messages[0]["definition"].lower())
+
+
+def test_a_word_of_the_topic_just_shown_asked_under_a_topic_the_sheet_lacks():
+    # the back office's sheet has no figures: "juridique" is a word of its skills, just shown
+    messages, slots = _run("ask_figures", "juridique dans quel domaine ?", slots={"job": "back-office",
+                                                                                  "topic": "skills"})
+    assert "prêts et garanties" in str(messages[0]) and slots["topic"] == "skills"
+
+
+def test_schools_by_their_name_asked_as_cited_are_not_listed():
+    messages, _ = _run("ask_source", "genre l'ESSEC ou HEC, elles sont citées ?", slots={"job": "back-office",
+                                                                                        "topic": "studies"})
+    assert [m["response"] for m in messages] == ["utter_fact_not_listed"]
+    assert "HEC" in messages[0]["item"]
+
+
+def test_a_job_of_the_student_asked_against_the_list_its_heading_names():
+    text = ("ça fait 4 ans que je suis comptable dans une PME, est-ce que mon métier fait partie des métiers d'où on "
+            "vient pour aller en middle-office ?")
+    plan = planner.plan_answer(text, "careers", queries.resolve_job("middle-office"))
+    assert [p.kind for p in plan.parts] == [planner.NOT_LISTED]
+    plan = planner.plan_answer("est-ce que contrôleur de gestion fait partie des métiers d'où on vient pour aller "
+                               "en middle-office ?", "careers", queries.resolve_job("middle-office"))
+    assert [p.kind for p in plan.parts] == [planner.YES]
+
+
+def test_what_the_job_is_asked_is_its_definition_not_a_colleagues_service():
+    plan = planner.plan_answer("Le middle-office, c'est le service commercial en contact direct avec les clients ?",
+                               "interlocutors", queries.resolve_job("middle-office"))
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.UNQUALIFIED, planner.DEFINITION_TOPIC)]
+    assert not planner.asks_identity("Le reporting du middle office c'est une fois par semaine ?")
+    assert planner.asks_identity("le métier de gestionnaire de back office c'est un métier de vente ?")
