@@ -162,6 +162,8 @@ def _without_repeats(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
         # ... and a starting point: "son bac est-il cité ? Et quelles formations après le bac ?" asks two things
         terms = {*queries.content_terms(text), *(f"job:{job.id}" for job in queries.jobs_in_text(text)),
                  *(f"topic:{t}" for t in shape.topics_named), *(f"after:{f.value}" for f in shape.after),
+                 # ... and a direction: "on y vient de quels métiers, ça mène à quoi ensuite ?" asks both ways
+                 *(f"direction:{d}" for d in [queries.career_direction(text)] if d),
                  *(f"name:{n}" for names in vocabulary.topic_names.values() for n in names
                    if contains_phrase(folded, n))}
         if not any(intent == other and terms <= other_terms for _, other, other_terms in kept):

@@ -187,11 +187,22 @@ def _is_question(text: str) -> bool:
     return _plainly_asks(text) or _wh_inside(text)
 
 
+# "J'aimerais aussi connaître le nombre de …", "Nous voudrions savoir …": a request for information, closed by a full
+# stop, is a question of a formal message
+_REQUEST = re.compile(r"^\W*(?:(?:et|aussi|enfin|egalement|par ailleurs|de plus)\W+)?"
+                      r"(?:j'aimerais|j aimerais|jaimerais|je voudrais|je souhaiterais|je souhaite|nous aimerions|"
+                      r"nous voudrions|nous souhaiterions|nous souhaitons|j'aurais aime|il me faudrait)"
+                      r"(?:\s+(?:aussi|egalement|donc|encore|bien|beaucoup|vivement|pouvoir))*"
+                      r"\s+(?:savoir|connaitre|avoir|obtenir|indiquer|comprendre|recevoir|mieux comprendre|"
+                      r"en savoir)\b")
+
+
 def _plainly_asks(text: str) -> bool:
-    """A "?", a question word first, or a question asked indirectly ("pourriez-vous m'indiquer…")."""
+    """A "?", a question word first, or a question asked indirectly ("pourriez-vous m'indiquer…", "j'aimerais
+    connaître…")."""
     folded = fold(text)
     return bool(folded.rstrip().endswith("?") or _QUESTION_START.match(folded) or _INDIRECT.search(folded)
-                or _AND_IF.match(folded))
+                or _AND_IF.match(folded) or _REQUEST.match(folded))
 
 
 def _wh_inside(text: str) -> bool:

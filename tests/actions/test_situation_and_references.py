@@ -138,3 +138,16 @@ def test_what_the_job_is_asked_is_its_definition_not_a_colleagues_service():
     assert [(p.kind, p.topic) for p in plan.parts] == [(planner.UNQUALIFIED, planner.DEFINITION_TOPIC)]
     assert not planner.asks_identity("Le reporting du middle office c'est une fois par semaine ?")
     assert planner.asks_identity("le métier de gestionnaire de back office c'est un métier de vente ?")
+
+
+def test_where_one_comes_from_and_where_one_goes_asked_together_are_both_answered():
+    from actions.questions import questions_of
+
+    text = "Le middle office, on y vient de quels métiers, ça mène à quoi ensuite ?"
+    asked = [("Le middle office, on y vient de quels métiers,", "ask_careers"), ("ça mène à quoi ensuite ?",
+                                                                              "ask_careers")]
+    latest = {"intent": {"name": "ask_careers", "confidence": 0.9}, "entities": [MO], "text": text,
+              "questions": [{"text": t, "intent": i} for t, i in asked]}
+    tracker = Tracker("u", {}, latest, [{"event": "user", "text": text, "parse_data": latest}], False, None, {},
+                      "action_listen")
+    assert questions_of(tracker) == asked

@@ -322,3 +322,12 @@ def test_the_situation_told_first_ends_at_its_comma():
     text = "Je suis en BTS MCO en alternance, est-ce que mon BTS est cité ?"
     assert text[situation_told_first(text):] == "est-ce que mon BTS est cité ?"
     assert situation_told_first("le BTS MCO en alternance, c'est cité ?") == 0
+
+
+def test_a_request_for_information_closed_by_a_full_stop_is_a_question():
+    text = ("Pouvez-vous m'expliquer le rôle d'un gestionnaire middle-office ? J'aimerais aussi indiquer sur l'affiche "
+            "un chiffre sur le nombre de personnes qui exercent dans sa famille de métiers. Je vous remercie.")
+    assert [s.question for s in sentences(text)] == [True, True, False]
+    assert [s.question for s in sentences("Bonjour. Je voudrais avoir une idée des études à faire. Merci.")] == [
+        False, True, False]
+    assert not any(s.question for s in sentences("Je travaille en agence. J'aime beaucoup mon métier."))
