@@ -402,7 +402,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         kinds = tuple(f for f in kinds if f.kind != LEVEL_FILTER)
     if closed and kinds:
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
-    if not closed:
+    if closed:  # "la fiche indique-t-elle des métiers de provenance ?": a direction the sheet never gives
+        plan.parts = [directed if directed.kind == NOT_IN_SHEET else part
+                      for part in plan.parts for directed in [_directed(part, text)]]
+    else:
         directed = [_directed(part, text) for part in plan.parts]
         # "après le middle on peut faire quoi ?": one direction of the list, a precise answer the next turns refer to
         plan.precise = plan.precise or directed != plan.parts
@@ -573,6 +576,10 @@ def _directed(part: Part, text: str) -> Part:
     direction = queries.career_direction(text)
     facts = queries.topic_answer(part.job.id, "careers").facts
     kept = tuple(f for f in facts if direction and f.direction == direction)
+    if direction and facts and not kept and all(f.direction for f in facts):
+        # "la fiche indique-t-elle des métiers de provenance ?" of a sheet listing only where one goes: it does not
+        # say, then what it does list
+        return Part(NOT_IN_SHEET, part.job, "careers")
     return Part(FACTS, part.job, "careers", kept) if kept and len(kept) < len(facts) else part
 
 
@@ -646,7 +653,13 @@ _IDENTITY = re.compile(r"jobname\s*,?\s*(?:c'est|c est|cest|c|est|ce serait|sera
                        r"|^(?:et |mais |donc )?(?:il|elle)\s+(?:est|serait)\s+[a-z]+\s+(?:le |la |l')?\s*jobname"
                        r"\s*[?!.]*\s*$"
                        # "le middle-office est-il un métier stressant ?"
-                       r"|jobname\s+(?:est|serait)-(?:il|elle)\s+(?:un|une)\b")
+                       r"|jobname\s+(?:est|serait)-(?:il|elle)\s+(?:un|une)\b"
+                       # "le métier est-il donc particulièrement stressant ?": one word said of the job itself
+                       r"|jobname\s+(?:est|serait)-(?:il|elle)\s+(?:(?:donc|vraiment|particulierement|tres|assez|"
+                       r"trop|plutot|si|souvent|reellement)\s+)*(?P<quality>[a-z]+)\s*[?!.]*\s*$")
+# "le métier est-il stressant ?", "ce poste, c'est dur ?": the job in context, named by a noun
+_THE_JOB_SAID = re.compile(r"^(?:(?:et|mais|donc|alors)\s+)?(?:le|ce|cet|ton|son|votre)\s+"
+                           r"(?:metier|poste|job|travail|boulot|taf)(?=\s*,?\s*(?:c'est|c est|cest|c|est|serait)\b)")
 # "le métier de gestionnaire BO consiste-t-il à vendre … ?": what the job consists in, which its definition says
 _CONSISTS = re.compile(r"jobname\s*,?\s*(?:consiste|consisterait)(?:-t-(?:il|elle))?\s+(?:a|en)\b")
 
@@ -654,15 +667,16 @@ _CONSISTS = re.compile(r"jobname\s*,?\s*(?:consiste|consisterait)(?:-t-(?:il|ell
 def asks_identity(text: str) -> bool:
     """"Le middle-office, c'est le service commercial ?": what the job IS, which only its definition says (a fact
     naming the commercial services among its colleagues is no "oui")."""
-    folded = fold(queries.without_job_names(text, marker=JOB_MARKER))
+    folded = _THE_JOB_SAID.sub(JOB_MARKER.strip(), fold(queries.without_job_names(text, marker=JOB_MARKER)))
     match = _IDENTITY.search(folded)
     owner = _COMPLEMENT.search(folded[:match.start()]) if match else None
     if owner and owner.group("noun") not in _THE_JOB_NOUNS:
         return False  # "le reporting du middle office, c'est chaque semaine ?": said of the reporting, not the job
     words = queries.claim_reader().words
-    if match and match.group("said"):
+    said = match and (match.group("said") or match.group("quality"))
+    if match and said:
         # "le back office c'est possible ?", "c'est accessible ?": whether one can get there, not what the job is
-        return not any(contains_phrase(match.group("said"), cue) for cue in (*words.access_cues, *words.certainty))
+        return not any(contains_phrase(said, cue) for cue in (*words.access_cues, *words.certainty))
     if match and _PATH_SAID.match(folded[match.end():]):
         # "un secrétaire général qui veut passer middle office, c'est un parcours prévu ?": the way there
         return False
@@ -1316,6 +1330,12 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
 
     if job is None:
         strong = _strong(found, all_jobs)
+        covering = [j for j in queries.list_jobs() if topic in catalogue and queries.topic_answer(j.id, topic).found]
+        if not strong and len(covering) == 1 < len(all_jobs) and not shape.filters:
+            # "ya des chiffres sur l'emploi ?" with no job in context: the one sheet that has them, named, after
+            # the others that do not
+            silent = [Part(NOT_CITED, j, topic) for j in queries.list_jobs() if j not in covering]
+            return Plan([*silent, Part(TOPIC, covering[0], topic)])
         if not strong:
             return Plan(ask_job=True, precise=bool(terms or shape.filters or len(named) > 1))
         # the facts decide the job: every job whose sheet has the best-matching fact

@@ -148,7 +148,7 @@ class Vocabulary:
     def asks_count(self, folded: str) -> bool:
         """Whether a folded message asks how many ("combien de compétences ?"), not how long ("en combien de
         temps ?")."""
-        return (any(contains_phrase(folded, cue) for cue in self.count_cues)
+        return ((any(contains_phrase(folded, cue) for cue in self.count_cues) or bool(_HOW_MANY_ELIDED.search(folded)))
                 and not any(contains_phrase(folded, cue) for cue in self.duration_cues))
 
     def precise_value_asked(self, folded: str) -> str | None:
@@ -187,6 +187,11 @@ def teaches_before(cues: tuple[str, ...], folded_before: str) -> bool:
 @lru_cache(maxsize=16384)
 def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+
+
+# "combien d'activités ?": a cue ending on an apostrophe is followed by its word at once (whole-word matching of
+# "combien d'" never sees it)
+_HOW_MANY_ELIDED = re.compile(r"(?<![a-z0-9])(?:combien|cb|kombien|nombre)\s+d'(?=[a-z])")
 
 
 def said_plainly(folded_text: str, vocabulary: Vocabulary) -> str:

@@ -72,12 +72,24 @@ def test_job_written_any_way_is_resolved(dispatcher):
 
 
 def test_no_job_and_no_context_asks_which_job_with_buttons(dispatcher):
-    events = run(make_tracker("ask_qualities"), dispatcher)
+    events = run(make_tracker("ask_skills"), dispatcher)
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_job"
     assert [b["payload"] for b in message["buttons"]] == [f'/inform_job{{"job": "{job.id}"}}'
                                                           for job in queries.list_jobs()]
-    assert events == [SlotSet("topic", "qualities"), SlotSet("question", None)]
+    assert events == [SlotSet("topic", "skills"), SlotSet("question", None)]
+
+
+def test_no_job_and_a_topic_one_sheet_alone_covers_is_that_sheets_answer(dispatcher):
+    # "ya des chiffres sur l'emploi ?": only the middle office's sheet has figures; the other says none, first
+    covering = [j for j in queries.list_jobs() if queries.topic_answer(j.id, "figures").found]
+    run(make_tracker("ask_figures", text="ya des chiffres sur l'emploi ?"), dispatcher)
+    responses = [m["response"] for m in dispatcher.messages]
+    if len(covering) != 1:  # (a base whose sheets give figures for several jobs: which one is asked)
+        assert responses == ["utter_ask_job"]
+        return
+    assert responses[-1] == "utter_answer_figures" and "1 220" in dispatcher.messages[-1]["facts"]
+    assert responses[:-1] == ["utter_fact_not_cited"] * (len(queries.list_jobs()) - 1)
 
 
 def test_answer_after_clarification_uses_topic_in_context(dispatcher):

@@ -151,3 +151,32 @@ def test_where_one_comes_from_and_where_one_goes_asked_together_are_both_answere
     tracker = Tracker("u", {}, latest, [{"event": "user", "text": text, "parse_data": latest}], False, None, {},
                       "action_listen")
     assert questions_of(tracker) == asked
+
+
+def test_a_quality_said_of_the_job_named_by_a_noun_is_no_skill_yes():
+    # "gérer des situations de stress" is a skill: it does not say the job is stressful
+    for text in ("Le métier est-il donc particulièrement stressant ?", "Le métier est-il stressant ?"):
+        assert planner.asks_identity(text)
+        plan = planner.plan_answer(text, "skills", queries.resolve_job("middle-office"))
+        assert planner.YES not in [p.kind for p in plan.parts]
+    assert not planner.asks_identity("le métier est-il accessible ?")
+
+
+def test_a_career_direction_the_sheet_never_gives_is_said_so():
+    back = queries.resolve_job("back-office")
+    if any(f.direction != "to" for f in queries.topic_answer("back-office", "careers").facts):
+        return  # (a sheet giving where one comes from: nothing to say is missing)
+    for text in ("la fiche indique-t-elle des métiers de provenance ?", "on vient de quels métiers pour faire back "
+                                                                        "office ?"):
+        assert [p.kind for p in planner.plan_answer(text, "careers", back).parts] == [planner.NOT_IN_SHEET]
+    assert [p.kind for p in planner.plan_answer("après le back office on peut évoluer vers quoi ?", "careers",
+                                                back).parts] == [planner.TOPIC]
+
+
+def test_how_many_written_with_an_elided_de_is_a_count():
+    vocabulary = queries.vocabulary()
+    assert vocabulary.asks_count(fold("combien d'activités principales sont décrites ?"))
+    assert not vocabulary.asks_count(fold("en combien d'années ?"))
+    plan = planner.plan_answer("Pourriez-vous m'indiquer combien d'activités principales sont décrites pour le "
+                               "gestionnaire de back-office ?", "missions", queries.resolve_job("back-office"))
+    assert [(p.kind, p.total) for p in plan.parts] == [(planner.COUNT, 6)]
