@@ -668,29 +668,44 @@ _SOURCE_LINE = "📄"
 MAX_TERMS_OFFERED = 4  # "c'est quoi ça ?" after an answer using more words of the glossary: which one, as buttons
 
 
+def _asks_what_that_is(text: str) -> bool:
+    """"c'est quoi ça ?", "ça veut dire quoi ?" and nothing else ("c'est quoi ça la MIF 2 ?", "ça veut dire quoi
+    rncp ?" name their word)."""
+    folded = fold(text)
+    vocabulary = queries.vocabulary()
+    cues = [m for cue in vocabulary.that_cues if (m := contains_phrase(folded, cue)) is not None]
+    rest = folded
+    for match in sorted(cues, key=lambda m: m.start(), reverse=True):
+        rest = rest[:match.start()] + " " + rest[match.end():]
+    return bool(cues) and all(word in vocabulary.stopwords for word in re.findall(r"[a-z0-9]+", rest))
+
+
 def _words_of_last_answer(tracker: Tracker, text: str) -> list[tuple[Term, str]]:
     """"c'est quoi ça ?", "ça veut dire quoi ?" alone right after an answer: the glossary's terms that answer used
     (in the facts it quoted, else in its text before the source), each with its spelling there; [] for any other
     message."""
-    folded = fold(text)
-    vocabulary = queries.vocabulary()
-    cues = [m for cue in vocabulary.that_cues if (m := contains_phrase(folded, cue)) is not None]
-    if not cues:
+    if not _asks_what_that_is(text):
         return []
-    rest = folded
-    for match in sorted(cues, key=lambda m: m.start(), reverse=True):
-        rest = rest[:match.start()] + " " + rest[match.end():]
-    if any(word not in vocabulary.stopwords for word in re.findall(r"[a-z0-9]+", rest)):
-        return []  # "c'est quoi ça la MIF 2 ?", "ça veut dire quoi rncp ?": the message names its word
     said = context.last_answer_text(tracker).split(_SOURCE_LINE)[0]
     quoted = " ".join((" ; ".join(_QUOTED_FACT.findall(said)) or said).split())  # folding keeps its offsets
     where = fold(quoted)
+    subject = _subject_words(context.previous_user_text(tracker))
+    if subject and all(contains_phrase(where, word) for word in subject.split()):
+        return []  # "le middle il fait du reporting ?" … "c'est quoi ça ?": the thing asked about, not a word beside
     found = []
     for term in terms_in(where, queries.glossary()):
         hits = [m for w in term.words if (m := contains_phrase(where, w)) is not None]
         spelled = quoted[hits[0].start():hits[0].end()] if hits and len(where) == len(quoted) else term.words[0]
         found.append((term, spelled))
     return found
+
+
+def _subject_words(text: str) -> str:
+    """The words of a question that search the facts ("le middle office il fait du reporting ?" -> "reporting")."""
+    rest = queries.without_job_names(text)
+    terms = set(queries.content_terms(rest))
+    return " ".join(w for w in re.findall(r"[a-z0-9-]+", fold(rest))
+                    if (own := queries.content_terms(w)) and set(own) <= terms)
 
 
 def _named_job_id(text: str) -> str | None:
@@ -723,11 +738,20 @@ _RANKED = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais)\s+)*(?:(?:c'est quoi
                      r"(?P<rank>" + "|".join(sorted(_RANKS, key=len, reverse=True)) + r")\b(?P<rest>[^?]*)\?*\s*$")
 
 
+# "cite les 3 premières", "donne-moi les deux premiers": the first items of the list shown
+_FIRST_N = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais|juste)\s+)*(?:(?:cite|cites|citez|donne|donnes|donnez|dis|"
+                      r"dites|montre|montrez|liste|listez|ecris|ecrivez)(?:[- ]?moi|[- ]nous)?\s+)?(?:juste\s+|"
+                      r"seulement\s+|uniquement\s+)?les\s+(?P<count>[2-9]|deux|trois|quatre|cinq|six)\s+"
+                      r"(?P<rank>premier|premiers|premiere|premieres|1ers|1eres|derniers|dernieres)\b(?P<rest>[^?]*)"
+                      r"\?*\s*$")
+_COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+
+
 def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo]) -> planner.Plan | None:
     """The item at the rank asked ("la 3e ?") of the list just shown (the precise answer remembered, else the whole
     topic), or of the list the message names ("c'est quoi la première mission du back ?"); None when the message asks
     no rank, names more than that list or a job the conversation was not on."""
-    match = _RANKED.match(fold(text))
+    match = _RANKED.match(fold(text)) or _FIRST_N.match(fold(text))
     job = jobs[0] if len(jobs) == 1 else state.job if not jobs else None
     if not match or job is None:
         return None
@@ -747,6 +771,12 @@ def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo
         last = planner.plan_answer(state.question, topic, job)
         listed = last.parts[0].facts if len(last.parts) == 1 and len(last.parts[0].facts) > 1 else ()
     listed = listed or queries.topic_answer(job.id, topic).facts
+    if "count" in match.groupdict():  # the first (or last) few
+        count = int(match.group("count")) if match.group("count").isdigit() else _COUNT_WORDS[match.group("count")]
+        if len(listed) < 2:
+            return None
+        few = listed[-count:] if match.group("rank").startswith("dernier") else listed[:count]
+        return planner.Plan([planner.Part(planner.FACTS, job, topic, tuple(few))], precise=True)
     rank = _RANKS[match.group("rank")]
     if not listed or rank >= len(listed) or -rank > len(listed):
         return None
@@ -806,6 +836,14 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         state.topic, state.job, state.job_answered = picked.topic or state.topic, picked.job or state.job, True
         return
     that = _words_of_last_answer(tracker, said) if whole_message else []
+    asked_of = _subject_words(context.previous_user_text(tracker)) if whole_message and not that and (
+        _asks_what_that_is(said)) else ""
+    if asked_of:
+        # "c'est quoi ça ?" right after "il fait du reporting ?": what the sheet says of that word
+        answered, job = dispatch_term_question(dispatcher, asked_of, say_unknown=False)
+        if answered:
+            _term_answered(state, job, asked_of)
+            return
     if len(that) == 1:  # "c'est quoi ça ?" right after "MIF 2 (Markets in Financial Instruments Directive)"
         _term_answered(state, dispatch_terms(dispatcher, [that[0][0]]), f"{that[0][1]} ?")
         return

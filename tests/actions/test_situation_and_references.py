@@ -180,3 +180,33 @@ def test_how_many_written_with_an_elided_de_is_a_count():
     plan = planner.plan_answer("Pourriez-vous m'indiquer combien d'activités principales sont décrites pour le "
                                "gestionnaire de back-office ?", "missions", queries.resolve_job("back-office"))
     assert [(p.kind, p.total) for p in plan.parts] == [(planner.COUNT, 6)]
+
+
+def test_what_is_that_after_a_question_on_a_word_of_the_answer_is_that_word():
+    # "le middle office il fait du reporting ?" … "c'est quoi ça ?": the reporting, not a glossary word beside it
+    said = ("Oui, d'après la fiche du gestionnaire middle-office : « Il met à jour les données des opérations et "
+            "réalise un reporting quotidien pour le front-office et le management. »\n📄 Source : Observatoire")
+    before = [{"event": "user", "text": "le middle office il fait du reporting ?",
+               "parse_data": {"intent": {"name": "ask_missions"}, "entities": [MO]}},
+              {"event": "action", "name": "action_answer_topic"},
+              {"event": "bot", "text": said, "metadata": {"utter_action": "utter_fact_yes"}},
+              {"event": "action", "name": "action_listen"}]
+    messages, _ = _run("ask_definition", "c'est quoi ça ?", slots={"job": "middle-office", "topic": "missions"},
+                       before=before)
+    assert messages[0]["response"] != "utter_term_defined"
+    assert "reporting" in str(messages[0]).lower()
+
+
+def test_the_first_few_items_of_the_list_shown():
+    messages, _ = _run("inform_job", "et les 2 premières ?", slots={"job": "middle-office", "topic": "skills"})
+    facts = queries.topic_answer("middle-office", "skills").facts
+    assert facts[0].text in messages[0]["facts"] and facts[1].text in messages[0]["facts"]
+    assert facts[2].text not in messages[0]["facts"]
+
+
+def test_a_verb_of_the_question_is_no_word_of_a_fact():
+    # "quel rôle joue-t-il dans le contrôle des risques ?": the missions on the risks, not the definition
+    plan = planner.plan_answer("Quel rôle joue précisément le gestionnaire middle-office dans le contrôle des "
+                               "risques ?", "definition", queries.resolve_job("middle-office"))
+    assert plan.parts[0].topic == "missions"
+    assert any("veille des risques" in f.text for f in plan.parts[0].facts)
