@@ -814,11 +814,19 @@ def plan_sides(text: str, topic: str, job: JobInfo) -> Plan | None:
     return Plan([*note, *parts], precise=True)
 
 
-def without_verdict(plan: Plan) -> Plan:
+def without_verdict(plan: Plan, unsaid: bool = False) -> Plan:
     """A plan whose "oui" parts say the facts only: asked for an opinion ("c'est pour moi ?"), the bot gives none,
-    and a "oui" would read as one."""
-    return replace(plan, parts=[replace(part, kind=FACTS) if part.kind in (YES, YES_TO_NEGATIVE) else part
+    and a "oui" would read as one. `unsaid`: an outcome promised ("ce BTS lui garantirait un poste ?"), which the
+    sheet never says: said plainly before the facts."""
+    kind, said = (UNQUALIFIED, (YES, YES_TO_NEGATIVE, FACTS)) if unsaid else (FACTS, (YES, YES_TO_NEGATIVE))
+    return replace(plan, parts=[replace(part, kind=kind) if part.kind in said and part.facts else part
                                 for part in plan.parts])
+
+
+def promises_outcome(text: str) -> bool:
+    """"ce BTS lui garantirait-il un poste ?": an outcome asked as promised, which no sheet promises."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().guarantee_cues)
 
 
 def _only_in_an_aside(found: FoundFact) -> bool:

@@ -31,6 +31,7 @@ from knowledge import queries
 from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, Term, meaning_asked, terms_in
 from knowledge.queries import JobInfo
 from knowledge.question import FOLLOW_UP_WORDS, OPEN, STATEMENT, YES_NO, analyse
+from knowledge.render import facts_block
 from knowledge.sentences import situation_told_first
 from knowledge.text import fold
 from knowledge.vocabulary import contains_phrase
@@ -668,6 +669,37 @@ _SOURCE_LINE = "📄"
 MAX_TERMS_OFFERED = 4  # "c'est quoi ça ?" after an answer using more words of the glossary: which one, as buttons
 
 
+def _answered_completeness(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, text: str) -> bool:
+    """"c'est une liste complète ?" right after a list of one job's sheet: "non" where the sheet calls the list open
+    ("liste non exhaustive"), else that it does not say, with the whole list; False for any other message."""
+    folded, vocabulary = fold(text), queries.vocabulary()
+    shown = tracker.get_slot("topic")
+    cues = [m for cue in vocabulary.complete_cues if (m := contains_phrase(folded, cue)) is not None]
+    rest = folded
+    for match in sorted(cues, key=lambda m: m.start(), reverse=True):
+        rest = rest[:match.start()] + " " + rest[match.end():]
+    if (state.job is None or not isinstance(shown, str) or shown not in queries.topics() or not cues
+            or queries.content_terms(rest) or queries.jobs_in_text(text)):
+        return False
+    answer = queries.topic_answer(state.job.id, shown)
+    if not answer.facts:
+        return False
+    label = queries.topics()[shown].label.lower()
+    open_groups = [g for g in dict.fromkeys(f.group for f in answer.facts if f.group)
+                   if any(contains_phrase(fold(g), w) for w in vocabulary.open_list_words)]
+    values = {"job_name": context.lower_first(state.job.name), "source": answer.source.publisher,
+              "buttons": context.topic_buttons(state.job.id, list(queries.topics()[shown].next))}
+    if open_groups:
+        facts = tuple(f for f in answer.facts if f.group in open_groups)
+        dispatcher.utter_message(response="utter_list_open", where=f"{label} › {open_groups[0]}",
+                                 facts=facts_block(facts), **values)
+    else:
+        dispatcher.utter_message(response="utter_list_complete_unsaid", where=label, facts=facts_block(answer.facts),
+                                 **values)
+    state.topic, state.question, state.job_answered = shown, None, True
+    return True
+
+
 def _asks_what_that_is(text: str) -> bool:
     """"c'est quoi ça ?", "ça veut dire quoi ?" and nothing else ("c'est quoi ça la MIF 2 ?", "ça veut dire quoi
     rncp ?" name their word)."""
@@ -834,6 +866,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if picked is not None:  # "la 3e ?", "et la dernière ?" right after a list: that item of it
         dispatch_plan(dispatcher, picked)
         state.topic, state.job, state.job_answered = picked.topic or state.topic, picked.job or state.job, True
+        return
+    if whole_message and _answered_completeness(dispatcher, tracker, state, said):
         return
     that = _words_of_last_answer(tracker, said) if whole_message else []
     asked_of = _subject_words(context.previous_user_text(tracker)) if whole_message and not that and (
@@ -1029,6 +1063,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if planner.wants_no_verdict(text) or (whole_message and planner.wants_no_verdict(said)):
         # "je suis rigoureux, c'est pour moi ?": what the sheet says, never a "oui" as a verdict; "mais non c'est le
         # middle qui fait ça, pas le back": a "oui" would read as agreeing with the student
-        plan = planner.without_verdict(plan)
+        plan = planner.without_verdict(plan, unsaid=planner.promises_outcome(text) or (
+            whole_message and planner.promises_outcome(said)))
     dispatch_plan(dispatcher, plan)
     state.topic, state.job, state.job_answered = plan.topic or topic, plan.job or state.job, True

@@ -108,6 +108,8 @@ class Vocabulary:
     said_for: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # words right before which a `said_for` phrase means what it says ("ça paie pas bien": the job's pay)
     said_for_not_after: tuple[str, ...] = ()
+    complete_cues: tuple[str, ...] = ()  # "c'est une liste complète ?" right after a list
+    open_list_words: tuple[str, ...] = ()  # "(liste non exhaustive)": a heading or fact calling its list open
     that_cues: tuple[str, ...] = ()  # "c'est quoi ça ?" right after an answer: a word of that answer
     why_cues: tuple[str, ...] = ()  # "pourquoi ?" right after an answer: a question about that answer
     opinion_cues: tuple[str, ...] = ()  # "selon vous, est-ce adapté… ?": an opinion asked, none given
@@ -364,6 +366,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         same_subject_cues=_folded_list(path, data.get("same_subject_cues") or [], "same_subject_cues"),
         why_cues=_folded_list(path, data.get("why_cues") or [], "why_cues"),
         that_cues=_folded_list(path, data.get("that_cues") or [], "that_cues"),
+        complete_cues=_folded_list(path, data.get("complete_cues") or [], "complete_cues"),
+        open_list_words=_folded_list(path, data.get("open_list_words") or [], "open_list_words"),
         opinion_cues=_folded_list(path, data.get("opinion_cues") or [], "opinion_cues"),
         suits_cues=_folded_list(path, data.get("suits_cues") or [], "suits_cues"),
         guarantee_cues=_folded_list(path, data.get("guarantee_cues") or [], "guarantee_cues"),

@@ -210,3 +210,21 @@ def test_a_verb_of_the_question_is_no_word_of_a_fact():
                                "risques ?", "definition", queries.resolve_job("middle-office"))
     assert plan.parts[0].topic == "missions"
     assert any("veille des risques" in f.text for f in plan.parts[0].facts)
+
+
+def test_an_outcome_promised_is_said_unsaid_before_the_fact():
+    messages, _ = _run("ask_studies", "Le BTS Banque lui garantirait-il donc un poste de gestionnaire de back-office ?",
+                       [BO])
+    assert [m["response"] for m in messages] == ["utter_fact_unqualified"]
+    assert "BTS Banque" in messages[0]["facts"]
+
+
+def test_whether_a_list_is_complete_is_what_the_sheet_says_of_it():
+    open_groups = [f.group for f in queries.topic_answer("middle-office", "studies").facts
+                   if f.group and "non exhaustive" in fold(f.group)]
+    messages, _ = _run("ask_term", "c'est une liste complète ?", slots={"job": "middle-office", "topic": "studies"})
+    assert [m["response"] for m in messages] == ["utter_list_open" if open_groups else "utter_list_complete_unsaid"]
+    messages, _ = _run("ask_term", "c'est tout ?", slots={"job": "back-office", "topic": "qualities"})
+    assert [m["response"] for m in messages] == ["utter_list_complete_unsaid"]
+    for fact in queries.topic_answer("back-office", "qualities").facts:
+        assert fact.text in messages[0]["facts"]
