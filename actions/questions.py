@@ -380,9 +380,21 @@ def counts_within_shown(text: str, topic: str, shown: str, jobs: list[JobInfo]) 
     return bool(asked) and asked <= said
 
 
+# "cette formation", "son diplôme", "ses études": the diploma the student (or their child) told
+_OWN_DIPLOMA = re.compile(r"\b(?:cette|cet|ce|son|sa|ses|mon|ma|mes|ton|ta|tes|votre|vos|leur)\s+(?:formation|"
+                          r"formations|diplome|diplomes|cursus|parcours|filiere|etudes|bts|but|bac|licence|master)\b")
+
+
+def refers_to_own_diploma(text: str, profile: str | None) -> bool:
+    """"Cette formation figure-t-elle dans la fiche ?" once the student told theirs: whether the sheet lists it."""
+    folded = fold(text)
+    return bool(profile) and bool(_OWN_DIPLOMA.search(folded)) and any(
+        contains_phrase(folded, cue) for cue in queries.vocabulary().mention_cues)
+
+
 def asks_own_path(text: str, profile: str | None) -> bool:
-    """"mon bac convient ?", "ça lui est accessible ?": a closed question on the student's own path, naming no
-    diploma of its own, asked once the student said theirs."""
+    """"mon bac convient ?", "ça lui est accessible ?", "cette formation figure dans la fiche ?": a closed question on
+    the student's own path, naming no diploma of its own, asked once the student said theirs."""
     if not profile:
         return False
     folded = fold(text)
@@ -391,7 +403,8 @@ def asks_own_path(text: str, profile: str | None) -> bool:
     reader = queries.claim_reader()
     if any(not item.bare for item in reader.items(queries.without_job_names(text, marker=planner.JOB_MARKER))):
         return False
-    return any(contains_phrase(folded, cue) for cue in reader.words.access_cues)
+    return any(contains_phrase(folded, cue) for cue in reader.words.access_cues) or refers_to_own_diploma(text,
+                                                                                                          profile)
 
 
 def tells_only_own_path(text: str) -> bool:
@@ -428,6 +441,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         jobs = context.subject_jobs(text, jobs)  # "le middle travaille avec le back pour quoi ?": the middle office
         said = (tracker.latest_message.get("text") or "") if whole_message else text  # not the remembered question
         switched, understood = False, None
+        if context.topic_of_intent(intent) == planner.SOURCE_TOPIC and refers_to_own_diploma(text, state.profile):
+            intent = f"{context.TOPIC_INTENT_PREFIX}{PATH_TOPIC}"  # "cette formation figure dans la fiche ?"
         if context.topic_of_intent(intent) == planner.SOURCE_TOPIC:
             intent = topic_asked_instead(text) or intent
             if intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}":
@@ -700,6 +715,17 @@ def _answered_completeness(dispatcher: CollectingDispatcher, tracker: Tracker, s
     return True
 
 
+def _level_of_shown(text: str, shown: str, job: JobInfo | None) -> bool:
+    """A level asked and nothing else ("le niveau attendu ?": no topic, no filter, no word of a fact) of a topic just
+    shown whose list has levels (the studies' "Niveau 5 … 7", the skills' ratings)."""
+    shape = analyse(text, queries.vocabulary())
+    if (job is None or shape.attribute != "level" or shape.topics_named or shape.filters
+            or queries.content_terms(queries.without_job_names(text))):
+        return False
+    return any(f.level is not None or "niveau" in fold(f"{f.group or ''} {f.text}")
+               for f in queries.topic_answer(job.id, shown).facts)
+
+
 def _asks_what_that_is(text: str) -> bool:
     """"c'est quoi ça ?", "ça veut dire quoi ?" and nothing else ("c'est quoi ça la MIF 2 ?", "ça veut dire quoi
     rncp ?" name their word)."""
@@ -948,6 +974,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             # "mais c'est obligatoire ou pas ?" after the English skill (or after the trainings' list): of what was
             # just answered, its topic — whatever topic the NLU read in so short a question
             topic = shown
+        elif topic != shown and _level_of_shown(text, shown, jobs[0] if len(jobs) == 1 else state.job):
+            topic = shown  # "pourriez-vous préciser le niveau attendu ?" right after the studies: their levels
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
     if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):

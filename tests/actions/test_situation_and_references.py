@@ -228,3 +228,22 @@ def test_whether_a_list_is_complete_is_what_the_sheet_says_of_it():
     assert [m["response"] for m in messages] == ["utter_list_complete_unsaid"]
     for fact in queries.topic_answer("back-office", "qualities").facts:
         assert fact.text in messages[0]["facts"]
+
+
+def test_this_diploma_asked_as_cited_once_the_student_told_theirs_is_checked_against_the_studies():
+    told = "Bonsoir, mon fils termine un BTS Comptabilité et gestion. Il aimerait devenir gestionnaire middle-office."
+    before = [{"event": "user", "text": told, "parse_data": {"intent": {"name": "ask_missions"}, "entities": [MO]}},
+              {"event": "slot", "name": "job", "value": "middle-office"}]
+    messages, _ = _run("ask_source", "Cette formation figure-t-elle dans la fiche ?",
+                       slots={"job": "middle-office", "topic": "missions", "profile": "bts comptabilite et gestion"},
+                       before=before)
+    assert messages[0]["response"] != "utter_answer_source"
+    assert messages[0]["topic_label"] == "études et diplômes" and "comptabilit" in fold(messages[0]["item"])
+
+
+def test_the_level_asked_alone_right_after_the_studies_is_theirs():
+    messages, slots = _run("ask_skills", "Pourriez-vous préciser le niveau attendu ?",
+                           slots={"job": "middle-office", "topic": "studies"})
+    assert slots["topic"] == "studies" and "Niveau 5" in str(messages[0])
+    messages, slots = _run("ask_skills", "quel niveau d'anglais ?", slots={"job": "middle-office", "topic": "studies"})
+    assert slots["topic"] == "skills"
