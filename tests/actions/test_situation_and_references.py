@@ -247,3 +247,10 @@ def test_the_level_asked_alone_right_after_the_studies_is_theirs():
     assert slots["topic"] == "studies" and "Niveau 5" in str(messages[0])
     messages, slots = _run("ask_skills", "quel niveau d'anglais ?", slots={"job": "middle-office", "topic": "studies"})
     assert slots["topic"] == "skills"
+
+
+def test_higher_education_named_as_formations_points_to_the_studies():
+    from actions.questions import hinted_topic_intent
+
+    assert hinted_topic_intent("Quelles formations supérieures sont indiquées ensuite dans cette fiche ?") == \
+        "ask_studies"
