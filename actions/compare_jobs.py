@@ -42,6 +42,17 @@ def ranks(text: str) -> bool:
         _COMPARATIVE.search(folded))
 
 
+_WHICH_ONE = {"lequel", "laquelle", "lequel des deux", "laquelle des deux"}
+
+
+def ranks_on_a_scale(text: str) -> bool:
+    """Whether a message asks the jobs ranked on a scale ("lequel demande le plus…", "c'est plus dur que…"), not
+    only which one does a thing ("lequel des deux traite les réclamations ?")."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.vocabulary().ranking_cues if cue not in _WHICH_ONE) \
+        or bool(_COMPARATIVE.search(folded))
+
+
 def compares(text: str) -> bool:
     """Whether a message sets the jobs against each other: "les deux", "lequel", "le plus", "vs", "différence"."""
     vocabulary = queries.vocabulary()
@@ -116,7 +127,8 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
         if said_by is not None and (said_yes.count(True) == 1 or (not any(said_yes) and named_in.count(True) == 1)):
             said_by.append(queries.list_jobs()[(said_yes if any(said_yes) else named_in).index(True)])
         return found[0].topic if found else topic
-    if ranking:
+    if ranking and (ranks_on_a_scale(text) or not found):
+        # ("lequel des deux traite les réclamations ?": which one does it, said by each sheet — no scale to refuse)
         dispatcher.utter_message(response="utter_compare_no_ranking")
     if found:
         _dispatch_point(dispatcher, found)

@@ -254,3 +254,13 @@ def test_higher_education_named_as_formations_points_to_the_studies():
 
     assert hinted_topic_intent("Quelles formations supérieures sont indiquées ensuite dans cette fiche ?") == \
         "ask_studies"
+
+
+def test_which_of_the_two_does_a_thing_is_no_ranking_refused():
+    from actions.compare_jobs import ranks_on_a_scale
+
+    assert not ranks_on_a_scale("lequel des deux traite les réclamations des clients ?")
+    assert ranks_on_a_scale("lequel demande le plus d'anglais ?")
+    messages, _ = _run("compare_jobs", "lequel des deux traite les réclamations des clients ?")
+    assert "utter_compare_no_ranking" not in [m["response"] for m in messages]
+    assert "réclamations" in str(messages)
