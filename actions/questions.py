@@ -55,6 +55,9 @@ class State:
     both: bool = False  # the last question of the message was answered for both jobs
 
 
+_THE_SHEET = re.compile(r"\bfiches?\b")
+
+
 def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str, str]]:
     """(text, intent) of each question of the latest message: the NLU's split, else the message itself with
     `intent` (default: the NLU's)."""
@@ -454,7 +457,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
             shown = tracker.get_slot("topic")
             if (intent == f"{context.TOPIC_INTENT_PREFIX}{planner.SOURCE_TOPIC}" and state.question
                     and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC
-                    and analyse(text, queries.vocabulary()).attribute in ("url", "code")):
+                    and analyse(text, queries.vocabulary()).attribute in ("url", "code")
+                    and not _THE_SHEET.search(fold(text))):  # "le site de la fiche back office ?": its source
                 # "et le lien pour voir ?" right after "le master finance c bien ?": that diploma's link
                 intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"
         read = context.topic_of_intent(intent)

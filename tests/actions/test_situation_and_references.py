@@ -264,3 +264,15 @@ def test_which_of_the_two_does_a_thing_is_no_ranking_refused():
     messages, _ = _run("compare_jobs", "lequel des deux traite les réclamations des clients ?")
     assert "utter_compare_no_ranking" not in [m["response"] for m in messages]
     assert "réclamations" in str(messages)
+
+
+def test_regarding_said_before_the_question_is_no_word_of_a_fact():
+    assert queries.content_terms("ok et en terme d'études ?") == queries.content_terms("ok et d'études ?")
+    messages, _ = _run("ask_studies", "ok et en terme d'études ?", slots={"job": "back-office", "topic": "definition"})
+    assert messages[0]["response"] == "utter_answer_studies"
+
+
+def test_the_site_of_the_sheet_is_its_source_not_the_link_of_the_diploma_just_asked():
+    messages, _ = _run("ask_source", "d'accord, et le site de la fiche back office c'est lequel ?", [BO],
+                       slots={"job": "back-office", "topic": "studies", "question": "il y a des codes RNCP ?"})
+    assert messages[0]["response"] == "utter_answer_source"
