@@ -61,6 +61,20 @@ def _fact_intent(tracker: Tracker) -> str | None:
     return None  # no fact, or two sections alike: asking stays the honest move
 
 
+def _in_topic_shown(tracker: Tracker) -> str | None:
+    """Not understood, but the message's words are those of a fact (or heading) of the topic just shown, for the job
+    in context: that topic's intent."""
+    text = context.question_text(tracker)
+    shown = tracker.get_slot("topic")
+    job = context.context_job(tracker)
+    if (not text or job is None or not isinstance(shown, str) or shown not in queries.topics()
+            or not queries.topics()[shown].in_sheets or not queries.content_terms(queries.without_job_names(text))):
+        return None
+    found = [f for f in queries.find_facts(text, (job.id,), shown) if f.topic == shown]
+    intent = f"{context.TOPIC_INTENT_PREFIX}{shown}"
+    return intent if found and found[0].coverage >= FACT_DECIDES and context.topic_of_intent(intent) else None
+
+
 def _named_intent(tracker: Tracker) -> str | None:
     """Not understood, but the message names one topic by its own words ("on se déplace peu ?": the rhythm) or a
     diploma ("ça prend quels bacs ?": the studies): that topic's intent."""
@@ -298,6 +312,10 @@ class ActionHandleFallback(Action):
             decided = _named_intent(tracker)  # "il y a un magistère aussi ?", "et ingé ?": a diploma is in scope
             if decided is None and _asks_wh_of_last(tracker):
                 decided = _follow_up_intent(tracker)  # "à quel moment ?" right after "le BO voit les clients ?"
+        if not decided and not context.mentions_other_job(tracker):
+            # "Pourriez-vous préciser laquelle est spécifique au métier ?" right after the trainings: words of the
+            # list just shown
+            decided = _in_topic_shown(tracker)
         if not decided:  # "n'importe quoi, ma mère y travaille et voit jamais de client": of the answer just given
             decided = challenged_topic_intent(tracker, text or "")
         if decided:

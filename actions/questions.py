@@ -25,7 +25,7 @@ from actions.answer_term import (
     only_as_partner,
 )
 from actions.compare_jobs import DEFAULT_COMPARISON_TOPIC as COMPARED_BY_DEFAULT
-from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks
+from actions.compare_jobs import answer_for_both, asks_both, compares, has_comparative, ranks, ranks_on_a_scale
 from actions.dispatch import dispatch_plan
 from knowledge import queries
 from knowledge.glossary import FILTER_TERMS, STRONG_CUES, WEAK_CUES, Term, meaning_asked, terms_in
@@ -56,6 +56,7 @@ class State:
 
 
 _THE_SHEET = re.compile(r"\bfiches?\b")
+_WHICH_ITEM_OF_LIST = re.compile(r"\b(?:laquelle|lesquelles)\b")
 
 
 def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str, str]]:
@@ -1030,7 +1031,11 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and (compares(text) or _which_job_for_item(text))) or (
             not jobs and ranks(text) and _WHICH.search(fold(text))
-            and not (state.job is not None and _which_of_filter(text))):
+            and not (state.job is not None and _which_of_filter(text))
+            # "laquelle est spécifique au métier ?" right after one job's list: which item (a formation, a skill), not
+            # which job ("lequel demande de l'anglais ?": a job, "le métier")
+            and (state.job is None or ranks_on_a_scale(text) or asks_both(text)
+                 or not _WHICH_ITEM_OF_LIST.search(fold(text)))):
         said_by: list[JobInfo] = []
         if intent == COMPARE_INTENT and not understood and asks_the_difference(text) and _DIFFERENCE.search(fold(text)):
             # "c quoi la diff avec le middle ?" right after one job's careers: the jobs themselves

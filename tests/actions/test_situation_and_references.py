@@ -276,3 +276,21 @@ def test_the_site_of_the_sheet_is_its_source_not_the_link_of_the_diploma_just_as
     messages, _ = _run("ask_source", "d'accord, et le site de la fiche back office c'est lequel ?", [BO],
                        slots={"job": "back-office", "topic": "studies", "question": "il y a des codes RNCP ?"})
     assert messages[0]["response"] == "utter_answer_source"
+
+
+def test_which_item_of_the_list_shown_asked_as_out_of_scope_is_answered_from_it():
+    from actions.fallback import ActionHandleFallback
+
+    text = "Pourriez-vous préciser laquelle est spécifique au métier ?"
+    latest = {"intent": {"name": "out_of_scope", "confidence": 0.5}, "entities": [], "text": text,
+              "intent_ranking": [{"name": "out_of_scope", "confidence": 0.5}]}
+    tracker = Tracker("u", {"job": "middle-office", "topic": "trainings"}, latest,
+                      [{"event": "user", "text": text, "parse_data": latest}], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_fact_found"]
+    assert "MIF 2" in dispatcher.messages[0]["facts"]
+    # "lequel demande de l'anglais ?" with one job in context still sets the two jobs side by side
+    messages, _ = _run("compare_jobs", "lequel demande de l'anglais ?", slots={"job": "back-office",
+                                                                               "topic": "definition"})
+    assert messages[0]["response"].startswith("utter_compare")
