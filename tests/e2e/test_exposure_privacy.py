@@ -170,7 +170,7 @@ def test_a_forget_while_a_message_is_in_flight_is_final(stack):
         stored = connection.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": chat.sender}).all()
     assert stored == [], f"{len(stored)} events of a forgotten conversation written back"
     # the student goes on: a new conversation, the forgotten job is not in context
-    assert "pour quel metier" in chat.ask("et les qualites ?")
+    assert "pour quel metier" in chat.ask("et les competences ?")
 
 
 def test_the_api_token_is_never_on_a_command_line(tmp_path):

@@ -74,12 +74,18 @@ def test_followup_short_job_name(stack):
 
 
 def test_clarification_asks_which_job_then_answers(stack):
+    # (a topic both sheets cover: one that only one sheet covers is answered from it, the other said silent)
     chat = Chat(stack.settings.rasa_url)
-    messages = chat.say("il faut quelles qualites ?")
+    messages = chat.say("il faut quelles competences ?")
     titles = [b["title"] for m in messages for b in m.get("buttons") or []]
     assert titles == ["Gestionnaire de back-office", "Gestionnaire middle-office"]
     payload = next(b["payload"] for m in messages for b in m["buttons"] if "back-office" in b["payload"])
-    assert "rigueur et organisation" in chat.ask(payload)
+    assert "applicatifs de gestion" in chat.ask(payload)
+
+
+def test_no_job_and_a_topic_one_sheet_alone_covers_gets_that_sheets_answer(stack):
+    reply = Chat(stack.settings.rasa_url).ask("il faut quelles qualites ?")
+    assert "rigueur et organisation" in reply and "middle-office ne le cite pas" in reply
 
 
 def test_unknown_job_gets_no_facts(stack):
