@@ -211,14 +211,20 @@ _FROM_THE_JOB = re.compile(r"(?<![a-z0-9'])(?:de|du|d'|depuis)\s*(?:le\s+|la\s+|
                            r"(?:a|au|aux|vers|pour|en)\b(?!\s*(?:le\s+|la\s+|l')?jobname)")
 
 
+_WHAT = ("quoi", "quel", "quels", "quelle", "quelles")
+
+
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
     folded = fold(text or "")
     words = re.findall(r"[a-z0-9]+", folded)
     if "jobname" in job_words and _FROM_THE_JOB.search(folded):
         return "to"
-    if job_words and _IS_THE_JOB.search(folded) and any(w in vocabulary.become_verbs for w in words):
-        return "to"  # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context
+    held = _IS_THE_JOB.search(folded) if job_words else None
+    if held and any(w in vocabulary.become_verbs for w in words) and "jobname" not in folded[held.end():]:
+        # "je suis gestionnaire MO, je pourrais devenir secrétaire général ?": from the job in context (not "je suis
+        # au back office, ça mène au middle ?": the other job is where one goes)
+        return "to"
     comes_from = any(contains_phrase(folded, cue) for cue in vocabulary.career_from
                      if cue not in vocabulary.present_state_cues)
     if comes_from and any(contains_phrase(folded, cue) for cue in vocabulary.career_to):
@@ -231,6 +237,8 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
     jobs = [i for i, w in enumerate(words) if w in job_words]
     if any(words[i - 1] == "vers" or (i > 1 and words[i - 2] == "vers") for i in jobs if i > 0):
         return "from"  # "analyste crédit vers le middle office"
+    if any(w in _WHAT for i in verbs for w in words[i + 1:i + 3]):
+        return "to"  # "ça mène à quoi, le back office ?", "ça débouche sur quels postes ?": where the job leads
     if verbs and jobs and min(verbs) < max(jobs):  # "X peut devenir gestionnaire MO"
         return "from" if not any(contains_phrase(folded, cue) for cue in vocabulary.career_to) else "to"
     if any(contains_phrase(folded, cue) for cue in vocabulary.career_to) or verbs:

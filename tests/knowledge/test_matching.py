@@ -151,6 +151,16 @@ def test_career_direction_reads_je_suis_as_a_direction_only_before_a_job(repo, t
     assert repo.career_direction(text) == direction
 
 
+@pytest.mark.parametrize("text, direction", [
+    ("le middle office peut déboucher sur un poste d'auditeur ?", "to"),  # the job leads somewhere
+    ("ça mène à quoi le back office ?", "to"),
+    ("quels métiers mènent au middle office ?", "from"),  # somewhere leads to the job
+    ("un poste de contrôleur de gestion peut déboucher sur le middle office ?", "from"),
+])
+def test_a_verb_of_leading_somewhere_takes_its_direction_from_the_side_of_the_job(repo, text, direction):
+    assert repo.career_direction(text) == direction
+
+
 def test_filler_phrases_are_never_searched_in_the_facts(repo):
     """"et SES ça marche pas ?": "marche" asks whether it works; it is not the "marchés" of a mission."""
     assert repo.content_terms("et SES ça marche pas ?") == []
