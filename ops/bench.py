@@ -51,6 +51,7 @@ BUDGETS = {  # name: (measured key, limit, unit); issue 24's targets for this 2-
     "no-op train": ("train_s.noop", 1, "s"),
     "Rasa RSS": ("peak_rss_mb.rasa", 1024, "MB"),
     "planner adds (p50)": ("planner.precise_questions.added_p50_ms", 3, "ms"),
+    "policies CPU / factual msg": ("stages.cpu_ms.policies", 1, "ms"),
 }
 
 
@@ -233,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_stages:
             print(f">> per-stage breakdown: the model loaded in this process, {args.stage_messages} messages",
                   flush=True)
+            # and, interleaved chat by chat, the same questions with the policies predicting every time (their
+            # memory holding nothing): what turns never seen before cost
             results["stages"] = stage_breakdown(stack.settings, stack.model, QUESTIONS, child_env(stack.settings),
-                                                messages=args.stage_messages)
+                                                messages=args.stage_messages, compare_memory=True)
             # the same stages for template replies: where a factual reply's extra time goes
             results["stages_template"] = stage_breakdown(stack.settings, stack.model, TEMPLATE_QUESTIONS,
                                                          child_env(stack.settings), messages=args.stage_messages)
@@ -292,6 +295,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {stage:16s} {stages['cpu_ms'][stage]:>6} / {stages['wall_ms'][stage]:>6}  {other}")
         other = f"{plain['total_cpu_ms']:>6} / {plain['total_wall_ms']:>6}" if plain else ""
         print(f"  {'total':16s} {stages['total_cpu_ms']:>6} / {stages['total_wall_ms']:>6}  {other}")
+        memory, cold = stages.get("policy_memory") or {}, stages.get("unremembered")
+        if memory:
+            seen = memory["hits"] / max(1, memory["hits"] + memory["misses"])
+            print(f"  policy predictions from memory: {100 * seen:.0f} %", end="")
+            print(f"; every one predicted: policies {cold['cpu_ms']['policies']} ms, total {cold['total_cpu_ms']} ms"
+                  if cold else "")
     print(f"\n{'budget':26s} {'measured':>10} {'limit':>8}  verdict")
     failed = 0
     for name, (key, limit, unit) in BUDGETS.items():

@@ -69,16 +69,18 @@ def _same(first, second) -> bool:
 def test_same_predictions_as_from_the_whole_conversation(trained):
     domain, rules, memory = trained
     intents = [i for i in domain.intents if not i.startswith(("session_start", "restart", "back"))]
-    rng = random.Random(7)
     checked = cut = 0
-    for conversation in range(4):
+    for conversation in range(6):
+        # conversations 4 and 5 say again what 0 and 1 said: their predictions come from the policies' memory
+        rng = random.Random(7 + conversation % 4)
         tracker = DialogueStateTracker(f"long-{conversation}", domain.slots)
         tracker.update(ActionExecuted("action_session_start"))
         tracker.update(SessionStarted())
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         for _turn in range(3 * RECENT_TURNS):
             intent = rng.choice(intents)
-            entities = [{"entity": "job", "value": "back-office", "start": 0, "end": 2}] if rng.random() < 0.4 else []
+            entities = rng.choice([[], [], [{"entity": "job", "value": "back-office", "start": 0, "end": 2}],
+                                   [{"entity": "skill_type", "value": "savoir", "start": 0, "end": 2}]])
             tracker.update(UserUttered("…", {"name": intent, "confidence": rng.choice([0.95, 0.5, 0.2])}, entities))
             for _step in range(4):  # the actions the policies choose, up to the next listen
                 predictions = []
@@ -97,6 +99,8 @@ def test_same_predictions_as_from_the_whole_conversation(trained):
             else:
                 tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
     assert checked > 300 and cut > 100  # most predictions were made on a cut conversation
+    # the same recent turns came back: some predictions came from the policies' memory, each checked above
+    assert rules.__dict__["_memory"].hits > 50 and memory.__dict__["_memory"].hits > 50
 
 
 def test_each_policy_is_given_the_turns_it_reads(trained):
@@ -107,3 +111,33 @@ def test_each_policy_is_given_the_turns_it_reads(trained):
     assert turns_for(5) == 4 and turns_for(2) == 2 and turns_for(100) == RECENT_TURNS
     recent_only, turns = rules._rule_reach()
     assert recent_only and turns <= 3
+
+
+def test_the_memory_key_holds_what_the_states_are_made_of():
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUtteranceReverted
+
+    from bot.policies import state_key
+
+    tracker = _conversation(12)
+    key = state_key(tracker, 2)
+    assert key is not None and sum(part == (ACTION_LISTEN_NAME, None) for part in key) == 3  # 2 turns + the cut
+    same = _conversation(12)
+    same.update(SlotSet("job", "back-office"))  # no slot influences the conversation
+    same.update(BotUttered("…"))
+    assert state_key(same, 2) == key
+    other = _conversation(12)
+    other.events[-3].entities.append({"entity": "job", "value": "mo"})  # a featurised entity is a state
+    assert state_key(other, 2) != key
+    reverted = _conversation(12)
+    reverted.update(UserUtteranceReverted())
+    assert state_key(reverted, 2) is None  # replaying the events is the only way to know their states
+    short = _conversation(1)
+    assert state_key(short, 4)[-1] == ("SessionStarted",)  # a short conversation: from its session's start
+
+
+def test_a_remembered_prediction_is_a_copy(trained):
+    domain, rules, _ = trained
+    tracker = _conversation(3)
+    first = rules.predict_action_probabilities(tracker, domain)
+    first.probabilities[0] = 42.0
+    assert rules.predict_action_probabilities(tracker, domain).probabilities[0] != 42.0
