@@ -128,6 +128,9 @@ def similarity(query_term: str, fact_term: str) -> float:
     return 0.0
 
 
+_SIMILAR_KEPT = 20000  # message terms whose similar fact terms are kept
+
+
 class FactIndex:
     """Every fact's terms, their rarity, and the search."""
 
@@ -151,6 +154,18 @@ class FactIndex:
         total = max(len(self.facts), 1)
         self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + total / 0.5)
+        self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def similar_terms(self, term: str) -> tuple[tuple[str, float], ...]:
+        """The facts' terms similar to a message's term, with their similarity: computed once per term (the
+        search then reads them for each fact), the last few thousand terms kept."""
+        found = self._similar.get(term)
+        if found is None:
+            if len(self._similar) >= _SIMILAR_KEPT:
+                self._similar.clear()
+            found = self._similar[term] = tuple(
+                (t, score) for t in self._idf if (score := similarity(term, t)))
+        return found
 
     def in_own_words(self, own_text: str, matched: Iterable[str]) -> bool:
         """Whether each matched term of the message is in `own_text` (a fact's own words: text, heading, code), not
@@ -171,12 +186,13 @@ class FactIndex:
         total = sum(weights.values())
         wanted = set(job_ids) if job_ids is not None else None
         matches = []
+        similar = {term: self.similar_terms(term) for term in weights}
         for fact, fact_terms in zip(self.facts, self._terms, strict=True):
             if wanted is not None and fact.job_id not in wanted:
                 continue
             score, matched = 0.0, []
             for term, weight in weights.items():
-                best = max((similarity(term, t) * w for t, w in fact_terms.items()), default=0.0)
+                best = max((sim * fact_terms[t] for t, sim in similar[term] if t in fact_terms), default=0.0)
                 if best:
                     score += weight * best
                     matched.append(term)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u202f": " "})
 
@@ -11,8 +12,10 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lowercase, no accents, apostrophes and whitespace folded: how user text is compared."""
+    """Lowercase, no accents, apostrophes and whitespace folded: how user text is compared. The same texts (the
+    message, the facts' texts, the vocabulary) are folded many times per message: the last ones are kept."""
     return " ".join(strip_accents(text.translate(_APOSTROPHES)).lower().split())
 
 
