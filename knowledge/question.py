@@ -212,11 +212,12 @@ _FROM_THE_JOB = re.compile(r"(?<![a-z0-9'])(?:de|du|d'|depuis)\s*(?:le\s+|la\s+|
 
 
 _WHAT = ("quoi", "quel", "quels", "quelle", "quelles")
+_ACCORDING_TO = re.compile(r"(?<![a-z0-9])d'apres(?![a-z0-9])")
 
 
 def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> str | None:
     """"from" (a job one comes from), "to" (a job one moves on to), or None when the message does not say."""
-    folded = fold(text or "")
+    folded = _ACCORDING_TO.sub("selon", fold(text or ""))  # "d'après la fiche" is no "après" (a job one moves to)
     words = re.findall(r"[a-z0-9]+", folded)
     if "jobname" in job_words and _FROM_THE_JOB.search(folded):
         return "to"

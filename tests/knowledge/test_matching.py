@@ -156,6 +156,7 @@ def test_career_direction_reads_je_suis_as_a_direction_only_before_a_job(repo, t
     ("ça mène à quoi le back office ?", "to"),
     ("quels métiers mènent au middle office ?", "from"),  # somewhere leads to the job
     ("un poste de contrôleur de gestion peut déboucher sur le middle office ?", "from"),
+    ("d'après la fiche, un comptable peut devenir gestionnaire de back-office ?", "from"),  # "according to"
 ])
 def test_a_verb_of_leading_somewhere_takes_its_direction_from_the_side_of_the_job(repo, text, direction):
     assert repo.career_direction(text) == direction
