@@ -26,6 +26,10 @@ def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
+ITEM_INTENT = "ask_item"  # "et la 2e ?", "cite les 3 premières": items of the list just shown
+RUNNER_UP_CONFIDENCE = 0.15
+
+
 def topic_of_intent(intent: str) -> str | None:
     """`ask_skills` -> `skills` when that topic exists; other intents name no topic."""
     if intent.startswith(TOPIC_INTENT_PREFIX) and intent[len(TOPIC_INTENT_PREFIX):] in queries.topics():
@@ -38,7 +42,16 @@ def requested_topic(tracker: Tracker) -> str:
     remembered = tracker.get_slot("topic")
     if not isinstance(remembered, str) or remembered not in queries.topics():
         remembered = None
-    return topic_of_intent(latest_intent(tracker)) or remembered or DEFAULT_TOPIC
+    intent = latest_intent(tracker)
+    topic = topic_of_intent(intent)
+    if intent == ITEM_INTENT:
+        # no item of a list by its rank after all ("dernier truc : il fait partie de quelle famille de métiers ?"):
+        # the topic the NLU ranked next, when it gave it some weight
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        topic = next((found for guess in ranking[1:3] if isinstance(guess, dict)
+                      and (guess.get("confidence") or 0) >= RUNNER_UP_CONFIDENCE
+                      and (found := topic_of_intent(str(guess.get("name") or "")))), None)
+    return topic or remembered or DEFAULT_TOPIC
 
 
 def question_text(tracker: Tracker) -> str:

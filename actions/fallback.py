@@ -17,6 +17,7 @@ from actions.questions import (
     asks_why_of_it,
     challenged_topic_intent,
     hinted_topic_intent,
+    points_at_rank,
     reverses_last_move,
     tells_only_own_path,
 )
@@ -164,6 +165,9 @@ def decided_intent(tracker: Tracker) -> str | None:
     if named and tells_only_own_path(context.question_text(tracker) or "") and (
             context.mentioned_jobs(tracker) or context.context_job(tracker)):
         return named  # "moi jsuis en terminale générale" with a job in context: whether its sheet lists it
+    if context.ITEM_INTENT in (first, second):  # "et lotre ?" between an item by its rank and a job alone
+        other = second if first == context.ITEM_INTENT else first
+        return context.ITEM_INTENT if points_at_rank(context.question_text(tracker) or "") else other or None
     if "inform_job" in (first, second):  # a job alone, or a topic for it: the topic if the message names it
         other = second if first == "inform_job" else first
         if other == "compare_jobs":  # "et l'autre métier ?": the job alone, unless the message compares

@@ -71,7 +71,12 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
                 if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
         return parallel
-    if len(asked) < 2 or not text or text.startswith("/") or context.latest_intent(tracker) == "inform_job":
+    if len(asked) < 2 or not text or text.startswith("/") or (
+            # "et pour le back ?" split in two is one question; "Le back-office est-il un métier de provenance pour le
+            # middle-office, et quelles activités … ?" read as a job alone on the whole is two
+            context.latest_intent(tracker) == "inform_job"
+            and not all(queries.content_terms(queries.without_job_names(question))
+                        or analyse(question, queries.vocabulary()).topics_named for question, _ in asked)):
         # one question: the message's own text (or the remembered question), the NLU's intent
         single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
         return [(single, intent)]
@@ -795,10 +800,18 @@ def _term_answered(state: State, job: JobInfo | None, text: str = "") -> None:
 _RANKS = {"premier": 0, "premiere": 0, "1er": 0, "1ere": 0, "1re": 0, "deuxieme": 1, "2e": 1, "2eme": 1, "2nd": 1,
           "2nde": 1, "second": 1, "seconde": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3, "4eme": 3,
           "cinquieme": 4, "5e": 4, "5eme": 4, "sixieme": 5, "6e": 5, "6eme": 5, "dernier": -1, "derniere": -1,
-          "avant-dernier": -2, "avant-derniere": -2}
-_RANKED = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais)\s+)*(?:(?:c'est quoi|c quoi|c koi|quel est|quelle est|"
-                     r"qu'est-ce que c'est|c'est laquelle|c'est lequel|donne moi|donne-moi)\s+)?(?:la |le |l')?"
-                     r"(?P<rank>" + "|".join(sorted(_RANKS, key=len, reverse=True)) + r")\b(?P<rest>[^?]*)\?*\s*$")
+          "avant-dernier": -2, "avant-derniere": -2, "first": 0, "third": 2, "fourth": 3, "last": -1}
+# "et le suivant ?", "la précédente ?": the item next to the one the last answer showed
+_NEXT = {"suivant": 1, "suivante": 1, "next": 1, "precedent": -1, "precedente": -1, "previous": -1}
+_RANKED = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais|and)\s+)*(?:(?:c'est quoi|c quoi|c koi|quel est|quelle est|"
+                     r"qu'est-ce que c'est|c'est laquelle|c'est lequel|donne moi|donne-moi|what is|what's)\s+)?"
+                     r"(?:la |le |l'|the |celle d'|celui d')?"
+                     r"(?P<rank>" + "|".join(sorted([*_RANKS, *_NEXT, "apres"], key=len, reverse=True))
+                     + r")\b(?P<rest>[^?]*)\?*\s*$")
+# What the message asks of the item pointed at ("elle consiste en quoi ?", "ça veut dire quoi"): no topic of its own
+_ABOUT_THE_ITEM = re.compile(r"\b(?:(?:elle|il|ca|cela|ce|c')\s*)?(?:consiste\w*|correspond\w*|veut dire|veulent dire|"
+                             r"signifie\w*|implique\w*|c'est|c|est|one|please|stp|svp)\b(?:\s+(?:en|a|au|dire))?"
+                             r"(?:\s+(?:quoi|koi|exactement|concretement|precisement))*")
 
 
 # "cite les 3 premières", "donne-moi les deux premiers": the first items of the list shown
@@ -808,18 +821,37 @@ _FIRST_N = re.compile(r"^\W*(?:(?:et|ok|euh|donc|alors|mais|juste)\s+)*(?:(?:cit
                       r"(?P<rank>premier|premiers|premiere|premieres|1ers|1eres|derniers|dernieres)\b(?P<rest>[^?]*)"
                       r"\?*\s*$")
 _COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+# "le n°2 ?", "et le numéro 3": a rank by its number
+_NUMBERED = re.compile(r"(?<![a-z0-9])(?:n°|n o|no|num|numero|number)\s*([1-6])(?![0-9])")
 
 
-def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo]) -> planner.Plan | None:
+def points_at_rank(text: str) -> bool:
+    """"et la 2e ?", "cite les 3 premières", "le n°2", "et le suivant ?": items of a list by their rank."""
+    folded = _NUMBERED.sub(lambda m: "1er" if m.group(1) == "1" else f"{m.group(1)}e", fold(text))
+    return bool(_RANKED.match(folded) or _FIRST_N.match(folded))
+
+
+def _next_rank(step: int, listed: tuple, last_answer: str) -> int | None:
+    """The rank next to (step 1) or before (step -1) the one item of `listed` the last answer showed, if one."""
+    said = fold(last_answer)
+    shown = [i for i, fact in enumerate(listed) if fold(fact.text) in said]
+    if len(shown) != 1 or not 0 <= shown[0] + step < len(listed):
+        return None
+    return shown[0] + step
+
+
+def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo],
+                  last_answer: str = "") -> planner.Plan | None:
     """The item at the rank asked ("la 3e ?") of the list just shown (the precise answer remembered, else the whole
     topic), or of the list the message names ("c'est quoi la première mission du back ?"); None when the message asks
     no rank, names more than that list or a job the conversation was not on."""
-    match = _RANKED.match(fold(text)) or _FIRST_N.match(fold(text))
+    folded = _NUMBERED.sub(lambda m: "1er" if m.group(1) == "1" else f"{m.group(1)}e", fold(text))
+    match = _RANKED.match(folded) or _FIRST_N.match(folded)
     job = jobs[0] if len(jobs) == 1 else state.job if not jobs else None
     if not match or job is None:
         return None
     vocabulary = queries.vocabulary()
-    rest = queries.without_job_names(match.group("rest"))
+    rest = _ABOUT_THE_ITEM.sub(" ", queries.without_job_names(match.group("rest")))
     named = [t for t in analyse(rest, vocabulary).topics_named if t in queries.topics()]
     for names in vocabulary.topic_names.values():
         for name in names:
@@ -840,7 +872,15 @@ def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo
             return None
         few = listed[-count:] if match.group("rank").startswith("dernier") else listed[:count]
         return planner.Plan([planner.Part(planner.FACTS, job, topic, tuple(few))], precise=True)
-    rank = _RANKS[match.group("rank")]
+    word = match.group("rank")
+    if word in _NEXT or word == "apres":  # "et le suivant ?", "celle d'après ?": next to the item just shown
+        if word == "apres" and not fold(text).lstrip(" et").startswith(("celle d'", "celui d'")):
+            return None
+        rank = _next_rank(_NEXT.get(word, 1), listed, last_answer)
+        if rank is None:
+            return None
+    else:
+        rank = _RANKS[word]
     if not listed or rank >= len(listed) or -rank > len(listed):
         return None
     return planner.Plan([planner.Part(planner.FACTS, job, topic, (listed[rank],))], precise=True)
@@ -893,7 +933,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         return
     said = tracker.latest_message.get("text") or ""  # whole_message: the message itself, not a remembered question
     shown = tracker.get_slot("topic")
-    picked = _item_by_rank(state, text, shown if isinstance(shown, str) else None, jobs) if whole_message else None
+    picked = _item_by_rank(state, text, shown if isinstance(shown, str) else None, jobs,
+                           context.last_answer_text(tracker)) if whole_message else None
     if picked is not None:  # "la 3e ?", "et la dernière ?" right after a list: that item of it
         dispatch_plan(dispatcher, picked)
         state.topic, state.job, state.job_answered = picked.topic or state.topic, picked.job or state.job, True

@@ -2,6 +2,7 @@
 actions/planner.py): real Trackers, the real action, the real knowledge base."""
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -204,6 +205,46 @@ def test_the_first_few_items_of_the_list_shown():
     assert facts[2].text not in messages[0]["facts"]
 
 
+@pytest.mark.parametrize("text, rank", [("cite les 3 premières", slice(0, 3)), ("le n°2 ?", slice(1, 2)),
+                                        ("et le numéro 3 c koi", slice(2, 3)), ("la dernière", slice(-1, None))])
+def test_items_pointed_at_by_rank_are_answered_from_the_list_shown(text, rank):
+    messages, _ = _run("ask_item", text, slots={"job": "back-office", "topic": "missions"})
+    facts = queries.topic_answer("back-office", "missions").facts
+    said = " ".join(str(m.get("facts")) for m in messages)
+    assert all(f.text in said for f in facts[rank]) and not all(f.text in said for f in facts), messages
+
+
+@pytest.mark.parametrize("text", ["et la 2e elle consiste en quoi", "the second one?", "la deuxième ça veut dire quoi"])
+def test_what_is_asked_of_an_item_is_no_topic_of_its_own(text):
+    # "consiste" is a word of the missions; here it asks about the second quality just shown
+    messages, _ = _run("ask_item", text, slots={"job": "back-office", "topic": "qualities"})
+    facts = queries.topic_answer("back-office", "qualities").facts
+    assert facts[1].text in str(messages[0].get("facts")) and facts[0].text not in str(messages[0].get("facts"))
+
+
+@pytest.mark.parametrize("text, step", [("et le suivant ?", 1), ("et celle d'après ?", 1), ("la précédente ?", -1)])
+def test_the_item_next_to_the_one_just_shown(text, step):
+    facts = queries.topic_answer("back-office", "missions").facts
+    before = _answered(f"D'après la fiche du gestionnaire de back-office (missions) : « {facts[2].text} »")
+    messages, _ = _run("ask_item", text, slots={"job": "back-office", "topic": "missions"}, before=before)
+    said = str(messages[0].get("facts"))
+    assert facts[2 + step].text in said and facts[2].text not in said, messages
+
+
+def test_no_rank_after_all_the_topic_ranked_next_is_answered():
+    from actions.context import requested_topic
+
+    from .conftest import make_tracker
+
+    tracker = make_tracker("ask_item", text="dernier truc : il y a combien d'emplois ?",
+                           slots={"job": "middle-office", "topic": "studies"})
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_item", "confidence": 0.43},
+                                                {"name": "ask_figures", "confidence": 0.21}]
+    assert requested_topic(tracker) == "figures"
+    tracker.latest_message["intent_ranking"][1]["confidence"] = 0.05  # a guess of no weight: the topic in context
+    assert requested_topic(tracker) == "studies"
+
+
 def test_a_verb_of_the_question_is_no_word_of_a_fact():
     # "quel rôle joue-t-il dans le contrôle des risques ?": the missions on the risks, not the definition
     plan = planner.plan_answer("Quel rôle joue précisément le gestionnaire middle-office dans le contrôle des "
@@ -294,3 +335,33 @@ def test_which_item_of_the_list_shown_asked_as_out_of_scope_is_answered_from_it(
     messages, _ = _run("compare_jobs", "lequel demande de l'anglais ?", slots={"job": "back-office",
                                                                                "topic": "definition"})
     assert messages[0]["response"].startswith("utter_compare")
+
+
+@pytest.mark.parametrize("text, decided", [("et lotre ?", "inform_job"), ("et la 2eme ?", "ask_item")])
+def test_between_an_item_by_its_rank_and_another_intent_the_rank_decides(text, decided):
+    from actions.fallback import decided_intent
+
+    from .conftest import make_tracker
+
+    tracker = make_tracker("nlu_fallback", text=text, slots={"job": "middle-office", "topic": "skills"})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_item", "confidence": 0.41},
+                                                {"name": "inform_job", "confidence": 0.39}]
+    assert decided_intent(tracker) == decided
+
+
+def test_two_questions_read_as_a_job_alone_on_the_whole_are_both_answered():
+    # the NLU read the whole message as a job alone; each question says its own thing: both answered
+    first, second = "Le back-office est-il un métier de provenance pour le middle-office,", \
+        "et quelles activités principales vais-je découvrir ?"
+    text = f"{first} {second}"
+    latest = {"intent": {"name": "inform_job", "confidence": 0.5}, "text": text,
+              "entities": [{"entity": "job", "value": "back-office"}, {"entity": "job", "value": "middle-office"}],
+              "questions": [{"text": first, "intent": "inform_job"}, {"text": second, "intent": "ask_missions"}],
+              "context": []}
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, Tracker("u", {}, latest, [{"event": "user", "text": text,
+                                                                   "parse_data": latest}], False, None, {},
+                                                "action_listen"), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert "utter_fact_yes" in responses and "utter_answer_missions" in responses, responses
