@@ -6,6 +6,7 @@ import re
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from actions.planner import SOURCE_TOPIC
 from knowledge import queries
 from knowledge.glossary import STRONG_CUES, WEAK_CUES, Term, terms_in
 from knowledge.queries import JobInfo
@@ -92,7 +93,7 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | Non
         if queries.content_terms(word) else []
     found = found or queries.facts_quoting(word, named)  # a code, a link or a skill type: in the sheet's line
     if not found:
-        return None
+        return _dispatch_source_usage(dispatcher, word, named)
     best = found[0]
     facts = tuple(f.fact for f in found if f.job == best.job and f.coverage >= best.coverage)[:3]
     label = queries.topics()[best.topic].label.lower()
@@ -101,6 +102,27 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | Non
                              source=queries.topic_answer(best.job.id, best.topic).source.publisher,
                              buttons=context.topic_buttons(best.job.id, [best.topic]))
     return best.job
+
+
+def _dispatch_source_usage(dispatcher: CollectingDispatcher, word: str, named: tuple[str, ...] | None
+                           ) -> JobInfo | None:
+    """"IDCC 2931 c koi ?": a word no fact uses but a sheet's source names (each answer's source line shows it) —
+    where it is written, never "the sheets do not use this word"; None when no source names it."""
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(word)) if queries.content_terms(w)]  # not "c koi"
+    if not words:
+        return None
+    for job in queries.list_jobs():
+        if named and job.id not in named:
+            continue
+        source = queries.topic_answer(job.id, SOURCE_TOPIC)
+        quoting = tuple(f for f in source.facts if all(contains_phrase(fold(f.text), w) for w in words))
+        if quoting:
+            dispatcher.utter_message(response="utter_term_used", job_name=context.lower_first(job.name),
+                                     where=queries.topics()[SOURCE_TOPIC].label.lower(), facts=quoted_facts(quoting),
+                                     source=source.source.publisher,
+                                     buttons=context.topic_buttons(job.id, [SOURCE_TOPIC]))
+            return job
+    return None
 
 
 def asks_meaning_of_item(text: str) -> bool:

@@ -116,6 +116,8 @@ _NOT_KNOWING = re.compile(_NOT_KNOWING_HEAD + r"[^?]*\.\s*$")
 # "je sais pas trop quoi faire, c'est quoi le back office": the same statement before a comma and a question
 _NOT_KNOWING_CLAUSE = re.compile(_NOT_KNOWING_HEAD + r"[^?,]*$")
 _COMMA = re.compile(r",\s*")
+_COLON = re.compile(r"\s*:\s+")
+_POINTS_BACK = re.compile(r"^\W*(?:c'est|c est|cest|c|ca|il|elle|est-ce|est ce|esque)\b")  # "… : c'est cité ?"
 # "slt jsuis en bts, c quoi le middle office": the writer's own situation before a comma and a question
 _OWN_SITUATION = re.compile(r"^\W*(?:(?:slt|salut|bonjour|bjr|coucou|hello|hey|yo|moi|alors|bon|ok)\W+)*"
                             r"(?:je suis|jsuis|chui|j'suis|je fais|jfais|je prepare|j'ai|jai|je passe|je viens d'avoir|"
@@ -148,8 +150,14 @@ def _context_cuts(chunk: str) -> list[int]:
         heard = [m.end() for m in _HEARSAY.finditer(chunk)]
         if heard:
             return heard[-1:]
-    return [m.end() for m in _COMMA.finditer(chunk)
-            if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
+    # "Mon fils est plutôt réservé : le métier exige-t-il du contact avec la clientèle ?": what the writer tells of
+    # themselves before a colon, then a question — context, still read by the answers on the student's path
+    # (not a question that needs what was told: "je suis en 1ère générale spé maths : c'est cité pour le BO ?")
+    told = [m.end() for m in _COLON.finditer(chunk)
+            if _OWN_SITUATION.match(fold(chunk[:m.start()])) and _is_question(chunk[m.end():])
+            and not _NEEDS_SITUATION.search(fold(chunk[m.end():])) and not _POINTS_BACK.match(fold(chunk[m.end():]))]
+    return told[:1] + [m.end() for m in _COMMA.finditer(chunk)
+                       if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
 
 
 def situation_told_first(text: str) -> int:

@@ -691,3 +691,13 @@ def test_savoir_of_j_aimerais_savoir_is_no_skills_word_in_a_comparison():
     text = "j'aimerais savoir combien de personnes travaillent dans la famille de métiers middle/back office"
     assert _topic_asked(text, "figures") == "figures"
     assert _topic_asked("et côté savoir-faire, lequel en demande le plus ?", None) == "skills"
+
+
+def test_a_word_only_a_sheet_s_source_names_is_shown_where_it_is_written(dispatcher):
+    """"IDCC 2931 c koi ?": every answer from the middle office's sheet shows its source, « … (IDCC 2931) »; no fact
+    uses the word. The sheet names it there without explaining it — never "the sheets do not use this word"."""
+    from actions.answer_term import dispatch_term_question
+
+    answered, job = dispatch_term_question(dispatcher, "IDCC 2931 c koi ?")
+    assert answered and dispatcher.messages[0]["response"] == "utter_term_used"
+    assert "IDCC 2931" in dispatcher.messages[0]["facts"] and job is not None and job.id == "middle-office"

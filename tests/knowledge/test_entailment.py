@@ -29,6 +29,7 @@ def verdict(reader, question, fact, level=None, topic="studies", listed=3, disti
     ("y a des BTS ?", "BTS Banque", e.ENTAILED),  # the sheet lists some: an existence question
     ("un master finance ?", "Master Gestion, spécialité finance", e.KIND_ONLY),
     ("il faut forcément un master ?", "Master Gestion, spécialité finance", e.NOT_REQUIRED),
+    ("do i need a master's degree?", "Master Gestion, spécialité finance", e.NOT_REQUIRED),
 ])
 def test_items_and_obligation(reader, question, fact, expected):
     assert verdict(reader, question, fact) == expected

@@ -331,3 +331,12 @@ def test_a_request_for_information_closed_by_a_full_stop_is_a_question():
     assert [s.question for s in sentences("Bonjour. Je voudrais avoir une idée des études à faire. Merci.")] == [
         False, True, False]
     assert not any(s.question for s in sentences("Je travaille en agence. J'aime beaucoup mon métier."))
+
+
+def test_what_the_writer_tells_of_themselves_before_a_colon_is_context():
+    assert _split("Mon fils est plutôt réservé : le métier exige-t-il du contact avec la clientèle ?") == [
+        ("Mon fils est plutôt réservé :", False), ("le métier exige-t-il du contact avec la clientèle ?", True)]
+    assert _split("Question : le back office voyage ?") == [("Question : le back office voyage ?", True)]
+    # a question that needs what was told keeps it
+    assert len(_split("Je suis en 1ère générale spé maths : c'est cité pour le back-office ?")) == 1
+    assert len(_split("je suis en bac pro GA : je peux faire du back office ?")) == 1
