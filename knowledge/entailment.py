@@ -48,6 +48,8 @@ _DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
 # A job's name used as a reflexive verb: "qui s'en charge", "il se charge"
 _REFLEXIVE = re.compile(r"(?<![a-z])(?:s'en|se|s'|m'en|me|t'en|te|l'en)\s*$")
+# "en charge du règlement-livraison", "prend en charge les réclamations": being in charge of, no "chargé de …" named
+_IN_CHARGE = re.compile(r"(?<![a-z])en\s+$")
 _VERB_OBJECT = re.compile(r"\s+(?:une|un|des|les|la|le|l'|son|sa|ses|leur|leurs|ce|cette|ces)\s")
 # "un sens commercial", "l'esprit commercial": a job's word used as an adjective of a quality, no job named
 _QUALITY_BEFORE = re.compile(r"(?<![a-z])(?:sens|esprit|fibre|aspect|cote|approche|temperament|profil|talent|talents|"
@@ -175,7 +177,9 @@ class ClaimReader:
             rest = folded[match.end():]
             if start in self.words.job_starts and (_VERB_OBJECT.match(rest)
                                                    or _REFLEXIVE.search(folded[:match.start()])
-                                                   or _QUALITY_BEFORE.search(folded[:match.start()])):
+                                                   or _QUALITY_BEFORE.search(folded[:match.start()])
+                                                   or (start.startswith("charge")
+                                                       and _IN_CHARGE.search(folded[:match.start()]))):
                 continue  # "manager des gens", "conseiller les clients": a verb and its object, not a job named
             words = [start]
             end = match.end()

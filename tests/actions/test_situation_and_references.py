@@ -365,3 +365,10 @@ def test_two_questions_read_as_a_job_alone_on_the_whole_are_both_answered():
                                                 "action_listen"), {})
     responses = [m.get("response") for m in dispatcher.messages]
     assert "utter_fact_yes" in responses and "utter_answer_missions" in responses, responses
+
+
+@pytest.mark.parametrize("text, kind", [("les déplacements sont rares en middle office ?", planner.YES),
+                                        ("les déplacements sont fréquents au middle ?", planner.LESS_OFTEN)])
+def test_rare_is_what_the_sheet_says_as_peu_frequent(text, kind):
+    plan = planner.plan_answer(text, "rhythm", queries.resolve_job("middle-office"))
+    assert plan.parts[0].kind == kind and "peu fréquents" in plan.parts[0].facts[0].text

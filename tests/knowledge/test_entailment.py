@@ -189,6 +189,13 @@ def test_a_job_name_used_as_a_verb_names_no_job(reader):
     assert [i.text for i in reader.items(fold("on peut devenir manager apres ?"))] == ["manager"]
 
 
+def test_being_in_charge_of_something_names_no_job(reader):
+    """"En charge du règlement-livraison des transactions" (a mission): no "chargé de …" named, so "le MO gère le
+    règlement-livraison ?" is answered yes; "un chargé de clientèle" still is a job."""
+    assert not reader.items(fold("En charge du règlement-livraison des transactions, il contrôle la fin"))
+    assert [i.text for i in reader.items(fold("un chargé de clientèle peut devenir BO ?"))] == ["charge de clientele"]
+
+
 @pytest.mark.parametrize("question, expected", [
     ("et après le bac ?", []),  # a moment of the path: the studies after it
     ("on fait quoi avant le BTS ?", []),
