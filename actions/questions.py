@@ -825,10 +825,15 @@ _COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 _NUMBERED = re.compile(r"(?<![a-z0-9])(?:n°|n o|no|num|numero|number)\s*([1-6])(?![0-9])")
 
 
+def _rank_match(text: str) -> re.Match | None:
+    """The rank a message points at ("le n°2" read as "le 2e"), or None."""
+    folded = _NUMBERED.sub(lambda m: "1er" if m.group(1) == "1" else f"{m.group(1)}e", fold(text))
+    return _RANKED.match(folded) or _FIRST_N.match(folded)
+
+
 def points_at_rank(text: str) -> bool:
     """"et la 2e ?", "cite les 3 premières", "le n°2", "et le suivant ?": items of a list by their rank."""
-    folded = _NUMBERED.sub(lambda m: "1er" if m.group(1) == "1" else f"{m.group(1)}e", fold(text))
-    return bool(_RANKED.match(folded) or _FIRST_N.match(folded))
+    return _rank_match(text) is not None
 
 
 def _next_rank(step: int, listed: tuple, last_answer: str) -> int | None:
@@ -845,8 +850,7 @@ def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo
     """The item at the rank asked ("la 3e ?") of the list just shown (the precise answer remembered, else the whole
     topic), or of the list the message names ("c'est quoi la première mission du back ?"); None when the message asks
     no rank, names more than that list or a job the conversation was not on."""
-    folded = _NUMBERED.sub(lambda m: "1er" if m.group(1) == "1" else f"{m.group(1)}e", fold(text))
-    match = _RANKED.match(folded) or _FIRST_N.match(folded)
+    match = _rank_match(text)
     job = jobs[0] if len(jobs) == 1 else state.job if not jobs else None
     if not match or job is None:
         return None
@@ -874,8 +878,8 @@ def _item_by_rank(state: State, text: str, shown: str | None, jobs: list[JobInfo
         return planner.Plan([planner.Part(planner.FACTS, job, topic, tuple(few))], precise=True)
     word = match.group("rank")
     if word in _NEXT or word == "apres":  # "et le suivant ?", "celle d'après ?": next to the item just shown
-        if word == "apres" and not fold(text).lstrip(" et").startswith(("celle d'", "celui d'")):
-            return None
+        if word == "apres" and not match.string[:match.start("rank")].endswith(("celle d'", "celui d'")):
+            return None  # "après" alone is no rank: "celle d'après" is
         rank = _next_rank(_NEXT.get(word, 1), listed, last_answer)
         if rank is None:
             return None
