@@ -172,10 +172,15 @@ def _limited(blueprint: Blueprint) -> limits.ConversationLength:
     """Cap request bodies on the blueprint's app and count conversations' events in its tracker store."""
     app_of_blueprint: dict[str, Sanic] = {}
 
+    @blueprint.listener("main_process_start")
+    async def set_frame_limit(app: Sanic, _loop: Any) -> None:
+        # read once, when the server is built (after this listener, before `before_server_start`): a larger
+        # websocket frame closes the connection with 1009 "message too big", not a bare 1000 OK from engine.io
+        app.config.WEBSOCKET_MAX_SIZE = limits.MAX_BODY_BYTES
+
     @blueprint.listener("before_server_start")
     async def set_body_limits(app: Sanic, _loop: Any) -> None:
         app.config.REQUEST_MAX_SIZE = limits.MAX_BODY_BYTES  # read per connection: a larger body gets a 413
-        app.config.WEBSOCKET_MAX_SIZE = limits.MAX_BODY_BYTES
         app_of_blueprint["app"] = app
         french_refusals(app)
 

@@ -146,6 +146,48 @@ def test_a_huge_session_id_is_refused_at_session_request(stack):
     assert received and "session_id" in received[0]["error"]
 
 
+def test_a_socketio_packet_over_the_body_limit_is_refused_not_dropped(stack):
+    """A packet over 128 kB (the chat page never sends one: its input stops at the message limit) was dropped with a
+    normal close (websocket 1000) that says nothing: long-polling answers 413 in French, a websocket closes with
+    1009 "message too big", and a packet under the limit still gets the French refusal of a too long message."""
+    import asyncio
+    import urllib.error
+
+    import websockets
+    from sanic.exceptions import PayloadTooLarge
+
+    from bot.channels import REFUSALS
+    from bot.limits import MAX_BODY_BYTES
+
+    origin = stack.settings.web_url.rstrip("/")
+    post, _poll = _polling(stack.settings.rasa_url, origin)
+    big = '42["user_uttered",{"message":"%s","session_id":"big0123"}]' % ("x" * (MAX_BODY_BYTES + 1))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post([big])
+    assert refused.value.code == 413 and json.loads(refused.value.read()) == {"error": REFUSALS[PayloadTooLarge][1]}
+
+    async def websocket_close_code() -> int | None:
+        url = stack.settings.rasa_url.replace("http", "ws", 1).rstrip("/") + "/socket.io/?EIO=4&transport=websocket"
+        async with websockets.connect(url, extra_headers={"Origin": origin}, max_size=None) as ws:
+            await ws.recv()  # the open packet
+            await ws.send("40")
+            await ws.recv()  # the namespace joined
+            await ws.send(big)
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 30)
+            except websockets.ConnectionClosed:
+                return ws.close_code
+
+    assert asyncio.run(websocket_close_code()) == 1009
+    limit = stack.settings.max_message_chars
+    received = run_exchange(stack.settings.rasa_url, origin,
+                            [("session_request", ({"session_id": "long0123"},)),
+                             ("user_uttered", ({"message": "x" * (limit * 10), "session_id": "long0123"},))],
+                            expected=1, wait=30)
+    assert received and "trop long" in fold(received[0]["text"]), received
+
+
 # ------------------------------------------------------------------------------- failing or hung action server
 class _FakeActions(BaseHTTPRequestHandler):
     """Answers action calls the way a failing rasa_sdk does (500 with the whole request echoed), or slowly."""
