@@ -168,6 +168,20 @@ def named_as_partner_only(text: str, job: JobInfo) -> bool:
     return bool(starts) and all(whom_one_works_with(folded, start) for start in starts)
 
 
+# "il traite les réclamations comme le back ?" (of the middle office): a job named after "comme" is what the job in
+# question is compared with, not that job
+_LIKE = re.compile(r"\b(?:comme|autant que|pareil que|pareille que|a l'instar)\s+(?:du|des|de la|de l'|de|le|la|les|l'|"
+                   r"un|une)?\s*(?:gestionnaires?\s+)?(?:de\s+|du\s+)?$")
+
+
+def named_as_reference_only(text: str, job: JobInfo) -> bool:
+    """Whether every mention of `job` is what another job is compared with ("il fait ça comme le back ?"): the
+    question is then about the job before."""
+    folded = fold(text)
+    starts = [start for start, named in queries.job_mentions(text) if named == job]
+    return bool(starts) and all(_LIKE.search(folded[:start]) for start in starts)
+
+
 def outside_jobs(tracker: Tracker) -> tuple[str, ...]:
     """Jobs the NLU found that no sheet knows (`other_job`), as written."""
     return tuple(str(v) for v in tracker.get_latest_entity_values("other_job") if isinstance(v, str))

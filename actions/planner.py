@@ -357,7 +357,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         told = tuple(i for i in claim.items if i not in asked.items and not _writers_role(i, said))
         # "avec mon bac ?" after "j'ai un bac pro commerce": the diploma told, of the kind the question names
         # ("son bac pro" after "en bac professionnel ASSP": every word asked is in the diploma told)
-        items = tuple(next((t for t in told if not item.plural and (
+        # ("ma filière est dans les bacs que la fiche indique ?": the plural names the list, the item is the one told)
+        items = tuple(next((t for t in told if (not item.plural or _AMONG.search(folded[:max(item.at, 0)])) and (
             item.bare and set(item.kind_terms) <= set(t.kind_terms) or set(item.terms) <= set(t.terms))), item)
             for item in asked.items)
         # a question with its own subject ("si l'anglais est demandé") is not about the context's items either
@@ -387,6 +388,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             plan.parts.append(Part(TOPIC, answered, named))
     closed = shape.form != OPEN
     plan.parts = [checked for part in plan.parts for checked in _confirm(part, claim, folded, closed)][:MAX_TOPICS]
+    if closed and told_used and (direction := queries.career_direction(folded)):
+        # "Je suis conseiller clientèle. … mon métier mène au back-office ?": the job told before is checked in the
+        # direction the question asks, as a job named in the question is
+        plan.parts = [_in_direction(part, direction) for part in plan.parts]
     if closed and job is not None and plan.parts and asks_identity(text) and all(
             part.kind in _BESIDE_THE_JOB or part.kind in (UNQUALIFIED, FACTS) and part.topic != _careers_topic()
             and part.topic in queries.claim_reader().words.job_topics for part in plan.parts):
@@ -711,6 +716,8 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     # a list of people names
     if best.topic in words.job_topics and (set(best.matched) <= _verbs_of_subject(text) or _only_in_an_aside(best)):
         return False
+    if _done_by_another(best):
+        return False
     # one word in common is not enough to leave the asked section ("suivre des formations" is not "il assure le suivi")
     if best.topic != topic and (best.coverage < CROSS_TOPIC_YES or len(best.matched) < 2 or topic == DEFINITION_TOPIC
                                 or (best.topic in words.option_topics and topic not in words.option_topics)):
@@ -838,6 +845,16 @@ def _only_in_an_aside(found: FoundFact) -> bool:
         return False
     outside = queries.content_terms(_ASIDE.sub(" ", text))
     return not any(similarity(term, word) for term in found.matched for word in outside)
+
+_BY_ANOTHER = re.compile(r"([a-z]+)\s+par\s+(?:les?|la|l'|des|d'autres|un|une)\b")
+
+
+def _done_by_another(found: FoundFact) -> bool:
+    """"le back office il vend ?" of "toutes les opérations vendues par les métiers en relation avec la clientèle
+    passent entre ses mains": every word matched is an action the fact gives to someone else ("vendues par …")."""
+    by_others = {t for word in _BY_ANOTHER.findall(fold(found.fact.text)) for t in queries.content_terms(word)}
+    return bool(by_others) and all(any(similarity(term, word) for word in by_others) for term in found.matched)
+
 
 # The word after the job or a subject pronoun: its verb ("le BO gère", "il manage", "on ne contrôle")
 _SUBJECT_VERB = re.compile(r"(?:\bjobname|(?<![a-z'])(?:il|elle|ils|elles|on))\s+(?:ne\s+|n')?([a-z]+)")
@@ -1227,17 +1244,16 @@ def _in_home_topic(job: JobInfo, home: str, claim: Claim, folded: str, closed: b
     a career move the sheet gives the other way round is said so."""
     checked = _confirm(Part(TOPIC, job, home), claim, folded, closed)
     direction = queries.career_direction(folded) if home == "careers" else None
-    if not direction:
-        return checked
-    moved = []
-    for part in checked:
-        same = tuple(f for f in part.facts if f.direction in (None, direction))
-        if part.kind == YES and not same:
-            part = Part(OTHER_DIRECTION, part.job, part.topic, part.facts)
-        elif part.kind == YES:
-            part = replace(part, facts=same)
-        moved.append(part)
-    return moved
+    return [_in_direction(part, direction) for part in checked] if direction else checked
+
+
+def _in_direction(part: Part, direction: str) -> Part:
+    """A "oui" about a career move kept with the facts of the direction asked ("from": jobs one comes from);
+    a move the sheet gives the other way round only is said so ("pas dans ce sens-là")."""
+    if part.kind != YES or part.topic != _careers_topic():
+        return part
+    same = tuple(f for f in part.facts if f.direction in (None, direction))
+    return replace(part, facts=same) if same else Part(OTHER_DIRECTION, part.job, part.topic, part.facts)
 
 
 def _value_unsaid(part: Part, value: str) -> Part:
@@ -1367,7 +1383,8 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
         # nor does one word of another job's other section ("les horaires … ça change ?" is no "chargé d'affaires")
         others = [f for f in others if f.topic in named or len(f.matched) >= 2]
     # "le back office gère les crédits ?" is not the other sheet's "Analyste financier / crédit"
-    others = [f for f in others if not _only_in_a_job_named(f, fold(text))]
+    # nor "il vend ?" the other sheet's "opérations vendues par les métiers …" (done by someone else)
+    others = [f for f in others if not _only_in_a_job_named(f, fold(text)) and not _done_by_another(f)]
 
     # students often drop the "?": a statement naming a fact of a sheet is answered as a yes/no question
     asks_yes_no = shape.form == YES_NO or (shape.form == STATEMENT and bool(own or others))
@@ -1549,6 +1566,14 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
              if f.direction != "from" and queries.resolve_job(f.text) == target]
     found += [(target, f) for f in queries.topic_answer(target.id, "careers").facts
               if f.direction == "from" and queries.resolve_job(f.text) == source]
+    sheet = sheet_named(text)
+    if sheet in (source, target) and found and all(job != sheet for job, _ in found):
+        # "la fiche du back dit qu'on peut aller vers le middle ?": that sheet does not; the other one's line is
+        # shown after, without a "oui" the sheet asked about does not say
+        other = target if sheet == source else source
+        return Plan([Part(NOT_LISTED, sheet, "careers", queries.topic_answer(sheet.id, "careers").facts,
+                          item=other.name),
+                     *(Part(FACTS, job, "careers", (fact,)) for job, fact in found)], precise=True)
     claim = queries.claim_reader().read(queries.without_job_names(text, marker=JOB_MARKER))
     if found and claim.required:
         # "pour devenir MO, il faut obligatoirement avoir été au BO ?": one way in among those the sheet lists
@@ -1569,6 +1594,20 @@ def plan_move(text: str, jobs: list[JobInfo]) -> Plan:
         return Plan(moves, precise=True)
     return Plan([Part(NOT_LISTED, source, "careers", queries.topic_answer(source.id, "careers").facts,
                       item=target.name)], precise=True)
+
+
+_AMONG = re.compile(r"(?:\bparmi|\bdans|\bde)\s+(?:les|ses|leurs|ces|tous les|toutes les)\s*$")
+
+# "la fiche du back", "d'après la fiche back-office", "sa fiche au middle": the sheet a question names as its source
+_SHEET_OF = re.compile(r"\bfiches?\s+(?:metiers?\s+)?(?:du|de la|de l'|des|de|d'|au|sur le|sur la)?\s*"
+                       r"(?:gestionnaires?\s+)?(?:de\s+|du\s+)?$")
+
+
+def sheet_named(text: str) -> JobInfo | None:
+    """The one job whose sheet the message names as what it asks about ("la fiche du back dit que … ?"), else None."""
+    folded = fold(text)
+    named = {job for start, job in queries.job_mentions(text) if _SHEET_OF.search(folded[max(0, start - 40):start])}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def plan_moves(text: str, jobs: list[JobInfo]) -> Plan:

@@ -140,7 +140,9 @@ def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
     """The job before the message when the one named is only whom it works with ("et avec le back il fait quoi
     ensemble ?" about the middle office), else None."""
     before = context.job_before(tracker)
-    return before if before not in (None, job) and context.named_as_partner_only(text, job) else None
+    if before in (None, job):
+        return None
+    return before if context.named_as_partner_only(text, job) or context.named_as_reference_only(text, job) else None
 
 
 def _fact_topic_intent(text: str, intent: str) -> str | None:
@@ -394,11 +396,18 @@ _OWN_DIPLOMA = re.compile(r"\b(?:cette|cet|ce|son|sa|ses|mon|ma|mes|ton|ta|tes|v
                           r"formations|diplome|diplomes|cursus|parcours|filiere|etudes|bts|but|bac|licence|master)\b")
 
 
+# "elle est dans les bacs que la fiche indique ?", "parmi ceux conseillés ?": among the sheet's list
+_AMONG_LISTED = re.compile(r"\b(?:parmi|dans (?:la|les|sa|ses|leur|leurs) (?:liste|listes|bacs|diplomes|formations|"
+                           r"etudes|filieres)|indiqu[a-z]*|conseill[a-z]*|recommand[a-z]*|propos[a-z]*)\b")
+
+
 def refers_to_own_diploma(text: str, profile: str | None) -> bool:
-    """"Cette formation figure-t-elle dans la fiche ?" once the student told theirs: whether the sheet lists it."""
+    """"Cette formation figure-t-elle dans la fiche ?", "ma filière est dans les bacs que la fiche indique ?" once
+    the student told theirs: whether the sheet lists it."""
     folded = fold(text)
-    return bool(profile) and bool(_OWN_DIPLOMA.search(folded)) and any(
+    mentioned = bool(_AMONG_LISTED.search(folded)) or any(
         contains_phrase(folded, cue) for cue in queries.vocabulary().mention_cues)
+    return bool(profile) and bool(_OWN_DIPLOMA.search(folded)) and mentioned
 
 
 def asks_own_path(text: str, profile: str | None) -> bool:
@@ -483,8 +492,9 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 continue
             jobs, switched = others, True
         elif whole_message and len(jobs) == 1 and (partner := partner_of(tracker, jobs[0], said)) is not None:
-            jobs = [partner]  # "et avec le back il fait quoi ?"
-            if context.topic_of_intent(intent) == context.DEFAULT_TOPIC:
+            partnered, jobs = jobs[0], [partner]  # "et avec le back il fait quoi ?", "… comme le back ?"
+            if (context.topic_of_intent(intent) == context.DEFAULT_TOPIC
+                    and context.named_as_partner_only(said, partnered)):
                 # "… il fait quoi ensemble ?" read as what the job is: what it does with that partner (its
                 # interlocutors, where the sheet says so), not its definition
                 intent = f"{context.TOPIC_INTENT_PREFIX}interlocutors"
@@ -1045,7 +1055,9 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     if (origin is not None and origin != jobs[0] and not asks_both(text)
             and _MOVE_TO_NAMED.search(fold(queries.without_job_names(text, marker=planner.JOB_MARKER)))):
         jobs = [origin, jobs[0]]  # "est-il possible de passer ensuite en middle ?" after the back: from that one
-    if len(jobs) == 2 and moving and (intent != COMPARE_INTENT or move) and not asks_both(text):
+    # (not "qui a le plus de possibilités d'évolution, le middle ou le back ?": the jobs ranked, no move asked)
+    if (len(jobs) == 2 and moving and (intent != COMPARE_INTENT or move) and not asks_both(text)
+            and (move or not ranks_on_a_scale(text))):
         plan = planner.plan_moves(text, jobs)  # "on peut passer du back au middle ?" (and the other way?)
         dispatch_plan(dispatcher, plan)
         state.topic, state.job, state.question, state.job_answered = "careers", plan.job, None, True

@@ -43,6 +43,10 @@ _ARTICLES = frozenset({"un", "une", "le", "la", "les", "l'", "des", "du", "d'", 
 # "j'ai seulement un bac", "je n'ai qu'un CAP", "il a juste un BTS": "only" of what the student holds
 _ONLY_MINE = re.compile(r"(?<![a-z0-9])(?:(?:j'ai|jai|j ai|il a|elle a|on a|je suis|jsuis|il est|elle est)\s+"
                         r"(?:que|qu'|seulement|juste|uniquement)|n'(?:ai|a|avons|ont)\s+(?:que|qu'))")
+# "c'est juste rigueur et organisation ?", "il faut juste un BTS ?": "only" before what is claimed ("c'est juste ?"
+# alone asks whether it is right; "juste après le bac" is a moment)
+_JUST = re.compile(r"(?<![a-z0-9])(?:c'est|c|cest|ce sont|ce serait|il faut|faut|fo|y a|il y a|il fait|il gere)"
+                   r"\s+juste\s+(?!apres|avant|a\s|au\s|en\s|pour\s|un peu|ca\s*\?|\?)[a-z]")
 _STUDY_LEVEL = re.compile(r"(?<![a-z0-9])bac\s*\+\s*\d+")  # "bac + 3": a level, not a bac
 _DAMPENED = re.compile(r"(?:\bpeu|\bpas|\bpas tres|\bpas si|\bmoins|\bassez peu)\s+$")  # "peu fréquents"
 # A job's name used as a verb: followed by its object's determiner ("manager des gens", "conseiller les clients")
@@ -297,6 +301,8 @@ class ClaimReader:
 
     def only(self, folded: str) -> bool:
         """Whether the message claims one thing is all there is ("il bosse qu'avec les clients ?")."""
+        if _JUST.search(folded):
+            return True
         for cue in self.words.only:
             match = contains_phrase(folded, cue)
             if match and not (cue.startswith("qu") and _NOT_RESTRICTIVE.search(folded[:match.start()])):
