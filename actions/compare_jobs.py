@@ -61,12 +61,25 @@ def compares(text: str) -> bool:
         or any(word.strip("?!.,;:") in vocabulary.comparison_words for word in folded.split())
 
 
+NAMES_A_FACT = 0.4  # share of a comparison's words a fact of another topic must have to give the comparison its topic
+
+
 def _topic_asked(text: str, fallback: str | None, understood: bool = False) -> str:
     """The topic a comparison is about: the one the message names, else (`understood`: the NLU's own topic) the
     fallback before a keyword guess ("et après le bac je fais quoi ?" is the studies, not the careers' "après")."""
     catalogue = queries.topics()
     named = [t for t in analyse(text, queries.vocabulary()).topics_named if t in catalogue]
     guessed = (fallback if understood else None) or queries.topic_of_text(text)
+    kept = guessed or fallback
+    if not named and kept:
+        # "et pour l'expérience demandée, ça se compare ?" right after the studies: no fact of that topic has the words
+        # asked, the figures' "1ère expérience ou jeune diplômé(e)" has — the topic of the facts the message names
+        found = queries.find_facts(text) if queries.content_terms(queries.without_job_names(text)) else []
+        runner_up = next((f.coverage for f in found if f.topic != found[0].topic), 0.0) if found else 0.0
+        # (one topic clearly: "quelle est la différence ?" matches "différents" in two topics alike)
+        if (found and found[0].coverage >= max(NAMES_A_FACT, 2 * runner_up)
+                and all(f.topic != kept for f in found)):
+            guessed = found[0].topic
     topic = (named[0] if named else None) or guessed or fallback or DEFAULT_COMPARISON_TOPIC
     return DEFAULT_COMPARISON_TOPIC if topic == "definition" else topic
 

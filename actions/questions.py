@@ -119,9 +119,19 @@ def _also_asked(text: str, intent: str) -> list[tuple[str, str]]:
     if after_intent is None or set(named_after) & set(analyse(before, vocabulary).topics_named):
         return []
     # the first part keeps the NLU's intent, unless that intent is the second part's topic
+    # (or the topic a word of its own points to: "le niveau d'anglais attendu, ainsi que la fréquence des
+    # déplacements ?" read as the rhythm, its first part is the skills)
     before_intent = intent if context.topic_of_intent(intent) not in named_after else (
-        named_topic_intent(before) or (COMPARE_INTENT if compares(before) else None))
+        named_topic_intent(before) or hinted_topic_intent(before) or _fact_topic_intent(before, "nlu_fallback")
+        or (COMPARE_INTENT if compares(before) else None))
+    if _NOUN_PHRASE.match(fold(after.strip())):
+        # "…, ainsi que la fréquence des déplacements ?": a noun phrase governed by the first part's request, read as
+        # the follow-up it is ("et la fréquence … ?": what the sheet says of it), not as a yes/no question
+        after = f"et {after.strip()}"
     return [(before.strip(), before_intent), (after.strip(), after_intent)] if before_intent else []
+
+
+_NOUN_PHRASE = re.compile(r"(?:le|la|les|l'|du|des|ses|son|sa|leur|leurs)\b")
 
 
 def _names_only_the_job(text: str) -> bool:

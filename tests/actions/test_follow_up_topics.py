@@ -1,0 +1,24 @@
+"""Which topic a part of a message is about when the NLU's reading is not enough: a second thing asked after
+"ainsi que", and a comparison asked as a follow-up (tests on the default knowledge base)."""
+from __future__ import annotations
+
+from actions.compare_jobs import DEFAULT_COMPARISON_TOPIC, _topic_asked
+from actions.questions import _also_asked
+from knowledge import queries
+from knowledge.question import OPEN, analyse
+
+
+def test_a_first_part_read_by_the_word_it_hints_at_and_a_noun_phrase_after_ainsi_que_asks_what_the_sheet_says():
+    text = "pourriez-vous me préciser le niveau d'anglais attendu, ainsi que la fréquence des déplacements ?"
+    parts = _also_asked(text, "ask_rhythm")
+    assert [intent for _, intent in parts] == ["ask_skills", "ask_rhythm"], parts
+    second = parts[1][0]
+    assert second.startswith("et la fréquence") and analyse(second, queries.vocabulary()).form == OPEN
+
+
+def test_a_comparison_follow_up_takes_the_topic_of_the_one_fact_section_it_names():
+    # right after the studies, "l'expérience demandée" is a fact of the figures only
+    assert _topic_asked("et pour l'expérience demandée, ça se compare ?", "studies") == "figures"
+    # a word found in two sections alike ("différence" ~ "différents") decides nothing
+    assert _topic_asked("quelle est la différence ?", None) == DEFAULT_COMPARISON_TOPIC
+    assert _topic_asked("et niveau études, ça se compare ?", "skills") == "studies"
