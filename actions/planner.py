@@ -688,6 +688,12 @@ def asks_identity(text: str) -> bool:
     return bool(match)
 
 
+def asks_sameness(text: str) -> bool:
+    """"le middle c'est comme le back ?", "X et Y, c'est le même métier ?": whether two things are one."""
+    folded = fold(text)
+    return any(contains_phrase(folded, cue) for cue in queries.claim_reader().words.sameness)
+
+
 def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text: str = "") -> bool:
     """Whether the facts found may carry a "oui" to a closed question asked under `topic`: a fact of another section
     matching most of the question, never a diploma's or training's title for what the job does nor another section
@@ -698,7 +704,7 @@ def _may_say_yes(group: list[FoundFact], topic: str, shape: QuestionShape, text:
     if best.topic != DEFINITION_TOPIC and asks_identity(text):
         return False
     folded = fold(text)
-    if any(contains_phrase(folded, cue) for cue in words.sameness):
+    if asks_sameness(text):
         return False  # "analyste crédit c'est pareil que analyste financier ?": one line of a list says not that
     # "des contacts avec la clientèle ?" of "les conseillers de clientèle": a word inside a job the fact names, while
     # the question names no job, is not what the fact is about

@@ -501,6 +501,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 dispatcher.utter_message(response="utter_ask_job", buttons=context.job_buttons(others))
                 continue
             jobs, switched = others, True
+        elif (whole_message and len(jobs) == 2 and intent != COMPARE_INTENT and not planner.asks_sameness(said)
+              and len(compared := [j for j in jobs if context.named_as_reference_only(said, j)]) == 1):
+            # "le back-office fait aussi un reporting tous les jours, comme le middle ?": about the back office, the
+            # middle office only what it is compared with (said after, without a "oui" of its own)
+            jobs = [j for j in jobs if j not in compared]
         elif whole_message and len(jobs) == 1 and (partner := partner_of(tracker, jobs[0], said)) is not None:
             partnered, jobs = jobs[0], [partner]  # "et avec le back il fait quoi ?", "… comme le back ?"
             if (context.topic_of_intent(intent) == context.DEFAULT_TOPIC

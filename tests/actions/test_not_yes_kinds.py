@@ -138,3 +138,14 @@ def test_the_students_own_diploma_asked_among_a_list_is_checked_not_the_list():
     answer = reply("ask_studies", "Du coup ma filière, elle est dans les bacs que la fiche indique ?", ["back-office"],
                    slots={"job": "back-office", "profile": "bac pro metiers du commerce"})
     assert not says_yes(answer) and "ne cite pas" in answer, answer
+
+
+def test_two_jobs_named_one_as_a_reference_answers_for_the_other_without_its_yes():
+    # the middle office's sheet has a daily reporting, the back office's has none
+    answer = reply("ask_missions", "Est-ce que le back-office fait aussi un reporting tous les jours, comme le middle ?",
+                   ["back-office", "middle-office"])
+    assert "oui" not in answer.split(), answer
+    assert answer.startswith("la fiche du gestionnaire de back-office ne") and "reporting quotidien" in answer
+    # "c'est comme le back ?" asks whether the two are alike: both sheets, side by side
+    both = reply("ask_definition", "le middle c'est comme le back ?", ["middle-office", "back-office"])
+    assert "gestionnaire de back-office" in both and "gestionnaire middle-office" in both
