@@ -317,7 +317,10 @@ def other_job_in_careers(tracker: Tracker) -> bool:
     asked of the careers of the job in context — checked against that list, not "I only know two jobs"."""
     shown = tracker.get_slot("topic")
     text = question_text(tracker) or ""
-    return (mentions_other_job(tracker) and not mentioned_jobs(tracker) and context_job(tracker) is not None
+    # (the NLU may miss the job: "et devenir directeur financier ?" names one by the claims' job words)
+    named = mentions_other_job(tracker) or any(
+        not item.diploma for item in queries.claim_reader().items(queries.without_job_names(text)))
+    return (named and not mentioned_jobs(tracker) and context_job(tracker) is not None
             and isinstance(shown, str) and shown in queries.claim_reader().words.job_topics
             and len(text.split()) <= FOLLOW_UP_WORDS)
 

@@ -1430,6 +1430,14 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                 return Plan([Part(kind, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
             return Plan([Part(YES, job, group[0].topic, tuple(f.fact for f in group))], precise=True)
         if not shape.filters or not _filters_for(shape, topic):
+            named_job = next((i for i in claim.items if not i.diploma), None)
+            home_of_job = home_topic(named_job, topic) if named_job is not None else None
+            if (others and home_of_job is not None and _best_group(others, topic)[0].topic != home_of_job
+                    and queries.topic_answer(job.id, home_of_job).facts):
+                # "et devenir directeur financier ?" after the careers: a job is looked for among the careers, not
+                # in the other sheet's "Markets in Financial Instruments" that shares a word with it
+                said = queries.without_job_names(text, marker=JOB_MARKER)
+                return Plan(_in_home_topic(job, home_of_job, claim, said, True), precise=True)
             if others:
                 other = _best_group(others, topic)[0]
                 near = [f for f in found if f.job.id == job.id and f.topic == topic and f.coverage >= PARTIAL

@@ -142,10 +142,18 @@ def test_the_students_own_diploma_asked_among_a_list_is_checked_not_the_list():
 
 def test_two_jobs_named_one_as_a_reference_answers_for_the_other_without_its_yes():
     # the middle office's sheet has a daily reporting, the back office's has none
-    answer = reply("ask_missions", "Est-ce que le back-office fait aussi un reporting tous les jours, comme le middle ?",
-                   ["back-office", "middle-office"])
+    text = "Est-ce que le back-office fait aussi un reporting tous les jours, comme le middle ?"
+    answer = reply("ask_missions", text, ["back-office", "middle-office"])
     assert "oui" not in answer.split(), answer
     assert answer.startswith("la fiche du gestionnaire de back-office ne") and "reporting quotidien" in answer
     # "c'est comme le back ?" asks whether the two are alike: both sheets, side by side
     both = reply("ask_definition", "le middle c'est comme le back ?", ["middle-office", "back-office"])
     assert "gestionnaire de back-office" in both and "gestionnaire middle-office" in both
+
+
+@pytest.mark.parametrize("job_id", JOB_IDS)
+def test_a_job_asked_as_a_career_is_looked_for_among_the_careers_not_in_a_word_of_another_section(job_id):
+    # "financier" is a word of the middle office's trainings ("Markets in Financial Instruments"), "directeur" of none
+    for asked in ("directeur financier", "trader", "directeur d'agence"):
+        answer = reply("ask_careers", f"et devenir {asked} ?", slots={"job": job_id, "topic": "careers"})
+        assert not says_yes(answer) and f"ne cite pas « {asked}" in answer, answer
