@@ -169,6 +169,11 @@ _WRITER_ROLE = re.compile(r"(?:\bje suis|\bje me presente\s*:?|\ben tant que|\bj
                           r"(?:(?:un|une|le|la|l')\s*)?$")
 
 
+# a sign-off, then no question: what follows is the writer's signature ("Cordialement, M. Benali, conseiller au CIO")
+_SIGNED = re.compile(r"\b(?:cordialement|bien a vous|salutations|respectueusement|merci d'avance|merci par avance|"
+                     r"avec mes remerciements)\b[^?]*$")
+
+
 # "Bonjour, conseillère dans un CIO, j'accompagne…": a job written first, as the writer's signature
 _OPENING_ROLE = re.compile(r"^[\s.,;:!]*(?:(?:bonjour|bonsoir|hello|salut|madame|monsieur|mesdames)[\s,;:!.]*)*"
                            r"(?:(?:moi|je suis|en tant que)\s+)?(?:(?:un|une|le|la|l')\s*)?$")
@@ -179,6 +184,8 @@ def _writers_role(item: entailment.NamedItem, said: str) -> bool:
     d'éducation … une mère d'élève m'a demandé…"): no item of the claim."""
     if item.at < 0:
         return False
+    if _SIGNED.search(said[:item.at]):  # "… Cordialement, M. Benali, conseiller au CIO": the writer's signature
+        return True
     if item.diploma:  # "professeur en BTS Banque, …": the class the writer teaches
         return queries.vocabulary().teaches_before(said[:item.at])
     words = queries.claim_reader().words

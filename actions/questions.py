@@ -537,7 +537,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
                 intent, text = "inform_job", state.question or text
             elif whole_message:
                 # one job named, nothing compared: the topic it names, else the NLU's best topic
-                intent = named_topic_intent(said) or _best_topic_intent(tracker) or intent
+                # (or the one its words point to: "et le middle se situe où là-dedans ?" is what the job is)
+                intent = named_topic_intent(said) or hinted_topic_intent(said) or _best_topic_intent(tracker) or intent
             else:  # one question of several ("… si le métier de gestionnaire de back-office leur serait ouvert")
                 intent = named_topic_intent(text) or topic_asked_instead(text) or f"{context.TOPIC_INTENT_PREFIX}" \
                     f"{context.DEFAULT_TOPIC}"

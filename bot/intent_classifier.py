@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from knowledge.sentences import Sentence, repaired, sentences
+from knowledge.sentences import Sentence, repaired, sentences, signature_start
 
 logger = logging.getLogger(__name__)
 
@@ -341,8 +341,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         message.set("questions", [{"text": parts[i].text, "intent": labels[i]} for i in kept_questions(asked, labels)],
                     add_to_output=True)
         # "Bonjour, je suis la mère d'un lycéen en terminale STMG.": a greeting that says more is context too
+        # (never the signature after a sign-off: "Cordialement, M. Benali, conseiller au CIO" is not the student's job)
+        signed = signature_start(parts)
         told = [i for i, part in enumerate(parts)
-                if not part.question and (i in said or len(part.text.split()) > SOCIAL_WORDS)]
+                if not part.question and i < signed and (i in said or len(part.text.split()) > SOCIAL_WORDS)]
         message.set("context", [parts[i].text for i in told], add_to_output=True)
         kept = kept_questions(asked, labels)
         # the first question read with confidence decides the message's intent (its action answers every question):

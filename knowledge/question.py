@@ -44,6 +44,17 @@ _WHICH_OF_TWO = re.compile(r"\b(?:plus|plutot|davantage|moins|surtout)\b[^?.!]*\
 _EQUALS_WHAT = re.compile(r"=\s*\?*\s*$")
 
 
+# "pourriez-vous me les détailler ?", "tu peux m'expliquer …", "pouvez-vous nous présenter …": asked for, to the writer
+_REQUEST = re.compile(r"\b(?:pourriez|pouvez|pourrais|peux|peut|pourrait)(?:[- ](?:vous|tu))?\s+(?:svp\s+|stp\s+)?"
+                      r"(?:me|m'|nous)\s*(?:les\s+|la\s+|le\s+|l'|en\s+|y\s+)?(?:detailler|preciser|indiquer|expliquer|"
+                      r"lister|citer|donner|presenter|decrire|rappeler|enumerer|resumer|communiquer|dire|parler)\b")
+
+
+# "se situe où", "ça se passe où ?", "il travaille où ?", "c'est où ?": where (folded "ou" is also "or")
+_WHERE = re.compile(r"\b(?:situe|situent|trouve|trouvent|passe|passent|travaille|travaillent|bosse|bossent|place|"
+                    r"positionne|positionnent|exerce|exercent|c'est|cest)\s+ou\b(?!\s+(?:le|la|les|un|une|des|pas)\s|\s+l')")
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
     if _HYPOTHESIS.match(folded.strip()) or _WHICH_OF_TWO.search(folded) or _EQUALS_WHAT.search(folded):
         return OPEN
@@ -62,6 +73,10 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
         attribute = None
     if asks_for or attribute:
         return OPEN  # "niveau d'études demandé ?" asks for a value, not for a yes
+    if _WHERE.search(folded):
+        return OPEN  # "et le middle se situe où là-dedans ?": "où" (where), not "ou" (or)
+    if _REQUEST.search(folded):
+        return OPEN  # "pourriez-vous me les détailler ?", "tu peux m'expliquer le BO ?": a request, not a yes/no
     if _noun_follow_up(folded, vocabulary) and not any(contains_phrase(folded, c) for c in _ALSO):
         return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes ("et l'allemand aussi ?" is)
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):

@@ -160,6 +160,18 @@ def _context_cuts(chunk: str) -> list[int]:
                        if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
 
 
+# "Cordialement, M.", "Bien à vous,", "Avec mes remerciements": a sign-off; what follows it is the writer's signature
+_SIGN_OFF = re.compile(r"^\W*(?:bien\s+|tres\s+|sinceres\s+)?(?:cordialement|a vous|bien a vous|salutations|"
+                       r"respectueusement|avec mes remerciements|merci d'avance|merci par avance)\b")
+
+
+def signature_start(parts: list[Sentence]) -> int:
+    """The index of the first sentence of a message's closing sign-off ("Cordialement, M. Benali, conseiller au CIO":
+    the writer's signature, no context of the question), or len(parts) when it has none."""
+    return next((i for i, part in enumerate(parts) if not part.question and _SIGN_OFF.match(fold(part.text))),
+                len(parts))
+
+
 def situation_told_first(text: str) -> int:
     """Where the writer's own situation told first ends ("je suis en BTS MCO en alternance, est-ce que mon BTS est
     cité … ?": after the comma), or 0. Kept with its question, it still is no subject asked: "en alternance" is how

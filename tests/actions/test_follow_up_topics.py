@@ -22,3 +22,13 @@ def test_a_comparison_follow_up_takes_the_topic_of_the_one_fact_section_it_names
     # a word found in two sections alike ("différence" ~ "différents") decides nothing
     assert _topic_asked("quelle est la différence ?", None) == DEFAULT_COMPARISON_TOPIC
     assert _topic_asked("et niveau études, ça se compare ?", "skills") == "studies"
+
+
+def test_where_a_job_stands_is_what_it_is_not_a_word_of_its_skills():
+    """"et le middle se situe où là-dedans ?" (after the front and back offices): its definition, not the skill
+    "Gérer des situations de stress" that shares "situ"."""
+    from actions import planner
+
+    plan = planner.plan_answer("et le middle se situe où là-dedans ?", "definition",
+                               queries.resolve_job("middle-office"), [], job_named=True)
+    assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "definition")]

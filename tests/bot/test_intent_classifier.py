@@ -173,6 +173,16 @@ def test_a_greeting_that_says_more_is_kept_as_context(model):
     assert [q["intent"] for q in message.get("questions")] == ["ask_studies"]
 
 
+def test_the_signature_after_a_sign_off_is_no_context(model):
+    """"Cordialement, M. Benali, conseiller au CIO": the writer's role, not a job the question is about (it was
+    checked against the careers: "la fiche ne cite pas « conseiller »")."""
+    text = ("Je prépare un atelier sur la finance. Pourriez-vous me détailler les formations du middle-office ? "
+            "Cordialement, M. Benali, conseiller au CIO")
+    message = _processed(model, text)
+    assert message.get("context") == ["Je prépare un atelier sur la finance."]
+    assert len(message.get("questions")) == 1
+
+
 @pytest.mark.parametrize("text", ["%s%s%s", "?", "!!!", "123", "c", "%d %x"])
 def test_a_message_without_words_has_no_intent(model, text):
     """Format strings, punctuation, digits, a lone letter: every intent equally (unlikely), so the fallback asks to

@@ -204,6 +204,24 @@ def test_a_bare_noun_follow_up_asks_for_what_the_sheet_says_not_a_yes():
     assert analyse("et il gère les clients ?", vocabulary()).form == YES_NO
 
 
+@pytest.mark.parametrize("text,form", [
+    ("Pourriez-vous me les détailler ?", "open"),
+    ("tu peux m'expliquer le back office ?", "open"),
+    ("pouvez-vous nous présenter les formations ?", "open"),
+    ("pourriez-vous me dire si le BTS suffit ?", "yes_no"),  # asked with "si": a closed question
+    ("le back office peut me convenir ?", "yes_no"),
+    ("et le middle se situe où là-dedans ?", "open"),  # "où" (where), folded as "ou" (or)
+    ("il travaille où ?", "open"),
+    ("il travaille ou pas ?", "yes_no"),
+    ("le middle ou le back ?", "yes_no"),
+])
+def test_a_request_to_the_writer_asks_for_what_the_sheet_says(text, form):
+    from knowledge.queries import vocabulary
+    from knowledge.question import analyse
+
+    assert analyse(text, vocabulary()).form == form
+
+
 def test_english_words_and_job_titles_are_no_fact_words():
     """"what does a middle office manager do?": the job named (with its English title), no word to look for."""
     from knowledge.queries import content_terms, jobs_in_text

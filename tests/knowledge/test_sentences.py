@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.sentences import sentences, situation_told_first
+from knowledge.sentences import sentences, signature_start, situation_told_first
 
 
 def _split(text: str) -> list[tuple[str, bool]]:
@@ -340,3 +340,14 @@ def test_what_the_writer_tells_of_themselves_before_a_colon_is_context():
     # a question that needs what was told keeps it
     assert len(_split("Je suis en 1ère générale spé maths : c'est cité pour le back-office ?")) == 1
     assert len(_split("je suis en bac pro GA : je peux faire du back office ?")) == 1
+
+
+@pytest.mark.parametrize("text,signature", [
+    ("Pourriez-vous me les détailler ? Cordialement, M. Benali, conseiller au CIO", "Cordialement, M."),
+    ("Quelles études ? Bien à vous. Mme Martin, professeure en BTS Banque", "Bien à vous."),
+    ("Je suis conseiller clientèle. Quelles études ?", None),
+])
+def test_the_signature_starts_at_the_sign_off(text, signature):
+    parts = sentences(text)
+    start = signature_start(parts)
+    assert (parts[start].text if start < len(parts) else None) == signature
