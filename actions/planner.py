@@ -293,6 +293,11 @@ def _with_attribute(found: FoundFact, attribute: str | None) -> Part:
     return Part(FACTS, found.job, found.topic, (found.fact,), attribute=attribute)
 
 
+# "… parce que je suis nulle", "car j'aime les chiffres", "vu que moi j'ai un bac pro": the writer's own reason
+_MY_REASON = re.compile(r"[,\s]+(?:parce que|parce qu'|pcq|psk|car|vu que|puisque)\s+(?:moi\s+)?(?:je|j'|jsuis|jai|j\s|"
+                        r"ma|mon|mes|moi)\b", re.IGNORECASE)
+
+
 def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list[FilterValue] | None = None,
                 job_named: bool = True, previous_question: str | None = None, outside: tuple[str, ...] = (),
                 background: str = "", previous_text: str = "", own_filters: tuple[FilterValue, ...] = (),
@@ -316,6 +321,12 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
             métier ?"): they do not narrow the answer (a closed question still checks them as part of its claim).
         counted: the number is asked though the text says it in no words of its own ("combien ?" alone).
     """
+    reason = _MY_REASON.search(text)
+    if reason and queries.content_terms(text[:reason.start()]):
+        # "est-ce qu'il faut parler anglais parce que je suis nulle ?": the student's reason is context, not a word
+        # the sheet must say
+        background = f"{background} . {text[reason.start():]}".strip(" .")
+        text = text[:reason.start()].rstrip(" ,") + " ?"
     vocabulary = queries.vocabulary()
     shape = analyse(text, vocabulary, entity_filters)
     if shape.form == OPEN:

@@ -17,7 +17,8 @@ QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pou
                     r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|qu'est|"
                     r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
                     r"existe|doit|dois|pourriez|pourrais|pouvez|pourrait|sauriez|saurais|savez|that|what|which|how|can|do|does|is|are")
-_QUESTION_START = re.compile(r"^\W*(et\s+|mais\s+|alors\s+|sinon\s+|aussi\s+)?(" + QUESTION_OPENERS + r")\b")
+_QUESTION_START = re.compile(r"^\W*(et\s+(?:aussi\s+|puis\s+|enfin\s+|surtout\s+)?|mais\s+|alors\s+|sinon\s+|"
+                             r"aussi\s+)?(" + QUESTION_OPENERS + r")\b")
 # A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
                           r"d'ou|est-ce que|est ce que|est-ce qu|est ce qu|qu'est-ce|a quoi)\b")
@@ -191,7 +192,7 @@ def _cuts_as_context(before: str, after: str) -> bool:
 # A comma, then a word that opens a question of its own
 _COMMA_QUESTION = re.compile(r",\s*((?:et\s+)?(?:quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|"
                              r"c'est quoi|c quoi|c koi|qu'est-ce|est-ce qu|est ce qu|avec qui|lequel|laquelle|"
-                             r"faut|il faut|fo|y a|ya|il y a)\b)", re.IGNORECASE)
+                             r"faut|il faut|fo|y a|ya|il y a|(?:quoi|koi)\s+comme)\b)", re.IGNORECASE)
 # ... or a clause with its own subject that ends on a question word ("on y vient de quels métiers, ça mène à quoi
 # ensuite ?")
 _COMMA_CLAUSE = re.compile(r",\s*((?:et\s+)?(?:ca|ça|il|elle|on|c'est|cest)\s+[^,?.;]*?"

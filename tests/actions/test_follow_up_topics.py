@@ -32,3 +32,14 @@ def test_where_a_job_stands_is_what_it_is_not_a_word_of_its_skills():
     plan = planner.plan_answer("et le middle se situe où là-dedans ?", "definition",
                                queries.resolve_job("middle-office"), [], job_named=True)
     assert [(p.kind, p.topic) for p in plan.parts] == [(planner.TOPIC, "definition")]
+
+
+def test_the_writers_own_reason_is_context_not_a_word_the_sheet_must_say():
+    """"… il faut parler anglais parce que je suis nulle": the back office's sheet lists "Maîtrise de l'anglais"; the
+    reason ("je suis nulle") is no word of the question (it made the answer "la fiche n'en parle pas")."""
+    from actions import planner
+
+    back = queries.resolve_job("back-office")
+    plan = planner.plan_answer("est-ce qu'il faut parler anglais parce que je suis nulle", "skills", back, [])
+    assert [p.kind for p in plan.parts] == [planner.YES]
+    assert "anglais" in plan.parts[0].facts[0].text

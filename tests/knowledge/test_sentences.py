@@ -351,3 +351,12 @@ def test_the_signature_starts_at_the_sign_off(text, signature):
     parts = sentences(text)
     start = signature_start(parts)
     assert (parts[start].text if start < len(parts) else None) == signature
+
+
+@pytest.mark.parametrize("text,questions", [
+    ("bak ofis : koi comme bac, koi comme qualites ?", ["bak ofis : koi comme bac,", "koi comme qualites ?"]),
+    ("le back-office il fait quoi exactement et aussi avec qui il bosse",
+     ["le back-office il fait quoi exactement", "et aussi avec qui il bosse"]),
+])
+def test_questions_after_a_comma_or_et_aussi_are_questions_of_their_own(text, questions):
+    assert [q for q, asked in _split(text) if asked] == questions
