@@ -403,7 +403,8 @@ def counts_within_shown(text: str, topic: str, shown: str, jobs: list[JobInfo]) 
 
 # "cette formation", "son diplôme", "ses études": the diploma the student (or their child) told
 _OWN_DIPLOMA = re.compile(r"\b(?:cette|cet|ce|son|sa|ses|mon|ma|mes|ton|ta|tes|votre|vos|leur)\s+(?:formation|"
-                          r"formations|diplome|diplomes|cursus|parcours|filiere|etudes|bts|but|bac|licence|master)\b")
+                          r"formations|diplome|diplomes|cursus|parcours|filiere|etudes|bts|but|bac|licence|master|"
+                          r"specialite|specialites|spe|spes|option|options)\b")
 
 
 # "elle est dans les bacs que la fiche indique ?", "parmi ceux conseillés ?": among the sheet's list

@@ -43,3 +43,11 @@ def test_the_writers_own_reason_is_context_not_a_word_the_sheet_must_say():
     plan = planner.plan_answer("est-ce qu'il faut parler anglais parce que je suis nulle", "skills", back, [])
     assert [p.kind for p in plan.parts] == [planner.YES]
     assert "anglais" in plan.parts[0].facts[0].text
+
+
+def test_my_specialties_asked_once_told_are_checked_against_the_sheets_list():
+    from actions.questions import asks_own_path
+
+    profile = "terminale generale spe ses hggsp"
+    assert asks_own_path("mes spécialités sont citées pour le back office ?", profile)
+    assert not asks_own_path("mes spécialités sont citées pour le back office ?", None)
