@@ -1132,6 +1132,16 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         # "et pour un débutant ?" right after the experience asked in job offers, read as the salary: a fact of the
         # topic just shown says it ("1ère expérience ou jeune diplômé")
         topic = context.topic_of_intent(instead) or topic
+    answered_for = jobs[0] if len(jobs) == 1 else state.job if not jobs else None
+    said_topics = analyse(text, queries.vocabulary()).topics_named
+    if (answered_for is not None and topic in catalogue and topic not in said_topics
+            and not queries.topic_answer(answered_for.id, topic).found and (hinted := hinted_topic_intent(text))
+            and (hinted_topic := context.topic_of_intent(hinted)) == planner.DEFINITION_TOPIC
+            and queries.topic_answer(answered_for.id, hinted_topic).found):
+        # "le back office c'est dans quel secteur ?" read as the figures, which its sheet does not have: what the job
+        # is, which its words point to ("secteur", "famille de métiers") — not "et l'allemand ?" (the skills' whole
+        # list for a language the sheet does not cite)
+        topic = hinted_topic
     if not catalogue[topic].in_sheets and not planner.goes_beyond_topic(text, topic):
         dispatcher.utter_message(response="utter_not_in_any_sheet", topic_label=catalogue[topic].label.lower(),
                                  buttons=context.with_advisor(context.topic_buttons(None, list(catalogue[topic].next))))

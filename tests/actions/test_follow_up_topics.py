@@ -51,3 +51,19 @@ def test_my_specialties_asked_once_told_are_checked_against_the_sheets_list():
     profile = "terminale generale spe ses hggsp"
     assert asks_own_path("mes spécialités sont citées pour le back office ?", profile)
     assert not asks_own_path("mes spécialités sont citées pour le back office ?", None)
+
+
+def test_a_topic_the_sheet_lacks_gives_way_to_what_the_job_is_when_the_words_point_there():
+    """"Le back office c'est dans quel secteur ?" read as the figures (its sheet has none): what the job is, never the
+    honest gap of a topic the message did not ask; "et l'allemand ?" keeps its own reading."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answer_topic import ActionAnswerTopic
+    from tests.actions.conftest import make_tracker
+
+    assert not queries.topic_answer("back-office", "figures").found
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_figures", [{"entity": "job", "value": "back-office"}],
+                           text="Le back office c'est dans quel secteur ?")
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_answer_definition"]
