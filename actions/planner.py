@@ -18,6 +18,7 @@ from knowledge.entailment import Claim
 from knowledge.matching import TYPO_SIMILARITY, similarity
 from knowledge.queries import FactItem, FoundFact, JobInfo
 from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.sentences import SIGN_OFF_WORDS
 from knowledge.text import as_written, fold
 from knowledge.vocabulary import FilterValue, contains_phrase
 
@@ -170,8 +171,7 @@ _WRITER_ROLE = re.compile(r"(?:\bje suis|\bje me presente\s*:?|\ben tant que|\bj
 
 
 # a sign-off, then no question: what follows is the writer's signature ("Cordialement, M. Benali, conseiller au CIO")
-_SIGNED = re.compile(r"\b(?:cordialement|bien a vous|salutations|respectueusement|merci d'avance|merci par avance|"
-                     r"avec mes remerciements)\b[^?]*$")
+_SIGNED = re.compile(r"\b" + SIGN_OFF_WORDS + r"\b[^?]*$")
 
 
 # "Bonjour, conseillère dans un CIO, j'accompagne…": a job written first, as the writer's signature

@@ -162,8 +162,9 @@ def _context_cuts(chunk: str) -> list[int]:
 
 
 # "Cordialement, M.", "Bien à vous,", "Avec mes remerciements": a sign-off; what follows it is the writer's signature
-_SIGN_OFF = re.compile(r"^\W*(?:bien\s+|tres\s+|sinceres\s+)?(?:cordialement|a vous|bien a vous|salutations|"
-                       r"respectueusement|avec mes remerciements|merci d'avance|merci par avance)\b")
+SIGN_OFF_WORDS = (r"(?:cordialement|bien a vous|salutations|respectueusement|avec mes remerciements|merci d'avance|"
+                  r"merci par avance)")
+_SIGN_OFF = re.compile(r"^\W*(?:bien\s+|tres\s+|sinceres\s+)?(?:a vous|" + SIGN_OFF_WORDS + r")\b")
 
 
 def signature_start(parts: list[Sentence]) -> int:
