@@ -449,9 +449,11 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         plan.parts = [_counted(part) for part in plan.parts]
     elif any(contains_phrase(folded, cue) for cue in queries.vocabulary().duration_cues):
         # "bts banque c'est combien d'années ?": facts that give no duration are what the sheet says, no answer
-        plan.parts = [Part(UNQUALIFIED, part.job, part.topic, part.facts)
-                      if part.kind in (FACTS, FILTERED, YES) and part.facts and not any(
-                          _DURATION.search(fold(f.text)) for f in part.facts) else part for part in plan.parts]
+        # "combien d'heures par semaine ?" of the whole rhythm section: no fact of it gives hours, said plainly
+        plan.parts = [Part(UNQUALIFIED, part.job, part.topic, facts)
+                      if part.kind in (FACTS, FILTERED, YES, TOPIC) and part.job is not None
+                      and (facts := part.facts or queries.topic_answer(part.job.id, part.topic).facts)
+                      and not any(_DURATION.search(fold(f.text)) for f in facts) else part for part in plan.parts]
     value = queries.vocabulary().precise_value_asked(folded)
     if value:
         plan.parts = [_value_unsaid(part, value) for part in plan.parts]
@@ -933,9 +935,10 @@ def _words_of_topic(text: str, topic: str) -> bool:
 def _unhedged(part: Part, folded: str = "") -> Part:
     """"Éventuellement les clients": a "oui" whose best fact hedges is the fact, without the "oui" — unless the
     question asks that much and no more ("les déplacements sont peu fréquents ?")."""
+    words = queries.claim_reader().words
     if part.kind != YES or not part.facts or any(contains_phrase(folded, cue)
-                                                 for cue in queries.claim_reader().words.rare_in_fact):
-        return part
+                                                 for cue in (*words.rare_in_fact, *words.possibility_asked)):
+        return part  # "il peut aller sur les marchés ?" of "il peut être amené à intervenir sur les marchés": yes
     if _hedged(part.facts[0]) or _only_possible(part.facts[0], folded):  # neighbours matching less: no yes either
         return Part(UNQUALIFIED, part.job, part.topic, part.facts)
     return replace(part, facts=tuple(f for f in part.facts if not _hedged(f)))

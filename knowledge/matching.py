@@ -155,6 +155,12 @@ class FactIndex:
         self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + total / 0.5)
         self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
+        # each word's other words of the same meaning ("achet" -> "achat"), as stems
+        self._same_meaning: dict[str, set[str]] = {}
+        for group in analyzer.vocabulary.same_meaning:
+            stems = {analyzer.stem(word) for word in group}
+            for stem in stems:
+                self._same_meaning.setdefault(stem, set()).update(stems - {stem})
 
     def similar_terms(self, term: str) -> tuple[tuple[str, float], ...]:
         """The facts' terms similar to a message's term, with their similarity: computed once per term (the
@@ -172,7 +178,15 @@ class FactIndex:
         only in the other words the knowledge base gives the fact (its aliases) nor only as a word of the same family
         ("comptabilité" is not the sheet's "comptables": shown, never a "oui")."""
         own = self.analyzer.terms(own_text)
-        return all(any(similarity(term, t) > FAMILY_SIMILARITY for t in own) for term in matched)
+        matched = tuple(matched)
+        said = [term for term in matched if any(similarity(term, t) > FAMILY_SIMILARITY for t in own)]
+        if len(said) == len(matched):
+            return True
+        # "acheter et vendre des titres" for the sheet's "opérations d'achat et de vente de titres": a verb for the
+        # sheet's noun, beside a word of the sheet's own ("il vend ?" alone is too vague to be that fact)
+        same = [other for t in own for other in self._same_meaning.get(t, ())]
+        return bool(said) and all(term in said or any(similarity(term, t) > FAMILY_SIMILARITY for t in same)
+                                  for term in matched)
 
     def weight(self, term: str) -> float:
         return self._idf.get(term, self._unknown_idf)

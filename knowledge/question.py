@@ -50,13 +50,23 @@ _REQUEST = re.compile(r"\b(?:pourriez|pouvez|pourrais|peux|peut|pourrait)(?:[- ]
                       r"lister|citer|donner|presenter|decrire|rappeler|enumerer|resumer|communiquer|dire|parler)\b")
 
 
+# "seulement les métiers où on peut aller", "juste les compétences du back": a part of a list asked for
+_ONLY_THE = re.compile(r"^\W*(?:(?:et|ok|alors|donc|bon)\s+)?(?:seulement|juste|uniquement|rien que|que)\s+"
+                       r"(?:les|la|le|l'|ses|sa|son|des|ceux|celles)\b")
+
+
 # "se situe où", "ça se passe où ?", "il travaille où ?", "c'est où ?": where (folded "ou" is also "or")
 _WHERE = re.compile(r"\b(?:situe|situent|trouve|trouvent|passe|passent|travaille|travaillent|bosse|bossent|place|"
                     r"positionne|positionnent|exerce|exercent|c'est|cest)\s+ou\b(?!\s+(?:le|la|les|un|une|des|pas)\s|\s+l')")
 
 
+# "si y a un litige, c'est le middle qui fait l'intermédiaire ?": a cleft after the condition, a closed question
+_CLEFT = re.compile(r"\b(?:c'est|c est|cest|c)\s+(?:le|la|les|l'|lui|elle|eux|elles)\b[^?]*?\bqui\b")
+
+
 def _form(folded: str, vocabulary: Vocabulary) -> str:
-    if _HYPOTHESIS.match(folded.strip()) or _WHICH_OF_TWO.search(folded) or _EQUALS_WHAT.search(folded):
+    if (_HYPOTHESIS.match(folded.strip()) and not _CLEFT.search(folded)) or _WHICH_OF_TWO.search(folded) \
+            or _EQUALS_WHAT.search(folded):
         return OPEN
     for cue in vocabulary.indirect_yes_no:
         match = contains_phrase(folded, cue)
@@ -77,6 +87,8 @@ def _form(folded: str, vocabulary: Vocabulary) -> str:
         return OPEN  # "et le middle se situe où là-dedans ?": "où" (where), not "ou" (or)
     if _REQUEST.search(folded):
         return OPEN  # "pourriez-vous me les détailler ?", "tu peux m'expliquer le BO ?": a request, not a yes/no
+    if _ONLY_THE.match(folded) and not folded.rstrip().endswith("?"):
+        return OPEN  # "seulement les métiers où on peut aller après le middle": a part of a list asked for
     if _noun_follow_up(folded, vocabulary) and not any(contains_phrase(folded, c) for c in _ALSO):
         return OPEN  # "et l'expérience demandée ?": what the sheet says of it, not a yes ("et l'allemand aussi ?" is)
     if folded.rstrip().endswith("?") or any(contains_phrase(folded, c) for c in vocabulary.yes_no_cues):
@@ -104,7 +116,14 @@ def _asks_for(folded: str, wh_word: str) -> bool:
         return False
     if match is not None and _RELATIVE_WHERE.search(folded[:match.start()]) and wh_word in ("d'ou", "ou ca"):
         return False  # "mon métier fait partie des métiers d'où on vient ?": the sheet's heading, not "from where?"
+    if (match is not None and _CLOSING_PLEA.fullmatch(folded[match.start():])
+            and re.search(r"[a-z]", folded[:match.start()])):
+        return False  # "je peux devenir auditeur stp dis moi": a plea closing the question, which asks no value
     return match is not None and not _IN_A_LIST.search(folded[:match.start()])
+
+
+# "…, dis-moi", "stp dites-moi !": a request closing the message, nothing asked after it
+_CLOSING_PLEA = re.compile(r"(?:dis|dites)[- ]moi(?:\s+(?:stp|svp|steuplait|stv|please|merci))?\s*[?!.]*\s*")
 
 
 # a noun of jobs right before "d'où": a relative clause ("les métiers d'où l'on vient")

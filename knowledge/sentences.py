@@ -14,14 +14,17 @@ from knowledge.text import fold
 
 # Words that open a question, folded: "quel", "combien", "est-ce que", "c'est quoi", "faut-il", "on peut"...
 QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pourquoi|pk|d'ou|dou|ou|qui|quoi|koi|"
-                    r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|qu'est|"
+                    r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|c'est qui|cest qui|c qui|"
+                    r"qu'est|"
                     r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
                     r"existe|doit|dois|pourriez|pourrais|pouvez|pourrait|sauriez|saurais|savez|that|what|which|how|can|do|does|is|are")
 _QUESTION_START = re.compile(r"^\W*(et\s+(?:aussi\s+|puis\s+|enfin\s+|surtout\s+)?|mais\s+|alors\s+|sinon\s+|"
                              r"aussi\s+)?(" + QUESTION_OPENERS + r")\b")
 # A word that makes a sentence a question wherever it stands ("pour le MO il faut QUEL niveau")
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
-                          r"d'ou|est-ce que|est ce que|est-ce qu|est ce qu|qu'est-ce|a quoi)\b")
+                          r"d'ou|d ou|est-ce que|est ce que|est-ce qu|est ce qu|qu'est-ce|a quoi)\b"
+                          # "le back bosse avec qui", "c'est pour qui": "qui" closing the clause asks whom
+                          r"|\b(?:avec|pour|a|chez|de) qui\s*\??\s*$")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
                    # "savoir ce que fait…" asks too
                    r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")

@@ -63,6 +63,7 @@ class ClaimWords:
     sameness: tuple[str, ...] = ()  # "X c'est genre Y ?", "X c'est pareil que Y ?": no list says two things are one
     certainty: tuple[str, ...] = ()  # "c'est sûr ?", "toujours ?": a certainty no "peut"/"peuvent" fact gives
     possible_in_fact: tuple[str, ...] = ()  # "les équipes peuvent être réparties": a possibility, not a certainty
+    possibility_asked: tuple[str, ...] = ()  # "il peut aller sur les marchés ?": what "peut être amené à" says
     option_topics: tuple[str, ...] = ("studies", "careers", "trainings")
     required_topics: tuple[str, ...] = ("studies", "careers", "trainings", "figures")
     job_topics: tuple[str, ...] = ("careers", "interlocutors")
@@ -86,6 +87,9 @@ class Vocabulary:
     become_verbs: tuple[str, ...] = ()
     number_words: dict[int, str] | None = None
     claims: ClaimWords = field(default_factory=ClaimWords)
+    # a noun and the verb of one action the stemmer cannot join ("achat"/"acheter", "gestion"/"gérer"): the sheet's
+    # word said otherwise, which may carry a "oui" (a word of the same family that means something else does not)
+    same_meaning: tuple[tuple[str, ...], ...] = ()
     count_cues: tuple[str, ...] = ()
     duration_cues: tuple[str, ...] = ()  # "en combien de temps ?": a duration asked, not a number of items
     ranking_cues: tuple[str, ...] = ()
@@ -250,6 +254,12 @@ def _precise_values(path: Path, raw) -> dict[str, tuple[tuple[str, ...], tuple[s
     return values
 
 
+def _word_groups(path: Path, raw, where: str) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(raw, list) or not all(isinstance(group, list) and len(group) >= 2 for group in raw):
+        raise DataFileError(path, None, f"{where} must be a list of word lists (two words or more each)")
+    return tuple(_folded_list(path, group, where) for group in raw)
+
+
 def _claim_words(path: Path, raw) -> ClaimWords:
     if raw is None:
         return ClaimWords()
@@ -259,7 +269,8 @@ def _claim_words(path: Path, raw) -> ClaimWords:
              for name in ("diploma_starts", "job_starts", "item_stops", "item_skips", "required", "frequent",
                           "rare_in_fact", "frequent_in_fact", "excluding", "impossible", "need_verbs",
                           "specialty_words", "own_cues", "access_cues", "series_starts", "minimum_cues",
-                          "duration_units", "only", "certainty", "possible_in_fact", "sameness", "modalities",
+                          "duration_units", "only", "certainty", "possible_in_fact", "possibility_asked", "sameness",
+                          "modalities",
                           "required_in_fact", "third_person_cues", "level_words", "negations",
                           "not_negations", "wider_scopes", "teaching_cues", "doing_verbs", "bac_specialties")}
     levels_raw = raw.get("levels") or {}
@@ -293,6 +304,7 @@ def _claim_words(path: Path, raw) -> ClaimWords:
         minimum_cues=lists["minimum_cues"], duration_units=lists["duration_units"], access_cues=lists["access_cues"],
         only=lists["only"], certainty=lists["certainty"], sameness=lists["sameness"], modalities=lists["modalities"],
         possible_in_fact=lists["possible_in_fact"], required_in_fact=lists["required_in_fact"],
+        possibility_asked=lists["possibility_asked"],
         third_person_cues=lists["third_person_cues"], level_words=lists["level_words"],
         teaching_cues=lists["teaching_cues"], doing_verbs=lists["doing_verbs"],
         negations=lists["negations"], not_negations=lists["not_negations"],
@@ -350,6 +362,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         become_verbs=_folded_list(path, data.get("become_verbs") or [], "become_verbs"),
         number_words={int(k): str(v) for k, v in (data.get("number_words") or {}).items() if k != LINE_KEY},
         claims=_claim_words(path, data.get("claims")),
+        same_meaning=_word_groups(path, data.get("same_meaning") or [], "same_meaning"),
         count_cues=_folded_list(path, data.get("count_cues") or [], "count_cues"),
         duration_cues=_folded_list(path, data.get("duration_cues") or [], "duration_cues"),
         ranking_cues=_folded_list(path, data.get("ranking_cues") or [], "ranking_cues"),

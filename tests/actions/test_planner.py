@@ -51,6 +51,12 @@ def slot(events, name):
     ("ask_careers", "après le middle office on peut devenir auditeur ?", "mo", "Auditeur"),
     ("ask_studies", "est-ce que le BUT GEA mène au back office ?", "bo", "GEA"),
     ("ask_interlocutors", "il parle avec les clients ?", "mo", "clients"),
+    # the sheet's noun said as its verb ("opérations d'achat et de vente")
+    ("ask_missions", "il peut acheter et vendre des titres sur les marchés le back ?", "bo", "achat"),
+    # a possibility asked of a fact that says one ("il peut être amené à intervenir sur les marchés financiers")
+    ("ask_missions", "et il peut aller sur les marchés financiers ?", "bo", "amené"),
+    # when, on the student's way, is no word to find; a plea closing the question asks no list
+    ("ask_careers", "après quelques années en MO je peux devenir auditeur stp dis moi", "mo", "Auditeur"),
 ])
 def test_yes_quotes_the_fact_of_the_asked_sheet(default_kb, intent, text, job, words):
     message = only(ask(intent, text, job)[0])
@@ -500,6 +506,9 @@ def test_a_quality_asked_as_demanded_gets_its_yes(default_kb):
     # what the student says the sheet says, hedge included, is a yes; more than it says is not
     ("les déplacements sont peu fréquents en middle office, c'est bien ça ?", "middle-office", "rhythm", planner.YES),
     ("il se déplace souvent ?", "middle-office", "rhythm", planner.LESS_OFTEN),
+    # "peut être amené à intervenir sur les marchés": a possibility, yes to "il peut", not to a plain "il va"
+    ("il peut aller sur les marchés financiers le back ?", "back-office", "definition", planner.YES),
+    ("le back va sur les marchés financiers ?", "back-office", "definition", planner.UNQUALIFIED),
     # the student already holds the job: where it leads
     ("je suis gestionnaire middle office, je pourrais devenir secrétaire général d'après la fiche ?", "middle-office",
      "careers", planner.YES),
@@ -1637,3 +1646,11 @@ def test_where_one_comes_from_said_outright_outweighs_where_one_works():
     assert planner.move_order("je suis au middle office, on peut venir du back ?", [mo, bo]) == (bo, mo)
     assert planner.move_order("je bosse au back office, je peux passer au middle ?", [bo, mo]) == (bo, mo)
     assert planner.move_order("on peut passer du middle au back ?", [mo, bo]) == (mo, bo)
+
+
+@pytest.mark.parametrize("text", ["faut un bac+5 pour le middle office ?", "fo un bac+5 pr le middle ?",
+                                  "fodra un bac+5 pour faire middle ?"])
+def test_a_level_asked_as_needed_in_sms_is_no_obligation_of_a_list_of_levels(mo, text):
+    """Job offers ask bac+2 to bac+5: a need asked, however spelled, is "non, pas obligatoire", never "oui"."""
+    [part] = planner.plan_answer(text, "studies", mo).parts
+    assert part.kind == planner.NOT_REQUIRED, part

@@ -62,6 +62,14 @@ def test_prefix_scorer_is_a_working_baseline(repo):
     ("l'anglais c'est quel niveau ?", OPEN),
     ("le bac pro il est dans la liste ?", YES_NO),  # whether an item is listed, not the list
     ("donne moi la liste des études", OPEN),
+    # a condition then a cleft asks who: closed; a condition alone asks what happens then
+    ("si ya un litige c le middle qui fait l intermediaire ?", YES_NO),
+    ("et si le client paie pas ?", OPEN),
+    # a plea closing the message asks no value; "dis-moi" before what is asked does
+    ("après quelques années je peux devenir auditeur stp dis moi", YES_NO),
+    ("dis moi les missions du back", OPEN),
+    # a part of a list asked for, its "on peut" in a relative clause
+    ("seulement les metiers ou on peut aller apres le middle", OPEN),
 ])
 def test_question_form(repo, text, form):
     assert analyse(text, repo.vocabulary).form == form
@@ -192,3 +200,15 @@ def test_not_knowing_whether_asks_yes_or_no():
     from knowledge import queries
 
     assert analyse("jsp si le back office fait des trucs sur les marchés", queries.vocabulary()).form == YES_NO
+
+
+def test_a_noun_and_its_verb_are_the_sheets_own_words_a_family_word_is_not(repo):
+    """"acheter et vendre" says the sheet's "opérations d'achat et de vente" (same_meaning in the vocabulary), which
+    may carry a "oui"; "comptabilité" is only of the family of the sheet's "comptables"."""
+    index = repo.fact_index()
+    analyzer = index.analyzer
+    own = "Intervenir sur les marchés pour des opérations d'achat et de vente de titres"
+    assert index.in_own_words(own, analyzer.terms("acheter et vendre des titres"))
+    assert not index.in_own_words(own, analyzer.terms("placer des titres"))
+    assert not index.in_own_words(own, analyzer.terms("il vend"))  # a verb alone is too vague to be that fact
+    assert not index.in_own_words("Connaissance des procédures comptables", analyzer.terms("comptabilité"))

@@ -22,6 +22,19 @@ def test_two_questions_joined_by_et_are_cut():
         "c'est quoi le back office", "et il faut quel niveau ?"]
 
 
+@pytest.mark.parametrize("text,first,second", [
+    ("le back bosse avec qui et faut quelles qualites", "le back bosse avec qui", "et faut quelles qualites"),
+    ("c quoi le BO et d ou vient ta fiche", "c quoi le BO", "et d ou vient ta fiche"),
+    ("c qui les collegues du BO et faut quel niveau", "c qui les collegues du BO", "et faut quel niveau"),
+])
+def test_a_question_closed_by_whom_or_opened_by_where_in_sms_is_one_of_two(text, first, second):
+    assert _split(text) == [(first, True), (second, True)]
+
+
+def test_whom_inside_a_relative_clause_is_no_question_of_its_own():
+    assert _split("les gens avec qui il bosse sont sympas ?") == [("les gens avec qui il bosse sont sympas ?", True)]
+
+
 def test_offsets_point_into_the_message():
     text = "Merci.  Et les études ?"
     assert all(text[s.start:s.end] == s.text for s in sentences(text))
