@@ -67,7 +67,7 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     asked = [(q["text"], q["intent"]) for q in split or []
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
-    parallel = (_parallel_questions(text, intent) or _also_asked(text, intent)
+    parallel = (_parallel_questions(text, intent) or _also_asked(text, intent) or _two_things(text)
                 if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
         return parallel
@@ -88,7 +88,8 @@ _AND_THEN = re.compile(r",\s*(?=et\s)")
 
 def _parallel_questions(text: str, intent: str) -> list[tuple[str, str]]:
     """"le middle fait quoi avec les risques, et le back avec les échéances ?": a second question, elliptic, on
-    another job — each part asks its own job about its own words (the same intent). [] when the message is one."""
+    another job — each part asks its own job about its own words (the same intent). "horaires du back et
+    compétences du middle": each part names its own topic, each its own intent. [] when the message is one."""
     for match in _AND_THEN.finditer(text):
         before, after = text[:match.start()], text[match.end():]
         first, second = queries.jobs_in_text(before), queries.jobs_in_text(after)
@@ -96,7 +97,40 @@ def _parallel_questions(text: str, intent: str) -> list[tuple[str, str]]:
                 and queries.content_terms(queries.without_job_names(before))
                 and queries.content_terms(queries.without_job_names(after))):
             return [(before.strip(), intent), (after.strip(), intent)]
+    for match in _AND_BARE.finditer(text):
+        # without the comma, only where each side names a topic of its own ("les différences entre le middle et le
+        # back" is one comparison)
+        before, after = text[:match.start()], text[match.end():]
+        first, second = queries.jobs_in_text(before), queries.jobs_in_text(after)
+        topics = (named_topic_intent(before), named_topic_intent(after))
+        if (len(first) == 1 and len(second) == 1 and first != second and all(topics) and topics[0] != topics[1]
+                and not compares(text)):
+            return [(before.strip(), topics[0] or intent), (after.strip(), topics[1] or intent)]
     return []
+
+
+_AND_BARE = re.compile(r"\s+(?=et\s)")
+SHORT_THING = 4  # words of a noun phrase that a second thing follows ("déplacements et anglais en middle ?")
+
+
+def _two_things(text: str) -> list[tuple[str, str]]:
+    """"déplacements et anglais en middle ça donne quoi": two things of two sections joined by "et", the first a
+    short noun phrase — each asked of its own section (two topics the message names are one plan's already). []
+    when the message asks one thing."""
+    match = _AND_BARE.search(text)
+    if match is None or compares(text) or len(set(queries.jobs_in_text(text))) > 1:
+        return []
+    before, after = text[:match.start()].strip(" ,"), text[match.end() + 3:].strip()
+    if not before or len(before.split()) > SHORT_THING or not after:
+        return []
+    named = (named_topic_intent(before), named_topic_intent(after))
+    if all(named):
+        return []
+    first = named[0] or hinted_topic_intent(before) or _fact_topic_intent(before, "nlu_fallback")
+    second = named[1] or hinted_topic_intent(after) or _fact_topic_intent(after, "nlu_fallback")
+    if _NOUN_PHRASE.match(fold(after)):
+        after = f"et {after}"  # "… et l'anglais au middle ?": what the sheet says of it (a follow-up), not a yes/no
+    return [(before, first), (after, second)] if first and second and first != second else []
 
 
 # "…, ainsi que les évolutions possibles pour chacun d'eux ?": a second thing asked, joined without a question word

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.compare_jobs import DEFAULT_COMPARISON_TOPIC, _topic_asked
-from actions.questions import _also_asked
+from actions.questions import _also_asked, _parallel_questions, _two_things
 from knowledge import queries
 from knowledge.question import OPEN, analyse
 
@@ -67,3 +67,24 @@ def test_a_topic_the_sheet_lacks_gives_way_to_what_the_job_is_when_the_words_poi
                            text="Le back office c'est dans quel secteur ?")
     ActionAnswerTopic().run(dispatcher, tracker, {})
     assert [m.get("response") for m in dispatcher.messages] == ["utter_answer_definition"]
+
+
+def test_each_job_with_its_own_topic_joined_by_a_bare_et_is_two_questions():
+    assert _parallel_questions("horaires du back et competences du middle", "ask_rhythm") == [
+        ("horaires du back", "ask_rhythm"), ("et competences du middle", "ask_skills")]
+    # one topic of both jobs, and the jobs set side by side, stay one question
+    assert _parallel_questions("les missions du back et du middle", "ask_missions") == []
+    assert _parallel_questions("les différences entre le middle et le back", "compare_jobs") == []
+
+
+def test_two_things_of_two_sections_joined_by_et_are_each_asked_of_its_own():
+    parts = _two_things("deplacements et anglais en middle ca donne quoi")
+    assert [intent for _, intent in parts] == ["ask_rhythm", "ask_skills"], parts
+    # the noun phrase after "et" asks what the sheet says of it, not a yes/no
+    second = _two_things("les déplacements et l'anglais au middle ?")[1][0]
+    assert second.startswith("et l'anglais") and analyse(second, queries.vocabulary()).form == OPEN
+    # two things of one section, two topics named (one plan answers both), or a long first part: not cut here
+    assert _two_things("rigueur et organisation c'est demandé au back ?") == []
+    assert _two_things("les horaires et les compétences du middle ?") == []
+    assert _two_things("c'est quoi le back office et le middle office") == []
+
