@@ -80,8 +80,13 @@ def asked_word(text: str) -> str:
     words of a question about a word ("vu", "contexte", "veut dire")."""
     asking = queries.vocabulary().term_question_words
     quoted = _QUOTED.search(text)
-    said = quoted.group(1) if quoted else queries.without_job_names(text)
+    said = quoted.group(1) if quoted else _WHERE_ON_THE_SHEET.sub(" ", queries.without_job_names(text))
     return " ".join(w for w in fold(said).split() if w.strip("?!.,;:'") not in asking)
+
+
+# "écrit en haut de la fiche", "tout en bas": where the student saw the word, no word of it
+_WHERE_ON_THE_SHEET = re.compile(r"\b(?:tout\s+)?(?:en haut|en bas|au debut|a la fin|au dessus|en dessous)"
+                                 r"(?:\s+(?:de|du|des|d'))?(?![a-z])")
 
 
 def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | None:

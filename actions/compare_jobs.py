@@ -162,16 +162,19 @@ def _each_answered(plan: planner.Plan) -> planner.Plan:
 
 def _dispatch_point(dispatcher: CollectingDispatcher, found: list[queries.FoundFact]) -> None:
     """Each job's facts on the point the message names (or the sheet's silence on it)."""
-    sections, sources = [], []
+    sections, sources, strong = [], [], []
     for job in queries.list_jobs():
         own = [f for f in found if f.job.id == job.id]
+        strong.append(bool(own) and own[0].coverage >= planner.STRONG)
         close = [f.fact for f in own if f.coverage >= own[0].coverage * planner.CLOSE_TO_BEST][:planner.MAX_FACTS] \
             if own else []
         body = facts_block(tuple(close)) if close else response_text("utter_compare_not_in_sheet")
         sections.append(f"▸ {job.name}\n\n{body}")
         if own:
             sources.append(queries.topic_answer(job.id, own[0].topic).source.publisher)
-    dispatcher.utter_message(response="utter_compare_point", facts="\n\n".join(sections),
+    # "lequel demande l'anglais ?" where each sheet says it: said first that both do
+    response = "utter_compare_point_both" if len(strong) > 1 and all(strong) else "utter_compare_point"
+    dispatcher.utter_message(response=response, facts="\n\n".join(sections),
                              source=" ; ".join(dict.fromkeys(sources)), buttons=context.job_buttons())
 
 

@@ -84,7 +84,7 @@ def _compare(text: str, slots: dict | None = None):
 
 def test_a_ranking_is_beyond_the_sheets_each_says_its_own_on_that_point():
     messages = _compare("lequel des deux demande le plus d'anglais ?")
-    assert [m["response"] for m in messages] == ["utter_compare_no_ranking", "utter_compare_point"]
+    assert [m["response"] for m in messages] == ["utter_compare_no_ranking", "utter_compare_point_both"]
     point = messages[1]["facts"]
     assert "Maîtrise de l'anglais" in point and "Utiliser l'anglais en contexte professionnel" in point
     assert "Encadrer une équipe" not in point  # that point only, not the whole skills lists
@@ -701,3 +701,21 @@ def test_a_word_only_a_sheet_s_source_names_is_shown_where_it_is_written(dispatc
     answered, job = dispatch_term_question(dispatcher, "IDCC 2931 c koi ?")
     assert answered and dispatcher.messages[0]["response"] == "utter_term_used"
     assert "IDCC 2931" in dispatcher.messages[0]["facts"] and job is not None and job.id == "middle-office"
+
+
+@pytest.mark.parametrize("text", ["c quoi l IDCC marqué sur la fiche middle",
+                                  "C'est quoi ce IDCC 2931 écrit en haut de la fiche middle office ?"])
+def test_where_on_the_sheet_a_word_is_written_is_no_word_asked(text):
+    """"marqué sur la fiche", "écrit en haut de la fiche": where the student saw the word, not words it must have."""
+    from actions.answer_term import dispatch_term_question
+
+    dispatcher = CollectingDispatcher()
+    answered, job = dispatch_term_question(dispatcher, text)
+    assert answered and dispatcher.messages[0]["response"] == "utter_term_used", dispatcher.messages
+    assert "IDCC 2931" in dispatcher.messages[0]["facts"]
+
+
+def test_a_point_both_sheets_make_is_said_of_both():
+    """"lequel demande l'anglais ?" where each sheet cites it: both, said first; a point one sheet lacks is not."""
+    assert [m["response"] for m in _compare("middle ou back, lequel demande l anglais")] == ["utter_compare_point_both"]
+    assert _compare("lequel des deux est le plus stressant ?")[-1]["response"] == "utter_compare_point"
