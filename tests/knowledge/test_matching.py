@@ -212,3 +212,11 @@ def test_a_noun_and_its_verb_are_the_sheets_own_words_a_family_word_is_not(repo)
     assert not index.in_own_words(own, analyzer.terms("placer des titres"))
     assert not index.in_own_words(own, analyzer.terms("il vend"))  # a verb alone is too vague to be that fact
     assert not index.in_own_words("Connaissance des procédures comptables", analyzer.terms("comptabilité"))
+
+
+def test_a_word_the_knowledge_base_gives_a_fact_outranks_a_typo_of_another_fact_s_word(repo):
+    """"ça peut changer selon quoi ?": "changer" is given to "les horaires peuvent varier", it is one letter from the
+    sheets' "chargé" — the word given exactly comes first."""
+    best = repo.fact_index().search("ça peut changer selon quoi ?")[0]
+    assert best.fact.text.startswith("Selon l'actualité et les urgences"), best
+
