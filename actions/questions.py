@@ -470,6 +470,19 @@ def asks_own_path(text: str, profile: str | None) -> bool:
                                                                                                           profile)
 
 
+# the words around "la fiche" of a job that ask nothing of their own ("et dans la fiche de l'autre métier ?")
+_AROUND_A_SHEET = frozenset({"et", "dans", "sur", "selon", "d'apres", "pour", "la", "le", "sa", "ta", "leur", "fiche",
+                             "de", "du", "l'", "l", "autre", "metier", "job", "poste", "alors", "ok", "chez", "celle",
+                             "cette", "aussi", "sinon", "d'", "apres", "en", "ce", "qu'", "dit"})
+
+
+def names_only_a_sheet(text: str) -> bool:
+    """"et dans la fiche de l'autre métier ?", "et selon la fiche du back ?": a sheet named as where to look, nothing
+    asked of its own (no source word: "d'où vient la fiche ?" asks where it comes from)."""
+    words = re.findall(r"[a-z]+'?", fold(queries.without_job_names(text)))
+    return "fiche" in words and set(words) <= _AROUND_A_SHEET
+
+
 def tells_only_own_path(text: str) -> bool:
     """"moi jsuis en terminale générale", "j'ai un bac pro commerce": a statement of the student's own diploma and
     nothing else — with a job in context, whether the sheet lists it."""
@@ -495,6 +508,13 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     for text, intent in asked:
         if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
             intent = _fact_topic_intent(text, intent) or intent
+        shown = tracker.get_slot("topic")
+        if (whole_message and context.topic_of_intent(intent) == planner.SOURCE_TOPIC and state.question
+                and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC
+                and names_only_a_sheet(text)):
+            # "et dans la fiche de l'autre métier ?" right after "le BTS banque en fait partie ?": the sheet is where
+            # to look, the question is the one just asked — not where the sheets come from
+            text, intent = state.question, f"{context.TOPIC_INTENT_PREFIX}{shown}"
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         if whole_message and len(jobs) > 1 and tracker.latest_message.get("context"):
             # "J'ai cru comprendre que, côté middle-office, on conseille l'AMF. … si la fiche du back-office mentionne

@@ -25,8 +25,8 @@ GROUP_WEIGHT = 0.6  # a word of the fact's group heading counts less than a word
 # a word only the knowledge base's aliases give a fact ("management d'équipe" for "Encadrer une équipe") counts less
 # than the sheet's own: a fact saying the word itself comes first
 ALIAS_WEIGHT = 0.8
-# a typo of the sheet's word counts a little less than a word the knowledge base gives the fact (ALIAS_WEIGHT): "changer"
-# (an alias of "les horaires peuvent varier") before "chargé"
+# a typo of the sheet's word counts a little less than a word the knowledge base gives the fact (ALIAS_WEIGHT):
+# "changer" (an alias of "les horaires peuvent varier") before "chargé"
 PREFIX_SIMILARITY, TYPO_SIMILARITY = 0.9, 0.78
 FAMILY_PREFIX = 7  # letters two stems share to be one word family (see similarity)
 FAMILY_SIMILARITY = 0.7  # below a typo: a fact found only through a word's family is shown, never a "oui"

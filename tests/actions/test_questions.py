@@ -9,6 +9,7 @@ from actions.answer_topic import ActionAnswerTopic
 from actions.context import asks_same_question
 from knowledge import queries
 from knowledge.text import fold
+from tests.actions.conftest import make_tracker
 
 
 def _tracker(text: str, questions: list[tuple[str, str]], context: list[str] | None = None,
@@ -1232,3 +1233,18 @@ def test_an_outcome_promised_gets_the_fact_without_a_yes():
     messages, _ = _run(_tracker(text, [(text, "ask_studies")], entities=[{"entity": "job", "value": "back-office"}]))
     assert "BTS Banque" in str(messages[0].get("facts")), messages
     assert all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages), messages
+
+
+def test_the_other_sheet_named_as_where_to_look_asks_the_question_just_asked(dispatcher):
+    """"le BTS banque en fait partie ?" (the middle office's studies) then "et dans la fiche de l'autre métier ?" (read
+    as where the sheets come from): the same question, of the back office — its sheet lists BTS Banque."""
+    slots = {"job": "middle-office", "topic": "studies", "question": "le BTS banque en fait partie ?"}
+    tracker = make_tracker("ask_source", [], slots=slots, text="et dans la fiche de l'autre métier ?")
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_fact_yes" and "BTS Banque" in message["facts"], message
+    assert "back-office" in message["job_name"]
+    # where the sheets come from is still that
+    other = CollectingDispatcher()
+    ActionAnswerTopic().run(other, make_tracker("ask_source", [], slots=slots, text="et d'où vient la fiche ?"), {})
+    assert other.messages[0]["response"] != "utter_fact_yes"
