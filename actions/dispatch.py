@@ -143,6 +143,16 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     else:  # NOT_IN_SHEET, FILTER_NONE: the honest gap, then what the sheet does say on the topic
         values.update(filter_label=_filter_label(part), facts=facts_block(answer.facts))
     dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, **values)
+    if part.kind == planner.OTHER_DIRECTION and part.job is not None:
+        # "le middle peut déboucher sur analyste financier ?" (a job one comes from): then where the sheet says it
+        # does lead, the direction asked
+        given = {f.direction for f in part.facts}
+        listed = tuple(f for f in queries.topic_answer(part.job.id, part.topic).facts
+                       if f.direction is not None and f.direction not in given)
+        if listed and len(given) == 1:
+            dispatcher.utter_message(response="utter_fact_elsewhere_own", job_name=values["job_name"],
+                                     own_where=_where(part.topic, listed), own_facts=facts_block(listed),
+                                     source=queries.topic_answer(part.job.id, part.topic).source.publisher)
 
 
 def _own_options(part: Part) -> tuple:

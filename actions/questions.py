@@ -464,8 +464,10 @@ def asks_own_path(text: str, profile: str | None) -> bool:
     if analyse(text, queries.vocabulary()).form == OPEN:
         return False
     reader = queries.claim_reader()
-    if any(not item.bare for item in reader.items(queries.without_job_names(text, marker=planner.JOB_MARKER))):
-        return False
+    told = fold(own_path(text) or "")  # "je suis en terminale STMG et le back ça m'intéresse, c'est jouable ?"
+    if any(not item.bare and not (told and contains_phrase(told, item.text))
+           for item in reader.items(queries.without_job_names(text, marker=planner.JOB_MARKER))):
+        return False  # a diploma named besides the student's own: whether the sheet lists that one
     return any(contains_phrase(folded, cue) for cue in reader.words.access_cues) or refers_to_own_diploma(text,
                                                                                                           profile)
 
@@ -481,6 +483,19 @@ def names_only_a_sheet(text: str) -> bool:
     asked of its own (no source word: "d'où vient la fiche ?" asks where it comes from)."""
     words = re.findall(r"[a-z]+'?", fold(queries.without_job_names(text)))
     return "fiche" in words and set(words) <= _AROUND_A_SHEET
+
+
+# the words around a job's name that ask nothing of their own ("et lui ? le middle", "et chez l'autre ?")
+_AROUND_A_JOB = frozenset({"et", "lui", "elle", "eux", "pour", "le", "la", "les", "l'", "du", "de", "des", "au",
+                           "aux", "en", "chez", "alors", "sinon", "ok", "puis", "autre", "celui", "celle", "la-bas",
+                           "cote", "niveau", "dans", "son", "sa", "cas", "metier", "job", "poste"})
+
+
+def names_only_a_job(text: str) -> bool:
+    """"et lui ? le middle", "et chez l'autre ?": a job (or "l'autre") and nothing asked of its own."""
+    words = re.findall(r"[a-z]+'?(?:-[a-z]+)?", fold(queries.without_job_names(text)))
+    named = bool(queries.jobs_in_text(text)) or "autre" in words
+    return named and set(words) <= _AROUND_A_JOB
 
 
 def tells_only_own_path(text: str) -> bool:
@@ -509,11 +524,12 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
             intent = _fact_topic_intent(text, intent) or intent
         shown = tracker.get_slot("topic")
-        if (whole_message and context.topic_of_intent(intent) == planner.SOURCE_TOPIC and state.question
+        if (whole_message and context.topic_of_intent(intent) and state.question
                 and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC
-                and names_only_a_sheet(text)):
-            # "et dans la fiche de l'autre métier ?" right after "le BTS banque en fait partie ?": the sheet is where
-            # to look, the question is the one just asked — not where the sheets come from
+                and (names_only_a_sheet(text) or names_only_a_job(text))):
+            # "et dans la fiche de l'autre métier ?" right after "le BTS banque en fait partie ?" (read as the
+            # sources), "et lui ? le middle" (read as a topic its words do not name): the question just asked, of
+            # that job
             text, intent = state.question, f"{context.TOPIC_INTENT_PREFIX}{shown}"
         jobs = context.mentioned_jobs(tracker) if whole_message else queries.jobs_in_text(text)
         if whole_message and len(jobs) > 1 and tracker.latest_message.get("context"):

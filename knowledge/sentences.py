@@ -48,8 +48,8 @@ _GREETING_LEAD = re.compile(r"^\s*(?:slt|salut|bonjour|bjr|bonsoir|coucou|cc|hel
 
 # A short question that only points back at the sentence before it ("Un élève me demande si le BO intervient quand
 # les clients ne paient pas. Qu'en dit la fiche ?", "… une école de commerce. La fiche en fait-elle mention ?")
-_REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|le mentionne|"
-                          r"la mentionne|les mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
+_REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|font|pense|pensez)|\ble mentionne|"
+                          r"\bla mentionne|\bles mentionne|cela|ceci|ce parcours|ces parcours|ce cas|le cas\b|"
                           r"c'est possible|est-ce possible|c'est vrai|est-ce vrai|c'est juste|est-ce juste|"
                           r"c'est exact|est-ce exact|est ce exact|est-ce correct|c'est correct|est-ce bien le cas|"
                           r"a ce sujet|sur ce sujet|a ce propos|sur ce point|la-dessus|la dessus|qui a raison|"

@@ -53,6 +53,14 @@ def test_my_specialties_asked_once_told_are_checked_against_the_sheets_list():
     assert not asks_own_path("mes spécialités sont citées pour le back office ?", None)
 
 
+def test_the_diploma_told_in_the_same_message_is_the_students_own_another_one_is_not():
+    from actions.questions import asks_own_path
+
+    profile = "terminale stmg"
+    assert asks_own_path("je suis en terminale STMG et le back-office ça m'intéresse, c'est jouable ?", profile)
+    assert not asks_own_path("je suis en terminale STMG, le BTS banque c'est jouable ?", profile)
+
+
 def test_a_topic_the_sheet_lacks_gives_way_to_what_the_job_is_when_the_words_point_there():
     """"Le back office c'est dans quel secteur ?" read as the figures (its sheet has none): what the job is, never the
     honest gap of a topic the message did not ask; "et l'allemand ?" keeps its own reading."""

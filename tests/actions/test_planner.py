@@ -261,9 +261,12 @@ def test_a_precise_question_is_remembered_while_asking_the_job(default_kb):
 
 
 def test_a_career_move_the_sheet_gives_the_other_way_round_is_not_a_yes(default_kb):
-    message = only(ask("ask_careers", "après le middle office on peut devenir contrôleur de gestion ?", "mo")[0])
+    message, then = ask("ask_careers", "après le middle office on peut devenir contrôleur de gestion ?", "mo")[0]
     assert message["response"] == "utter_fact_other_direction"
     assert "d'où l'on vient" in message["where"] and "Contrôleur de gestion" in message["facts"]
+    # then where the sheet says it does lead, the direction asked
+    assert then["response"] == "utter_fact_elsewhere_own" and "vers lesquels" in then["own_where"]
+    assert "Auditeur" in then["own_facts"] and "Contrôleur de gestion" not in then["own_facts"]
     message = only(ask("ask_careers", "un contrôleur de gestion peut devenir gestionnaire middle office ?", "mo")[0])
     assert message["response"] == "utter_fact_yes" and "d'où l'on vient" in message["where"]
 

@@ -1248,3 +1248,13 @@ def test_the_other_sheet_named_as_where_to_look_asks_the_question_just_asked(dis
     other = CollectingDispatcher()
     ActionAnswerTopic().run(other, make_tracker("ask_source", [], slots=slots, text="et d'où vient la fiche ?"), {})
     assert other.messages[0]["response"] != "utter_fact_yes"
+
+
+def test_a_job_and_nothing_of_its_own_asks_the_question_just_asked_whatever_topic_was_read(dispatcher):
+    """"et lui ? le middle" right after the back office's studies, read as telework: the studies, of the middle."""
+    slots = {"job": "back-office", "topic": "studies", "question": "quelles études faut-il ?"}
+    tracker = make_tracker("ask_telework", [{"entity": "job", "value": "middle-office"}], slots=slots,
+                           text="et lui ? le middle")
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_answer_studies" and "middle-office" in message["job_name"], message

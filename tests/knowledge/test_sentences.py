@@ -373,3 +373,12 @@ def test_the_signature_starts_at_the_sign_off(text, signature):
 ])
 def test_questions_after_a_comma_or_et_aussi_are_questions_of_their_own(text, questions):
     assert [q for q, asked in _split(text) if asked] == questions
+
+
+def test_a_question_with_its_own_subject_is_not_joined_to_the_sentence_before():
+    """"Ses spécialités sont-elles mentionnées … ?": "elles mentionnées" is no "les mentionne" pointing back."""
+    text = ("Elle aimerait travailler dans une banque, plutôt dans les services qui traitent les opérations. "
+            "Ses spécialités sont-elles mentionnées pour le métier de gestionnaire de back-office ?")
+    assert [q for q, asks in _split(text) if asks] == [
+        "Ses spécialités sont-elles mentionnées pour le métier de gestionnaire de back-office ?"]
+
