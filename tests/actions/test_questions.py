@@ -1258,3 +1258,13 @@ def test_a_job_and_nothing_of_its_own_asks_the_question_just_asked_whatever_topi
     ActionAnswerTopic().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_answer_studies" and "middle-office" in message["job_name"], message
+
+
+def test_a_student_in_khagne_asking_whether_the_job_stays_possible_gets_the_sheet_s_studies(dispatcher):
+    """"Le back-office ça reste possible ?" once "je suis en khâgne" is told: the studies the sheet lists (khâgne is
+    not one of them), never the hours' "ils restent assez stables"."""
+    tracker = make_tracker("ask_careers", [{"entity": "job", "value": "back-office"}], slots={"profile": "khagne"},
+                           text="Le back-office ça reste possible ?")
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_fact_not_listed", dispatcher.messages[0]
+    assert "khagne" in dispatcher.messages[0]["item"].lower() and "STMG" in dispatcher.messages[0]["facts"]
