@@ -220,3 +220,11 @@ def test_a_word_the_knowledge_base_gives_a_fact_outranks_a_typo_of_another_fact_
     best = repo.fact_index().search("ça peut changer selon quoi ?")[0]
     assert best.fact.text.startswith("Selon l'actualité et les urgences"), best
 
+
+
+@pytest.mark.parametrize("text", ["middle office c'est un métier hyper stressant non ?",
+                                  "tkt mais en vrai le middle c stressant ?"])
+def test_intensifiers_and_sms_fillers_are_no_words_to_find(repo, text):
+    """"hyper", "tkt": the question is whether it is stressful, the sheet's stress skill is all it names."""
+    best = repo.fact_index().search(text)[0]
+    assert best.fact.text == "Gérer des situations de stress" and best.coverage == 1.0, best
