@@ -282,7 +282,9 @@ class Supervisor:
     hung_after: int = 4
     backoff_first: float = 1.0
     backoff_max: float = 30.0
-    stable_after: float = 120.0
+    # a server that served this long since its restart is no crash loop: killed again (by an operator, the OOM killer,
+    # a chaos soak), it is restarted after the first delay, not a longer one
+    stable_after: float = 30.0
     give_up_after: int = 5
     say: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
     clock: Callable[[], float] = time.monotonic

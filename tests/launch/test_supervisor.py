@@ -112,3 +112,24 @@ def test_a_log_is_rotated_past_its_size(tmp_path, monkeypatch):
     files = sorted(path.name for path in tmp_path.iterdir())
     assert files == ["x.log", "x.log.1", "x.log.2", "x.log.3"]
     assert "line 999" in (tmp_path / "x.log").read_text()
+
+
+def test_a_server_killed_again_after_serving_a_while_restarts_after_the_first_delay():
+    """Killed, served `stable_after` seconds, killed again: no crash loop, so no longer delay (1 s, then 1 s again —
+    2 s when killed again at once, as the test above shows the delays grow)."""
+    small, supervisor, said = _supervised(backoff_first=1.0, stable_after=0.5)
+    try:
+        for _ in range(2):
+            pid = small.processes["small"].pid
+            os.killpg(pid, signal.SIGKILL)
+            _tick_until(supervisor, lambda killed=pid: small.processes["small"].pid != killed
+                        and supervisor.watches["small"].ready_at is not None)
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:  # serving past stable_after
+                supervisor.tick()
+                time.sleep(0.1)
+        delays = [line.split("restarting it in ")[1].split(" s")[0] for line in said if "restarting it in" in line]
+        assert delays == ["1", "1"], said
+    finally:
+        small.stop()
+
