@@ -98,6 +98,15 @@ def dispatch_usage(dispatcher: CollectingDispatcher, text: str) -> JobInfo | Non
         if queries.content_terms(word) else []
     found = found or queries.facts_quoting(word, named)  # a code, a link or a skill type: in the sheet's line
     if not found:
+        # "c'est quoi les liens RNCP ?", "des numéros RNCP, ça renvoie à quoi ?": the one word of the sheets among
+        # the student's own around it
+        words = [w for w in dict.fromkeys(re.findall(r"[a-z0-9]+", fold(word))) if len(w) > 2]
+        # (a sigle or a code the sheets write in capitals, "RNCP 34025": not "niveau", a word of many questions)
+        in_sheets = [w for w in words if any(re.search(rf"\b{re.escape(w.upper())}\b", " ".join(
+            filter(None, (f.fact.quote, f.fact.code)))) for f in queries.facts_quoting(w, named))]
+        if len(in_sheets) == 1 < len(words) and _words_count(word) <= MAX_WORD_TERMS:
+            found = queries.facts_quoting(in_sheets[0], named)
+    if not found:
         return _dispatch_source_usage(dispatcher, word, named)
     best = found[0]
     facts = tuple(f.fact for f in found if f.job == best.job and f.coverage >= best.coverage)[:3]

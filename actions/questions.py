@@ -488,7 +488,10 @@ def names_only_a_sheet(text: str) -> bool:
 # the words around a job's name that ask nothing of their own ("et lui ? le middle", "et chez l'autre ?")
 _AROUND_A_JOB = frozenset({"et", "lui", "elle", "eux", "pour", "le", "la", "les", "l'", "du", "de", "des", "au",
                            "aux", "en", "chez", "alors", "sinon", "ok", "puis", "autre", "celui", "celle", "la-bas",
-                           "cote", "niveau", "dans", "son", "sa", "cas", "metier", "job", "poste"})
+                           "cote", "niveau", "dans", "son", "sa", "cas", "metier", "job", "poste",
+                           # "et le back il en a besoin ?", "et l'autre, il lui en faut ?", "pareil pour le back ?":
+                           # what was just asked, by its pronoun
+                           "il", "a", "besoin", "faut", "fo", "aussi", "pareil", "idem", "meme", "chose", "ca"})
 
 
 def names_only_a_job(text: str) -> bool:

@@ -16,7 +16,7 @@ from knowledge.text import fold
 QUESTION_OPENERS = (r"quel|quelle|quels|quelles|kel|kels|combien|comment|cmt|pourquoi|pk|d'ou|dou|ou|qui|quoi|koi|"
                     r"lequel|laquelle|est[- ]ce|esque|eske|c'est quoi|cest quoi|c quoi|c koi|c'est qui|cest qui|c qui|"
                     r"qu'est|"
-                    r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|a quoi|en quoi|"
+                    r"faut|il faut|fo|peut|peux|on peut|je peux|jpeux|y a|ya|il y a|avec qui|avec ki|a quoi|en quoi|"
                     r"existe|doit|dois|pourriez|pourrais|pouvez|pourrait|sauriez|saurais|savez|that|what|which|how|can|do|does|is|are")
 _QUESTION_START = re.compile(r"^\W*(et\s+(?:aussi\s+|puis\s+|enfin\s+|surtout\s+)?|mais\s+|alors\s+|sinon\s+|"
                              r"aussi\s+)?(" + QUESTION_OPENERS + r")\b")
@@ -24,7 +24,7 @@ _QUESTION_START = re.compile(r"^\W*(et\s+(?:aussi\s+|puis\s+|enfin\s+|surtout\s+
 _WH_ANYWHERE = re.compile(r"\b(quel|quelle|quels|quelles|kel|kels|combien|comment|pourquoi|quoi|koi|lequel|laquelle|"
                           r"d'ou|d ou|est-ce que|est ce que|est-ce qu|est ce qu|qu'est-ce|a quoi)\b"
                           # "le back bosse avec qui", "c'est pour qui": "qui" closing the clause asks whom
-                          r"|\b(?:avec|pour|a|chez|de) qui\s*\??\s*$")
+                          r"|\b(?:avec|pour|a|chez|de) (?:qui|ki)\s*(?:[?,;.!]|$)")
 _ASKS = re.compile(r"\b(" + QUESTION_OPENERS + r")\b|-(t-)?(il|elle|on)\b"
                    # "savoir ce que fait…" asks too
                    r"|(?<!sans )\b(?:savoir|dire|expliquer|indiquer|preciser|comprendre) ce qu")
@@ -37,8 +37,11 @@ _AND_CLAUSE = re.compile(r"^et\s+(?:ca|il|elle|ils|elles|on|c'est|cest)\s+\w+[^?
 _IF_AGAIN = re.compile(r"^\s*(?:si|s'il|s'ils|s'elle|s'elles)\b")
 _AND_IF = re.compile(r"^\W*et\s+(?:si|s'il|s'ils|s'elle|s'elles)\b(?!\s+(?:possible|besoin|oui|non)\b)")
 # Thanks before a comma and a question ("merci, et le middle il voyage ?"): a sentence of its own
-_THANKS_LEAD = re.compile(r"^\s*(?:(?:ok|okay|oki|super|d'accord|dac|top|cool|parfait|g[ée]nial|bon|ah|ah ok)\s*,?\s+)?"
-                          r"merci(?:\s+(?:beaucoup|bien|bcp|encore))?\s*,\s*(?=\w)", re.IGNORECASE)
+# ("merci 🙏 et l'anglais ?", "ok merci et ça paye bien ?", "ok cool et le middle ?": before "et", no comma needed)
+_ACK = r"(?:ok|okay|oki|super|d'accord|dac|top|cool|parfait|g[ée]nial|bon|ah|ah ok|nickel|parfait)"
+_THANKS_LEAD = re.compile(r"^\s*(?:" + _ACK + r"\s*,?\s+)?"
+                          r"merci(?:\s+(?:beaucoup|bien|bcp|encore))?\s*(?:,\s*(?=\w)|[^\w\s]*\s*(?=et\s))"
+                          r"|^\s*" + _ACK + r"(?:\s*,?\s*" + _ACK + r")?\s*[,!.]?\s+(?=et\s)", re.IGNORECASE)
 
 
 # A greeting before a question, with or without a comma ("wesh c koi middl ofice stp"): a sentence of its own
@@ -201,6 +204,7 @@ _COMMA_QUESTION = re.compile(r",\s*((?:et\s+)?(?:quel|quelle|quels|quelles|kel|k
 # ensuite ?")
 _COMMA_CLAUSE = re.compile(r",\s*((?:et\s+)?(?:ca|ça|il|elle|on|c'est|cest)\s+[^,?.;]*?"
                            r"\b(?:quoi|koi|qui|où|combien|comment)\b)", re.IGNORECASE)
+_COMMA_SUBJECT = re.compile(r",\s*((?:il|elle|on|ca|ça|c'est|cest)\s+[a-z]\w*)", re.IGNORECASE)
 MIN_CUT_WORDS = 3  # "quel bac, quelle licence … ?": a word or two before the comma ask nothing of their own
 
 
@@ -289,6 +293,15 @@ def sentences(text: str) -> list[Sentence]:
         cuts += [m.start(1) for pattern in (_COMMA_QUESTION, _COMMA_CLAUSE) for m in pattern.finditer(chunk)
                  if _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS]
+        # "il bosse avec qui, il voyage beaucoup, et il encadre des gens ?": a clause of its own subject between two
+        # questions of a list is one more
+        later = max(cuts, default=0)
+        listed = {m.start(1) for m in _COMMA_SUBJECT.finditer(chunk)
+                  if m.start() < later and m.start(1) not in cuts
+                  and _wh_inside(chunk[_last_cut(cuts, m.start()):m.start()])
+                  and not _INDIRECT.search(fold(chunk[_last_cut(cuts, m.start()):m.start()]))
+                  and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS}
+        cuts += sorted(listed)
         # (a greeting is cut only from a question: "salut jsuis en 1ere stmg, …" has its context)
         greeting = _GREETING_LEAD.match(chunk) if not _context_cuts(chunk) else None
         if greeting and cuts and not _QUESTION_START.match(fold(chunk[greeting.end():min(cuts)])):
@@ -312,7 +325,8 @@ def sentences(text: str) -> list[Sentence]:
             stripped = piece[lead:].strip()
             context = end - match.start() in context_ends
             found.append(Sentence(start + lead, start + lead + len(stripped), stripped, not context and (
-                _is_question(stripped) or (end == len(text.rstrip()) and len(found) == 0))))
+                _is_question(stripped) or start - match.start() in listed
+                or (end == len(text.rstrip()) and len(found) == 0))))
     if any(s.question and _plainly_asks(s.text) for s in found):
         # "… elle ne sait pas vers quoi se diriger. Pourriez-vous m'indiquer … ?": beside a sentence that plainly
         # asks, a statement of not knowing closed by a full stop tells the context

@@ -715,6 +715,18 @@ def test_where_on_the_sheet_a_word_is_written_is_no_word_asked(text):
     assert "IDCC 2931" in dispatcher.messages[0]["facts"]
 
 
+@pytest.mark.parametrize("text", ["c'est quoi les liens RNCP dans la fiche du middle ?",
+                                  "dans la fiche middle y'a des numéros RNCP, ça renvoie à quoi ?"])
+def test_the_one_sheet_word_among_the_student_s_own_is_the_word_asked(text):
+    """"les liens RNCP", "des numéros RNCP": the sheets write "RNCP 34025", not "liens" — where they use RNCP."""
+    from actions.answer_term import dispatch_term_question
+
+    dispatcher = CollectingDispatcher()
+    answered, _ = dispatch_term_question(dispatcher, text)
+    assert answered and dispatcher.messages[0]["response"] == "utter_term_used", dispatcher.messages
+    assert "RNCP" in dispatcher.messages[0]["facts"]
+
+
 def test_a_point_both_sheets_make_is_said_of_both():
     """"lequel demande l'anglais ?" where each sheet cites it: both, said first; a point one sheet lacks is not."""
     assert [m["response"] for m in _compare("middle ou back, lequel demande l anglais")] == ["utter_compare_point_both"]

@@ -1268,3 +1268,17 @@ def test_a_student_in_khagne_asking_whether_the_job_stays_possible_gets_the_shee
     ActionAnswerTopic().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_fact_not_listed", dispatcher.messages[0]
     assert "khagne" in dispatcher.messages[0]["item"].lower() and "STMG" in dispatcher.messages[0]["facts"]
+
+
+@pytest.mark.parametrize("text,entities", [
+    ("et le back il en a besoin ?", [{"entity": "job", "value": "back-office"}]),
+    ("Et l'autre métier, il lui en faut ?", []),
+])
+def test_what_was_just_asked_by_its_pronoun_is_asked_again_of_the_job_named(dispatcher, text, entities):
+    """"il faut parler anglais au middle ?" then "et le back il en a besoin ?": English, of the back office — not
+    the back office's whole skills list."""
+    slots = {"job": "middle-office", "topic": "skills", "question": "il faut parler anglais au middle ?"}
+    ActionAnswerTopic().run(dispatcher, make_tracker("ask_skills", entities, slots=slots, text=text), {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_fact_yes" and "anglais" in message["facts"], message
+    assert "back-office" in message["job_name"]

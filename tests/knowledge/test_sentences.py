@@ -382,3 +382,27 @@ def test_a_question_with_its_own_subject_is_not_joined_to_the_sentence_before():
     assert [q for q, asks in _split(text) if asks] == [
         "Ses spécialités sont-elles mentionnées pour le métier de gestionnaire de back-office ?"]
 
+
+
+@pytest.mark.parametrize("text,question", [
+    ("merci 🙏 et l'anglais, pour les deux ?", "et l'anglais, pour les deux ?"),
+    ("ok merci et ça paye bien ?", "et ça paye bien ?"),
+    ("ok cool et le middle, english level ?", "et le middle, english level ?"),
+])
+def test_thanks_or_an_acknowledgement_before_et_is_no_part_of_the_question(text, question):
+    assert [q for q, asks in _split(text) if asks] == [question]
+
+
+def test_thanks_with_no_question_after_stay_one_sentence():
+    assert _split("merci et bonne journée") == [("merci et bonne journée", True)]
+
+
+def test_a_list_of_three_questions_each_of_its_own_subject_is_three_questions():
+    text = "Middle office : il bosse avec qui, il voyage beaucoup, et il encadre des gens ?"
+    assert [q for q, asks in _split(text) if asks] == [
+        "Middle office : il bosse avec qui,", "il voyage beaucoup,", "et il encadre des gens ?"]
+
+
+def test_whom_asked_in_sms_opens_a_question():
+    assert _split("avec ki bosse le back et faut kel caractere") == [
+        ("avec ki bosse le back", True), ("et faut kel caractere", True)]
