@@ -213,7 +213,14 @@ def _last_cut(cuts: list[int], before: int) -> int:
 
 
 def _is_question(text: str) -> bool:
-    return _plainly_asks(text) or _wh_inside(text)
+    # "on peut aller où, et …": "où" (its accent tells it from "ou") closing a clause; "back office : avec qui il
+    # travaille, …": the question after what it is about
+    after_colon = text.rsplit(":", 1)[-1] if ":" in text else ""
+    return (_plainly_asks(text) or _wh_inside(text) or bool(_WHERE_CLOSING.search(text))
+            or bool(after_colon.strip()) and bool(_QUESTION_START.match(fold(after_colon))))
+
+
+_WHERE_CLOSING = re.compile(r"\boù\s*(?:[?,;.!]|$)", re.IGNORECASE)
 
 
 # "J'aimerais aussi connaître le nombre de …", "Nous voudrions savoir …": a request for information, closed by a full

@@ -406,3 +406,12 @@ def test_a_list_of_three_questions_each_of_its_own_subject_is_three_questions():
 def test_whom_asked_in_sms_opens_a_question():
     assert _split("avec ki bosse le back et faut kel caractere") == [
         ("avec ki bosse le back", True), ("et faut kel caractere", True)]
+
+
+@pytest.mark.parametrize("text,first", [
+    ("back office : avec qui il travaille, et c'est quoi ses perspectives ?", "back office : avec qui il travaille,"),
+    ("Depuis le middle office on peut aller où, et on y arrive en venant de quels métiers ?",
+     "Depuis le middle office on peut aller où,"),
+])
+def test_where_closing_a_clause_or_a_question_after_its_subject_and_a_colon_asks(text, first):
+    assert _split(text)[0] == (first, True)
