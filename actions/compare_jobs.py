@@ -172,7 +172,7 @@ def _dispatch_point(dispatcher: CollectingDispatcher, found: list[queries.FoundF
         sections.append(f"▸ {job.name}\n\n{body}")
         if own:
             sources.append(queries.topic_answer(job.id, own[0].topic).source.publisher)
-    # "lequel demande l'anglais ?" where each sheet says it: said first that both do
+    # "lequel demande l'anglais ?" where each sheet says it: said first that each does
     response = "utter_compare_point_both" if len(strong) > 1 and all(strong) else "utter_compare_point"
     dispatcher.utter_message(response=response, facts="\n\n".join(sections),
                              source=" ; ".join(dict.fromkeys(sources)), buttons=context.job_buttons())

