@@ -120,7 +120,8 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
         # the careers, a diploma among the studies — not in the missions a comparison defaults to
         topic = planner.home_topic(named_items[0], topic)
     if named_items or (shape.form == YES_NO and not ranking and (found or shape.filters)):
-        plans = [_each_answered(planner.plan_answer(text, topic, job)) for job in queries.list_jobs()]
+        plans = [_each_answered(planner.plan_answer(text, topic, job), asks_both(text))
+                 for job in queries.list_jobs()]
         said_yes = [any(part.kind in (planner.YES, planner.YES_TO_NEGATIVE) for part in plan.parts) for plan in plans]
         if (asks_both(text) or understood) and any(said_yes) and not all(said_yes):
             # (or "pareil pour le stress ?" right after a comparison: asked of both too)
@@ -150,12 +151,13 @@ def answer_for_both(dispatcher: CollectingDispatcher, text: str, fallback_topic:
     return topic
 
 
-def _each_answered(plan: planner.Plan) -> planner.Plan:
+def _each_answered(plan: planner.Plan, of_each: bool = False) -> planner.Plan:
     """Every job is answered in turn: "not in this sheet, it is in the other one's" becomes "not in this sheet" (the
-    other sheet's answer follows; said twice otherwise)."""
+    other sheet's answer follows; said twice otherwise); `of_each`: asked of each job ("les deux peuvent devenir
+    auditeur ?"), with what this sheet lists instead (dispatch) — not when the question asks which job it is."""
     answered = {job.id for job in queries.list_jobs()}
     return replace(plan, parts=[
-        planner.Part(planner.NOT_CITED, part.job, part.topic)
+        planner.Part(planner.NOT_CITED, part.job, part.topic, other=part.other if of_each else None)
         if part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB) and part.other is not None
         and part.other.job.id in answered else part for part in plan.parts])
 

@@ -43,6 +43,7 @@ PART_RESPONSES = {
     planner.AFTER_POINT: "utter_facts_after",
     planner.ATTRIBUTE_NONE: "utter_attribute_none_code",  # by the detail none carries: ATTRIBUTE_NONE_RESPONSES
     planner.NO_IMPORTANCE: "utter_facts_no_importance",
+    planner.NEXT_STEP: "utter_fact_next_step",
 }
 
 ATTRIBUTE_NONE_RESPONSES = {"code": "utter_attribute_none_code", "url": "utter_attribute_none_url"}
@@ -89,6 +90,12 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     values: dict[str, Any] = {"job_name": context.lower_first(part.job.name), "topic_label": answer.label.lower(),
                               "source": answer.source.publisher}
     if part.kind == planner.NOT_CITED:
+        own = _own_options(part)
+        if own:  # "les deux peuvent devenir auditeur ?": the sheet that does not say it, then what it lists
+            dispatcher.utter_message(response="utter_fact_not_cited_listed", buttons=buttons,
+                                     job_name=values["job_name"], own_where=values["topic_label"],
+                                     own_facts=facts_block(own), source=values["source"])  # (it says its headings)
+            return
         dispatcher.utter_message(response=PART_RESPONSES[part.kind], buttons=buttons, job_name=values["job_name"])
         return
     if part.kind in (planner.RANK_NOTE, planner.SIDES_NOTE):  # a note before the answers that follow it: no buttons
@@ -125,8 +132,11 @@ def dispatch_part(dispatcher: CollectingDispatcher, part: Part, buttons: list) -
     elif part.kind == planner.COUNT:
         values.update(count=len(part.facts), where=_where(part.topic, part.facts), facts=facts_block(part.facts))
     elif part.kind in (planner.NOT_LISTED, planner.KIND_LISTED, planner.LEVEL_NAMED, planner.NOT_REQUIRED,
-                       planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED, planner.NO_IMPORTANCE):
+                       planner.NOT_ONLY, planner.VALUE_UNSAID, planner.NOT_RANKED, planner.NO_IMPORTANCE,
+                       planner.NEXT_STEP):
         values.update(where=_where(part.topic, part.facts), facts=facts_block(part.facts), item=part.item)
+        if part.kind == planner.NEXT_STEP:  # the list says its heading ("Après le bac …")
+            values["where"] = values["topic_label"]
     elif part.kind == planner.AFTER_POINT:
         values.update(filter_label=_filter_label(part), facts=facts_block(part.facts))
     elif part.kind == planner.FILTERED:
@@ -161,8 +171,8 @@ def _own_options(part: Part) -> tuple:
     one comes from)."""
     other = part.other
     words = queries.claim_reader().words
-    if part.kind != planner.NO_OTHER_JOB or other is None or part.topic not in (*words.option_topics,
-                                                                                *words.job_topics):
+    if (part.kind not in (planner.NO_OTHER_JOB, planner.NOT_CITED) or other is None
+            or part.topic not in (*words.option_topics, *words.job_topics)):
         return ()
     facts = queries.topic_answer(part.job.id, part.topic).facts
     if part.topic not in words.option_topics and len(facts) > planner.LONG_LIST:

@@ -80,6 +80,7 @@ NOT_CITED = "not_cited"  # answering both jobs: this sheet does not say it (the 
 NO_IMPORTANCE = "no_importance"  # "laquelle est la plus importante ?" of a list: no sheet rates importance
 NOT_RANKED = "not_ranked"  # "le mieux, le BTS ou le BUT ?": the items the sheet lists, which it never ranks
 SIDES_NOTE = "sides_note"  # "c'est plus technique ou relationnel ?": the sheet weighs neither; what it says of each
+NEXT_STEP = "next_step"  # after the student's own diploma found under one heading: the heading that follows it
 RANK_NOTE = "rank_note"  # "le diplôme le plus adapté ?" of diplomas told: no ranking, then what it says of each
 VALUE_UNSAID = "value_unsaid"  # "il commence à quelle heure ?": the sheet gives no such value; what it says instead
 ATTRIBUTE_NONE = "attribute_none"  # "des numéros RNCP ?" of a list none of whose items carries one
@@ -847,6 +848,25 @@ def plan_sides(text: str, topic: str, job: JobInfo) -> Plan | None:
     return Plan([*note, *parts], precise=True)
 
 
+def with_next_step(plan: Plan) -> Plan:
+    """"j'ai un bac STMG, je peux viser le back-office ?": the student's own diploma found under one heading of a list
+    ("Bacs conseillés"), then the heading the sheet gives after it ("Après le bac"): the next step of the path it
+    lays out (nothing more when the sheet has no heading after, or a long one)."""
+    if len(plan.parts) != 1:
+        return plan
+    part = plan.parts[0]
+    groups = {f.group for f in part.facts}
+    if part.kind not in (YES, FACTS, UNQUALIFIED) or part.job is None or len(groups) != 1 or not part.facts[0].group:
+        return plan
+    facts = queries.topic_answer(part.job.id, part.topic).facts
+    order = list(dict.fromkeys(f.group for f in facts))
+    after = order[order.index(part.facts[0].group) + 1:] if part.facts[0].group in order else []
+    listed = tuple(f for f in facts if after and f.group == after[0])
+    if not listed or len(listed) > LONG_LIST:
+        return plan
+    return replace(plan, parts=[part, Part(NEXT_STEP, part.job, part.topic, listed)])
+
+
 def without_verdict(plan: Plan, unsaid: bool = False) -> Plan:
     """A plan whose "oui" parts say the facts only: asked for an opinion ("c'est pour moi ?"), the bot gives none,
     and a "oui" would read as one. `unsaid`: an outcome promised ("ce BTS lui garantirait un poste ?"), which the
@@ -1387,6 +1407,13 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
             # the others that do not
             silent = [Part(NOT_CITED, j, topic) for j in queries.list_jobs() if j not in covering]
             return Plan([*silent, Part(TOPIC, covering[0], topic)])
+        filters = _filters_for(shape, topic)
+        passing = [j for j in queries.list_jobs() if filters and queries.filtered_facts(j.id, topic, filters)]
+        if not strong and len(passing) == 1 < len(all_jobs):
+            # "une compétence comportementale, c'est quoi par exemple ?" with no job in context: the one sheet that
+            # rates its skills so, named after the others that do not
+            silent = [Part(NOT_CITED, j, topic) for j in queries.list_jobs() if j not in passing]
+            return Plan([*silent, *_topic_parts(passing[0], [topic], shape, claim)], precise=True)
         if not strong:
             return Plan(ask_job=True, precise=bool(terms or shape.filters or len(named) > 1))
         # the facts decide the job: every job whose sheet has the best-matching fact
@@ -1463,6 +1490,12 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                 other = _best_group(others, topic)[0]
                 near = [f for f in found if f.job.id == job.id and f.topic == topic and f.coverage >= PARTIAL
                         and set(f.matched) <= set(other.matched)]
+                if not near and claim.frequent:
+                    # "et le back, il voit les clients tous les jours aussi ?": the frequency's own words ("jours")
+                    # take no share of what its sheet says of the rest ("éventuellement les clients")
+                    rest = queries.claim_reader().without_frequency(fold(text))
+                    near = [f for f in queries.find_facts(rest, (job.id,), topic) if f.coverage >= PARTIAL
+                            and f.topic == topic and set(f.matched) <= set(other.matched)]
                 if near and shape.form == YES_NO and (claim.frequent or claim.period):
                     # "le back office il est avec les clients tous les jours ?": its sheet names the clients, only not
                     # that often ("éventuellement") — what it says, without a "oui", rather than the other sheet's fact

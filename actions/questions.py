@@ -111,6 +111,12 @@ def _parallel_questions(text: str, intent: str) -> list[tuple[str, str]]:
 
 _AND_BARE = re.compile(r"\s+(?=et\s)")
 SHORT_THING = 4  # words of a noun phrase that a second thing follows ("déplacements et anglais en middle ?")
+# a request before the things asked ("donne-moi", "je voudrais connaître", "pouvez-vous me dire")
+_REQUEST_LEAD = re.compile(r"^\W*(?:(?:bonjour|salut|stp|svp|alors|ok|du coup)\W+)*(?:(?:donne|dis|cite|explique|liste|"
+                           r"presente|decris|indique|precise)(?:[- ]?(?:moi|nous))?|(?:donnez|dites|citez|expliquez|"
+                           r"listez|presentez|decrivez|indiquez|precisez)(?:[- ]?(?:moi|nous))?|je voudrais(?: savoir| "
+                           r"connaitre)?|j'aimerais(?: savoir| connaitre)?|(?:tu peux|peux-tu|pouvez-vous|vous pouvez)"
+                           r" (?:me |nous )?(?:donner|dire|citer|expliquer|lister|presenter|decrire|indiquer))\b\W*")
 
 
 def _two_things(text: str) -> list[tuple[str, str]]:
@@ -121,7 +127,9 @@ def _two_things(text: str) -> list[tuple[str, str]]:
     if match is None or compares(text) or len(set(queries.jobs_in_text(text))) > 1:
         return []
     before, after = text[:match.start()].strip(" ,"), text[match.end() + 3:].strip()
-    if not before or len(before.split()) > SHORT_THING or not after:
+    # ("donne-moi les tâches du middle-office et …": the request and the job's name are no part of the thing)
+    thing = _REQUEST_LEAD.sub("", fold(queries.without_job_names(before)))
+    if not before or len(thing.split()) > SHORT_THING or not after:
         return []
     named = (named_topic_intent(before), named_topic_intent(after))
     if all(named):
@@ -522,7 +530,8 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     state.profile = told or (profile if isinstance(profile, str) else None)
     asked = questions_of(tracker, intent)
     whole_message = len(asked) == 1
-    comparing = context.compared_last(tracker, COMPARE_ACTION)
+    # (or the jobs set side by side by this action: "c'est quoi la diff ?" read as a term, answered for both)
+    comparing = context.compared_last(tracker, COMPARE_ACTION) or context.said_comparison_last(tracker)
     for text, intent in asked:
         if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
             intent = _fact_topic_intent(text, intent) or intent
@@ -1128,7 +1137,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             topic = shown  # "pourriez-vous préciser le niveau attendu ?" right after the studies: their levels
     if topic == "careers" and becomes_the_job(text):  # "comment devenir gestionnaire BO ?": the way in
         topic = PATH_TOPIC
-    if asks_own_path(text, state.profile) or (tells_only_own_path(text) and (jobs or state.job)):
+    path_asked = asks_own_path(text, state.profile) or (tells_only_own_path(text) and bool(jobs or state.job))
+    if path_asked:
         # "mon bac convient ?", "moi jsuis en terminale générale": the student's diplomas against the studies
         topic, background = PATH_TOPIC, f"{background} . {state.profile}"
     elif (asks_if_it_suits(text) and SUITS_TOPIC in queries.topics() and not state.profile
@@ -1259,5 +1269,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         # middle qui fait ça, pas le back": a "oui" would read as agreeing with the student
         plan = planner.without_verdict(plan, unsaid=planner.promises_outcome(text) or (
             whole_message and planner.promises_outcome(said)))
+    if path_asked and topic == PATH_TOPIC and whole_message:  # "j'ai un bac STMG, je peux viser le back ?": then what
+        # follows the bac (not when another question of the message asks the studies)
+        plan = planner.with_next_step(plan)
     dispatch_plan(dispatcher, plan)
     state.topic, state.job, state.job_answered = plan.topic or topic, plan.job or state.job, True

@@ -323,6 +323,16 @@ class ClaimReader:
                 return True
         return False
 
+    def without_frequency(self, folded: str) -> str:
+        """The message without the words of a high frequency it claims ("il voit les clients tous les jours ?": "il
+        voit les clients ?"), to find what the sheet says of the rest."""
+        folded = re.sub(r"\s+", " ", folded)
+        for cue in sorted(self.words.frequent, key=len, reverse=True):
+            match = contains_phrase(folded, cue)
+            if match:
+                folded = f"{folded[:match.start()]} {folded[match.end():]}"
+        return folded
+
     @staticmethod
     def numbers(folded: str) -> tuple[str, ...]:
         """Figures written ("5 ans", "bac+5"), not ordinals ("en 3e", "1ère") nor a skill level ("niveau 3": read as

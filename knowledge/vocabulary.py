@@ -197,7 +197,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
 
 # "combien d'activités ?": a cue ending on an apostrophe is followed by its word at once (whole-word matching of
 # "combien d'" never sees it)
-_HOW_MANY_ELIDED = re.compile(r"(?<![a-z0-9])(?:combien|cb|kombien|nombre)\s+d'(?=[a-z])")
+# "combien d'évolutions", and "combien il y a de …", "combien y a-t-il d'…", "cb ya de …" (the verb between)
+_HOW_MANY_ELIDED = re.compile(r"(?<![a-z0-9])(?:combien|cb|kombien|nombre)\s+(?:(?:il\s+)?y\s*a(?:\s*-?\s*t\s*-?\s*il)?"
+                              r"\s+(?:de\s+|d'|des\s+)|d(?:'|\s)(?=[a-z]))")
 
 
 def said_plainly(folded_text: str, vocabulary: Vocabulary) -> str:

@@ -39,8 +39,9 @@ def test_the_class_the_student_is_in_is_no_word_of_a_fact():
     # "première" is the student's class, not the "1ère expérience" of the job offers
     messages, _ = _run("ask_studies", "Je suis en première STMG, est-ce que je peux devenir gestionnaire de "
                                       "back-office ?", [BO])
-    assert [m["response"] for m in messages] == ["utter_fact_yes"]
-    assert "STMG" in messages[0]["facts"]
+    # (then what the sheet gives after the bac: the next step of the path)
+    assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_fact_next_step"]
+    assert "STMG" in messages[0]["facts"] and "expérience" not in messages[1]["facts"]
 
 
 def test_a_one_written_for_un_in_sms_is_no_figure():

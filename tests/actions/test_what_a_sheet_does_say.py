@@ -1,0 +1,135 @@
+"""Where a sheet does not say what is asked, what it does say on the point: its own facts, its own list, the next step
+of the path it lays out — and the count, the topic and the job a question names however it is worded.
+
+Real Trackers, a CollectingDispatcher and the real knowledge base built from knowledge/ (tests/conftest.py).
+"""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import planner, questions
+from actions.answer_topic import ActionAnswerTopic, ActionCompareJobs
+from knowledge import queries
+from knowledge.text import fold
+from tests.actions.conftest import make_tracker
+
+JOB = {"mo": {"entity": "job", "value": "middle-office"}, "bo": {"entity": "job", "value": "back-office"}}
+
+
+def ask(intent: str, text: str, job: str | None = None, slots: dict | None = None) -> list[dict]:
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, make_tracker(intent, [JOB[job]] if job else [], slots=slots, text=text), {})
+    return dispatcher.messages
+
+
+def job_info(job_id: str) -> queries.JobInfo:
+    return next(job for job in queries.list_jobs() if job.id == job_id)
+
+
+def test_a_frequency_asked_takes_no_share_of_what_the_sheet_says_of_the_rest(default_kb):
+    # "tous les jours" is what is claimed, not a word to find: the back office's own "Éventuellement les clients",
+    # never the middle office's "chaque jour" fact as if the back office's sheet were silent
+    plan = planner.plan_answer("et le back, il voit les clients tous les jours aussi ?", "interlocutors",
+                               job_info("back-office"))
+    [part] = plan.parts
+    assert part.kind == planner.LESS_OFTEN and part.job.id == "back-office"
+    assert [f.text for f in part.facts] == ["Éventuellement les clients, dans les démarches postérieures à la vente"]
+
+
+def test_without_frequency_leaves_the_rest_of_the_message(default_kb):
+    reader = queries.claim_reader()
+    rest = reader.without_frequency(fold("il voit les clients tous les jours ?"))
+    assert "clients" in rest and "jours" not in rest and not reader.often(rest)
+
+
+def test_asked_of_both_the_sheet_that_does_not_say_it_shows_its_own_list(dispatcher, default_kb):
+    ActionCompareJobs().run(dispatcher, make_tracker("compare_jobs", text="les deux peuvent devenir auditeur ?"), {})
+    silent = [m for m in dispatcher.messages if m.get("response") == "utter_fact_not_cited_listed"]
+    back = next(m for m in silent if m["job_name"] == "gestionnaire de back-office")
+    assert "Responsable d'unité de traitements bancaires" in back["own_facts"]
+    assert not any(m.get("response") == "utter_fact_yes" for m in dispatcher.messages)  # one sheet says it only
+
+
+def test_asked_which_job_the_sheet_that_does_not_say_it_is_only_said_so(dispatcher, default_kb):
+    # "le magistère, il est pour le middle ou le back ?": which job — not the other sheet's whole list of studies
+    ActionCompareJobs().run(dispatcher, make_tracker(
+        "compare_jobs", text="le magistere banque-finance il est pour le middle ou le back"), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert "utter_fact_not_cited" in responses and "utter_fact_not_cited_listed" not in responses
+
+
+def test_own_diploma_then_the_next_step_the_sheet_gives(default_kb):
+    messages = ask("ask_studies", "J'ai un bac STMG, je peux viser le back-office ?", "bo")
+    assert [m["response"] for m in messages] == ["utter_fact_yes", "utter_fact_next_step"]
+    assert "STMG" in messages[0]["facts"]
+    after = messages[1]["facts"]
+    assert after.startswith("Après le bac") and "BTS Banque" in after and "Master" not in after
+
+
+def test_no_next_step_where_the_sheet_gives_no_heading_after(default_kb):
+    plan = planner.Plan([planner.Part(planner.YES, job_info("back-office"), "studies",
+                                      queries.topic_answer("back-office", "studies").facts[-1:])])
+    assert planner.with_next_step(plan) == plan  # the last heading: nothing follows it
+
+
+@pytest.mark.parametrize("text", [
+    "Combien il y a de perspectives d'évolution en back-office ?",
+    "combien y a-t-il d'évolutions possibles pour le back ?",
+    "cb ya de perspectives d'evolution pour le bo",
+    "combien d evolutions pour le back office",
+])
+def test_how_many_with_the_verb_between(default_kb, text):
+    assert queries.vocabulary().asks_count(fold(text))
+    [message] = ask("ask_careers", text, "bo")
+    assert message["response"] == "utter_answer_count" and message["count"] == 3
+
+
+@pytest.mark.parametrize("text", ["il y a combien de temps ?", "combien d'heures par semaine ?"])
+def test_a_duration_is_no_count(default_kb, text):
+    assert not queries.vocabulary().asks_count(fold(text))
+
+
+def test_a_kind_only_one_sheet_rates_needs_no_job(default_kb):
+    # "compétence comportementale": only the middle office's sheet classes its skills so — answered, never
+    # "pour quel métier ?"
+    messages = ask("ask_skills", "Une compétence comportementale, c'est quoi par exemple ?")
+    answered = [m for m in messages if m.get("response") != "utter_fact_not_cited"]
+    assert [m["response"] for m in answered] == ["utter_facts_filtered"]
+    assert "Gérer des situations de stress" in answered[0]["facts"]
+    assert all(m["job_name"] != "gestionnaire middle-office" for m in messages if m not in answered)
+
+
+def test_working_with_names_the_interlocutors(default_kb):
+    assert queries.topic_of_text("Est-ce que les deux bossent avec des clients ?") == "interlocutors"
+    assert queries.topic_of_text("ils travaillent avec qui ?") == "interlocutors"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Donne-moi les tâches du middle-office et les formations qu'on lui conseille.",
+     ["ask_missions", "ask_trainings"]),
+    ("déplacements et anglais en middle ça donne quoi", ["ask_rhythm", "ask_skills"]),
+])
+def test_two_things_after_a_request(default_kb, text, expected):
+    assert [intent for _, intent in questions._two_things(text)] == expected
+
+
+def test_a_long_first_thing_is_one_question(default_kb):
+    assert questions._two_things("les missions quotidiennes du gestionnaire dans une grande banque et ailleurs") == []
+
+
+def test_after_a_comparison_which_one_compares_again(default_kb):
+    # the jobs set side by side by the topic action ("c'est quoi la diff ?" read as a term): "ça va pour lequel ?"
+    # is asked of every job, not of the one last named
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_studies", [{"entity": "diploma_kind", "value": "bac pro"}],
+                           slots={"job": "back-office", "topic": "missions"}, previous_intents=["ask_term"],
+                           text="il est en bac pro gestion-administration, ça va pour lequel ?")
+    tracker.events.insert(1, {"event": "action", "name": "action_answer_topic"})
+    tracker.events.insert(2, {"event": "bot", "text": "Les deux métiers côté missions",
+                              "metadata": {"utter_action": "utter_compare"}})
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    named = {m.get("job_name") for m in dispatcher.messages}
+    assert {"gestionnaire de back-office", "gestionnaire middle-office"} <= named
+    middle = next(m for m in dispatcher.messages if m.get("job_name") == "gestionnaire middle-office")
+    assert middle["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative")
