@@ -84,6 +84,10 @@ def _named_intent(tracker: Tracker) -> str | None:
         return None
     named = {t for t in analyse(text, queries.vocabulary()).topics_named
              if context.topic_of_intent(f"{context.TOPIC_INTENT_PREFIX}{t}")}
+    if len(named) == 2 and planner.DEFINITION_TOPIC in named:
+        # "pourriez-vous m'indiquer le salaire …, afin que je puisse le présenter en classe ?": what the job is is
+        # named by words any request uses ("présenter"); the other topic is the one asked
+        named.discard(planner.DEFINITION_TOPIC)
     if len(named) == 1:
         return f"{context.TOPIC_INTENT_PREFIX}{named.pop()}"
     hinted = hinted_topic_intent(text) if not named else None

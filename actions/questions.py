@@ -70,7 +70,7 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     parallel = (_parallel_questions(text, intent) or _also_asked(text, intent) or _two_things(text)
                 if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
-        return parallel
+        return _same_of_another(parallel)
     if len(asked) < 2 or not text or text.startswith("/") or (
             # "et pour le back ?" split in two is one question; "Le back-office est-il un métier de provenance pour le
             # middle-office, et quelles activités … ?" read as a job alone on the whole is two
@@ -80,7 +80,23 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
         # one question: the message's own text (or the remembered question), the NLU's intent
         single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
         return [(single, intent)]
-    return _without_repeats(asked)
+    return _without_repeats(_same_of_another(asked))
+
+
+# "… et celui d'un gestionnaire middle-office": the thing just asked, of another job
+_THAT_OF = re.compile(r"^\W*(?:et\s+)?(?:celui|celle|ceux|celles)\s+(?:d'un|d'une|du|de la|de l'|des|d')")
+
+
+def _same_of_another(asked: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"Pourriez-vous m'indiquer le salaire d'un gestionnaire de back-office et celui d'un gestionnaire middle-office,
+    afin que je puisse le présenter en classe ?": the second part asks the first part's thing of the job it names,
+    with the first part's intent (not the topic its other words point to, "présenter")."""
+    result: list[tuple[str, str]] = []
+    for text, intent in asked:
+        if result and _THAT_OF.match(fold(text)) and queries.jobs_in_text(text):
+            intent = result[-1][1]
+        result.append((text, intent))
+    return result
 
 
 _AND_THEN = re.compile(r",\s*(?=et\s)")
@@ -1019,6 +1035,25 @@ def _which_of_filter(text: str) -> str | None:
         f"{context.TOPIC_INTENT_PREFIX}{topic}") else None
 
 
+# "dans la liste du", "sur la fiche de l'", "selon la fiche du": the sheet a question is asked of
+_IN_THE_SHEET_OF = re.compile(r"\b(?:dans|sur|selon|d'apres|d apres)\s+(?:la|sa|les|ses|leur|leurs)\s+"
+                              r"(?:liste|listes|fiche|fiches)\s+(?:du|de la|de l'|des|de|d')\s*$")
+
+
+_JOBS_JOINED = re.compile(r"jobname\s+,?\s*(?:ou|et|ou bien|ou alors|ou dans|ou sur)\s+(?:celle\s+)?"
+                          r"(?:du|de la|de l'|de|d'|le|la|l'|des|au|a la)?\s*jobname")
+
+
+def sheet_looked_up(text: str) -> JobInfo | None:
+    """The one job whose sheet a message names as where to look ("… il est aussi dans la liste du back office ?"),
+    or None."""
+    folded = fold(text)
+    if _JOBS_JOINED.search(queries.without_job_names(text, marker=planner.JOB_MARKER)):
+        return None  # "dans la fiche du middle ou du back ?": which of the two
+    looked = {job.id: job for start, job in queries.job_mentions(text) if _IN_THE_SHEET_OF.search(folded[:start])}
+    return next(iter(looked.values())) if len(looked) == 1 else None
+
+
 def _which_job_for_item(text: str) -> bool:
     """"si j'ai un bac STMG ça marche pour quel métier ?": which job a diploma (or a job) named leads to — each sheet's
     answer, no "pour quel métier ?" back."""
@@ -1184,6 +1219,12 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
         state.topic = remembered if isinstance(remembered, str) and remembered in catalogue else state.topic
         state.question = None
         return
+    looked_up = sheet_looked_up(text) if len(jobs) > 1 and not asks_both(text) else None
+    if looked_up is not None:
+        # "et le Master Finance du middle office, il est aussi dans la liste du back office ?": asked of the sheet
+        # named as where to look; the other job only says where the item comes from
+        jobs = [looked_up]
+        intent = intent if context.topic_of_intent(intent) else f"{context.TOPIC_INTENT_PREFIX}{topic}"
     # "je suis en BTS Banque, je pourrai faire lequel ?", "lequel est le plus en contact avec le client ?"
     if intent == COMPARE_INTENT or len(jobs) > 1 or (not jobs and asks_both(text)) or (
             not jobs and state.job is None and (compares(text) or _which_job_for_item(text))) or (

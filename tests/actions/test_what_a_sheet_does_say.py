@@ -133,3 +133,48 @@ def test_after_a_comparison_which_one_compares_again(default_kb):
     assert {"gestionnaire de back-office", "gestionnaire middle-office"} <= named
     middle = next(m for m in dispatcher.messages if m.get("job_name") == "gestionnaire middle-office")
     assert middle["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative")
+
+
+@pytest.mark.parametrize("text,looked_up", [
+    ("et le Master Finance du middle office, il est aussi dans la liste du back office ?", "back-office"),
+    ("le master du back est-il sur la fiche du middle office", "middle-office"),
+    ("le BTS banque est dans la fiche du middle ou du back ?", None),
+    ("le BTS banque est dans la fiche du middle ou dans celle du back ?", None),
+    ("le BTS banque, c'est pour le middle ou le back ?", None),
+])
+def test_the_sheet_a_question_names_as_where_to_look(default_kb, text, looked_up):
+    job = questions.sheet_looked_up(text)
+    assert (job.id if job else None) == looked_up
+
+
+def test_an_item_of_one_sheet_asked_in_the_others_list_gets_no_yes_from_its_own(default_kb):
+    # the middle office's sheet lists "Master - Finance": that is where the item comes from, not what is asked
+    messages = ask("ask_studies", "et le Master Finance du middle office, il est aussi dans la liste du back office ?")
+    assert messages and all(m.get("job_name") == "gestionnaire de back-office" for m in messages)
+    assert all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages)
+
+
+def test_a_request_word_naming_the_job_itself_does_not_hide_the_topic_asked(default_kb):
+    # "… le salaire …, afin que je puisse le présenter en classe ?" names the salary and, by "présenter", what the job
+    # is: not understood by the NLU, it is the salary that is asked
+    from actions.fallback import ActionHandleFallback
+    text = ("Pourriez-vous m'indiquer le salaire d'un gestionnaire de back-office, afin que je puisse le présenter "
+            "en classe ?")
+    tracker = make_tracker("nlu_fallback", [JOB["bo"]], text=text)
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "ask_salary", "confidence": 0.38},
+                                                {"name": "ask_definition", "confidence": 0.34}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, tracker, {})
+    assert "salaire" in str(dispatcher.messages[0]) and dispatcher.messages[0]["response"] != "utter_ask_rephrase"
+
+
+def test_that_of_another_job_asks_the_same_thing(default_kb):
+    asked = [("Pourriez-vous m'indiquer le salaire d'un gestionnaire de back-office", "ask_salary"),
+             ("et celui d'un gestionnaire middle-office, afin que je puisse le présenter en classe ?",
+              "ask_definition")]
+    assert [intent for _, intent in questions._same_of_another(asked)] == ["ask_salary", "ask_salary"]
+    other = [("quelles missions pour le back ?", "ask_missions"), ("et celles du middle ?", "ask_definition")]
+    assert questions._same_of_another(other)[1][1] == "ask_missions"
+    unrelated = [("quelles missions pour le back ?", "ask_missions"), ("et quelles études ?", "ask_studies")]
+    assert questions._same_of_another(unrelated) == unrelated
