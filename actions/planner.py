@@ -17,7 +17,7 @@ from knowledge import entailment, queries
 from knowledge.entailment import Claim
 from knowledge.matching import TYPO_SIMILARITY, similarity
 from knowledge.queries import FactItem, FoundFact, JobInfo
-from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse
+from knowledge.question import LEVEL_FILTER, OPEN, STATEMENT, YES_NO, QuestionShape, analyse, both_directions
 from knowledge.sentences import SIGN_OFF_WORDS
 from knowledge.text import as_written, fold
 from knowledge.vocabulary import FilterValue, contains_phrase
@@ -426,6 +426,10 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         kinds = tuple(f for f in kinds if f.kind != LEVEL_FILTER)
     if closed and kinds:
         plan.parts = [_of_kind(part, kinds) for part in plan.parts]
+    if not closed and both_directions(queries.without_job_names(text, marker=JOB_MARKER), queries.vocabulary()):
+        # "middle-office : d'où on vient, où on va ensuite ?": both lists, not the one whose heading says "vient"
+        plan.parts = [Part(TOPIC, part.job, part.topic) if part.kind == FACTS and part.topic == _careers_topic()
+                      and part.job is not None else part for part in plan.parts]
     if closed:  # "la fiche indique-t-elle des métiers de provenance ?": a direction the sheet never gives
         plan.parts = [directed if directed.kind == NOT_IN_SHEET else part
                       for part in plan.parts for directed in [_directed(part, text)]]

@@ -281,6 +281,14 @@ def career_direction(text: str, vocabulary: Vocabulary, job_words: set[str]) -> 
     return None
 
 
+def both_directions(text: str, vocabulary: Vocabulary) -> bool:
+    """"d'où on vient, où on va ensuite ?": where one comes from and where one goes, both asked."""
+    folded = _ACCORDING_TO.sub("selon", fold(text or ""))
+    comes_from = [cue for cue in vocabulary.career_from if cue not in vocabulary.present_state_cues]
+    return (any(contains_phrase(folded, cue) for cue in comes_from)
+            and any(contains_phrase(folded, cue) for cue in vocabulary.career_to))
+
+
 def _names_a_job_after(folded: str, vocabulary: Vocabulary, job_words: set[str], span: int = 4) -> bool:
     """Whether a job (of the sheets, or a job word of the claims) follows a present-state cue ("je suis") within
     `span` words: "je suis au back office", "jsuis conseiller clientèle", not "je suis rigoureuse"."""

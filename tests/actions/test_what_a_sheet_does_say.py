@@ -178,3 +178,37 @@ def test_that_of_another_job_asks_the_same_thing(default_kb):
     assert questions._same_of_another(other)[1][1] == "ask_missions"
     unrelated = [("quelles missions pour le back ?", "ask_missions"), ("et quelles études ?", "ask_studies")]
     assert questions._same_of_another(unrelated) == unrelated
+
+
+@pytest.mark.parametrize("text", [
+    "quelqu'un du middle-office qui devient contrôleur de gestion, c'est prévu ?",
+    "Et l'inverse, quelqu'un du middle-office qui devient contrôleur de gestion, c'est prévu ?",
+])
+def test_a_job_one_comes_from_asked_as_where_one_goes_is_no_yes(default_kb, text):
+    # the sheet lists "Contrôleur de gestion" among the jobs one comes FROM: "devient" asks where one goes
+    assert queries.career_direction(text) == "to"
+    [part] = planner.plan_answer(text, "careers", job_info("middle-office")).parts
+    assert part.kind == planner.OTHER_DIRECTION
+
+
+def test_fully_mastered_at_a_level_checks_the_level_of_the_skill_named(default_kb):
+    # "il faut le maîtriser à fond, niveau expertise ?" of a skill the sheet rates "Avancé": lower, not the list of
+    # the expertise skills
+    [part] = planner.plan_answer("En middle-office, gérer le stress il faut le maîtriser à fond, niveau expertise ?",
+                                 "skills", job_info("middle-office")).parts
+    assert part.kind == planner.LEVEL_LOWER and [f.text for f in part.facts] == ["Gérer des situations de stress"]
+
+
+@pytest.mark.parametrize("text", [
+    "Middle-office : d'où on vient, où on va ensuite,",
+    "on vient d'où pour faire middle et on va où après ?",
+])
+def test_both_directions_asked_get_the_whole_careers(default_kb, text):
+    [part] = planner.plan_answer(text, "careers", job_info("middle-office")).parts
+    assert part.kind == planner.TOPIC and part.topic == "careers"
+
+
+def test_one_direction_asked_gets_that_list(default_kb):
+    [part] = planner.plan_answer("ils viennent d'où les gestionnaires middle office ?", "careers",
+                                 job_info("middle-office")).parts
+    assert part.kind == planner.FACTS and {f.direction for f in part.facts} == {"from"}
