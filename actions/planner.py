@@ -395,7 +395,8 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
         told_used = tuple(i for i in items if i not in asked.items)
     else:
         told_used = ()
-    plan = _plan(text, shape, topic, job, job_named, claim)
+    coded = _by_code(text, job)
+    plan = coded or _plan(text, shape, topic, job, job_named, claim)
     if job is not None and [p.kind for p in plan.parts] == [TOPIC] and not queries.content_terms(shape.content):
         plan = _with_partner_plan(text, job, topic) or plan  # "le middle il travaille avec le back pour quoi ?"
     answered = plan.parts[0].job if plan.parts and plan.parts[0].job else None
@@ -517,6 +518,29 @@ def plan_answer(text: str, topic: str, job: JobInfo | None, entity_filters: list
 
 
 PARTNER_TOPICS = ("interlocutors", "missions")  # where a sheet says what the job does with another one
+
+
+_CODE_NUMBER = re.compile(r"(?<![0-9])[0-9]{4,6}(?![0-9])")
+
+
+def _by_code(text: str, job: JobInfo | None) -> Plan | None:
+    """"l'intitulé exact de la certification RNCP 29764 ?": the item a sheet lists under that code, whatever topic the
+    message was read as (None when no code of a sheet is written)."""
+    numbers = set(_CODE_NUMBER.findall(text))
+    if not numbers:
+        return None
+    rest = _CODE_NUMBER.sub(" ", text)
+    named = queries.find_facts(rest) if queries.content_terms(rest) else []
+    if named and named[0].coverage >= STRONG and not set(_CODE_NUMBER.findall(named[0].fact.code or "")) & numbers:
+        return None  # "la licence pro …, c'est la fiche RNCP 35007 ?": an item named, its code checked
+    jobs = [job] if job is not None else list(queries.list_jobs())
+    for candidate in jobs:
+        for topic in queries.topics():
+            coded = tuple(f for f in queries.topic_answer(candidate.id, topic).facts
+                          if f.code and set(_CODE_NUMBER.findall(f.code)) & numbers)
+            if coded:
+                return Plan([Part(FACTS, candidate, topic, coded, attribute="code")], precise=True)
+    return None
 
 
 def _with_partner_plan(text: str, job: JobInfo, topic: str) -> Plan | None:

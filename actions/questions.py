@@ -68,7 +68,7 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
     parallel = (_parallel_questions(text, intent) or _also_asked(text, intent) or _two_things(text)
-                if len(asked) < 2 and text and not text.startswith("/") else [])
+                or _two_claims(text, intent) if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
         return _same_of_another(parallel)
     if len(asked) < 2 or not text or text.startswith("/") or (
@@ -155,6 +155,31 @@ def _two_things(text: str) -> list[tuple[str, str]]:
     if _NOUN_PHRASE.match(fold(after)):
         after = f"et {after}"  # "… et l'anglais au middle ?": what the sheet says of it (a follow-up), not a yes/no
     return [(before, first), (after, second)] if first and second and first != second else []
+
+
+# "ça voyage beaucoup ET ÇA bosse tard ?", "on fait de la compta ET ON parle anglais ?": a second clause, its subject
+# (not "et c'est lui qui décide …": a cleft joined to a claim is one claim, checked whole)
+_AND_CLAUSE = re.compile(r"\s+et\s+(?=(?:ca|il|elle|on|ils|elles)\s)")
+
+
+def _names_a_topic(text: str) -> bool:
+    """Whether a part of a message names a topic by its words ("ça voyage beaucoup": the rhythm)."""
+    return bool(analyse(text, queries.vocabulary()).topics_named or hinted_topic_intent(text))
+
+
+def _two_claims(text: str, intent: str) -> list[tuple[str, str]]:
+    """"le middle office ça voyage beaucoup et ça bosse tard ?": two clauses, each with its own subject and its own
+    words, are two questions (each checked against the sheet; a "oui" to one is no "oui" to the other). [] when the
+    message is one clause, or compares."""
+    folded = fold(text)
+    if len(folded) != len(text) or compares(text):  # (the offsets of the folded text are the text's)
+        return []
+    for match in _AND_CLAUSE.finditer(folded):
+        before, after = text[:match.start()].strip(" ,"), text[match.end():].strip()
+        if all(queries.content_terms(queries.without_job_names(part)) or _names_a_topic(part)
+               for part in (before, after)):
+            return [(before, intent), (after, intent)]
+    return []
 
 
 # "…, ainsi que les évolutions possibles pour chacun d'eux ?": a second thing asked, joined without a question word

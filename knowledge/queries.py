@@ -489,8 +489,9 @@ def topic_of_text(text: str) -> str | None:
 
 # How long the student has done something, or their age ("depuis 6 ans", "j'ai 16 ans", "âgé de 38 ans"): what they
 # say of themselves, never a figure of a sheet to look for; the units are the vocabulary's (claims.duration_units)
-_OWN_DURATION_LEAD = (r"\b(?:depuis|ca fait|cela fait|j'ai|jai|il a|elle a|age de|agee de|ages de|agees de)\s+"
-                      r"(?:plus de\s+|moins de\s+|environ\s+)?\d+\s*")
+# ("dans 10 ans", "d'ici 5 ans": when, in the student's future — no figure of a sheet either)
+_OWN_DURATION_LEAD = (r"\b(?:depuis|ca fait|cela fait|j'ai|jai|il a|elle a|age de|agee de|ages de|agees de|dans|"
+                      r"d'ici)\s+(?:plus de\s+|moins de\s+|environ\s+)?\d+\s*")
 
 
 def own_duration_pattern(units: tuple[str, ...]) -> re.Pattern[str]:

@@ -212,3 +212,45 @@ def test_one_direction_asked_gets_that_list(default_kb):
     [part] = planner.plan_answer("ils viennent d'où les gestionnaires middle office ?", "careers",
                                  job_info("middle-office")).parts
     assert part.kind == planner.FACTS and {f.direction for f in part.facts} == {"from"}
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("Pourriez-vous me préciser l'intitulé exact de la certification RNCP 29764 citée dans la fiche middle-office ?",
+     "trainings"),
+    ("le 29764 c'est quoi", "definition"),
+])
+def test_a_code_of_the_sheet_names_its_item_whatever_the_topic_read(default_kb, text, topic):
+    [part] = planner.plan_answer(text, topic, job_info("middle-office")).parts
+    assert part.topic == "studies" and [f.code for f in part.facts] == ["RNCP 29764"]
+
+
+def test_a_code_checked_against_an_item_named_is_no_lookup(default_kb):
+    # "la licence pro …, c'est la fiche RNCP 35007 ?": the licence named is what is asked, not the item coded 35007
+    [part] = planner.plan_answer("La licence pro Assurance, banque, finance : supports opérationnels, c'est la fiche "
+                                 "RNCP 35007 ?", "studies", job_info("middle-office")).parts
+    assert all("35007" not in (f.code or "") for f in part.facts)
+
+
+@pytest.mark.parametrize("text,parts", [
+    ("le middle office ça voyage beaucoup et ça bosse tard ?", ["le middle office ça voyage beaucoup",
+                                                                 "ça bosse tard ?"]),
+    ("en back office on fait de la compta et on parle anglais ?", ["en back office on fait de la compta",
+                                                                    "on parle anglais ?"]),
+    ("Le back-office traite les réclamations des clients et c'est lui qui décide de les rembourser ?", None),
+    ("le back et le middle ils font quoi ?", None),
+])
+def test_two_clauses_each_with_its_subject_are_two_questions(default_kb, text, parts):
+    split = questions._two_claims(text, "ask_missions")
+    assert [t for t, _ in split] == (parts or [])
+
+
+def test_where_one_comes_from_asked_formally_with_where_one_goes(default_kb):
+    text = ("Madame, Monsieur, je souhaiterais connaître les métiers vers lesquels un gestionnaire middle-office peut "
+            "évoluer, ainsi que ceux dont il provient.")
+    [part] = planner.plan_answer(text, "careers", job_info("middle-office")).parts
+    assert part.kind == planner.TOPIC
+
+
+def test_a_time_in_the_students_future_is_no_figure_of_a_sheet(default_kb):
+    found = queries.find_facts("je peux finir où dans 10 ans ?", ("middle-office",))
+    assert all("10 ans" not in f.fact.text for f in found if f.coverage >= planner.STRONG)
