@@ -78,7 +78,8 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
             and not all(queries.content_terms(queries.without_job_names(question))
                         or analyse(question, queries.vocabulary()).topics_named for question, _ in asked)):
         # one question: the message's own text (or the remembered question), the NLU's intent
-        single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] else text
+        # ("ok. et le middle office, lui ?": a job alone after an acknowledgement asks the remembered question)
+        single = asked[0][0] if len(asked) == 1 and intent == asked[0][1] and intent != "inform_job" else text
         return [(single, intent)]
     return _without_repeats(_same_of_another(asked))
 
@@ -1180,6 +1181,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             return
     topic = context.topic_of_intent(intent) or state.topic or context.DEFAULT_TOPIC
     shown = tracker.get_slot("topic")
+    kept_question = None  # the question a "pourquoi ?" was asked about: "et le back alors ?" goes on with it
     if isinstance(shown, str) and shown in queries.topics():
         if counts_what_was_shown(text, topic) or counts_within_shown(text, topic, shown, jobs or (
                 [state.job] if state.job else [])):
@@ -1188,7 +1190,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
             # "pourquoi ça peut changer ?" after the hours, "pourquoi c'est pas le back ?": what the sheet says of
             # them, said plainly that it explains no more
             dispatcher.utter_message(response="utter_why_follow_up")
-            topic, text = shown, ""
+            topic, text, kept_question = shown, "", state.question
         elif planner.claims_of_last(text) and not analyse(text, queries.vocabulary()).topics_named:
             # "mais c'est obligatoire ou pas ?" after the English skill (or after the trainings' list): of what was
             # just answered, its topic — whatever topic the NLU read in so short a question
@@ -1323,7 +1325,7 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                                previous_question=state.question, outside=outside, background=background,
                                previous_text=context.previous_user_text(tracker), own_filters=own,
                                counted=bool(_BARE_COUNT.match(fold(text))))
-    state.topic, state.question = topic, plan.question if plan.precise else None
+    state.topic, state.question = topic, plan.question if plan.precise else kept_question
     if plan.ask_job and topic == planner.SOURCE_TOPIC:  # "t'as eu tes infos où ?": every sheet's source
         state.topic, state.question = answer_for_both(dispatcher, text, topic, True), None
         return

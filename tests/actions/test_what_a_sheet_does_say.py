@@ -254,3 +254,25 @@ def test_where_one_comes_from_asked_formally_with_where_one_goes(default_kb):
 def test_a_time_in_the_students_future_is_no_figure_of_a_sheet(default_kb):
     found = queries.find_facts("je peux finir où dans 10 ans ?", ("middle-office",))
     assert all("10 ans" not in f.fact.text for f in found if f.coverage >= planner.STRONG)
+
+
+def test_a_job_alone_after_an_acknowledgement_asks_the_remembered_question(default_kb):
+    dispatcher = CollectingDispatcher()
+    remembered = "le back office a besoin de connaissances en droit ?"
+    tracker = make_tracker("inform_job", [JOB["mo"]], text="ok. et le middle office, lui ?",
+                           slots={"job": "back-office", "topic": "skills", "question": remembered})
+    tracker.latest_message["questions"] = [{"text": "et le middle office, lui ?", "intent": "inform_job"}]
+    tracker.latest_message["context"] = ["ok."]
+    ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] != "utter_answer_skills"  # not the whole list: the question asked
+    assert dispatcher.messages[0]["job_name"] == "gestionnaire middle-office"
+
+
+def test_why_keeps_the_question_it_was_asked_about(default_kb):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_definition", slots={"job": "middle-office", "topic": "skills",
+                                                    "question": "le middle office c'est stressant ?"},
+                           text="pourquoi ?", previous_intents=["ask_definition"])
+    events = ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_why_follow_up"
+    assert {e["name"]: e["value"] for e in events}["question"] == "le middle office c'est stressant ?"

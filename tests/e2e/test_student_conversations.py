@@ -65,7 +65,8 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_as.yml": 0.92, "student_conversations_at.yml": 0.92,
         "student_conversations_au.yml": 0.45, "student_conversations_av.yml": 0.80,
         "student_conversations_aw.yml": 0.90, "student_conversations_ax.yml": 0.80,
-        "student_conversations_ay.yml": 0.90, "student_conversations_az.yml": 0.86}
+        "student_conversations_ay.yml": 0.90, "student_conversations_az.yml": 0.95,
+        "student_conversations_ba.yml": 0.88, "student_conversations_bb.yml": 0.88}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -144,7 +145,15 @@ RUNNER_HONEST = [
 # changes (94.5 % and 0 wrong "oui" both times, no case changed) and never looked into.
 # Set AZ (165 conversations in eleven kinds, counts added to AY's; 59 closed turns not yes, spread over the kinds) was
 # written on 2026-12-07 (evening) from the two sheets and the runner's README only, measured before that session's
-# changes (88.5 %, 1 wrong "oui": an SMS "fo" not read as "faut") and after (89.7 %, 0), never looked into beyond that.
+# changes (88.5 %, 1 wrong "oui": an SMS "fo" not read as "faut") and after (89.7 %, 0), never looked into beyond that
+# then; it was the development set of the session after (2026-12-07, night): 91.5 -> 99.4 %.
+# Set BA (177 conversations in eleven kinds, more sessions and two-in-one; 48 closed turns not yes) was written at the
+# start of that night session from the two sheets and the runner only, measured before and after its first changes
+# (89.8 % both times, the same cases, 0 wrong "oui"), then looked into: 92.1 % at the end.
+# Set BB (172 conversations: 42 sessions, 32 two or three questions at once, 21 formal — 10 over 500 characters —,
+# closed questions, own path, comparisons, SMS, terms, edge; 55 closed turns not yes) was written in that session
+# from the sheets and the runner only, measured on the session's starting code (90.1 %, 0 wrong "oui") and at its
+# end, never looked into.
 RUNNER_SCOPE = ["middle-office", "middle office", "back-office", "back office", "pas compris", "ne comprends pas",
                 "reformuler", "je peux t'aider", "je peux vous aider", "je ne peux pas", "hors de mon", "ne sais pas",
                 "que sur", "uniquement"]
@@ -188,7 +197,9 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_aw.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_ax.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_ay.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_az.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_az.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_ba.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_bb.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui": none allowed on any set (the last 8, on sets I, J, K,
 # AC and AH, fixed in the session of 2026-12-07 afternoon; L, W and AI had reached 0 before)
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 0, "student_conversations_j.yml": 0,
@@ -208,14 +219,16 @@ MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml"
                  "student_conversations_as.yml": 0, "student_conversations_at.yml": 0,
                  "student_conversations_au.yml": 0, "student_conversations_av.yml": 0,
                  "student_conversations_aw.yml": 0, "student_conversations_ax.yml": 0,
-                 "student_conversations_ay.yml": 0, "student_conversations_az.yml": 0}
+                 "student_conversations_ay.yml": 0, "student_conversations_az.yml": 0,
+                 "student_conversations_ba.yml": 0, "student_conversations_bb.yml": 0}
 # sets whose closed questions not-yes are spread over every category: every turn forbidding "oui" counts
 EVERY_TURN_COUNTS = {"student_conversations_aj.yml", "student_conversations_ak.yml", "student_conversations_al.yml",
                      "student_conversations_am.yml", "student_conversations_an.yml", "student_conversations_ao.yml",
                      "student_conversations_ap.yml", "student_conversations_aq.yml", "student_conversations_ar.yml",
                      "student_conversations_as.yml", "student_conversations_at.yml", "student_conversations_au.yml",
                      "student_conversations_av.yml", "student_conversations_aw.yml", "student_conversations_ax.yml",
-                     "student_conversations_ay.yml", "student_conversations_az.yml"}
+                     "student_conversations_ay.yml", "student_conversations_az.yml",
+                     "student_conversations_ba.yml", "student_conversations_bb.yml"}
 # the categories of closed questions whose true answer is not yes (sets AG and AH name them by the trap they set)
 CLOSED_NOT_YES = {"closed_no", "closed_not_yes", "near_item", "other_job", "stronger", "two_claims", "numbers",
                   "direction", "negated", "silent", "tag_question", "trap", "followup_trap", "formal_trap",
