@@ -24,6 +24,9 @@ from knowledge.vocabulary import FilterValue, contains_phrase
 
 STRONG = 0.5  # a fact matching at least half of the message's (rarity-weighted) content words
 PARTIAL = 0.3  # a fact matching part of it: shown as what the sheet says, never as a "oui"
+# the asked sheet's fact matching this much of a closed question another sheet says in full: shown (without a "oui"),
+# not "la fiche ne le cite pas" ("Maîtrise de l'anglais" for "il utilise l'anglais ?"; not one common word, "clients")
+NEAR_OWN = 0.4
 # to answer from another topic than the intent's, the match must rest on a rare word (a word in 3 facts
 # of ~100 weighs ~3.6; "finance", in many, ~2.6), not on a common one
 ROUTING_WEIGHT = 3.0
@@ -1524,6 +1527,12 @@ def _plan(text: str, shape: QuestionShape, topic: str, job: JobInfo | None, job_
                     rest = queries.claim_reader().without_frequency(fold(text))
                     near = [f for f in queries.find_facts(rest, (job.id,), topic) if f.coverage >= PARTIAL
                             and f.topic == topic and set(f.matched) <= set(other.matched)]
+                if (near and shape.form == YES_NO and not (claim.frequent or claim.period)
+                        and near[0].coverage >= NEAR_OWN):
+                    # "le back office utilise l'anglais ?": its own sheet names much of it ("Maîtrise de l'anglais"),
+                    # only not in the other sheet's words — what it says, without a "oui", never "ne le cite pas"
+                    return Plan([Part(UNQUALIFIED, job, topic, tuple(f.fact for f in _best_group(near, topic)))],
+                                precise=True)
                 if near and shape.form == YES_NO and (claim.frequent or claim.period):
                     # "le back office il est avec les clients tous les jours ?": its sheet names the clients, only not
                     # that often ("éventuellement") — what it says, without a "oui", rather than the other sheet's fact

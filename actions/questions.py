@@ -857,6 +857,10 @@ def _answered_completeness(dispatcher: CollectingDispatcher, tracker: Tracker, s
     if (state.job is None or not isinstance(shown, str) or shown not in queries.topics() or not cues
             or queries.content_terms(rest) or queries.jobs_in_text(text)):
         return False
+    named = analyse(rest, vocabulary).topics_named or tuple(
+        t for t in [context.topic_of_intent(hinted_topic_intent(rest) or "")] if t)
+    if named and shown not in named:  # "et y a d'autres formations conseillées ?" after the missions: those asked
+        return False
     answer = queries.topic_answer(state.job.id, shown)
     if not answer.facts:
         return False
@@ -1325,6 +1329,16 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
                                previous_question=state.question, outside=outside, background=background,
                                previous_text=context.previous_user_text(tracker), own_filters=own,
                                counted=bool(_BARE_COUNT.match(fold(text))))
+    shown_now = tracker.get_slot("topic")
+    if (whole_message and [p.kind for p in plan.parts] == [planner.NOT_IN_SHEET] and isinstance(shown_now, str)
+            and shown_now != topic and shown_now in queries.topics() and not jobs and state.job is not None
+            and topic not in analyse(text, queries.vocabulary()).topics_named
+            and _said_in_topic_shown(tracker, state, text)):
+        # "et y a des équipes qui bossent en décalé ?" right after the hours, read as the interlocutors ("équipes"),
+        # which say nothing of it: the topic just shown, whose facts name it ("les équipes … plages horaires")
+        topic = shown_now
+        plan = planner.plan_answer(text, topic, state.job, filters, job_named=False, previous_question=state.question,
+                                   background=background)
     state.topic, state.question = topic, plan.question if plan.precise else kept_question
     if plan.ask_job and topic == planner.SOURCE_TOPIC:  # "t'as eu tes infos où ?": every sheet's source
         state.topic, state.question = answer_for_both(dispatcher, text, topic, True), None

@@ -276,3 +276,39 @@ def test_why_keeps_the_question_it_was_asked_about(default_kb):
     events = ActionAnswerTopic().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_why_follow_up"
     assert {e["name"]: e["value"] for e in events}["question"] == "le middle office c'est stressant ?"
+
+
+def test_a_closed_question_the_asked_sheet_says_in_part_shows_its_own_fact(default_kb):
+    # the middle office's sheet says "Utiliser l'anglais"; the back office's "Maîtrise de l'anglais": never "la fiche
+    # du back-office ne le cite pas"
+    [part] = planner.plan_answer("est ce que le back office utilise l'anglais", "skills", job_info("back-office")).parts
+    assert part.kind == planner.UNQUALIFIED and [f.text for f in part.facts] == ["Maîtrise de l'anglais"]
+
+
+def test_one_common_word_of_the_asked_sheet_does_not_hide_where_it_is_said(default_kb):
+    # "les réclamations clients, c'est le middle ?": "clients" alone is no answer of the middle office's sheet
+    [part] = planner.plan_answer("et les réclamations clients c'est le middle ?", "missions",
+                                 job_info("middle-office")).parts
+    assert part.kind in (planner.NO_OTHER_JOB, planner.SILENT_OTHER_JOB, planner.ELSEWHERE_ONLY)
+
+
+def test_levels_of_study_not_understood_are_the_studies(default_kb):
+    from actions.fallback import _named_intent
+    tracker = make_tracker("nlu_fallback", slots={"job": "middle-office", "topic": "studies"},
+                           text="Quels niveaux de formation y sont alors indiqués ?")
+    assert _named_intent(tracker) == "ask_studies"
+
+
+def test_more_of_another_topic_than_the_one_shown_is_that_topic(default_kb):
+    # "et y a d'autres formations conseillées ?" right after the missions: the trainings, not "is the list of missions
+    # complete"
+    messages = ask("ask_trainings", "et y a d'autres formations conseillées ?",
+                   slots={"job": "middle-office", "topic": "missions"})
+    assert messages[0]["response"] == "utter_answer_trainings"
+
+
+def test_a_topic_read_that_says_nothing_of_it_gives_way_to_the_topic_shown(default_kb):
+    # "équipes" read as the interlocutors right after the hours: the rhythm's "les équipes … plages horaires"
+    messages = ask("ask_interlocutors", "et y a des équipes qui bossent en décalé ?",
+                   slots={"job": "middle-office", "topic": "rhythm", "question": "le middle office il bosse tard ?"})
+    assert "plages horaires" in str(messages[0])
