@@ -143,6 +143,11 @@ _WORKS_WITH = re.compile(r"\b(?:avec|aupres)\s+(?:du|des|de la|de l'|de|le|la|le
                          r"(?:de\s+|du\s+)?$")
 
 
+# "le rôle du middle-office par rapport au front-office et au back-office": what the job is placed against
+_RELATIVE_TO = re.compile(r"\b(?:par rapport|compare|comparee|vis-a-vis|vis a vis)\s+"
+                          r"(?:au|aux|a la|a l'|a|du|de la|de l')\b[^?.;,]*$")
+
+
 def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
     """Of two jobs named, the one an open question is about when the other is only whom it works with; else `jobs`
     (a closed question, "le back travaille avec le middle ?", is answered from both sheets: either may say it)."""
@@ -150,7 +155,8 @@ def subject_jobs(text: str, jobs: list[JobInfo]) -> list[JobInfo]:
         return jobs
     folded = fold(text)
     mentions = queries.job_mentions(text)
-    partners = {job for start, job in mentions if _WORKS_WITH.search(folded[:start])}
+    partners = {job for start, job in mentions
+                if _WORKS_WITH.search(folded[:start]) or _RELATIVE_TO.search(folded[:start])}
     subjects = [job for job in jobs if job not in partners]
     return subjects if len(subjects) == 1 and partners else jobs
 

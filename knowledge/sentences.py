@@ -289,8 +289,12 @@ def sentences(text: str) -> list[Sentence]:
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
         # (the part after "et" must be a question itself: "notamment les horaires et les déplacements, ainsi que la
         # rémunération à laquelle un débutant peut prétendre" is one request, its "peut" in a relative clause)
-        cuts = [m.end() for m in _AND_QUESTION.finditer(chunk)
-                if _asks(fold(chunk[:m.start()])) and ((_asks(fold(chunk[m.end() + 2:]))
+        ands = list(_AND_QUESTION.finditer(chunk))
+        # what follows an "et" up to the next one: "les fiches du middle-office ET du back-office parlent de l'anglais,
+        # et à quel niveau ?" is cut before the second "et" only (the question word is the next part's)
+        ends = [m.start() for m in ands[1:]] + ([len(chunk)] if ands else [])
+        cuts = [m.end() for m, end in zip(ands, ends, strict=True)
+                if _asks(fold(chunk[:m.start()])) and ((_asks(fold(chunk[m.end() + 2:end]))
                                                         and _is_question(chunk[m.end():]))
                                                        or _AND_CLAUSE.match(fold(chunk[m.end():])) or (
                     _IF_AGAIN.match(fold(chunk[m.end() + 2:])) and _INDIRECT.search(fold(chunk[:m.start()]))

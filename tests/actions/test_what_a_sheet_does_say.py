@@ -312,3 +312,25 @@ def test_a_topic_read_that_says_nothing_of_it_gives_way_to_the_topic_shown(defau
     messages = ask("ask_interlocutors", "et y a des équipes qui bossent en décalé ?",
                    slots={"job": "middle-office", "topic": "rhythm", "question": "le middle office il bosse tard ?"})
     assert "plages horaires" in str(messages[0])
+
+
+def test_two_jobs_joined_in_one_subject_are_not_two_questions(default_kb):
+    from knowledge.sentences import sentences
+    parts = sentences("Est-ce que les fiches du middle-office et du back-office parlent de l'anglais, et à quel "
+                      "niveau ? Merci d'avance pour votre réponse.")
+    assert [p.text for p in parts if p.question] == [
+        "Est-ce que les fiches du middle-office et du back-office parlent de l'anglais,", "et à quel niveau ?"]
+    assert [p.text for p in sentences("c'est quoi le BO et il faut quel niveau ?")] == [
+        "c'est quoi le BO", "et il faut quel niveau ?"]
+
+
+def test_the_sheets_named_apart_from_their_verb_ask_what_they_say(default_kb):
+    # "les fiches du middle et du back parlent-elles de l'anglais ?" read as the sources: the skills
+    assert questions.topic_asked_instead("Est-ce que les fiches du middle-office et du back-office parlent de "
+                                         "l'anglais") == "ask_skills"
+
+
+def test_a_job_a_role_is_placed_against_is_not_the_subject(default_kb):
+    from actions.context import subject_jobs
+    text = "Pourriez-vous m'expliquer le rôle du middle-office par rapport au front-office et au back-office ?"
+    assert [job.id for job in subject_jobs(text, list(queries.jobs_in_text(text)))] == ["middle-office"]
