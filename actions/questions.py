@@ -320,6 +320,20 @@ def asks_if_mentioned(text: str) -> bool:
     return bool(terms) and not queries.find_facts(text) and not terms_in(folded, queries.glossary())
 
 
+def _only_shown_says_it(tracker: Tracker, state: State, text: str, topic: str, jobs: list[JobInfo]) -> bool:
+    """"ça peut changer selon quoi ?" right after the travels, read as the careers: no word of the topic read is in
+    the message, while a fact of the topic just shown says most of it ("les horaires peuvent varier selon
+    l'actualité")."""
+    shown = tracker.get_slot("topic")
+    if (jobs or state.job is None or not isinstance(shown, str) or shown == topic or shown not in queries.topics()
+            or not queries.content_terms(text) or analyse(text, queries.vocabulary()).form != OPEN):
+        return False  # (an open question only: "donc il devient chef direct ?" is no "oui" of "encadrer une équipe")
+    found = queries.find_facts(text, (state.job.id,), shown)
+    in_shown = max((f.coverage for f in found if f.topic == shown), default=0.0)
+    in_topic = max((f.coverage for f in found if f.topic == topic), default=0.0)
+    return in_shown >= planner.STRONG and in_topic < planner.PARTIAL
+
+
 def _said_in_topic_shown(tracker: Tracker, state: State, text: str) -> str | None:
     """"et quand c'est international ?" right after the hours, read as a word's meaning: a word of the topic just
     shown, for the job in context ("salles de marché internationales"), asks about that topic."""
@@ -1281,7 +1295,8 @@ def answer_one(dispatcher: CollectingDispatcher, tracker: Tracker, state: State,
     # skills, read as its figures)
     silent_here = (not jobs and state.job is not None and topic in catalogue and catalogue[topic].in_sheets
                    and not queries.topic_answer(state.job.id, topic).found)
-    if (topic in catalogue and (not catalogue[topic].in_sheets or silent_here)
+    if (topic in catalogue and (not catalogue[topic].in_sheets or silent_here
+                                or (whole_message and _only_shown_says_it(tracker, state, text, topic, jobs)))
             and topic not in analyse(text, queries.vocabulary()).topics_named
             and (instead := _said_in_topic_shown(tracker, state, text)) is not None):
         # "et pour un débutant ?" right after the experience asked in job offers, read as the salary: a fact of the

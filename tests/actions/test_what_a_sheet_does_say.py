@@ -334,3 +334,17 @@ def test_a_job_a_role_is_placed_against_is_not_the_subject(default_kb):
     from actions.context import subject_jobs
     text = "Pourriez-vous m'expliquer le rôle du middle-office par rapport au front-office et au back-office ?"
     assert [job.id for job in subject_jobs(text, list(queries.jobs_in_text(text)))] == ["middle-office"]
+
+
+def test_an_open_follow_up_only_the_topic_shown_answers_goes_on_with_it(default_kb):
+    # "ça peut changer selon quoi ?" right after the travels, read as the careers: the rhythm's "peuvent varier"
+    messages = ask("ask_careers", "ça peut changer selon quoi ?",
+                   slots={"job": "middle-office", "topic": "rhythm", "question": "il se déplace souvent ?"})
+    assert "varier" in str(messages[0]) and "Auditeur" not in str(messages[0])
+
+
+def test_a_closed_follow_up_keeps_the_topic_read(default_kb):
+    # "donc il devient chef direct ?" right after a skill: never a "oui" on "Encadrer une équipe"
+    messages = ask("ask_careers", "donc il devient chef direct ?",
+                   slots={"job": "middle-office", "topic": "skills", "question": "encadrer une équipe c quel niveau ?"})
+    assert all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages)
