@@ -67,8 +67,9 @@ def questions_of(tracker: Tracker, intent: str | None = None) -> list[tuple[str,
     asked = [(q["text"], q["intent"]) for q in split or []
              if isinstance(q, dict) and isinstance(q.get("text"), str) and isinstance(q.get("intent"), str)]
     text = context.question_text(tracker)
-    parallel = (_parallel_questions(text, intent) or _also_asked(text, intent) or _two_things(text)
-                or _two_claims(text, intent) if len(asked) < 2 and text and not text.startswith("/") else [])
+    parallel = (_plus_joined(text, intent) or _parallel_questions(text, intent) or _also_asked(text, intent)
+                or _two_things(text) or _two_claims(text, intent)
+                if len(asked) < 2 and text and not text.startswith("/") else [])
     if parallel:  # "le middle fait quoi avec les risques, et le back avec les échéances ?"
         return _same_of_another(parallel)
     if len(asked) < 2 or not text or text.startswith("/") or (
@@ -161,6 +162,31 @@ def _two_things(text: str) -> list[tuple[str, str]]:
 # "ça voyage beaucoup ET ÇA bosse tard ?", "on fait de la compta ET ON parle anglais ?": a second clause, its subject
 # (not "et c'est lui qui décide …": a cleft joined to a claim is one claim, checked whole)
 _AND_CLAUSE = re.compile(r"\s+et\s+(?=(?:ca|il|elle|on|ils|elles)\s)")
+
+
+_PLUS = re.compile(r"\s+\+\s+(?![0-9])")  # "les perspectives du back office + d'où on vient …" (not "bac + 5")
+
+
+def _plus_joined(text: str, intent: str) -> list[tuple[str, str]]:
+    """Two things joined by a "+", each asking something of its own (a topic named or words of its own): two
+    questions, each with the topic it names (else the message's intent). [] otherwise."""
+    parts = [part.strip() for part in _PLUS.split(text)]
+    if len(parts) == 2 and _plus_of_a_sheet(parts[0], parts[1]):
+        return []  # "Prépa et école d'ingénieur + spécialisation …": a sheet's own item
+    if len(parts) != 2 or not all(queries.content_terms(queries.without_job_names(part)) or _names_a_topic(part)
+                                  for part in parts):
+        return []
+    return [(part, named_topic_intent(part) or hinted_topic_intent(part) or intent) for part in parts]
+
+
+def _plus_of_a_sheet(before: str, after: str) -> bool:
+    """Whether the words on each side of a "+" are joined so in a fact of a sheet ("ingénieur + spécialisation")."""
+    words_before, words_after = fold(before).split(), fold(after).split()
+    if not words_before or not words_after:
+        return False
+    joined = f"{words_before[-1]} + {words_after[0]}"
+    return any(joined in fold(fact.text) for job in queries.list_jobs() for topic in queries.topics()
+               for fact in queries.topic_answer(job.id, topic).facts if "+" in fact.text)
 
 
 def _names_a_topic(text: str) -> bool:

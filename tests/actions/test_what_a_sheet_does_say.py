@@ -348,3 +348,14 @@ def test_a_closed_follow_up_keeps_the_topic_read(default_kb):
     messages = ask("ask_careers", "donc il devient chef direct ?",
                    slots={"job": "middle-office", "topic": "skills", "question": "encadrer une équipe c quel niveau ?"})
     assert all(m["response"] not in ("utter_fact_yes", "utter_fact_yes_to_negative") for m in messages)
+
+
+@pytest.mark.parametrize("text,intents", [
+    ("et sinon les perspectives du back office + d'où on vient pour aller en middle office", ["ask_careers", "ask_x"]),
+    ("missions + études du back", ["ask_missions", "ask_studies"]),
+    ("il faut un bac + 5 ?", []),
+    ("c bac + 3 minimum pour le middle ?", []),
+    ("un Prépa et école d'ingénieur + spécialisation gestion comptable et financière ça mène au back-office ?", []),
+])
+def test_two_things_joined_by_a_plus(default_kb, text, intents):
+    assert [intent for _, intent in questions._plus_joined(text, "ask_x")] == intents
