@@ -20,6 +20,7 @@ from typing import Any
 
 from sanic import Blueprint, Sanic
 
+from bot.heap import refreeze_heap
 from common.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ async def load_newer(agent: Any, models: ModelFolder) -> Path | None:
                          current.name if current else "the previous model")
         return None
     logger.info("model %s live (loaded in %.1f s, without a restart)", candidate.name, time.monotonic() - started)
+    refreeze_heap()  # the previous model's objects were set apart from the collector: freed now, the new one set apart
     return candidate
 
 

@@ -235,6 +235,33 @@ def recent_events(events: Any, turns: int = ACTION_CALL_TURNS) -> list[Any]:
     return events[max(0, users[-turns] - 1):]
 
 
+# What the actions read of past events (actions/context.py, fallback.py, advisor.py): a user message's text, intent
+# and entities; a bot message's text and the response it said; slots and actions whole. The rest of an event (the
+# intent ranking, the tokens, a bot message's facts and sources) is a third of the call's bytes, read by no action.
+_USER_PARSE_KEPT = ("intent", "entities", "text")
+_BOT_METADATA_KEPT = ("utter_action",)
+_DROPPED_EVENTS = frozenset({"user_featurization"})  # what the policies featurised: nothing an action reads
+
+
+def compact_event(data: dict[str, Any]) -> dict[str, Any] | None:
+    """A past event as the action server needs it (None: not sent); the latest message goes whole, in the state."""
+    kind = data.get("event")
+    if kind in _DROPPED_EVENTS:
+        return None
+    if kind == "user" and isinstance(data.get("parse_data"), dict):
+        parse = data["parse_data"]
+        return {**data, "parse_data": {key: parse[key] for key in _USER_PARSE_KEPT if key in parse}}
+    if kind == "bot":
+        metadata = data.get("metadata") or {}
+        bot = {key: value for key, value in data.items() if key not in ("metadata", "data")}
+        bot["metadata"] = {key: metadata[key] for key in _BOT_METADATA_KEPT if key in metadata}
+        extra = data.get("data")
+        if isinstance(extra, dict) and any(extra.values()):
+            bot["data"] = extra  # buttons, images…: kept when there are any
+        return bot
+    return data
+
+
 def install_recent_action_calls() -> bool:
     """Replace RemoteAction._action_call_format once, on Rasa 3.6 only; True when installed."""
     import rasa as rasa_package
@@ -249,9 +276,10 @@ def install_recent_action_calls() -> bool:
     original = RemoteAction._action_call_format
 
     def action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
-        """Rasa 3.6's request to the action server, with the recent events only."""
+        """Rasa 3.6's request to the action server, with the recent events only, compacted (compact_event)."""
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = [event.as_dict() for event in recent_events(tracker.events)]
+        events = (compact_event(event.as_dict()) for event in recent_events(tracker.events))
+        state["events"] = [event for event in events if event is not None]
         result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
                   "version": rasa_package.__version__}
         if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):

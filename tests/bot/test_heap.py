@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from rasa.core.run import configure_app
 
@@ -11,7 +12,33 @@ from tests.conftest import free_port
 
 
 def test_trim_heap_returns_memory_on_glibc():
-    assert heap.trim_heap() is True  # Debian: glibc's malloc_trim is there
+    try:
+        assert heap.trim_heap() is True  # Debian: glibc's malloc_trim is there
+        assert gc.get_freeze_count() > 0  # what was loaded is set apart from the collector
+    finally:
+        gc.unfreeze()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_reload_gives_the_previous_model_back_to_the_collector():
+    import weakref
+
+    try:
+        old_model = _Cycle()  # a model's objects hold cycles: only the collector frees them
+        gone = weakref.ref(old_model)
+        heap.trim_heap()
+        del old_model
+        gc.collect()
+        assert gone() is not None  # frozen: a full collection leaves it (this is what refreeze_heap undoes)
+        heap.refreeze_heap()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_rasa_s_app_trims_the_heap_once_after_start(monkeypatch):

@@ -125,3 +125,22 @@ def test_every_response_that_tutoies_has_a_vouvoiement_variation():
             assert not _TUTOIE.search(variation["text"]), (name, variation["text"])
             assert [b["payload"] for b in variation.get("buttons", [])] == [
                 b["payload"] for b in plain[0].get("buttons", [])], name
+
+
+def test_the_variation_is_drawn_among_those_that_suit_as_rasa_draws_it():
+    """Rasa's filter (channel, conditions), the standard library's uniform draw: every suitable variation comes out,
+    no other; an unknown response gives nothing, as with Rasa."""
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    responses = {"utter_x": [{"text": "a"}, {"text": "b"},
+                             {"text": "vous", "condition": [{"type": "slot", "name": "register", "value": "formal"}]},
+                             {"text": "web", "channel": "socketio"}]}
+    generator = JobsNaturalLanguageGenerator(domain=Domain.from_dict({"responses": responses}))
+    rasa_s = TemplatedNaturalLanguageGenerator(responses)
+    for slots, channel in (({}, "rest"), ({"register": "formal"}, "rest"), ({}, "socketio")):
+        mine = {generator._random_response_for("utter_x", channel, slots)["text"] for _ in range(200)}
+        theirs = {rasa_s._random_response_for("utter_x", channel, slots)["text"] for _ in range(200)}
+        assert mine == theirs and mine, (slots, channel)
+    assert generator._random_response_for("utter_unknown", "rest", {}) is None
+    generator.responses = {"utter_new": [{"text": "nouveau"}]}  # what Rasa does when it loads another domain
+    assert generator._random_response_for("utter_new", "rest", {})["text"] == "nouveau"

@@ -282,10 +282,72 @@ def test_an_action_call_is_rasa_s_with_the_recent_events(turns):
     rasa_s = RemoteAction._action_call_format.rasa_original(action, tracker, domain)
     events, all_events = mine["tracker"].pop("events"), rasa_s["tracker"].pop("events")
     assert mine == rasa_s  # the same call but for the events
-    assert events == all_events[len(all_events) - len(events):]  # the latest ones
+    compacted = [rasa_compat.compact_event(e) for e in all_events]
+    sent = [e for e in compacted if e is not None]
+    assert events == sent[len(sent) - len(events):]  # the latest ones, compacted
     users = [e for e in events if e["event"] == "user"]
     assert len(users) == min(turns, rasa_compat.ACTION_CALL_TURNS)
     assert turns <= rasa_compat.ACTION_CALL_TURNS or events[0]["event"] == "action"  # from the listen before
+
+
+def _conversation_with_everything():
+    """Two turns as the real bot stores them: ranked intents, tokens, featurisation, a bot message's sources and
+    buttons, a comparison said."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        DefinePrevUserUtteredFeaturization,
+        SlotSet,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("t", [])
+    for text, intent, entities, action, said in (
+            ("le back office demande quoi ?", "ask_studies", [{"entity": "job", "value": "back-office"}],
+             "action_answer_topic", [("Études …", {"utter_action": "utter_topic", "facts": ["f1"], "source": "x"},
+                                      {})]),
+            ("et le middle ?", "compare_jobs", [{"entity": "job", "value": "middle-office"}], "action_compare_jobs",
+             [("Côte à côte …", {"utter_action": "utter_compare_topic", "where": "a"},
+               {"buttons": [{"title": "Les salaires", "payload": "/ask_salary"}]})])):
+        parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text,
+                 "intent_ranking": [{"name": intent, "confidence": 0.9}, {"name": "greet", "confidence": 0.1}],
+                 "text_tokens": [[0, 2]], "message_id": "m"}
+        tracker.update(UserUttered(text, parse["intent"], entities, parse))
+        tracker.update(DefinePrevUserUtteredFeaturization(False))
+        tracker.update(ActionExecuted(action))
+        for bot_text, metadata, data in said:
+            tracker.update(BotUttered(bot_text, data, metadata))
+        tracker.update(SlotSet("job", entities[0]["value"]))
+        tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("pourquoi ?", {"name": "ask_why", "confidence": 0.8}))
+    return tracker
+
+
+def test_compacted_events_tell_the_actions_what_all_events_tell_them():
+    """What the actions read of past events (actions/context.py, fallback.py) is the same from the compacted call."""
+    from rasa.shared.core.trackers import EventVerbosity
+    from rasa_sdk import Tracker
+
+    from actions import context
+
+    tracker = _conversation_with_everything()
+    state = tracker.current_state(EventVerbosity.ALL)
+    full = Tracker.from_dict(state)
+    compact = Tracker.from_dict({**state, "events": [e for e in map(rasa_compat.compact_event, state["events"]) if e]})
+    for read in (context.last_action, context.previous_user_text, context.last_answer_text,
+                 context.said_comparison_last, context.job_before, lambda t: [j.id for j in context.jobs_in_order(t)]):
+        assert read(compact) == read(full)
+    assert context.said_comparison_last(compact) and context.last_action(compact) == "action_compare_jobs"
+    users = [e for e in compact.events if e["event"] == "user"]
+    assert users[0]["parse_data"] == {"intent": {"name": "ask_studies", "confidence": 0.9},
+                                      "entities": [{"entity": "job", "value": "back-office"}],
+                                      "text": "le back office demande quoi ?"}
+    bots = [e for e in compact.events if e["event"] == "bot"]
+    assert [b["metadata"] for b in bots] == [{"utter_action": "utter_topic"}, {"utter_action": "utter_compare_topic"}]
+    assert "data" not in bots[0] and bots[1]["data"]["buttons"][0]["payload"] == "/ask_salary"  # buttons stay
+    assert not any(e["event"] == "user_featurization" for e in compact.events)
+    assert compact.latest_message == full.latest_message  # the latest message goes whole, in the state
 
 
 def test_event_types_are_found_by_name_as_rasa_finds_them():

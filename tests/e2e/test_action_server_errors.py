@@ -40,6 +40,20 @@ def test_a_real_action_call_is_still_answered(stack):
     assert status == 200 and reply["responses"][0]["response"] == "utter_answer_skills"
 
 
+def test_action_calls_write_no_access_line(stack):
+    """Sanic's access log is off on the action server (launch/action_server.py): its lines said nothing here."""
+    import time
+
+    log = stack.log_path("actions")
+    before = log.stat().st_size
+    for _ in range(3):
+        test_a_real_action_call_is_still_answered(stack)
+    time.sleep(0.5)  # the supervisor copies the server's output into its log
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        lines.seek(before)
+        assert "sanic.access" not in lines.read()
+
+
 def test_what_an_action_call_is():
     assert bad_action_call(None) and bad_action_call([]) and bad_action_call({"next_action": "a"})
     assert bad_action_call({"next_action": "a", "tracker": {"sender_id": "x", "events": "no"}})
