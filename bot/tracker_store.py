@@ -7,8 +7,11 @@ survive a restart, PostgreSQL works and `ops/conversations.py` sees them) but:
 
 - keeps the trackers it saved in a bounded LRU and lends them back, without rebuilding them;
 - appends only the new events, in one INSERT per save (SQLite: pooled connections, WAL journal);
-- runs its queries in a worker thread: a database that waits (a lock held by another process) never stops the
-  server's event loop, so other conversations, health checks and the supervisor's probes still get answers;
+- never lets a database that waits (a lock held by another process, PostgreSQL's network) stop the server's event
+  loop, so other conversations, health checks and the supervisor's probes still get answers. SQLite in WAL mode
+  (readers and a writer never wait for each other) is read and written on the loop by connections that never wait
+  (busy timeout 0): when one would wait, nothing is written and the query goes to a worker thread, as every query
+  of other databases does (the trip there and back was half the store's CPU per message);
 - before lending a cached tracker, compares the sender's stored rows (count, last id, last timestamp: one
   indexed aggregate query) with what it wrote itself. Rows deleted by `forget`/`purge`, or appended by
   another server process on the same database (replicas behind Rasa's lock store), change that fingerprint:
@@ -25,6 +28,7 @@ back to Rasa's own code path, so the rows it writes are the ones `SQLTrackerStor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -49,6 +53,11 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 1000  # trackers kept in memory per server process
 SAVE_RETRIES = (0.2, 0.5)  # seconds before the 2nd and 3rd attempt of a failed save (a lock, a brief outage)
+CHECKPOINT_EVERY = 200  # SQLite: saves written on the event loop between two WAL checkpoints (in a worker thread)
+
+
+class _NotNow(Exception):
+    """A write the event loop does not do itself (a lock, rows changed elsewhere): the worker thread does it."""
 
 
 @dataclass
@@ -134,6 +143,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+def _sqlite_now_pragmas(dbapi_connection, connection_record) -> None:
+    """The event loop's own connections (never waiting): a commit never waits for the disk (synchronous=NORMAL in
+    WAL: no fsync; a checkpoint, which syncs, runs in a worker thread: CachedSQLTrackerStore._checkpoint). Writes
+    are allowed only when the database is in WAL mode, where readers and a writer never wait for each other."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()
+    cursor.close()
+    connection_record.info["wal"] = bool(mode) and str(mode[0]).lower() == "wal"
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` + bounded in-memory trackers validated against the database, one INSERT per save.
 
@@ -149,6 +170,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
         super().__init__(domain=domain, host=host, **kwargs)
+        self._now: sa.engine.Engine | None = None  # SQLite: connections that never wait (_fingerprint_now, _write_now)
+        self._saves_since_checkpoint = 0
         if self.engine.dialect.name == "sqlite":
             self._tune_sqlite()
         size = int(cache_size)
@@ -179,6 +202,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        if url.database not in (None, "", ":memory:"):  # (an in-memory database is one connection's own)
+            self._now = sa.create_engine(url, poolclass=sa.pool.QueuePool,
+                                         connect_args={"check_same_thread": False, "timeout": 0})
+            sa.event.listen(self._now, "connect", _sqlite_now_pragmas)
 
     # ---------------------------------------------------------------- reading
     def fingerprint(self, sender_id: str) -> Fingerprint:
@@ -197,8 +224,23 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         HEALTH.worked()
         return tracker
 
+    def _fingerprint_now(self, sender_id: str) -> Fingerprint | None:
+        """SQLite: the fingerprint read on the event loop, by a connection that never waits (busy timeout 0); None
+        when that read cannot be done at once. In WAL mode a reader does not wait for writers, so this is the usual
+        case, and it spares the trip to a worker thread and back (half the tracker store's CPU per message)."""
+        if self._now is None:
+            return None
+        try:
+            with self._now.connect() as connection:
+                row = connection.execute(self._fingerprint_query, {"sender_id": sender_id}).one()
+        except sa.exc.OperationalError:  # busy, locked, or anything else: the worker thread's read says what it is
+            return None
+        return Fingerprint(*row)
+
     async def _retrieve_cached(self, sender_id: str) -> DialogueStateTracker | None:
-        fingerprint = await asyncio.to_thread(self.fingerprint, sender_id)  # a locked database blocks a thread only
+        fingerprint = self._fingerprint_now(sender_id)
+        if fingerprint is None:  # a database that waits (PostgreSQL's network, a lock) blocks a worker thread only
+            fingerprint = await asyncio.to_thread(self.fingerprint, sender_id)
         entry = self._saved.pop(sender_id, None)
         if entry is not None and entry.fingerprint == fingerprint and entry.unchanged_since_save():
             self._lent.put(sender_id, entry)
@@ -239,8 +281,13 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 return
             await self._stream_new_events(self.event_broker, new_events, sender_id)
             fingerprint = await asyncio.to_thread(self._append, sender_id, new_events, fingerprint)
-        else:  # one trip to the worker thread: read the fingerprint, then append, in one transaction
-            written = await asyncio.to_thread(self._write, tracker, lent)
+        else:  # read the fingerprint, then append, in one transaction: on the event loop when that never waits
+            try:
+                written = self._write_now(tracker, lent)
+            except _NotNow:  # one trip to the worker thread, which may wait for the database
+                written = await asyncio.to_thread(self._write, tracker, lent)
+            else:
+                await self._checkpoint_now_and_then()
             if written is None:
                 return
             new_events, complete, fingerprint = written
@@ -250,13 +297,49 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             # (a new session: Rasa reads back only the events from its start; the next retrieve does too)
             self._saved.put(sender_id, _Entry(tracker, len(events), events[-1] if events else None, fingerprint))
 
-    def _write(self, tracker: DialogueStateTracker, lent: _Entry | None
-               ) -> tuple[list[Event], bool, Fingerprint] | None:
-        """In the worker thread: the sender's fingerprint, the events not stored yet, and their INSERT, in one
-        transaction (None: the conversation was forgotten meanwhile, nothing written)."""
-        with self.engine.begin() as connection:
+    def _write_now(self, tracker: DialogueStateTracker, lent: _Entry | None
+                   ) -> tuple[list[Event], bool, Fingerprint] | None:
+        """SQLite in WAL mode: `_write` on the event loop, by a connection that never waits (busy timeout 0), for a
+        new conversation or a tracker this store lent. Raises _NotNow, having written nothing, whenever that is not
+        the case: a lock held by another process, rows changed since the tracker was lent (Rasa's own count of
+        stored events reads them), another journal mode."""
+        if self._now is None:
+            raise _NotNow
+        try:
+            with self._now.begin() as connection:
+                if not connection.connection.info.get("wal"):
+                    raise _NotNow
+                return self._write(tracker, lent, connection)
+        except sa.exc.OperationalError as error:  # busy or locked: rolled back, nothing written
+            raise _NotNow from error
+
+    async def _checkpoint_now_and_then(self) -> None:
+        """The WAL's pages copied into the database file every CHECKPOINT_EVERY saves, in the worker thread (it syncs
+        the disk); PASSIVE: it waits for no reader or writer, what it cannot copy is copied next time."""
+        self._saves_since_checkpoint += 1
+        if self._saves_since_checkpoint < CHECKPOINT_EVERY:
+            return
+        self._saves_since_checkpoint = 0
+        try:
+            await asyncio.to_thread(self._checkpoint)
+        except sa.exc.SQLAlchemyError as error:  # the saves are stored: a checkpoint is only tidying up
+            logger.warning("WAL checkpoint skipped: %s", error)
+
+    def _checkpoint(self) -> None:
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _write(self, tracker: DialogueStateTracker, lent: _Entry | None,
+               now: sa.engine.Connection | None = None) -> tuple[list[Event], bool, Fingerprint] | None:
+        """In the worker thread (or in `now`'s transaction, on the event loop: _write_now): the sender's fingerprint,
+        the events not stored yet, and their INSERT, in one transaction (None: the conversation was forgotten
+        meanwhile, nothing written)."""
+        with contextlib.nullcontext(now) if now is not None else self.engine.begin() as connection:
             fingerprint = Fingerprint(*connection.execute(self._fingerprint_query,
                                                           {"sender_id": tracker.sender_id}).one())
+            if now is not None and not (fingerprint.count == 0 or lent is not None and lent.tracker is tracker
+                                        and lent.fingerprint == fingerprint):
+                raise _NotNow  # rows changed elsewhere: Rasa's own count of the stored events, in the worker thread
             new_events, complete = self._new_events(tracker, lent, fingerprint)
             if new_events is None:
                 return None

@@ -114,7 +114,9 @@ class Spy:
     def __init__(self, store: CachedSQLTrackerStore) -> None:
         self.inserts = 0
         self.reads = 0
-        sa.event.listen(store.engine, "before_cursor_execute", self._statement)
+        for engine in (store.engine, store._now):  # (SQLite: the event loop's own connections write too)
+            if engine is not None:
+                sa.event.listen(engine, "before_cursor_execute", self._statement)
         original = store._retrieve
 
         async def counted(*args, **kwargs):
@@ -359,3 +361,91 @@ def test_rasas_own_store_puts_a_forgotten_conversation_back(two_urls, domain):
 
     asyncio.run(race())
     assert len(_rows(url)) > len(_turn(0, "x", "ask_studies"))  # the forgotten messages are back
+
+
+def _thread_trips(monkeypatch) -> list[str]:
+    """The names of the functions the store sends to a worker thread."""
+    import bot.tracker_store as store_module
+
+    trips: list[str] = []
+    real = asyncio.to_thread
+
+    async def counted(function, *args, **kwargs):
+        trips.append(getattr(function, "__name__", repr(function)))
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.asyncio, "to_thread", counted)
+    return trips
+
+
+def test_sqlite_messages_are_stored_without_a_worker_thread(tmp_path, domain, monkeypatch):
+    """SQLite in WAL mode: the fingerprint and the save run on the event loop (a reader and a writer never wait for
+    each other there): no trip to a worker thread and back, half the store's CPU per message."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    trips = _thread_trips(monkeypatch)
+
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script():
+            await _handle(store, domain, events)
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+    assert trips == []
+    assert len(_rows(url)) == sum(len(events) for events in _script())
+
+
+def test_a_lock_held_elsewhere_sends_the_save_to_the_worker_thread_and_the_loop_keeps_going(tmp_path, domain,
+                                                                                          monkeypatch):
+    """Another process holds the write lock: the event loop's connection gives up at once (nothing written), the
+    worker thread waits for the lock while the loop answers others, and the message is stored once it is free."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    path = str(tmp_path / "c.sqlite3")
+    trips = _thread_trips(monkeypatch)
+
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=url)
+        first, second = _script()[:2]
+        await _handle(store, domain, first)
+        locker = sqlite3.connect(path, timeout=1, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # the write lock, as `make forget` or another writer holds it
+        ticks = 0
+
+        async def ticking():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(ticking())
+        saving = asyncio.create_task(_handle(store, domain, second))
+        await asyncio.sleep(0.5)
+        assert not saving.done() and ticks >= 20  # the save waits in the worker thread, the loop goes on
+        locker.execute("ROLLBACK")
+        locker.close()
+        await saving
+        ticker.cancel()
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+    assert "_write" in trips
+    assert len(_rows(url)) == sum(len(events) for events in _script()[:2])  # stored once, nothing twice
+
+
+def test_the_wal_is_checkpointed_in_the_worker_thread_now_and_then(tmp_path, domain, monkeypatch):
+    import bot.tracker_store as store_module
+
+    monkeypatch.setattr(store_module, "CHECKPOINT_EVERY", 2)
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    trips = _thread_trips(monkeypatch)
+
+    async def scenario():
+        store = CachedSQLTrackerStore(domain, host=url)
+        for events in _script():
+            await _handle(store, domain, events)
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+    assert trips == ["_checkpoint"] * 3  # six saves, every second one
