@@ -245,6 +245,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if entry is not None and entry.fingerprint == fingerprint and entry.unchanged_since_save():
             self._lent.put(sender_id, entry)
             return entry.tracker
+        if fingerprint.count == 0:  # no row: Rasa's reading finds nothing either (a new or forgotten conversation)
+            return None
         tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)  # Rasa's own reading
         if tracker is not None:
             self._lent.put(sender_id, _Entry(tracker, len(tracker.events), None, fingerprint))
@@ -273,7 +275,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def _save_once(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         lent = self._lent.pop(sender_id, None)
-        self._saved.pop(sender_id, None)
+        saved = self._saved.pop(sender_id, None)
+        if lent is None and saved is not None and saved.tracker is tracker:
+            lent = saved  # saved, then saved again by its user (Rasa saves a new conversation as it creates it)
         if self.event_broker is not None:  # events streamed before they are written, as Rasa does
             fingerprint = await asyncio.to_thread(self.fingerprint, sender_id)
             new_events, complete = self._new_events(tracker, lent, fingerprint)
@@ -292,10 +296,25 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 return
             new_events, complete, fingerprint = written
         logger.debug("Tracker with sender_id '%s' stored to database (%d new events)", sender_id, len(new_events))
-        events = tracker.events
-        if complete and events and not any(isinstance(event, SessionStarted) for event in new_events):
-            # (a new session: Rasa reads back only the events from its start; the next retrieve does too)
-            self._saved.put(sender_id, _Entry(tracker, len(events), events[-1] if events else None, fingerprint))
+        if not complete or not tracker.events:
+            return
+        kept = tracker
+        if any(isinstance(event, SessionStarted) for event in new_events):
+            kept = self._as_read_back(tracker)  # a new session: Rasa reads back only the events from its start
+            if kept is None:
+                return
+        events = kept.events
+        self._saved.put(sender_id, _Entry(kept, len(events), events[-1] if events else None, fingerprint))
+
+    def _as_read_back(self, tracker: DialogueStateTracker) -> DialogueStateTracker | None:
+        """The tracker Rasa's reading gives back after a session start, without reading it: the events whose
+        timestamp is at or after the latest `SessionStarted`'s (Rasa's query), replayed on the domain's slots; None
+        where Rasa reads nothing (no domain)."""
+        if self.domain is None:
+            return None
+        start = max(event.timestamp for event in tracker.events if isinstance(event, SessionStarted))
+        return DialogueStateTracker.from_events(tracker.sender_id, [e for e in tracker.events if e.timestamp >= start],
+                                                self.domain.slots)
 
     def _write_now(self, tracker: DialogueStateTracker, lent: _Entry | None
                    ) -> tuple[list[Event], bool, Fingerprint] | None:
