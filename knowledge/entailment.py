@@ -277,6 +277,8 @@ class ClaimReader:
         ("sans BTS Banque on peut pas": then it is claimed required, nothing is left out)."""
         excluded: list[str] = []
         for cue in self.words.excluding:
+            if cue not in folded:  # most cues are not in the message: no pattern to build and run
+                continue
             for match in re.finditer(r"(?<![a-z0-9'])" + re.escape(cue) + r"(?![a-z0-9])", folded):
                 rest = folded[match.end():]
                 if any(contains_phrase(rest, c) for c in self.words.impossible):
@@ -349,8 +351,9 @@ class ClaimReader:
         needed = needed or (any(i.diploma for i in items)
                             and any(contains_phrase(needs, c) for c in self.words.need_verbs))
         # "au moins 5 ans ?", "il faut 10 ans d'expérience ?": a minimum, where the sheet may list levels under it
-        needed = needed or any(re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
-                               for c in self.words.minimum_cues)
+        needed = needed or any(
+            c in folded and re.search(r"(?<![a-z0-9])" + re.escape(c) + r"\s+(?:de\s+|d')?\d", folded)
+            for c in self.words.minimum_cues)
         # "les deux demandent un bac+5 ?": a study level after a need verb is claimed required too
         needed = needed or (bool(re.search(r"(?<![a-z0-9])bac\s*\+\s*\d", folded))
                             and any(contains_phrase(needs, c) for c in self.words.need_verbs))

@@ -54,6 +54,22 @@ def test_action_calls_write_no_access_line(stack):
         assert "sanic.access" not in lines.read()
 
 
+def test_no_web_page_may_call_the_action_server(stack):
+    """No CORS header for any origin, on an action call as on its preflight (launch/action_server.py)."""
+    call = json.dumps({"next_action": "action_answer_topic", "tracker": {"sender_id": "t", "latest_message": {
+        "text": "bonjour", "intent": {"name": "greet"}}}}).encode()
+    for method, body in (("POST", call), ("OPTIONS", None)):
+        request = urllib.request.Request(stack.settings.actions_url, body, method=method, headers={
+            "Origin": "http://127.0.0.1:8000", "Content-Type": "application/json",
+            "Access-Control-Request-Method": "POST"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                headers = reply.headers
+        except urllib.error.HTTPError as error:
+            headers = error.headers
+        assert not [name for name in headers if name.lower().startswith("access-control-")], (method, dict(headers))
+
+
 def test_what_an_action_call_is():
     assert bad_action_call(None) and bad_action_call([]) and bad_action_call({"next_action": "a"})
     assert bad_action_call({"next_action": "a", "tracker": {"sender_id": "x", "events": "no"}})
