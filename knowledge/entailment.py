@@ -120,6 +120,7 @@ class ClaimReader:
         self._starts = set(starts)
         self._start = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, starts)) + r")(?![a-z0-9+])")
         self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+        self._read_once = lru_cache(maxsize=1024)(self._read)
         # the words of a fact that names only a level of study ("Niveau 6 Licence (bac + 3)"), read once
         self._level_general = {t for word in (*words.diploma_starts, *words.level_words) for t in self.terms_of(word)}
         own = "|".join(map(re.escape, sorted(words.own_cues, key=len, reverse=True))) or r"(?!x)x"
@@ -343,7 +344,11 @@ class ClaimReader:
                                    + re.findall(r"niveau ?([5-9]|\d\d+)(?![0-9a-z])", folded)))
 
     def read(self, folded: str, extra: Iterable[str] = ()) -> Claim:
-        """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values)."""
+        """The claim of one folded message; `extra`: outside items the NLU found (`other_job` values). Read once
+        per text: the planner and the actions ask for the same message's claim several times (a Claim is frozen)."""
+        return self._read_once(folded, tuple(extra))
+
+    def _read(self, folded: str, extra: tuple[str, ...]) -> Claim:
         excluded, needed = self.left_out(folded)
         items = tuple(i for i in self.items(folded) if not set(i.terms) <= set(excluded))  # "sans bac": not named
         needs = _WONDERS.sub(" ", folded)  # "elle se demande si…" asks; it needs nothing
