@@ -148,6 +148,17 @@ _IS_IT_TRUE = re.compile(r"(?:c'est|est-ce que c'est|est ce que c'est|est-ce|est
                          r"correct|le cas)(?:\s+ou\s+(?:pas|faux))?\s*\?*\s*$")
 
 
+# "… deux questions :", "ma question est la suivante :", "je voudrais savoir ceci :": what announces the questions
+_ANNOUNCES = re.compile(r"\b(?:questions?|interrogations?|(?:la|les) suivantes?|ceci|voici|suivant)\s*$")
+# "d'une part X, et d'autre part Y ?": the second question of a formal pair
+_OTHER_PART = re.compile(r"(?<!\bet)(?:,\s*|\s+)(?=(?:et\s+)?d'autre part\b)", re.IGNORECASE)
+_CONNECTOR_LEAD = re.compile(r"\s*(?:et\s+)?(?:ainsi que|de m[eê]me que|d'autre part)\s*,?\s*", re.IGNORECASE)
+# "quelles qualités …, ainsi que les voies d'orientation après la troisième": a second thing asked, not the same
+# question of another subject ("ainsi que pour le middle-office", "ainsi que celles du back-office")
+_AS_WELL_AS = re.compile(r",\s*(?=(?:ainsi que|de meme que|de même que)\s+(?:les?|la|l'|leurs?|ses|son|sa|sur|"
+                         r"quel|quelle|quels|quelles|si|comment|combien)\b)", re.IGNORECASE)
+
+
 def _context_cuts(chunk: str) -> list[int]:
     """Where a statement of not knowing, or of the writer's own situation, ends at a comma and a question starts. The
     writer's situation stays with a question that needs it ("jsuis en bac pro GA, ya quoi comme métier pr moi" needs
@@ -163,6 +174,11 @@ def _context_cuts(chunk: str) -> list[int]:
     told = [m.end() for m in _COLON.finditer(chunk)
             if _OWN_SITUATION.match(fold(chunk[:m.start()])) and _is_question(chunk[m.end():])
             and not _NEEDS_SITUATION.search(fold(chunk[m.end():])) and not _POINTS_BACK.match(fold(chunk[m.end():]))]
+    # "Nous habitons en province et nous nous posons deux questions : sera-t-elle …": the questions announced
+    told += [m.end() for m in _COLON.finditer(chunk)
+             if _ANNOUNCES.search(fold(chunk[:m.start()])) and len(chunk[:m.start()].split()) >= MIN_CUT_WORDS
+             and _is_question(chunk[m.end():])]
+    told.sort()
     return told[:1] + [m.end() for m in _COMMA.finditer(chunk)
                        if _cuts_as_context(fold(chunk[:m.start()]), fold(chunk[m.end():]))]
 
@@ -285,6 +301,7 @@ def sentences(text: str) -> list[Sentence]:
     found: list[Sentence] = []
     for match in _END.finditer(text or ""):
         pieces = [(match.start(), match.end())]
+        second: list[int] = []
         chunk = match.group(0)
         # "c'est quoi X et ça évolue vers quoi ?": cut at "et" when both sides ask something of their own
         # (the part after "et" must be a question itself: "notamment les horaires et les déplacements, ainsi que la
@@ -313,6 +330,12 @@ def sentences(text: str) -> list[Sentence]:
                   and not _INDIRECT.search(fold(chunk[_last_cut(cuts, m.start()):m.start()]))
                   and len(chunk[_last_cut(cuts, m.start()):m.start()].split()) >= MIN_CUT_WORDS}
         cuts += sorted(listed)
+        # "d'une part …, et d'autre part …", "…, ainsi que les …": a second question of a formal sentence
+        second = [m.end() for pattern in (_OTHER_PART, _AS_WELL_AS) for m in pattern.finditer(chunk)
+                  if m.end() not in cuts and _is_question(chunk[_last_cut(cuts, m.start()):m.start()])
+                  and len(chunk[m.end():].split()) >= MIN_CUT_WORDS + 1]
+        cuts += second
+        listed |= set(second)  # asked as the question before it was, even without its own question word
         # (a greeting is cut only from a question: "salut jsuis en 1ere stmg, …" has its context)
         greeting = _GREETING_LEAD.match(chunk) if not _context_cuts(chunk) else None
         if greeting and cuts and not _QUESTION_START.match(fold(chunk[greeting.end():min(cuts)])):
@@ -333,6 +356,9 @@ def sentences(text: str) -> list[Sentence]:
             enumerator = _ENUMERATOR.match(piece[lead:])
             if enumerator and re.search(r"\w", piece[lead + enumerator.end():]):
                 lead += enumerator.end()  # "2) quelles formations … ?": the question, without its number
+            connector = _CONNECTOR_LEAD.match(piece[lead:]) if start - match.start() in second else None
+            if connector and re.search(r"\w", piece[lead + connector.end():]):
+                lead += connector.end()  # "ainsi que les perspectives …": the question, without what joined it
             stripped = piece[lead:].strip()
             context = end - match.start() in context_ends
             found.append(Sentence(start + lead, start + lead + len(stripped), stripped, not context and (

@@ -273,9 +273,33 @@ def test_a_question_word_after_a_comma_starts_another_question():
 
 def test_a_request_is_not_cut_at_et_when_what_follows_asks_nothing_itself():
     # "peut" in a relative clause ("à laquelle un débutant peut prétendre") is no question of its own
-    text = ("Je souhaiterais connaître les conditions de travail du gestionnaire middle-office, notamment les horaires "
-            "et les déplacements, ainsi que la rémunération à laquelle un débutant peut prétendre.")
-    assert _split(text) == [(text, True)]
+    # (the second thing asked, after "ainsi que", is a question of its own: both are answered)
+    first = ("Je souhaiterais connaître les conditions de travail du gestionnaire middle-office, notamment les "
+             "horaires et les déplacements,")
+    second = "la rémunération à laquelle un débutant peut prétendre."
+    assert _split(f"{first} ainsi que {second}") == [(first, True), (second, True)]
+
+
+@pytest.mark.parametrize("text,pieces", [
+    ("Nous habitons en province et nous nous posons deux questions : sera-t-elle amenée à beaucoup se déplacer, et "
+     "quelle rémunération peut-elle espérer ?",
+     [("Nous habitons en province et nous nous posons deux questions :", False),
+      ("sera-t-elle amenée à beaucoup se déplacer,", True), ("et quelle rémunération peut-elle espérer ?", True)]),
+    ("Pourriez-vous m'indiquer, d'une part, les interlocuteurs de chacun, et d'autre part, si l'un des deux implique "
+     "davantage de déplacements ?",
+     [("Pourriez-vous m'indiquer, d'une part, les interlocuteurs de chacun,", True),
+      ("si l'un des deux implique davantage de déplacements ?", True)]),
+    ("J'aimerais savoir quelles qualités sont attendues chez un gestionnaire de back-office, ainsi que les voies "
+     "d'orientation possibles après la troisième.",
+     [("J'aimerais savoir quelles qualités sont attendues chez un gestionnaire de back-office,", True),
+      ("les voies d'orientation possibles après la troisième.", True)]),
+    # the same question of another subject stays one
+    ("Pourriez-vous m'indiquer les missions du back-office, ainsi que celles du middle-office ?",
+     [("Pourriez-vous m'indiquer les missions du back-office, ainsi que celles du middle-office ?", True)]),
+    ("Question : le back office voyage ?", [("Question : le back office voyage ?", True)]),
+])
+def test_the_questions_of_a_formal_message_announced_or_paired(text, pieces):
+    assert _split(text) == pieces
 
 
 def test_not_knowing_en_quoi_is_context_beside_a_plain_question():
