@@ -39,7 +39,11 @@ def jobs_values() -> dict[str, str]:
 # ("Nous voudrions comprendre…", "notre fille", "Cordialement": parents and teachers, who write formally)
 _FORMAL = re.compile(r"\b(?:vous|votre|vos|madame|monsieur|mesdames|messieurs|cordialement|je me permets|"
                      r"nous (?:voudrions|souhaiterions|aimerions|souhaitons|sommes|cherchons)|"
-                     r"notre (?:fille|fils|enfant)|nos enfants|mes eleves|nos eleves)\b")
+                     r"notre (?:fille|fils|enfant)|nos enfants|mes eleves|nos eleves|"
+                     # a parent, a teacher or an adviser who speaks of the student ("ma fille de 18 ans hésite…"),
+                     # or asks in the conditional of a formal request ("je souhaiterais connaître…")
+                     r"(?:mon|ma) (?:fils|fille|enfant|eleve|etudiante?|classe)|mes (?:enfants|etudiants|classes)|"
+                     r"je souhaiterais|je souhaite savoir|je me demandais si)\b")
 _INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes|te|stp|tes|tas)\b|\bt'|-tu\b|-toi\b")
 REGISTER_SLOT = "register"  # read by the responses' `condition` (domain.yml); filled here, never stored
 FORMAL = "formal"

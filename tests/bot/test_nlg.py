@@ -92,6 +92,9 @@ def test_the_register_is_read_from_how_the_person_writes():
     # parents and teachers who never write "vous" in that message still write formally
     assert register_of("Nous voudrions surtout comprendre ce qu'elle ferait au quotidien.") == FORMAL
     assert register_of("Notre fille hésite. Cordialement, Famille Lambert") == FORMAL
+    assert register_of("Bonjour, ma fille de 18 ans hésite entre le middle-office et le back-office.") == FORMAL
+    assert register_of("Je souhaiterais connaître les conditions de travail du gestionnaire middle-office.") == FORMAL
+    assert register_of("ma fille c'est ma meilleure amie, tu connais le back ?") == "informal"  # "tu" wins
     # a message that says neither keeps the register of the one before
     assert conversation_register(_tracker("Je vous remercie. Quelles études ?", "Et les horaires ?")) == FORMAL
     assert conversation_register(_tracker("Je vous remercie.", "et toi tu sais ?")) == "informal"
