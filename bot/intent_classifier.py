@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from knowledge.sentences import Sentence, repaired, sentences, signature_start
+from knowledge.sentences import Sentence, asks_with_question_word, repaired, sentences, signature_start
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +259,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 "context_intents": ["greet", "goodbye", "thank", "bot_challenge"],
                 # intents one sentence of several cannot give alone: the whole message must read so too ("à qui il
                 # est adressé" in a parent's questions is no request for a human advisor)
-                "whole_message_intents": ["ask_advisor"]}
+                "whole_message_intents": ["ask_advisor"],
+                # intents that only name a job ("le back office"): a sentence of several that asks with a question
+                # word ("Le back-office fait quoi, et il faut quelles études ?") asks more, read by its next intent
+                "naming_intents": ["inform_job"]}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: LinearIntentModel | None = None) -> None:
@@ -334,6 +337,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 # "Je vous remercie. Ces fiches indiquent-elles un âge minimum … ?": a question of its own, read
                 # unsurely as thanks, asks something: its best intent that is not social
                 rows[i, social_columns] = 0.0
+                rows[i] = rows[i] / max(float(rows[i].sum()), 1e-9)
+        naming = [self.model.intents.index(i) for i in self.config.get("naming_intents", []) if i in self.model.intents]
+        for i, part in enumerate(parts):
+            if part.question and int(np.argmax(rows[i])) in naming and asks_with_question_word(part.text):
+                rows[i, naming] = 0.0
                 rows[i] = rows[i] / max(float(rows[i].sum()), 1e-9)
         labels = [self.model.intents[int(np.argmax(r))] for r in rows]
         asked = [i for i, part in enumerate(parts) if part.question and labels[i] not in social]

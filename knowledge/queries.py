@@ -413,7 +413,8 @@ class KnowledgeRepository:
         return list(self._cached_terms(text))
 
     def _content_terms(self, text: str) -> tuple[str, ...]:
-        return tuple(self.fact_index().query_terms(self.without_job_names(text)))
+        # the job's name as a word the search ignores: "c koi 1 midl ofis" keeps the "1" before it an SMS "un"
+        return tuple(self.fact_index().query_terms(self.without_job_names(text, marker=" metier ")))
 
     def filtered_facts(self, job_id: str, topic: str, filters: tuple[FilterValue, ...]) -> tuple[FactItem, ...] | None:
         """The facts of one topic that pass every filter; None when the sheet does not carry what a filter reads.

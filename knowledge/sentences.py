@@ -257,6 +257,12 @@ def _plainly_asks(text: str) -> bool:
                 or _AND_IF.match(folded) or _REQUEST.match(folded))
 
 
+def asks_with_question_word(text: str) -> bool:
+    """Whether a sentence asks with a question word of its own ("le back-office fait quoi,"), not only by its "?"
+    ("et le middle ?")."""
+    return _wh_inside(text)
+
+
 def _wh_inside(text: str) -> bool:
     """A question word inside the sentence ("pour le MO il faut quel niveau"), not a relative ("dans laquelle")."""
     folded = fold(text)

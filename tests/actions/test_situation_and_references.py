@@ -46,7 +46,9 @@ def test_the_class_the_student_is_in_is_no_word_of_a_fact():
 
 def test_a_one_written_for_un_in_sms_is_no_figure():
     assert "1" not in queries.content_terms("c koi 1 gestionaire midle ofice")
+    assert "1" not in queries.content_terms("c koi 1 midl ofis")  # the job's name right after it, nothing else
     assert "1" in queries.content_terms("1 220 emplois ?")
+    assert "1" in queries.content_terms("le middle office a 1 ?")
     messages, _ = _run("ask_definition", "c koi 1 gestionaire midle ofice", [MO])
     assert [m["response"] for m in messages] == ["utter_answer_definition"]
 

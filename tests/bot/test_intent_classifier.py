@@ -253,6 +253,22 @@ def test_a_question_read_unsurely_as_thanks_asks_something():
     assert _processed(sure, text).get("questions") == []  # type: ignore[arg-type]
 
 
+def test_a_sentence_that_asks_with_a_question_word_is_more_than_a_job_named():
+    """"Le back-office fait quoi, et il faut quelles études ?": its first sentence, read as only naming the job, asks
+    what the job does: its next intent; "et le middle ?" (no question word) may still only name a job."""
+    first, second = "Le back-office fait quoi,", "et il faut quelles études ?"
+    text = f"{first} {second}"
+    intents = ["inform_job", "ask_definition", "ask_studies"]
+    scripted = _ScriptedModel(intents, {text: [0.1, 0.1, 0.8], first: [0.44, 0.40, 0.16], second: [0.0, 0.1, 0.9]})
+    message = _processed(scripted, text)  # type: ignore[arg-type]
+    assert [q["intent"] for q in message.get("questions")] == ["ask_definition", "ask_studies"]
+    follow = "et le middle ? et les études ?"
+    scripted = _ScriptedModel(intents, {follow: [0.5, 0.1, 0.4], "et le middle ?": [0.9, 0.05, 0.05],
+                                        "et les études ?": [0.0, 0.1, 0.9]})
+    assert [q["intent"] for q in _processed(scripted, follow).get("questions")] == [  # type: ignore[arg-type]
+        "inform_job", "ask_studies"]
+
+
 def test_a_self_correction_is_classified_from_what_it_corrects_to():
     """"ah dsl je voulais dire middle office" is read as what follows the correction (a job named), not as thanks."""
     intents = ["thank", "inform_job"]
