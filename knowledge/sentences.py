@@ -61,7 +61,10 @@ _REFERS_BACK = re.compile(r"(qu'en|qu en|\ben (dit|disent|parle|parlent|fait|fon
                           # "… les termes « front-office » et « back-office ». Comment la fiche définit-elle ces deux
                           # termes ?": the things named in the sentence before
                           r"\bces (?:deux|trois|2|3) (?:termes|mots|rubriques|sigles|notions|expressions|listes)|"
-                          r"\bce (?:terme|mot|sigle)\b|\bcette (?:rubrique|notion|expression)\b)")
+                          r"\bce (?:terme|mot|sigle)\b|\bcette (?:rubrique|notion|expression)\b|"
+                          # "… chaque compétence est suivie d'un chiffre de 1 à 4. À quoi correspondent ces niveaux ?"
+                          r"\bces (?:niveaux|chiffres|nombres|notes|codes|sigles|termes|mots|abreviations)\b|"
+                          r"\bce (?:niveau|chiffre|nombre|code)\b)")
 REFERS_BACK_WORDS = 12  # longer, the question carries its own subject
 REACTION_WORDS = 6  # "Cela m'étonne un peu.", "J'ai un doute.": a reaction, not the claim a question points at
 _REACTION = re.compile(r"\b(?:etonne|etonnee|etonnant|surpren\w*|surpris|surprise|doute|doutes|sceptique|perplexe|"

@@ -297,6 +297,9 @@ def test_a_request_is_not_cut_at_et_when_what_follows_asks_nothing_itself():
     ("Pourriez-vous m'indiquer les missions du back-office, ainsi que celles du middle-office ?",
      [("Pourriez-vous m'indiquer les missions du back-office, ainsi que celles du middle-office ?", True)]),
     ("Question : le back office voyage ?", [("Question : le back office voyage ?", True)]),
+    # a question that points at what the sentence before names ("ces niveaux") is one question with it
+    ("Chaque compétence est accompagnée d'un chiffre de 1 à 4. À quoi correspondent ces niveaux ?",
+     [("Chaque compétence est accompagnée d'un chiffre de 1 à 4. À quoi correspondent ces niveaux ?", True)]),
 ])
 def test_the_questions_of_a_formal_message_announced_or_paired(text, pieces):
     assert _split(text) == pieces
