@@ -156,6 +156,8 @@ def decided_intent(tracker: Tracker) -> str | None:
     if context.mentioned_jobs(tracker) and context.asks_same_question(context.question_text(tracker) or ""):
         return "inform_job"  # "et pour le middle il est cité ?": the last question, for the job named
     if len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < LOW_CONFIDENCE:
+        if _another_term_of_the_same_kind(tracker, ranking):
+            return TERM_INTENT  # "et niv 7" right after "niveau 6 c quoi": that word of the sheets, explained
         found = _named_intent(tracker) or _fact_intent(tracker) or _job_only(tracker) or _follow_up_intent(tracker)
         if found or len(ranking) < 2 or (ranking[0].get("confidence") or 0.0) < CANDIDATE:
             return found
@@ -201,6 +203,14 @@ def decided_intent(tracker: Tracker) -> str | None:
     return _between_topics(tracker, first, second) or _fact_intent(tracker) or (
         _job_only(tracker) if closed and isinstance(tracker.get_slot("question"), str) and tracker.get_slot("question")
         else None) or _closed_about_job(tracker, first)
+
+
+def _another_term_of_the_same_kind(tracker: Tracker, ranking: list[dict[str, Any]]) -> bool:
+    """A short follow-up that names a word of the sheets' glossary, right after the bot explained one, and that the NLU
+    reads, unsurely, as a word's meaning among its two best intents."""
+    text = context.question_text(tracker) or ""
+    return (TERM_INTENT in [e.get("name") for e in ranking[:2]] and len(text.split()) <= FOLLOW_UP_WORDS
+            and bool(context.terms_just_explained(tracker)) and bool(terms_in(fold(text), queries.glossary())))
 
 
 def _closed_about_job(tracker: Tracker, best: str) -> str | None:

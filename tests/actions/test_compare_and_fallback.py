@@ -728,3 +728,29 @@ def test_a_point_both_sheets_make_is_said_of_both():
     every = "utter_compare_point_both" if len(queries.list_jobs()) == 2 else "utter_compare_point"
     assert [m["response"] for m in _compare("middle ou back, lequel demande l anglais")] == [every]
     assert _compare("lequel des deux est le plus stressant ?")[-1]["response"] == "utter_compare_point"
+
+
+def _after_a_term(text: str, ranking: list[tuple[str, float]], before: str = "niveau 6 c quoi"):
+    """The fallback's messages for `text`, the NLU unsure, right after the bot explained the term of `before`."""
+    from rasa_sdk import Tracker
+
+    scores = [{"name": name, "confidence": score} for name, score in [("nlu_fallback", 0.3), *ranking]]
+    latest = {"intent": scores[0], "entities": [], "text": text, "intent_ranking": scores}
+    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_term"}}},
+              {"event": "action", "name": "action_answer_term"},
+              {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_term_defined"}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionHandleFallback().run(dispatcher, Tracker("t", {"job": "middle-office"}, latest, events, False, None, {},
+                                                   "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_another_word_of_the_same_kind_right_after_a_term_is_explained():
+    """"et niv 7" right after "niveau 6 c quoi", read unsurely: the sheets' word, explained — not "out of scope"."""
+    messages = _after_a_term("et niv 7", [("ask_term", 0.25), ("out_of_scope", 0.22)])
+    assert messages[0]["response"] == "utter_term_defined" and "Master" in messages[0]["definition"], messages
+    # no word of the glossary: not explained
+    messages = _after_a_term("et le 8 ?", [("ask_term", 0.25), ("out_of_scope", 0.22)])
+    assert all(m["response"] != "utter_term_defined" for m in messages), messages
