@@ -362,3 +362,16 @@ def test_a_closed_follow_up_keeps_the_topic_read(default_kb):
 ])
 def test_two_things_joined_by_a_plus(default_kb, text, intents):
     assert [intent for _, intent in questions._plus_joined(text, "ask_x")] == intents
+
+
+@pytest.mark.parametrize("text", ["Et ses horaires, sont-ils très variables ?", "les horaires sont irréguliers ?",
+                                  "ses horaires sont imprévisibles ?"])
+def test_hours_asked_variable_get_no_yes_from_hours_that_stay_stable(default_kb, text):
+    """"les horaires peuvent varier, mais ils restent assez stables": no "oui" to hours claimed very variable or
+    irregular — the fact is shown as it is."""
+    middle = queries.resolve_job("middle-office")
+    plan = planner.plan_answer(text, "rhythm", middle)
+    assert plan.parts and all(part.kind != planner.YES for part in plan.parts), plan.parts
+    assert any("assez stables" in fact.text for part in plan.parts for fact in part.facts), plan.parts
+    [yes] = planner.plan_answer("ses horaires restent stables ?", "rhythm", middle).parts  # the fact's own word
+    assert yes.kind == planner.YES
