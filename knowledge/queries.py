@@ -32,6 +32,12 @@ REBUILD_HINT = "run `make kb` (python -m knowledge build) to build it"
 _JOB_TITLE_PREFIX = re.compile(r"^((et|pour|le|la|les|un|une|du|de|des|l'|en|au|aux|gestionnaires?|gestionaires?)\s+)+")
 
 
+# "après le bak", "il a eu le bak", "je passe le bak": the exam, not the job, in whatever spelling
+_EXAM_WORDS = frozenset({"apres", "avant", "depuis", "sans", "avec", "eu", "aura", "passe", "passer", "passes",
+                         "passent", "obtenu", "obtenir", "obtient", "rate", "rater", "reussi", "reussir", "preparer",
+                         "prepare", "pendant", "pour"})
+
+
 class KnowledgeBaseUnavailable(RuntimeError):
     """The knowledge base is missing, empty or unreadable."""
 
@@ -201,6 +207,19 @@ class KnowledgeRepository:
             for start in range(len(words) - size + 1):
                 job_id = aliases.get("".join(words[start:start + size]))
                 job = self.job(job_id) if job_id else None
+                if job and job not in found:
+                    found.append(job)
+        if found:
+            return found
+        # "et le bak ?": a start that is a diploma only before its diploma words ("bak pro") names a job after an
+        # article ("le bak", "du bak", "au bak") when no such word follows
+        ambiguous = self.vocabulary.claims.ambiguous_starts
+        for at, word in enumerate(words):
+            if word in ambiguous and at > 0 and words[at - 1] in ("le", "du", "au") and (
+                    at + 1 == len(words) or words[at + 1] not in ambiguous[word]) and (
+                    at < 2 or words[at - 2] not in _EXAM_WORDS):
+                close = difflib.get_close_matches(word, [a for a in aliases if a[:1] == word[:1]], n=1, cutoff=0.8)
+                job = self.job(aliases[close[0]]) if close else None
                 if job and job not in found:
                     found.append(job)
         if found:

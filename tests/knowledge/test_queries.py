@@ -235,3 +235,13 @@ def test_a_diploma_written_whole_is_no_job_that_sounds_like_it(repo):
     assert repo.jobs_in_text("et les bacs ?") == []
     assert repo.jobs_in_text("et lé bacs ?") == []
     assert [j.id for j in repo.jobs_in_text("gestionaire bak ofiss il fé koi")] == ["back-office"]
+
+
+@pytest.mark.parametrize("text, job", [
+    ("et le bak ?", "back-office"), ("le bak c koi", "back-office"), ("et au bak ils font quoi", "back-office"),
+    # the exam, whatever its spelling: never the job
+    ("jai le bak pro", None), ("je passe le bak stmg", None), ("il a eu le bak", None), ("et apres le bak ?", None),
+])
+def test_bak_after_an_article_is_the_back_office_unless_it_is_the_exam(default_kb, text, job):
+    found = [j.id for j in queries.jobs_in_text(text)]
+    assert found == ([job] if job else []), found
