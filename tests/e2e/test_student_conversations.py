@@ -66,7 +66,10 @@ BARS = {"student_conversations.yml": 0.95, "student_conversations_b.yml": 0.95, 
         "student_conversations_au.yml": 0.45, "student_conversations_av.yml": 0.80,
         "student_conversations_aw.yml": 0.90, "student_conversations_ax.yml": 0.80,
         "student_conversations_ay.yml": 0.90, "student_conversations_az.yml": 0.95,
-        "student_conversations_ba.yml": 0.88, "student_conversations_bb.yml": 0.88}
+        "student_conversations_ba.yml": 0.88, "student_conversations_bb.yml": 0.88,
+        # set BC: written apart on 2026-12-07 (night), measured blind at 84.7 % with 2 wrong "oui" (the session's
+        # start and after its first answer commits alike), then 85.9 % and 0 once those two turns were looked at
+        "student_conversations_bc.yml": 0.84}
 # Set F (200 conversations of issue 19's kinds, 61 closed questions whose true answer is not yes) was written against
 # ../shared/eval/run_eval.py's macros: its HONEST list, copied here so that CI needs no folder beside the clone.
 # Measured with that runner: 52.5 % and 17 wrong "oui" before issue 19's gate, 66.5 % and 6 after it, 82.0 % and 6 at
@@ -199,7 +202,8 @@ MACROS_BY_SET = {"student_conversations_f.yml": {"HONEST": RUNNER_HONEST},
                  "student_conversations_ay.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_az.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
                  "student_conversations_ba.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
-                 "student_conversations_bb.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
+                 "student_conversations_bb.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE},
+                 "student_conversations_bc.yml": {"HONEST": RUNNER_HONEST, "SCOPE": RUNNER_SCOPE}}
 # closed questions whose true answer is not yes, answered "oui": none allowed on any set (the last 8, on sets I, J, K,
 # AC and AH, fixed in the session of 2026-12-07 afternoon; L, W and AI had reached 0 before)
 MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml": 0, "student_conversations_j.yml": 0,
@@ -220,7 +224,8 @@ MAX_WRONG_YES = {"student_conversations_f.yml": 0, "student_conversations_i.yml"
                  "student_conversations_au.yml": 0, "student_conversations_av.yml": 0,
                  "student_conversations_aw.yml": 0, "student_conversations_ax.yml": 0,
                  "student_conversations_ay.yml": 0, "student_conversations_az.yml": 0,
-                 "student_conversations_ba.yml": 0, "student_conversations_bb.yml": 0}
+                 "student_conversations_ba.yml": 0, "student_conversations_bb.yml": 0,
+                 "student_conversations_bc.yml": 0}
 # sets whose closed questions not-yes are spread over every category: every turn forbidding "oui" counts
 EVERY_TURN_COUNTS = {"student_conversations_aj.yml", "student_conversations_ak.yml", "student_conversations_al.yml",
                      "student_conversations_am.yml", "student_conversations_an.yml", "student_conversations_ao.yml",
@@ -228,7 +233,7 @@ EVERY_TURN_COUNTS = {"student_conversations_aj.yml", "student_conversations_ak.y
                      "student_conversations_as.yml", "student_conversations_at.yml", "student_conversations_au.yml",
                      "student_conversations_av.yml", "student_conversations_aw.yml", "student_conversations_ax.yml",
                      "student_conversations_ay.yml", "student_conversations_az.yml",
-                     "student_conversations_ba.yml", "student_conversations_bb.yml"}
+                     "student_conversations_ba.yml", "student_conversations_bb.yml", "student_conversations_bc.yml"}
 # the categories of closed questions whose true answer is not yes (sets AG and AH name them by the trap they set)
 CLOSED_NOT_YES = {"closed_no", "closed_not_yes", "near_item", "other_job", "stronger", "two_claims", "numbers",
                   "direction", "negated", "silent", "tag_question", "trap", "followup_trap", "formal_trap",
