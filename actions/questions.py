@@ -689,8 +689,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
         elif not jobs and comparing and intent not in (TERM_INTENT, "inform_job"):
             understood = context.topic_of_intent(intent)  # the topic the NLU read, kept for the comparison
             intent = COMPARE_INTENT  # right after a comparison, "et les études ?" goes on comparing
-        if (whole_message and len(jobs) == 1 and jobs[0] != context.job_before(tracker)
-                and (context.asks_same_question(said) or _names_only_the_job(said))):
+        # (one question of several: "Le back-office fait de la monétique ? Et le middle-office aussi ?" — the question
+        # before it, for the job it names)
+        if (len(jobs) == 1 and (context.asks_same_question(said) or _names_only_the_job(said))
+                and (jobs[0] != context.job_before(tracker) if whole_message
+                     else bool(state.question) and state.job is not None and jobs[0] != state.job)):
             # "et le middle il fait ça aussi ?", "pareil pour l'autre ?": the last question (else the topic in
             # context) for the job named — not a comparison, nor the topic the NLU read in it ("c'est pas le middle
             # qui fait ça ?" read as a question about the source)

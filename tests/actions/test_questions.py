@@ -1286,3 +1286,17 @@ def test_what_was_just_asked_by_its_pronoun_is_asked_again_of_the_job_named(disp
     message = dispatcher.messages[0]
     assert message["response"] == "utter_fact_yes" and "anglais" in message["facts"], message
     assert "back-office" in message["job_name"]
+
+
+def test_the_second_question_that_only_names_another_job_asks_the_first_of_it():
+    """"Le back-office fait de la monétique ? Et le middle-office aussi ?": the second asks the first of the middle
+    office — its sheet's answer (not cited there, said where it is), not the middle office's whole missions."""
+    first, second = "Le back-office fait de la monétique ?", "Et le middle-office aussi ?"
+    entities = [{"entity": "job", "value": "back-office"}, {"entity": "job", "value": "middle-office"}]
+    messages, _ = _run(_tracker(f"{first} {second}", [(first, "ask_missions"), (second, "inform_job")],
+                                entities=entities))
+    assert messages[0]["response"] == "utter_fact_yes" and "monétiques" in messages[0]["facts"], messages
+    later = [m for m in messages[1:] if "middle-office" in str(m.get("job_name", "")).lower()
+             or "middle" in str(m).lower()]
+    assert later and all(m["response"] != "utter_answer_missions" for m in later), later
+    assert all(not str(m.get("response", "")).startswith("utter_fact_yes") for m in messages[1:]), messages
