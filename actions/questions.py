@@ -265,6 +265,12 @@ def partner_of(tracker: Tracker, job: JobInfo, text: str) -> JobInfo | None:
     return before if context.named_as_partner_only(text, job) or context.named_as_reference_only(text, job) else None
 
 
+# "en" standing for what the question before named ("combien la fiche du middle EN liste ?", "elle en cite aussi ?")
+_EN_BEFORE_VERB = re.compile(r"\b(?:en|n'en|y en)\s+(?:liste|listent|cite|citent|compte|comptent|a|ont|demande|"
+                             r"demandent|mentionne|mentionnent|donne|donnent|propose|proposent|recense|recensent|"
+                             r"indique|indiquent|prevoit|prevoient)\b")
+
+
 def _fact_topic_intent(text: str, intent: str) -> str | None:
     """One question of several that the NLU read as no topic (out of scope, not understood) but that names a fact of
     the sheets clearly ("Vous parlez d'un reporting : j'aimerais comprendre à qui il est adressé"): the intent of
@@ -617,6 +623,11 @@ def answer_all(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str |
     for text, intent in asked:
         if not whole_message:  # "… j'aimerais comprendre comment se fait le règlement-livraison", read as no topic
             intent = _fact_topic_intent(text, intent) or intent
+            if (state.topic in queries.topics() and _EN_BEFORE_VERB.search(fold(text))
+                    and not analyse(text, queries.vocabulary()).topics_named):
+                # "quelles compétences pour le back, et combien la fiche du middle en liste ?": "en" is the topic of the
+                # question before it
+                intent = f"{context.TOPIC_INTENT_PREFIX}{state.topic}"
         shown = tracker.get_slot("topic")
         if (whole_message and context.topic_of_intent(intent) and state.question
                 and isinstance(shown, str) and shown in queries.topics() and shown != planner.SOURCE_TOPIC

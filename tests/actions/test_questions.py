@@ -1300,3 +1300,16 @@ def test_the_second_question_that_only_names_another_job_asks_the_first_of_it():
              or "middle" in str(m).lower()]
     assert later and all(m["response"] != "utter_answer_missions" for m in later), later
     assert all(not str(m.get("response", "")).startswith("utter_fact_yes") for m in messages[1:]), messages
+
+
+def test_en_in_a_second_question_is_the_topic_of_the_first():
+    """"quelles compétences pour le back, et combien la fiche du middle en liste ?": "en" is the skills — the middle
+    office's count of them, not its studies (what the NLU read)."""
+    first, second = "quelles compétences pour le back,", "et combien la fiche du middle en liste ?"
+    entities = [{"entity": "job", "value": "back-office"}, {"entity": "job", "value": "middle-office"}]
+    messages, _ = _run(_tracker(f"{first} {second}", [(first, "ask_skills"), (second, "ask_studies")],
+                                entities=entities))
+    assert messages[0]["response"] == "utter_answer_skills", messages
+    count = messages[1]
+    assert count["response"] == "utter_answer_count" and count["count"] == 12, count
+    assert "Vérifier la conformité" in count["facts"], count
