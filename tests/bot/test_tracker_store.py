@@ -379,11 +379,8 @@ def _thread_trips(monkeypatch) -> list[str]:
     return trips
 
 
-def test_sqlite_messages_are_stored_without_a_worker_thread(tmp_path, domain, monkeypatch):
-    """SQLite in WAL mode: the fingerprint and the save run on the event loop (a reader and a writer never wait for
-    each other there): no trip to a worker thread and back, half the store's CPU per message."""
-    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
-    trips = _thread_trips(monkeypatch)
+def _store_the_script(url: str, domain: Domain) -> None:
+    """Every message of `_script()` handled by one cached store on `url`."""
 
     async def scenario():
         store = CachedSQLTrackerStore(domain, host=url)
@@ -392,6 +389,14 @@ def test_sqlite_messages_are_stored_without_a_worker_thread(tmp_path, domain, mo
         store.engine.dispose()
 
     asyncio.run(scenario())
+
+
+def test_sqlite_messages_are_stored_without_a_worker_thread(tmp_path, domain, monkeypatch):
+    """SQLite in WAL mode: the fingerprint and the save run on the event loop (a reader and a writer never wait for
+    each other there): no trip to a worker thread and back, half the store's CPU per message."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    trips = _thread_trips(monkeypatch)
+    _store_the_script(url, domain)
     assert trips == []
     assert len(_rows(url)) == sum(len(events) for events in _script())
 
@@ -441,14 +446,7 @@ def test_the_wal_is_checkpointed_in_the_worker_thread_now_and_then(tmp_path, dom
     monkeypatch.setattr(store_module, "CHECKPOINT_EVERY", 2)
     url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     trips = _thread_trips(monkeypatch)
-
-    async def scenario():
-        store = CachedSQLTrackerStore(domain, host=url)
-        for events in _script():
-            await _handle(store, domain, events)
-        store.engine.dispose()
-
-    asyncio.run(scenario())
+    _store_the_script(url, domain)
     assert trips == ["_checkpoint"] * 3  # six saves, every second one
 
 
